@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#include "oomevent.h"
+
+#include "json.h"
+#include "banned.h"
+
+const char *oom_scope_to_string(enum oom_scope s)
+{
+	switch (s) {
+	case OOM_SCOPE_MEMCG:
+		return "memcg";
+	case OOM_SCOPE_GLOBAL:
+		return "global";
+	default:
+		return NULL;
+	}
+}
+
+const char *oom_source_to_string(enum oom_source s)
+{
+	switch (s) {
+	case OOM_SOURCE_KMSG:
+		return "kmsg";
+	case OOM_SOURCE_LOG:
+		return "log";
+	case OOM_SOURCE_MEMCG:
+		return "memcg";
+	case OOM_SOURCE_BPF:
+		return "bpf";
+	case OOM_SOURCE_TRACEFS:
+		return "tracefs";
+	default:
+		return NULL;
+	}
+}
+
+static const char *nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+void oom_event_to_json(const struct oom_event *ev, struct json *j)
+{
+	uint32_t h = ev->have;
+
+	json_obj_open(j);
+	json_kv_i64_opt(j, "pid", h & OOM_HAVE_PID, ev->pid);
+	json_kv_str(j, "comm", nz(ev->comm));
+	json_kv_str(j, "scope", oom_scope_to_string(ev->scope));
+	json_kv_str(j, "constraint", nz(ev->constraint));
+	json_kv_str(j, "oom_memcg", nz(ev->oom_memcg));
+	json_kv_str(j, "task_memcg", nz(ev->task_memcg));
+	json_kv_u64_opt(j, "total_vm_kb", h & OOM_HAVE_TOTAL_VM, ev->total_vm_kb);
+	json_kv_u64_opt(j, "anon_rss_kb", h & OOM_HAVE_ANON_RSS, ev->anon_rss_kb);
+	json_kv_u64_opt(j, "file_rss_kb", h & OOM_HAVE_FILE_RSS, ev->file_rss_kb);
+	json_kv_u64_opt(j, "shmem_rss_kb", h & OOM_HAVE_SHMEM_RSS, ev->shmem_rss_kb);
+	json_kv_u64_opt(j, "uid", h & OOM_HAVE_UID, ev->uid);
+	json_kv_u64_opt(j, "pgtables_kb", h & OOM_HAVE_PGTABLES, ev->pgtables_kb);
+	json_kv_i64_opt(j, "oom_score_adj", h & OOM_HAVE_ADJ, ev->oom_score_adj);
+	json_kv_u64_opt(j, "memcg_usage_kb", h & OOM_HAVE_MEMCG_USAGE, ev->memcg_usage_kb);
+	json_kv_u64_opt(j, "memcg_limit_kb", h & OOM_HAVE_MEMCG_LIMIT, ev->memcg_limit_kb);
+	json_kv_str(j, "invoker_comm", nz(ev->invoker_comm));
+	json_kv_u64_opt(j, "kernel_time_us", h & OOM_HAVE_KTIME, ev->kernel_time_us);
+	json_kv_str(j, "source", oom_source_to_string(ev->source));
+	json_obj_close(j);
+}

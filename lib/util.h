@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small checked helpers shared by the library and the binary: number, size and duration
+ * parsing, whole-file reads and single-write file updates, a monotonic clock in µs.
+ * Everything returns >= 0 on success and -errno on failure and writes ret_* only on success.
+ */
+#ifndef OOMLAB_UTIL_H
+#define OOMLAB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#define UNUSED __attribute__((unused))
+
+/* "unlimited" for byte counts (v2 "max", v1 PAGE_COUNTER_MAX*PAGE_SIZE). */
+#define SIZE_UNLIMITED UINT64_MAX
+
+/* cleanup helpers */
+static inline void freep(void *p)
+{
+	extern void free(void *);
+	free(*(void **)p);
+}
+void closep(int *fd);
+void fclosep(FILE **f);
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+
+/* Decimal unsigned 64-bit: no sign, no blanks, no trailing junk, overflow -> -ERANGE. */
+int parse_u64(const char *s, uint64_t *ret);
+/* Same, for a span of len bytes (need not be NUL terminated). */
+int parse_u64_n(const char *s, size_t len, uint64_t *ret);
+int parse_i64(const char *s, int64_t *ret);
+int parse_int(const char *s, int *ret);
+/*
+ * Sizes: "512M", "1.5G", "512MiB", "64k", "4096", "max" (-> SIZE_UNLIMITED). Suffixes are
+ * binary (K/M/G/T = 1024^n, with or without "i"/"iB"/"B"). Fractions are exact to the byte
+ * (rounded down). Zero is accepted here; callers decide if it is meaningful.
+ */
+int parse_size(const char *s, uint64_t *ret);
+/* Rates: "50M/s", "1M/20ms" -> bytes per second. */
+int parse_rate(const char *s, uint64_t *ret_bytes_per_sec);
+/* Durations: "250ms", "2s", "1.5s", "500us", "1m", "1h", plain number = seconds. -> µs */
+int parse_duration_us(const char *s, uint64_t *ret);
+
+/* "64.0 MiB" style, for humans. buf >= 32 bytes. */
+const char *format_bytes(uint64_t bytes, char *buf, size_t sz);
+
+/*
+ * Read a whole (virtual) file into buf, NUL terminated. Kernel files in /proc and cgroupfs are
+ * produced in one read for sizes below a page; we loop until EOF anyway so larger files
+ * (memory.stat is ~1.5 KiB, /proc/meminfo ~1.5 KiB) are never cut. Returns bytes read or
+ * -errno; -EFBIG if the file does not fit.
+ */
+ssize_t read_file(const char *path, char *buf, size_t sz);
+/* Same with a malloc'ed buffer that grows (for files of unknown size). */
+ssize_t read_file_alloc(const char *path, char **ret_buf);
+/* One unbuffered write() of s into an existing file; returns 0 or -errno of that write. */
+int write_file(const char *path, const char *s);
+
+/* Monotonic time in µs. */
+uint64_t now_us(void);
+/* Realtime in µs. */
+uint64_t realtime_us(void);
+
+/* Join: snprintf into buf, -ENAMETOOLONG if truncated. */
+int path_join(char *buf, size_t sz, const char *a, const char *b);
+int xsnprintf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Strip trailing newline(s) / blanks in place. */
+char *strip_trailing(char *s);
+bool startswith(const char *s, const char *prefix);
+
+#endif

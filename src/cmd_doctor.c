@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#include "oomlab.h"
+
+int cmd_doctor(struct cli *cli, int argc, char **argv)
+{
+	return cli_error(cli, "not implemented yet");
+}

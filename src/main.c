@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/* oomlab: make the OOM killer visible and explain it. The command table lives in commands.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oomlab.h"
+#include "../lib/banned.h"
+
+#ifndef OOMLAB_VERSION
+#define OOMLAB_VERSION "0.1.0"
+#endif
+
+static const struct command commands[] = {
+#define CMD(name, summary) { #name, cmd_##name, summary },
+#include "commands.h"
+#undef CMD
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: oomlab [--sysroot DIR] COMMAND [OPTIONS]\n\n"
+		     "Make the OOM killer visible and explain it.\n\nCommands:\n");
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nGlobal options:\n"
+		     "  --sysroot DIR  read /proc, /sys and logs under DIR (fixture trees, tests)\n"
+		     "  -h, --help     show this help\n"
+		     "  -V, --version  show the version\n\n"
+		     "Run 'oomlab COMMAND --help' for a command's options. See oomlab(1).\n");
+}
+
+static void vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
+{
+	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "oomlab%s%s: %s%s\n", cli && cli->cmd ? " " : "", cli && cli->cmd ? cli->cmd : "",
+		kind, msg);
+	if (cli && cli->json && strcmp(kind, "") == 0) {
+		struct json j;
+		fflush(stdout);
+		json_init(&j, stdout, false);
+		json_obj_open(&j);
+		json_kv_str(&j, "error", msg);
+		json_obj_close(&j);
+		json_end(&j);
+	}
+}
+
+int cli_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cli, "", fmt, ap);
+	va_end(ap);
+	return EXIT_FAIL;
+}
+
+int cli_usage_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cli, "", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'oomlab%s%s --help'.\n", cli && cli->cmd ? " " : "",
+		cli && cli->cmd ? cli->cmd : "");
+	return EXIT_USAGE;
+}
+
+void cli_warn(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cli, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	if (cli && cli->json)
+		return;
+	va_start(ap, fmt);
+	vmsg(cli, "", fmt, ap);
+	va_end(ap);
+}
+
+int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *ret)
+{
+	int r = parse_size(arg, ret);
+	if (r == -ERANGE)
+		return cli_usage_error(cli, "invalid size '%s' for %s: too large", arg, opt);
+	if (r < 0)
+		return cli_usage_error(cli,
+				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max'",
+				       arg, opt);
+	return 0;
+}
+
+int cli_parse_duration(struct cli *cli, const char *opt, const char *arg, uint64_t *ret)
+{
+	int r = parse_duration_us(arg, ret);
+	if (r == -ERANGE)
+		return cli_usage_error(cli, "invalid duration '%s' for %s: too large", arg, opt);
+	if (r < 0)
+		return cli_usage_error(cli,
+				       "invalid duration '%s' for %s: expected a number with us, ms, s, m or h (e.g. 250ms, 2s)",
+				       arg, opt);
+	return 0;
+}
+
+const char *cli_self_exe(void)
+{
+	static char path[4096];
+	ssize_t n;
+
+	if (path[0])
+		return path;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return "oomlab";
+	path[n] = '\0';
+	return path;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	const char *sysroot = getenv("OOMLAB_SYSROOT");
+	int i = 1, r;
+
+	/* line-buffered output even into a pipe: live views and --json streams are read live */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--sysroot") == 0) {
+			if (i + 1 >= argc)
+				return cli_usage_error(&cli, "option '--sysroot' needs a directory");
+			sysroot = argv[++i];
+		} else if (startswith(argv[i], "--sysroot=")) {
+			sysroot = argv[i] + strlen("--sysroot=");
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("oomlab %s\n", OOMLAB_VERSION);
+			return EXIT_OK;
+		} else if (argv[i][0] == '-') {
+			return cli_usage_error(&cli, "unknown option '%s'", argv[i]);
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	r = host_init(&cli.host, sysroot);
+	if (r < 0) {
+		fprintf(stderr, "oomlab: cannot use sysroot '%s': %s\n", sysroot, strerror(-r));
+		return EXIT_USAGE;
+	}
+	for (size_t c = 0; c < ELEMENTSOF(commands); c++) {
+		if (strcmp(argv[i], commands[c].name) == 0) {
+			cli.cmd = commands[c].name;
+			for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+				if (strcmp(argv[k], "--json") == 0 || strcmp(argv[k], "-J") == 0)
+					cli.json = true;
+			/* getopt_long in the command starts from optind = 1 on its own argv */
+			return commands[c].fn(&cli, argc - i, argv + i);
+		}
+	}
+	fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n", argv[i]);
+	return EXIT_USAGE;
+}

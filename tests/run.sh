@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The test driver behind `make check`. Runs every test group and prints one line per test:
+#   PASS name | FAIL name | SKIP name: reason
+# then "check: N passed, N failed, N skipped". Exit status 1 if anything failed.
+# A test script signals a skip by exiting 77 after printing "SKIP: <reason>" on stdout.
+# Environment: OOMLAB (the binary), BUILD (build dir), ONLY=regex (run matching tests only),
+# VERBOSE=1 (print each test's output, not only on failure).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+export OOMLAB=${OOMLAB:-$top/oomlab}
+export BUILD=${BUILD:-$top/build}
+export TOP=$top TESTS=$here FIXTURES=$here/fixtures
+ONLY=${ONLY:-}
+pass=0 fail=0 skip=0
+failed=()
+logdir=$(mktemp -d /tmp/oomlab-tests.XXXXXX)
+trap 'rm -rf "$logdir"' EXIT
+
+run_one() { # name cmd...
+	local name=$1; shift
+	if [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]]; then return; fi
+	local log=$logdir/$(echo "$name" | tr '/ ' '__').log rc
+	local t0=$(date +%s%N)
+	"$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	if [ $rc = 0 ]; then
+		pass=$((pass + 1)); printf 'PASS %s (%d ms)\n' "$name" "$ms"
+		[ "${VERBOSE:-0}" = 1 ] && sed 's/^/    /' "$log"
+	elif [ $rc = 77 ]; then
+		skip=$((skip + 1))
+		printf 'SKIP %s: %s\n' "$name" "$(grep -m1 '^SKIP: ' "$log" | cut -c7- || true)"
+	else
+		fail=$((fail + 1)); failed+=("$name"); printf 'FAIL %s (exit %d, %d ms)\n' "$name" "$rc" "$ms"
+		sed 's/^/    | /' "$log" | tail -n 60
+	fi
+}
+
+# 1. unit tests (Check): each binary is one test; Check prints its own summary inside
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_one "unit/$(basename "$t")" env CK_FORK=yes "$t"
+done
+
+# 2..n: script groups, in order: CLI golden tests, fuzz corpora, integration, VM
+for group in cli fuzz integration vm; do
+	for s in "$here"/$group/*.sh; do
+		[ -f "$s" ] || continue
+		case $(basename "$s") in _*) continue ;; esac # helpers
+		run_one "$group/$(basename "$s" .sh)" bash "$s"
+	done
+done
+
+echo
+if [ $fail -gt 0 ]; then
+	echo "failed: ${failed[*]}"
+fi
+echo "check: $pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
