@@ -225,7 +225,7 @@ static int join_name(char *buf, size_t sz, const char *parent, const char *name)
 	while (*p == '/')
 		p++;
 	if (!*p)
-		return xsnprintf(buf, sz, "/%s", name);
+		return xsnprintf(buf, sz, "/%s", name ? name : "");
 	{
 		size_t n = strlen(p);
 		while (n > 0 && p[n - 1] == '/')

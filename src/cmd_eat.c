@@ -163,8 +163,7 @@ static int open_file(struct cli *cli, struct eater *e, const char *dir)
 static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	stop = sig;
 }
 
 int cmd_eat(struct cli *cli, int argc, char **argv)
@@ -326,5 +325,11 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 	free(e.buf);
 	if (e.fd >= 0)
 		close(e.fd);
-	return stop ? 128 + SIGINT : EXIT_OK;
+	if (stop) {
+		/* die of the signal itself, so a parent sees the real cause (128+N) */
+		signal((int)stop, SIG_DFL);
+		raise((int)stop);
+		return 128 + (int)stop;
+	}
+	return EXIT_OK;
 }

@@ -40,7 +40,8 @@ static void run_usage(FILE *out)
 		"  --interval DUR     sampling interval (default 250ms; 10ms..1h)\n"
 		"  --timeline FILE    write every sample to FILE (.csv or .jsonl)\n"
 		"  --parent CGROUP    create the cgroup under CGROUP (default: the hierarchy root)\n"
-		"  --json             print one JSON object at the end (live view goes to stderr)\n"
+		"  --json             print one JSON object at the end; the live view and COMMAND's\n"
+		"                     own stdout go to stderr so stdout is valid JSON\n"
 		"  -q, --quiet        no live view\n"
 		"  -h, --help         show this help\n\n"
 		"Sizes: 512M, 1.5G, 512MiB, plain bytes, or max. Durations: 250ms, 1s, 1.5s.\n"
@@ -261,7 +262,8 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	runreport_sample(&st, true); /* baseline counters before the command starts */
 
 	{
-		struct spawn_opts so = { .set_adj = o.set_adj, .adj = o.adj, .restore_mask = &oldmask };
+		struct spawn_opts so = { .set_adj = o.set_adj, .adj = o.adj, .restore_mask = &oldmask,
+					.stdout_to_stderr = cli->json };
 		const char *stage = "exec";
 		r = spawn_in_cgroup(&cg, o.argv, &so, &child, &stage);
 		if (r < 0) {

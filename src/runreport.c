@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/banned.h"
@@ -190,6 +191,17 @@ static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t 
 	st->live_lines++;
 }
 
+/* Not yet exited (a zombie still answers kill(pid, 0), so ask waitid without reaping). */
+static bool alive(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return false;
+	return si.si_pid == 0;
+}
+
 void runreport_sample(struct run_state *st, bool baseline)
 {
 	struct cg_sample s;
@@ -227,7 +239,9 @@ void runreport_sample(struct run_state *st, bool baseline)
 	if (st->verdict > st->worst)
 		st->worst = st->verdict;
 	/* still alive? (a sample after death shows an empty cgroup) */
-	if (kill(st->pid, 0) == 0 && !st->t_end) {
+	if (!st->t_end && alive(st->pid)) {
+		if (!st->have_alive || s.current >= st->top.current)
+			st->top = s;
 		st->alive = s;
 		st->have_alive = true;
 	}
@@ -277,10 +291,23 @@ static uint64_t peak_of(const struct run_state *st)
 	return st->peak_seen;
 }
 
-/* The memory picture at death: the last sample while the command was alive. */
+/*
+ * The memory picture that explains the outcome: at death, the last sample while the command
+ * was alive; after a normal exit, the sample with the highest usage (a program frees its page
+ * cache and memory just before it exits, so its last sample says little).
+ */
 static const struct cg_sample *at_death(const struct run_state *st)
 {
-	return st->have_alive ? &st->alive : &st->final;
+	if (!st->have_alive)
+		return &st->final;
+	return st->exited ? &st->top : &st->alive;
+}
+
+static const char *breakdown_at(const struct run_state *st)
+{
+	if (!st->have_alive)
+		return "end";
+	return st->exited ? "highest_sample" : "death";
 }
 
 static const char *limit_file(const struct run_state *st)
@@ -326,6 +353,7 @@ static void print_json(struct run_state *st)
 	json_kv_bool(&j, "reclaimed_at_limit",
 		     st->final.max_events > st->base.max_events && st->oom_kills == 0);
 	json_kv_bool(&j, "sampled_alive", st->have_alive);
+	json_kv_str(&j, "breakdown_at", breakdown_at(st));
 	json_kv_str(&j, "verdict", run_verdict_name(st->worst));
 	json_kv_u64(&j, "duration_us", st->t_end > st->t_start ? st->t_end - st->t_start : 0);
 	json_kv_u64(&j, "samples", st->nsamples);
@@ -389,7 +417,7 @@ static void print_text(struct run_state *st)
 		fprintf(o, "memory:    the command ended before the first sample (--interval); no live breakdown\n");
 	} else if (d->current > 0) {
 		fprintf(o, "memory:    %s %s: anonymous %s (%u.%u %%), page cache %s (%u.%u %%)\n",
-			st->oom_killed ? "at death" : st->exited ? "at the last sample" : "at the end",
+			st->exited ? "at the highest sample" : "at death",
 			format_bytes(d->current, b1, sizeof(b1)), format_bytes(anon, b2, sizeof(b2)),
 			pct(anon, d->current) / 100, pct(anon, d->current) % 100 / 10,
 			format_bytes(file, b3, sizeof(b3)), pct(file, d->current) / 100,

@@ -54,6 +54,8 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 		if (r < 0)
 			child_fail(fd, STAGE_ADJ, -r);
 	}
+	if (o->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		child_fail(fd, STAGE_EXEC, errno);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

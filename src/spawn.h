@@ -12,6 +12,7 @@ struct spawn_opts {
 	bool set_adj;
 	int adj;           /* oom_score_adj for the command */
 	const sigset_t *restore_mask; /* the mask the command starts with */
+	bool stdout_to_stderr; /* --json: stdout carries only oomlab's JSON document */
 };
 
 struct spawn_result {
