@@ -304,7 +304,7 @@ static void check_swap(struct cli *cli, struct report *r)
 }
 
 static void check_sysctl(struct cli *cli, struct report *r, const char *name, const char *path,
-			 const char *zero_means, const char *nonzero_means)
+			 const char *zero_means, const char *one_means, const char *two_means)
 {
 	char buf[64], v[96];
 	uint64_t n;
@@ -315,7 +315,8 @@ static void check_sysctl(struct cli *cli, struct report *r, const char *name, co
 		return;
 	}
 	xsnprintf(v, sizeof(v), "%" PRIu64, n);
-	fact(r, name, n == 0 ? ST_OK : ST_LIMITED, v, n == 0 ? zero_means : nonzero_means);
+	fact(r, name, n == 0 ? ST_OK : ST_LIMITED, v,
+	     n == 0 ? zero_means : n == 1 || !two_means ? one_means : two_means);
 }
 
 static void check_misc(struct cli *cli, struct report *r)
@@ -353,13 +354,15 @@ static void check_misc(struct cli *cli, struct report *r)
 							    "no BPF kill source; tracefs and kmsg still work");
 	check_sysctl(cli, r, "vm.overcommit_memory", "/proc/sys/vm/overcommit_memory",
 		     "heuristic overcommit: allocations succeed, the OOM killer settles the bill later",
-		     "1 = always overcommit, 2 = strict: with 2 allocations fail (ENOMEM) before any OOM kill");
+		     "always overcommit: allocations never fail, the OOM killer is the only brake",
+		     "strict accounting: allocations fail with ENOMEM at the commit limit, often before any OOM kill");
 	check_sysctl(cli, r, "vm.panic_on_oom", "/proc/sys/vm/panic_on_oom",
 		     "an OOM kills a process, the host survives",
-		     "the host PANICS on OOM: never run the lab here");
+		     "the host PANICS on OOM: never run the lab here", NULL);
 	check_sysctl(cli, r, "vm.oom_kill_allocating_task", "/proc/sys/vm/oom_kill_allocating_task",
 		     "the kernel picks the victim by badness (scores predicts it)",
-		     "a global OOM kills the allocating task, not the biggest: scores' ranking does not apply to global OOMs");
+		     "a global OOM kills the allocating task, not the biggest: scores' ranking does not apply to global OOMs",
+		     NULL);
 }
 
 static void doctor_usage(FILE *out)
