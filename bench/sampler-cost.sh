@@ -27,7 +27,7 @@ echo "|---|---|---|---|---|"
 for iv in 100ms 1s; do
 	read -r c rss < <(cpu_of "$OOMLAB" run -q --max 256M --interval "$iv" --timeline "/tmp/oomlab-bench-$$.csv" -- sleep "$secs")
 	rm -f "/tmp/oomlab-bench-$$.csv"
-	echo "| oomlab run (live view off, timeline on) | $iv | ${c} ms | $(python3 -c "print(f'{$c/($secs*10):.3f} %')") | ${rss} kB |"
+	echo "| oomlab run (live view off, timeline on) | $iv | ${c} ms | $(awk -v c="$c" -v s="$secs" 'BEGIN{printf "%.3f %%", c / (s * 10)}') | ${rss} kB |"
 done
 mkdir -p "$d"; [ -d /sys/fs/cgroup/unified ] && mkdir -p "$u"
 for iv in 0.1 1; do
@@ -35,5 +35,5 @@ for iv in 0.1 1; do
 		cat $d/memory.usage_in_bytes $d/memory.limit_in_bytes $d/memory.max_usage_in_bytes \
 		    $d/memory.failcnt $d/memory.stat $d/memory.oom_control $u/memory.pressure >/dev/null 2>&1
 		sleep $iv; done")
-	echo "| shell loop: cat of the same files | ${iv}s | ${c} ms | $(python3 -c "print(f'{$c/($secs*10):.3f} %')") | ${rss} kB |"
+	echo "| shell loop: cat of the same files | ${iv}s | ${c} ms | $(awk -v c="$c" -v s="$secs" 'BEGIN{printf "%.3f %%", c / (s * 10)}') | ${rss} kB |"
 done
