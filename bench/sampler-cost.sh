@@ -11,12 +11,21 @@ secs=${1:-30}
 d=/sys/fs/cgroup/memory/oomlab-bench-$$ u=/sys/fs/cgroup/unified/oomlab-bench-$$
 trap 'rmdir "$u" "$d" 2>/dev/null || true' EXIT
 
-cpu_of() { # command... -> "cpu_ms maxrss_kb"
+cpu_of() { # command... -> "cpu_ms hwm_kb" (VmHWM of the command's own process)
 	python3 - "$@" <<'PY'
-import resource, subprocess, sys
-p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+import resource, subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+hwm = 0
+while p.poll() is None:
+    try:
+        for l in open(f"/proc/{p.pid}/status"):
+            if l.startswith("VmHWM:"):
+                hwm = max(hwm, int(l.split()[1]))
+    except OSError:
+        pass
+    time.sleep(0.5)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{(r.ru_utime + r.ru_stime) * 1000:.1f} {r.ru_maxrss}")
+print(f"{(r.ru_utime + r.ru_stime) * 1000:.1f} {hwm}")
 PY
 }
 

@@ -191,6 +191,39 @@ static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t 
 	st->live_lines++;
 }
 
+static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
+		       uint32_t full_share)
+{
+	struct run_point *p;
+
+	if (st->npoints == st->cap_points) {
+		size_t cap = st->cap_points ? st->cap_points * 2 : 256;
+		struct run_point *n = realloc(st->points, cap * sizeof(*n));
+		if (!n)
+			return; /* plots get fewer points; the run goes on */
+		st->points = n;
+		st->cap_points = cap;
+	}
+	p = &st->points[st->npoints++];
+	memset(p, 0, sizeof(*p));
+	p->t_us = s->t_us - st->t_start;
+	p->current = s->current;
+	p->anon = s->stat.anon + s->stat.shmem;
+	p->file = s->stat.file;
+	p->max = s->max;
+	p->high = s->has_high ? s->high : SIZE_UNLIMITED;
+	p->has_psi = s->psi_err == 0;
+	if (p->has_psi) {
+		p->some_share = some_share;
+		p->full_share = full_share;
+		p->some_avg10 = s->psi.some.avg10;
+		p->full_avg10 = s->psi.full.avg10;
+	}
+	p->high_events = s->high_events - st->base.high_events;
+	p->oom_kills = s->oom_kill - st->base.oom_kill;
+	p->verdict = st->verdict;
+}
+
 /* Not yet exited (a zombie still answers kill(pid, 0), so ask waitid without reaping). */
 static bool alive(pid_t pid)
 {
@@ -248,6 +281,8 @@ void runreport_sample(struct run_state *st, bool baseline)
 	if (!st->quiet)
 		live_line(st, &s, some_share, full_share);
 	write_timeline(st, &s, some_share, full_share);
+	if (st->keep_samples)
+		keep_point(st, &s, some_share, full_share);
 	st->prev = s;
 	st->have_prev = true;
 	st->last = s;
@@ -312,7 +347,7 @@ static const char *breakdown_at(const struct run_state *st)
 
 static const char *limit_file(const struct run_state *st)
 {
-	return st->cg->mem_is_v2 ? "memory.max" : "memory.limit_in_bytes";
+	return st->mem_is_v2 ? "memory.max" : "memory.limit_in_bytes";
 }
 
 static void print_json(struct run_state *st)
@@ -323,13 +358,13 @@ static void print_json(struct run_state *st)
 
 	json_init(&j, stdout, false);
 	json_obj_open(&j);
-	json_kv_str(&j, "cgroup_mode", cg_mode_to_string(st->layout->mode));
-	json_kv_str(&j, "cgroup", st->cg->name);
+	json_kv_str(&j, "cgroup_mode", cg_mode_to_string(st->mode));
+	json_kv_str(&j, "cgroup", st->cg_name_copy);
 	json_kv_u64_opt(&j, "limit_bytes", lim != SIZE_UNLIMITED, lim);
 	json_kv_u64_opt(&j, "high_bytes",
 			st->has_high_opt && !st->high_unsupported && st->opts_high != SIZE_UNLIMITED,
 			st->opts_high);
-	json_kv_bool(&j, "high_supported", st->cg->mem_is_v2);
+	json_kv_bool(&j, "high_supported", st->mem_is_v2);
 	json_kv_i64(&j, "pid", st->pid);
 	json_kv_i64_opt(&j, "exit_code", st->exited, st->exit_code);
 	json_kv_i64_opt(&j, "signal", !st->exited, st->signal);
@@ -338,7 +373,7 @@ static void print_json(struct run_state *st)
 	json_kv_u64_opt(&j, "oom_kills", st->has_oom_counter, st->oom_kills);
 	json_kv_u64(&j, "peak_bytes", peak_of(st));
 	json_kv_str(&j, "peak_source",
-		    st->final.has_peak ? (st->cg->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
+		    st->final.has_peak ? (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
 					 "samples");
 	json_kv_u64(&j, "anon_bytes", d->stat.anon + d->stat.shmem);
 	json_kv_u64(&j, "file_bytes", d->stat.file);
@@ -398,18 +433,18 @@ static void print_text(struct run_state *st)
 		fprintf(o, "           the OOM killer killed %" PRIu64 " process(es) in this cgroup, but not the command itself\n",
 			st->oom_kills);
 
-	fprintf(o, "cgroup:    %s (%s layout; limit in %s)\n", st->cg->name,
-		cg_mode_to_string(st->layout->mode), limit_file(st));
+	fprintf(o, "cgroup:    %s (%s layout; limit in %s)\n", st->cg_name_copy,
+		cg_mode_to_string(st->mode), limit_file(st));
 	if (st->oom_kills > 0)
 		fprintf(o, "why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
 			limit_file(st), format_bytes(lim, b1, sizeof(b1)));
 	if (st->has_oom_counter)
 		fprintf(o, "oom kills: %" PRIu64 " (%s oom_kill counter, before vs after)\n", st->oom_kills,
-			st->cg->mem_is_v2 ? "memory.events" : "memory.oom_control");
+			st->mem_is_v2 ? "memory.events" : "memory.oom_control");
 	if (lim != SIZE_UNLIMITED)
 		fprintf(o, "peak:      %s of %s (%u.%u %%, from %s)\n", format_bytes(peak, b1, sizeof(b1)),
 			format_bytes(lim, b2, sizeof(b2)), pct(peak, lim) / 100, pct(peak, lim) % 100 / 10,
-			st->final.has_peak ? (st->cg->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
+			st->final.has_peak ? (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
 					     "samples");
 	else
 		fprintf(o, "peak:      %s (no limit)\n", format_bytes(peak, b1, sizeof(b1)));
@@ -430,7 +465,7 @@ static void print_text(struct run_state *st)
 	if (st->final.max_events > st->base.max_events && st->oom_kills == 0)
 		fprintf(o, "reclaim:   the limit was reached %" PRIu64 " times (%s) without an OOM kill: the kernel made room by reclaiming (page cache)\n",
 			st->final.max_events - st->base.max_events,
-			st->cg->mem_is_v2 ? "memory.events max" : "memory.failcnt");
+			st->mem_is_v2 ? "memory.events max" : "memory.failcnt");
 	if (st->final.has_high_events && st->has_high_opt)
 		fprintf(o, "throttled: %" PRIu64 " memory.high events\n",
 			st->final.high_events - st->base.high_events);
@@ -469,5 +504,7 @@ void runreport_print(struct run_state *st)
 
 void runreport_free(struct run_state *st)
 {
-	(void)st;
+	free(st->points);
+	st->points = NULL;
+	st->npoints = st->cap_points = 0;
 }

@@ -50,6 +50,27 @@ struct run_state {
 	struct oom_event victim;
 	bool has_victim;
 	const char *victim_note; /* why there is no kernel record */
+
+	/* filled by run_execute on return: the cgroup and layout are gone by then */
+	bool started;
+	char cg_name_copy[PATH_MAX];
+	bool mem_is_v2;
+	enum cg_mode mode;
+
+	/* every sample, when keep_samples (the lab's plots) */
+	bool keep_samples;
+	struct run_point *points;
+	size_t npoints, cap_points;
+};
+
+/* One sample as the lab plots it. */
+struct run_point {
+	uint64_t t_us; /* since the command started */
+	uint64_t current, anon, file, max, high;
+	uint32_t some_share, full_share, some_avg10, full_avg10; /* hundredths of % */
+	bool has_psi;
+	uint64_t high_events, oom_kills;
+	enum run_verdict verdict;
 };
 
 void runreport_init(struct run_state *st, struct cli *cli, FILE *live, FILE *timeline,
