@@ -172,6 +172,10 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 			uint64_t ticks;
 			if (read(tfd, &ticks, sizeof(ticks)) > 0)
 				runreport_sample(&st, false);
+			if (o.timeout_us && !st.timed_out && now_us() - st.t_start >= o.timeout_us) {
+				st.timed_out = true;
+				kill(child.pid, SIGKILL);
+			}
 		}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo ssi;

@@ -21,6 +21,7 @@ struct run_opts {
 	bool stdout_to_stderr; /* the command's stdout goes to stderr */
 	bool keep_samples;     /* keep every sample in st->samples */
 	unsigned seq;          /* the <n> of oomlab-<pid>-<n> */
+	uint64_t timeout_us;   /* SIGKILL the command after this long (0: never) */
 };
 
 /*

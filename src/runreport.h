@@ -28,7 +28,7 @@ struct run_state {
 
 	pid_t pid;
 	uint64_t t_start, t_end;
-	bool exited, core;
+	bool exited, core, timed_out;
 	int exit_code, signal, interrupted_by;
 
 	struct cg_sample base;  /* before the command started */

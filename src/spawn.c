@@ -61,8 +61,20 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
-	if (o->restore_mask)
-		sigprocmask(SIG_SETMASK, o->restore_mask, NULL);
+	{
+		/* the caller blocks these to receive them on a signalfd; the command must not
+		 * inherit that (a caller may itself run with them blocked, like the lab) */
+		sigset_t m;
+		if (o->restore_mask)
+			m = *o->restore_mask;
+		else
+			sigemptyset(&m);
+		sigdelset(&m, SIGINT);
+		sigdelset(&m, SIGTERM);
+		sigdelset(&m, SIGHUP);
+		sigdelset(&m, SIGCHLD);
+		sigprocmask(SIG_SETMASK, &m, NULL);
+	}
 	execvp(argv[0], argv);
 	child_fail(fd, STAGE_EXEC, errno);
 }
