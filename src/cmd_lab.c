@@ -375,7 +375,7 @@ static void step_kill(struct lab *lab)
 	take_points(it, &st);
 	if (st.oom_kills)
 		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
-	d = st.have_alive ? &st.alive : &st.final;
+	d = st.have_prekill ? &st.prekill : st.have_alive ? &st.alive : &st.final;
 	setf(it->observed, sizeof(it->observed),
 	     "exit %d (%s), %" PRIu64 " OOM kill(s) in the cgroup's counter, peak %s of %s, anonymous %u.%u %% of usage at death, host MemAvailable %s",
 	     ret, st.exited ? "exited" : "signal", st.oom_kills,
@@ -674,7 +674,7 @@ static void ex_kill_point(struct lab *lab)
 	unlink(file);
 	if (st.oom_kills)
 		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
-	d = st.have_alive ? &st.alive : &st.final;
+	d = st.have_prekill ? &st.prekill : st.have_alive ? &st.alive : &st.final;
 	setf(it->observed, sizeof(it->observed),
 	     "exit %d; the eater had allocated %s when it died (last progress line), %s below the limit; at the last sample the cgroup held %s besides anonymous memory (page cache %s)",
 	     ret, format_bytes(last, b1, sizeof(b1)), format_bytes(limit > last ? limit - last : 0, b2, sizeof(b2)),

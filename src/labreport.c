@@ -213,7 +213,7 @@ int lab_write_html(const char *path, const struct lab_host *host, const struct l
 		   size_t n, uint64_t max, uint64_t high, bool has_high)
 {
 	FILE *f = fopen(path, "we");
-	char b1[32], b2[32];
+	char b1[32], b2[32], b3[32];
 	size_t pass = 0, fail = 0, skip = 0;
 
 	if (!f)
@@ -239,7 +239,7 @@ int lab_write_html(const char *path, const struct lab_host *host, const struct l
 		host->mode, host->memory_high ? "yes" : "no (cgroup v1 memory controller)",
 		host->psi ? "yes" : "no", host->cap_sys_resource ? "yes" : "no (negative oom_score_adj refused)",
 		format_bytes(host->mem_total, b1, sizeof(b1)),
-		format_bytes(host->mem_available, b2, sizeof(b2)), format_bytes(max, b1, sizeof(b1)));
+		format_bytes(host->mem_available, b2, sizeof(b2)), format_bytes(max, b3, sizeof(b3)));
 	if (has_high)
 		fprintf(f, ", memory.high %s", format_bytes(high, b2, sizeof(b2)));
 	fprintf(f, "</td></tr><tr><th>result</th><td>%zu PASS, %zu FAIL, %zu SKIPPED</td></tr></table>\n",

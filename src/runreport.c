@@ -277,6 +277,10 @@ void runreport_sample(struct run_state *st, bool baseline)
 			st->top = s;
 		st->alive = s;
 		st->have_alive = true;
+		if (s.oom_kill == st->base.oom_kill) {
+			st->prekill = s;
+			st->have_prekill = true;
+		}
 	}
 	if (!st->quiet)
 		live_line(st, &s, some_share, full_share);
@@ -327,15 +331,18 @@ static uint64_t peak_of(const struct run_state *st)
 }
 
 /*
- * The memory picture that explains the outcome: at death, the last sample while the command
- * was alive; after a normal exit, the sample with the highest usage (a program frees its page
- * cache and memory just before it exits, so its last sample says little).
+ * The memory picture that explains the outcome: at death, the last sample taken while the
+ * command was alive and before the cgroup's oom_kill counter moved (once a victim is chosen the
+ * oom_reaper frees its memory while it is still "alive"); after a normal exit, the sample with
+ * the highest usage (a program frees its page cache and memory just before it exits).
  */
 static const struct cg_sample *at_death(const struct run_state *st)
 {
 	if (!st->have_alive)
 		return &st->final;
-	return st->exited ? &st->top : &st->alive;
+	if (st->exited)
+		return &st->top;
+	return st->have_prekill ? &st->prekill : &st->alive;
 }
 
 static const char *breakdown_at(const struct run_state *st)

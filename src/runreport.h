@@ -35,6 +35,8 @@ struct run_state {
 	struct cg_sample prev, last; /* the last two samples */
 	struct cg_sample alive; /* the last sample taken while the command was alive */
 	struct cg_sample top;   /* the sample with the highest usage while alive */
+	struct cg_sample prekill; /* the last sample while alive and before any OOM kill */
+	bool have_prekill;
 	bool have_prev, have_alive;
 	uint64_t peak_seen;     /* max of sampled current (when no peak file) */
 	enum run_verdict verdict, worst;
