@@ -3,3 +3,6 @@
 CMD(run, "box a command in a memory-limited cgroup and watch it live")
 CMD(eat, "a deterministic memory eater (anonymous, page cache or shmem)")
 CMD(doctor, "what this host supports and what follows for oomlab")
+CMD(scores, "who the OOM killer would kill next, as the kernel computes it")
+CMD(protect, "lower a process's oom_score_adj (or raise its cgroup peers) and show the new ranking")
+CMD(expose, "raise a process's oom_score_adj so it dies first, and show the new ranking")
