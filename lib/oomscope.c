@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -360,14 +361,50 @@ int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const
 	return 0;
 }
 
+/*
+ * Reading three /proc files costs about 2.7 µs each on 6.x (pid lookup, dentry, text
+ * generation; status alone about 7 µs): 5,000 processes take ~65 ms on one CPU. The kernel side
+ * scales across CPUs, so large tables are read by one thread per CPU (at most 8), each into its
+ * own slots, and compacted in pid order afterwards.
+ */
+struct read_chunk {
+	int proc_fd;
+	const pid_t *pids;
+	size_t n;
+	struct oom_cand *out; /* n slots */
+	bool *ok;             /* n flags */
+};
+
+static void *read_chunk_run(void *arg)
+{
+	struct read_chunk *ch = arg;
+
+	for (size_t i = 0; i < ch->n; i++) {
+		struct proc_oom_info info;
+		if (proc_read_oom_info_at(ch->proc_fd, ch->pids[i], &info) < 0)
+			continue;
+		oom_cand_from_proc(&ch->out[i], ch->pids[i], &info);
+		ch->ok[i] = true;
+	}
+	return NULL;
+}
+
+#define READ_THREADS_MAX 8
+#define READ_THREADS_MIN_PIDS 512
+
 int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
 {
 	struct oom_scope s = { .page_size = page_size() };
-	struct cand_vec cv = { 0 };
+	struct read_chunk chunks[READ_THREADS_MAX];
+	pthread_t th[READ_THREADS_MAX];
+	bool started[READ_THREADS_MAX] = { false };
 	_cleanup_close_ int proc_fd = -1;
 	_cleanup_free_ pid_t *pids = NULL;
+	_cleanup_free_ bool *ok = NULL;
+	struct oom_cand *c;
 	uint64_t swap_bytes;
-	size_t np;
+	size_t np, nt, per, k = 0;
+	long ncpu;
 	int r;
 
 	if ((r = global_totalpages(h, s.page_size, &s.global_totalpages, &swap_bytes)) < 0)
@@ -378,18 +415,42 @@ int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
 		return proc_fd;
 	if ((r = proc_list_pids(h, &pids, &np)) < 0)
 		return r;
-	cv.v = malloc((np ? np : 1) * sizeof(*cv.v));
-	if (!cv.v)
+	c = calloc(np ? np : 1, sizeof(*c));
+	ok = calloc(np ? np : 1, sizeof(*ok));
+	if (!c || !ok) {
+		free(c);
 		return -ENOMEM;
-	cv.cap = np ? np : 1;
-	for (size_t i = 0; i < np; i++) {
-		if ((r = add_pid(proc_fd, pids[i], 0, false, h, &cv, &s.skipped)) < 0) {
-			free(cv.v);
-			return r;
-		}
 	}
-	s.c = cv.v;
-	s.n = cv.n;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	nt = np < READ_THREADS_MIN_PIDS || ncpu < 2 ? 1
+	     : (size_t)(ncpu < READ_THREADS_MAX ? ncpu : READ_THREADS_MAX);
+	per = (np + nt - 1) / (nt ? nt : 1);
+	for (size_t t = 0; t < nt; t++) {
+		size_t from = t * per, to = from + per < np ? from + per : np;
+		chunks[t] = (struct read_chunk){ proc_fd, pids + from, to > from ? to - from : 0,
+						 c + from, ok + from };
+		/* the first chunk runs on this thread; a failed pthread_create runs inline */
+		if (t > 0 && pthread_create(&th[t], NULL, read_chunk_run, &chunks[t]) == 0)
+			started[t] = true;
+	}
+	read_chunk_run(&chunks[0]);
+	for (size_t t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			read_chunk_run(&chunks[t]);
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (!ok[i]) {
+			s.skipped++;
+			continue;
+		}
+		if (k != i)
+			c[k] = c[i];
+		k++;
+	}
+	s.c = c;
+	s.n = k;
 	finish(h, &s, true);
 	*ret = s;
 	return 0;

@@ -166,7 +166,7 @@ void scores_print_legend(FILE *out, const struct oom_scope *s)
 		"dies.\n"
 		"oom_score = the kernel's /proc/PID/oom_score, always on the global scale "
 		"(RAM+swap):\n"
-		"           (1000 + badness_global x 1000 / totalpages) x 2/3, 0..1333, 0 = never "
+		"           (1000 + badness_global x 1000 / totalpages) x 2/3: 0..2000, 666 for a\n           tiny process with adj 0, 0 = never "
 		"killed.\n"
 		"           It orders processes host-wide; inside a memcg only BADNESS gives the "
 		"margin.\n"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# How long does `oomlab scores --all` take on a host with N (default 5000) processes?
+# Starts N sleeping processes of our own (killed afterwards, by pid), then times R runs
+# (default 20) of each command and prints min / median / max in ms, side by side:
+#   oomlab scores --all --json     (reads status, oom_score_adj and oom_score of every pid)
+#   ps -eo pid,oom,oomadj         (the baseline; "oom" is procps-ng's oom_score: procps reads stat/status and oom_score)
+# Reference: nohang's victim search was measured at 590 ms (nohang issue #85).
+# Usage: bench/scores-5000.sh [N] [RUNS]   (OOMLAB=path/to/oomlab)
+set -u
+N=${1:-5000}
+RUNS=${2:-20}
+here=$(cd "$(dirname "$0")" && pwd)
+OOMLAB=${OOMLAB:-$here/../oomlab}
+[ -x "$OOMLAB" ] || { echo "build oomlab first (make)"; exit 1; }
+
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+for ((i = 0; i < N; i++)); do
+	sleep 3600 &
+	pids+=($!)
+done
+total=$(ls /proc | grep -c '^[0-9]')
+echo "host: $(uname -r), $(nproc) CPU, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); processes now: $total ($N ours)"
+
+timeit() { # label cmd... -> prints min/median/max ms of RUNS runs
+	local label=$1; shift
+	local t=() i t0 t1
+	"$@" >/dev/null 2>&1 # warm the dentry cache once
+	for ((i = 0; i < RUNS; i++)); do
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		t+=($(( (t1 - t0) / 1000 )))
+	done
+	printf '%s\n' "${t[@]}" | sort -n | awk -v label="$label" -v n="$RUNS" '
+		{ v[NR] = $1 }
+		END { printf "%-34s min %7.1f ms  median %7.1f ms  max %7.1f ms  (%d runs)\n",
+			label, v[1] / 1000, v[int((n + 1) / 2)] / 1000, v[n] / 1000, n }'
+}
+
+timeit "oomlab scores --all --json" "$OOMLAB" scores --all --json
+timeit "oomlab scores --all (text)" "$OOMLAB" scores --all
+timeit "ps -eo pid,oom,oomadj" ps -eo pid,oom,oomadj
