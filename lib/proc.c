@@ -425,7 +425,11 @@ static int read_at(int dfd, const char *rel, char *buf, size_t sz)
 
 	if (fd < 0)
 		return -errno;
-	/* /proc files of this size are produced in one read; loop anyway until EOF */
+	/*
+	 * These /proc files are seq_files: one read() returns the whole text when the buffer is
+	 * larger, and a short read means the end was reached. Stopping there saves the second,
+	 * empty read() per file (3 of 9 syscalls per process in `scores --all`).
+	 */
 	for (;;) {
 		ssize_t n = read(fd, buf + len, sz - 1 - len);
 		if (n < 0) {
@@ -433,11 +437,10 @@ static int read_at(int dfd, const char *rel, char *buf, size_t sz)
 				continue;
 			return -errno;
 		}
-		if (n == 0)
-			break;
 		len += (size_t)n;
-		if (len == sz - 1)
-			return -EFBIG;
+		if (n == 0 || len < sz - 1)
+			break;
+		return -EFBIG;
 	}
 	buf[len] = '\0';
 	return (int)len;
