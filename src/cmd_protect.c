@@ -46,7 +46,7 @@ static void usage(FILE *out, bool protect)
 		     "  -J, --json     JSON output\n"
 		     "  -h, --help     show this help\n\n"
 		     "Equivalents at start time: systemd OOMScoreAdjust=, Kubernetes QoS classes\n"
-		     "(Guaranteed -997, BestEffort 1000, Burstable 2..999). See oomlab-protect(1).\n");
+		     "(Guaranteed -997, BestEffort 1000, Burstable 3..999). See oomlab-protect(1).\n");
 }
 
 static int find_pid(const struct oom_scope *s, pid_t pid)

@@ -54,6 +54,11 @@ else
 	echo "$json" | grep -q '"result":"relative"' || fail "B: result is not relative: $json"
 	[ "$(cat /proc/$hog/oom_score_adj)" = 800 ] || fail "B: hog adj is $(cat /proc/$hog/oom_score_adj), expected 800"
 	[ "$(cat /proc/$crit/oom_score_adj)" = 0 ] || fail "B: critical adj changed"
+	# the floor is oom_score_adj_min (0), not the current value: undo works, below 0 does not
+	echo 0 > /proc/$hog/oom_score_adj || fail "B: lowering back to the floor was refused"
+	if echo -1 2>/dev/null > /proc/$hog/oom_score_adj; then fail "B: lowering below the floor worked"; fi
+	"$OOMLAB" protect "$crit" --relative >/dev/null || fail "B: protect --relative (again) failed"
+	[ "$(cat /proc/$hog/oom_score_adj)" = 800 ] || fail "B: hog adj not 800 after the second protect"
 fi
 [ "$(cat /proc/$bystander/oom_score_adj)" = "$by_adj" ] || fail "B: a process outside the cgroup was touched"
 pred=$("$OOMLAB" scores "$CGNAME" --json | json_num predicted_victim)
