@@ -45,6 +45,9 @@ timeit() { # label cmd... -> prints min/median/max ms of RUNS runs
 			label, v[1] / 1000, v[int((n + 1) / 2)] / 1000, v[n] / 1000, n }'
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates every figure)"
 timeit "oomlab scores --all --json" "$OOMLAB" scores --all --json
 timeit "oomlab scores --all (text)" "$OOMLAB" scores --all
 timeit "ps -eo pid,oom,oomadj" ps -eo pid,oom,oomadj
+timeit "oomlab scores --all --json, 1 CPU" taskset -c 0 "$OOMLAB" scores --all --json
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
