@@ -5,11 +5,16 @@
  * Allocates and touches INITIAL_MIB of anonymous memory, prints "ready PID", then waits for a
  * line on stdin; on it, allocates MORE_MIB more (anonymous, or written into an unmapped memfd:
  * shmem charged to the cgroup but counted in nobody's rss), prints "grew", and waits for EOF.
+ *   _scores_eater kmsg
+ * Opens /dev/kmsg at its end, prints "ready PID", waits for a line on stdin, then prints the pid
+ * of every "Killed process N" record logged meanwhile, in the kernel's order, and "end".
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -28,6 +33,36 @@ static void touch(size_t mib)
 	memset(p, 0x5a, mib * MIB);
 }
 
+static int kmsg_kills(void)
+{
+	char line[64], rec[8192];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror("/dev/kmsg");
+		return 1;
+	}
+	lseek(fd, 0, SEEK_END);
+	printf("ready %d\n", (int)getpid());
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue; /* records overwritten: go on with the next ones */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		char *k = strstr(rec, "Killed process ");
+		if (k && strchr(rec, ';') && strchr(rec, ';') < k)
+			printf("%ld\n", strtol(k + strlen("Killed process "), NULL, 10));
+	}
+	printf("end\n");
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t initial, more = 0;
@@ -36,6 +71,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return 2;
+	if (strcmp(argv[1], "kmsg") == 0)
+		return kmsg_kills();
 	initial = strtoul(argv[1], NULL, 10);
 	if (argc > 2)
 		more = strtoul(argv[2], NULL, 10);

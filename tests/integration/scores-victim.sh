@@ -3,8 +3,13 @@
 # eaters of random sizes and random oom_score_adj in one limited v1 memory cgroup. Just before
 # the push, `oomlab scores CGROUP --json` names a victim; then a pusher writes into an unmapped
 # memfd (shmem charged to the cgroup, counted in nobody's rss, so the ranking does not move) until
-# the limit is crossed. The victim must be the one of our children that died by SIGKILL, and the
-# cgroup's oom_kill counter must have grown by exactly one.
+# the limit is crossed. The FIRST "Killed process" record in /dev/kmsg for our eaters must be
+# the predicted victim, every eater named there must have died by SIGKILL (and no other), and the
+# cgroup's oom_kill counter must have grown by as many kills.
+# On a busy host the kernel sometimes kills a second eater about 2 ms after the first, because the
+# first victim has left the task list while its pages are not yet uncharged (see
+# docs/SCORES.md, "Kernel surprises"). Only the first choice is the one `scores` predicts; extra
+# kills are reported, not failed.
 set -u
 . "$TESTS/integration/_scores_lib.sh"
 scores_prereqs
@@ -31,6 +36,7 @@ trial() { # -> 0 ok, 1 fail, 2 too close to call (redraw)
 	local push=$(( (LIMIT_MIB * 1024 * 1024 - usage) / 1048576 + 6 ))
 	start_eater push 0 "$push" memfd
 	local ppid=$EPID
+	start_eater kmsg kmsg
 	local before=$(oom_kills)
 	local json=$("$OOMLAB" scores "$CGNAME" --json) || fail "oomlab scores failed"
 	local predicted=$(echo "$json" | json_num predicted_victim)
@@ -55,23 +61,38 @@ for p in d["processes"]:
 	eval "read -r -t 20 -u \$push_out line" || fail "the pusher did not finish (killed itself?)"
 	[ "$line" = grew ] || fail "pusher said '$line'"
 	local after=$(oom_kills)
-	[ $((after - before)) = 1 ] || fail "expected exactly one OOM kill in $CGNAME, counter went $before -> $after"
+	# the kill records, in the kernel's order, restricted to our eaters (pids we started and
+	# that live in our cgroup)
+	local logged=() p
+	eval "echo read >&\$kmsg_in"
+	while eval "read -r -t 10 -u \$kmsg_out line"; do
+		[ "$line" = end ] && break
+		for p in "${pids[@]}"; do [ "$p" = "$line" ] && logged+=("$line"); done
+	done
 	local killed=() st
 	for ((i = 0; i < n; i++)); do kill -TERM "${pids[i]}" 2>/dev/null; done
 	for ((i = 0; i < n; i++)); do
 		wait "${pids[i]}" 2>/dev/null; st=$?
 		[ $st = 137 ] && killed+=("${pids[i]}")
 	done
-	kill_trial "$ppid"
-	echo "  killed by the kernel: ${killed[*]:-none}"
-	[ ${#killed[@]} = 1 ] || fail "expected one SIGKILLed eater, got: ${killed[*]:-none}"
-	[ "${killed[0]}" = "$predicted" ] || fail "predicted $predicted, the kernel killed ${killed[0]}"
+	kill_trial
+	echo "  kernel kill records: ${logged[*]:-none}; died of SIGKILL: ${killed[*]:-none}"
+	[ ${#logged[@]} -ge 1 ] || fail "no kill record for our eaters in /dev/kmsg"
+	[ "$(printf '%s\n' "${logged[@]}" | sort)" = "$(printf '%s\n' "${killed[@]}" | sort)" ] ||
+		fail "kmsg kill records (${logged[*]}) and SIGKILLed children (${killed[*]:-none}) differ"
+	[ $((after - before)) = ${#logged[@]} ] ||
+		fail "oom_kill counter of $CGNAME went $before -> $after, kmsg has ${#logged[@]} kills"
+	[ "${logged[0]}" = "$predicted" ] || fail "predicted $predicted, the kernel chose ${logged[0]} first"
+	if [ ${#logged[@]} -gt 1 ]; then
+		echo "  note: the kernel killed ${#logged[@]} eaters; the first is the one predicted"
+		EXTRA=$((EXTRA + ${#logged[@]} - 1))
+	fi
 	return 0
 }
 
 kill_trial() { stop_all; }
 
-ok=0 redraws=0
+ok=0 redraws=0 EXTRA=0
 while ((ok < 10)); do
 	trial $((ok + 1)); rc=$?
 	case $rc in
@@ -80,4 +101,4 @@ while ((ok < 10)); do
 	*) exit 1 ;;
 	esac
 done
-echo "10/10 predictions matched the kernel's choice ($redraws redraws for too-close calls)"
+echo "10/10 predictions matched the kernel's choice ($redraws redraws for too-close calls, $EXTRA extra kills after the first)"
