@@ -37,6 +37,9 @@ check usage-relative.txt 2 scores app
 check usage-adj.txt 2 protect 100 --adj 5000
 check usage-nopid.txt 2 protect
 check missing-cgroup.txt 1 scores /nope
+root=$FIXTURES/scores/v2
+check v2-swap.json 0 scores /app --json
+root=$FIXTURES/scores/v1
 
 # what the numbers must be, independent of the golden files
 json=$("$OOMLAB" --sysroot "$root" scores /app --json)
@@ -48,6 +51,11 @@ done
 json=$("$OOMLAB" --sysroot "$root" scores --all --json)
 for want in '"total_pages":6291456' '"unkillable_reason":"init"' '"unkillable_reason":"kernel thread"' \
 	'"unkillable_reason":"oom_score_adj -1000"'; do
+	case $json in *"$want"*) ;; *) echo "FAIL: '$want' not in: $json"; fails=$((fails + 1)) ;; esac
+done
+# cgroup2 with swap: memory.max + min(memory.swap.max, SwapTotal); swap counts like rss
+json=$("$OOMLAB" --sysroot "$FIXTURES/scores/v2" scores /app --json)
+for want in '"total_pages":163840' '"swap_pages":32768' '"predicted_victim":300' '"adj_unit_pages":163'; do
 	case $json in *"$want"*) ;; *) echo "FAIL: '$want' not in: $json"; fails=$((fails + 1)) ;; esac
 done
 [ $fails = 0 ]
