@@ -31,6 +31,7 @@ check global.json 0 scores --all --json
 check global-top2.txt 0 scores --top 2
 check protect-dry.txt 0 protect 100 --relative --dry-run
 check protect-dry.json 0 protect 100 --relative --dry-run --json
+check protect-dry-norel.txt 0 protect 100 --dry-run
 check expose-dry.txt 0 expose 101 --dry-run
 check usage-both.txt 2 scores /app --all
 check usage-relative.txt 2 scores app
