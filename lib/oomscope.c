@@ -363,28 +363,39 @@ int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const
 
 /*
  * Reading three /proc files costs about 2.7 µs each on 6.x (pid lookup, dentry, text
- * generation; status alone about 7 µs): 5,000 processes take ~65 ms on one CPU. The kernel side
- * scales across CPUs, so large tables are read by one thread per CPU (at most 8), each into its
- * own slots, and compacted in pid order afterwards.
+ * generation; status alone about 7 µs): 5,000 processes take ~55 ms of CPU. The kernel side
+ * scales across CPUs, so large tables are read by one thread per CPU (at most 8). Work is handed
+ * out in blocks of READ_BLOCK pids from a shared counter, not in fixed halves: on a busy host
+ * one CPU may be taken by something else, and the other thread then simply reads more.
+ * Each thread writes only the slots of the blocks it claimed.
  */
-struct read_chunk {
+#define READ_BLOCK 64
+
+struct read_work {
 	int proc_fd;
 	const pid_t *pids;
 	size_t n;
 	struct oom_cand *out; /* n slots */
 	bool *ok;             /* n flags */
+	size_t next;          /* next unclaimed index (atomic) */
 };
 
-static void *read_chunk_run(void *arg)
+static void *read_work_run(void *arg)
 {
-	struct read_chunk *ch = arg;
+	struct read_work *w = arg;
 
-	for (size_t i = 0; i < ch->n; i++) {
-		struct proc_oom_info info;
-		if (proc_read_oom_info_at(ch->proc_fd, ch->pids[i], &info) < 0)
-			continue;
-		oom_cand_from_proc(&ch->out[i], ch->pids[i], &info);
-		ch->ok[i] = true;
+	for (;;) {
+		size_t from = __atomic_fetch_add(&w->next, READ_BLOCK, __ATOMIC_RELAXED);
+		size_t to = from + READ_BLOCK < w->n ? from + READ_BLOCK : w->n;
+		if (from >= w->n)
+			break;
+		for (size_t i = from; i < to; i++) {
+			struct proc_oom_info info;
+			if (proc_read_oom_info_at(w->proc_fd, w->pids[i], &info) < 0)
+				continue;
+			oom_cand_from_proc(&w->out[i], w->pids[i], &info);
+			w->ok[i] = true;
+		}
 	}
 	return NULL;
 }
@@ -395,7 +406,7 @@ static void *read_chunk_run(void *arg)
 int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
 {
 	struct oom_scope s = { .page_size = page_size() };
-	struct read_chunk chunks[READ_THREADS_MAX];
+	struct read_work work;
 	pthread_t th[READ_THREADS_MAX];
 	bool started[READ_THREADS_MAX] = { false };
 	_cleanup_close_ int proc_fd = -1;
@@ -403,7 +414,7 @@ int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
 	_cleanup_free_ bool *ok = NULL;
 	struct oom_cand *c;
 	uint64_t swap_bytes;
-	size_t np, nt, per, k = 0;
+	size_t np, nt, k = 0;
 	long ncpu;
 	int r;
 
@@ -424,22 +435,14 @@ int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	nt = np < READ_THREADS_MIN_PIDS || ncpu < 2 ? 1
 	     : (size_t)(ncpu < READ_THREADS_MAX ? ncpu : READ_THREADS_MAX);
-	per = (np + nt - 1) / (nt ? nt : 1);
-	for (size_t t = 0; t < nt; t++) {
-		size_t from = t * per, to = from + per < np ? from + per : np;
-		chunks[t] = (struct read_chunk){ proc_fd, pids + from, to > from ? to - from : 0,
-						 c + from, ok + from };
-		/* the first chunk runs on this thread; a failed pthread_create runs inline */
-		if (t > 0 && pthread_create(&th[t], NULL, read_chunk_run, &chunks[t]) == 0)
-			started[t] = true;
-	}
-	read_chunk_run(&chunks[0]);
-	for (size_t t = 1; t < nt; t++) {
+	work = (struct read_work){ .proc_fd = proc_fd, .pids = pids, .n = np, .out = c, .ok = ok };
+	/* this thread reads too; a failed pthread_create just leaves more blocks for the others */
+	for (size_t t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, read_work_run, &work) == 0;
+	read_work_run(&work);
+	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
-		else
-			read_chunk_run(&chunks[t]);
-	}
 	for (size_t i = 0; i < np; i++) {
 		if (!ok[i]) {
 			s.skipped++;
