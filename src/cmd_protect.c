@@ -21,6 +21,20 @@ struct change {
 	int err; /* 0 or -errno of the write */
 };
 
+/* The option getopt_long stopped at: a long one is argv[optind - 1]; a short one may sit
+ * inside a cluster that optind has not moved past yet, so name it by optopt. */
+static const char *bad_option(char **argv, int ind, int opt)
+{
+	static char buf[8];
+	const char *a = ind > 0 ? argv[ind - 1] : "";
+
+	if (opt && !(a[0] == '-' && a[1] == '-')) {
+		xsnprintf(buf, sizeof(buf), "-%c", opt);
+		return buf;
+	}
+	return a;
+}
+
 static void usage(FILE *out, bool protect)
 {
 	if (protect)
@@ -98,11 +112,18 @@ static int copy_scope(const struct oom_scope *src, struct oom_scope *dst)
 
 static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 {
-	static const struct option opts[] = {
+	static const struct option protect_opts[] = {
 		{ "adj", required_argument, NULL, 'a' }, { "relative", no_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },   { "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },      { 0 }
 	};
+	/* expose has no --relative: raising is never refused for lack of a capability */
+	static const struct option expose_opts[] = {
+		{ "adj", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },      { "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const struct option *opts = protect ? protect_opts : expose_opts;
 	int want = protect ? -800 : 500;
 	bool relative = false, dry = false;
 	struct oom_scope before = { 0 }, after = { 0 };
@@ -115,7 +136,8 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	int c, r, ti, old, set_err = 0, rc = EXIT_OK;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, protect ? "a:rnJh" : "a:nJh", opts, NULL)) != -1) {
+	opterr = 0; /* one message per error, ours */
+	while ((c = getopt_long(argc, argv, protect ? ":a:rnJh" : ":a:nJh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (parse_int(optarg, &want) < 0 || want < -1000 || want > 1000)
@@ -134,8 +156,12 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		case 'h':
 			usage(stdout, protect);
 			return EXIT_OK;
+		case ':':
+			return cli_usage_error(cli, "option '%s' needs a value",
+					       bad_option(argv, optind, optopt));
 		default:
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(cli, "unknown option '%s'",
+					       bad_option(argv, optind, optopt));
 		}
 	}
 	if (optind >= argc)
@@ -149,6 +175,9 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	if (optind + 1 < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
 
+	if (!dry && !host_is_live(&cli->host))
+		return cli_usage_error(cli, "a --sysroot tree is read-only for %s: add --dry-run",
+				       protect ? "protect" : "expose");
 	if ((r = cg_layout_detect(&cli->host, &l)) < 0)
 		return cli_error(cli, "cannot detect the cgroup layout: %s", strerror(-r));
 	if ((r = oom_pid_memcg(&cli->host, &l, pid, memcg, sizeof(memcg))) < 0)
@@ -162,6 +191,24 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 				 memcg);
 	}
 	old = before.c[ti].adj;
+	/*
+	 * init and kernel threads are never chosen, whatever their oom_score_adj; writing init's
+	 * value would only change what every process it starts later inherits. Refuse both.
+	 */
+	if (before.c[ti].unkillable == OOM_UNKILLABLE_INIT) {
+		rc = cli_error(cli, "pid %d (%s) is init: the OOM killer never chooses it, and its "
+				    "oom_score_adj would only be inherited by every process it starts "
+				    "later; refusing", (int)pid, before.c[ti].comm);
+		oom_scope_free(&before);
+		return rc;
+	}
+	if (before.c[ti].unkillable == OOM_UNKILLABLE_KTHREAD) {
+		rc = cli_error(cli, "pid %d (%s) is a kernel thread: it has no memory of its own and "
+				    "is never chosen; refusing", (int)pid, before.c[ti].comm);
+		oom_scope_free(&before);
+		return rc;
+	}
+
 	const struct oom_cand target = before.c[ti];
 
 	/* 1. the direct write (or its prediction) */

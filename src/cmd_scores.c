@@ -240,6 +240,20 @@ void scores_json_fields(struct json *j, const struct oom_scope *s, size_t limit)
 	json_arr_close(j);
 }
 
+/* The option getopt_long stopped at: a long one is argv[optind - 1]; a short one may sit
+ * inside a cluster that optind has not moved past yet, so name it by optopt. */
+static const char *bad_option(char **argv, int ind, int opt)
+{
+	static char buf[8];
+	const char *a = ind > 0 ? argv[ind - 1] : "";
+
+	if (opt && !(a[0] == '-' && a[1] == '-')) {
+		xsnprintf(buf, sizeof(buf), "-%c", opt);
+		return buf;
+	}
+	return a;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -274,7 +288,8 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "p:an:Jh", opts, NULL)) != -1) {
+	opterr = 0; /* one message per error, ours */
+	while ((c = getopt_long(argc, argv, ":p:an:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			int v;
@@ -299,8 +314,12 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case ':':
+			return cli_usage_error(cli, "option '%s' needs a value",
+					       bad_option(argv, optind, optopt));
 		default:
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(cli, "unknown option '%s'",
+					       bad_option(argv, optind, optopt));
 		}
 	}
 	if (optind < argc)

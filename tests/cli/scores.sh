@@ -32,6 +32,8 @@ check global-top2.txt 0 scores --top 2
 check protect-dry.txt 0 protect 100 --relative --dry-run
 check protect-dry.json 0 protect 100 --relative --dry-run --json
 check protect-dry-norel.txt 0 protect 100 --dry-run
+check refuse-init.txt 1 expose 1 --dry-run
+check refuse-kthread.txt 1 protect 2 --dry-run
 check expose-dry.txt 0 expose 101 --dry-run
 check usage-both.txt 2 scores /app --all
 check usage-relative.txt 2 scores app
