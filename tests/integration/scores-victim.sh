@@ -18,14 +18,19 @@ SEED=${SCORES_SEED:-$(( $(date +%s) % 100000 ))}
 echo "seed: $SEED (rerun with SCORES_SEED=$SEED)"
 RANDOM=$SEED
 LIMIT_MIB=256
+# without CAP_SYS_RESOURCE (this machine, Docker) oom_score_adj cannot go below 0
+CAN_LOWER=$(( 0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> 24 & 1 ))
+echo "negative oom_score_adj: $([ $CAN_LOWER = 1 ] && echo drawn || echo 'not drawn (no CAP_SYS_RESOURCE)')"
 echo $((LIMIT_MIB * 1024 * 1024)) > "$CG/memory.limit_in_bytes"
 
 trial() { # -> 0 ok, 1 fail, 2 too close to call (redraw)
 	local t=$1 n=$((2 + RANDOM % 4)) i pids=() sizes=() adjs=() line
 	for ((i = 0; i < n; i++)); do
 		sizes+=($((16 + RANDOM % 24)))
-		# one in four keeps 0; the others get 1..1000
-		if ((RANDOM % 4 == 0)); then adjs+=(0); else adjs+=($((1 + RANDOM % 1000))); fi
+		# one in four keeps 0; the others get 1..1000, or -999..1000 where we may lower
+		if ((RANDOM % 4 == 0)); then adjs+=(0)
+		elif [ "$CAN_LOWER" = 1 ]; then adjs+=($((RANDOM % 2000 - 999)))
+		else adjs+=($((1 + RANDOM % 1000))); fi
 	done
 	for ((i = 0; i < n; i++)); do
 		start_eater "e$i" "${sizes[i]}"
