@@ -239,7 +239,7 @@ static int open_proc(const struct host *h)
 /* Equal points at the top: the kernel keeps the LAST in iteration order. For the whole host
  * that order is fork order (the task list), which pid order only approximates: look at start
  * times of the tied tasks. */
-static void break_global_tie(const struct host *h, struct oom_scope *s)
+static void break_global_tie(const struct host *h, struct oom_rank *s)
 {
 	int64_t top = s->c[s->victim].badness;
 	size_t best = s->victim;
@@ -266,7 +266,7 @@ static void break_global_tie(const struct host *h, struct oom_scope *s)
 	}
 }
 
-void oom_scope_rescore(struct oom_scope *s)
+void oom_scope_rescore(struct oom_rank *s)
 {
 	unsigned page_kb = s->page_size / 1024;
 
@@ -285,7 +285,7 @@ void oom_scope_rescore(struct oom_scope *s)
 	s->has_victim = oom_select(s->c, s->n, &s->victim, &s->runner, &s->tie) >= 0;
 }
 
-static int finish(const struct host *h, struct oom_scope *s, bool global_order)
+static int finish(const struct host *h, struct oom_rank *s, bool global_order)
 {
 	if (!global_order)
 		oom_cand_sort(s->c, s->n);
@@ -296,9 +296,9 @@ static int finish(const struct host *h, struct oom_scope *s, bool global_order)
 }
 
 int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const char *name,
-			  struct oom_scope *ret)
+			  struct oom_rank *ret)
 {
-	struct oom_scope s = { .page_size = page_size() };
+	struct oom_rank s = { .page_size = page_size() };
 	struct cand_vec cv = { 0 };
 	_cleanup_close_ int proc_fd = -1;
 	uint64_t swap_bytes;
@@ -403,9 +403,9 @@ static void *read_work_run(void *arg)
 #define READ_THREADS_MAX 8
 #define READ_THREADS_MIN_PIDS 512
 
-int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
+int oom_scope_load_all(const struct host *h, struct oom_rank *ret)
 {
-	struct oom_scope s = { .page_size = page_size() };
+	struct oom_rank s = { .page_size = page_size() };
 	struct read_work work;
 	pthread_t th[READ_THREADS_MAX];
 	bool started[READ_THREADS_MAX] = { false };
@@ -459,7 +459,7 @@ int oom_scope_load_all(const struct host *h, struct oom_scope *ret)
 	return 0;
 }
 
-void oom_scope_free(struct oom_scope *s)
+void oom_scope_free(struct oom_rank *s)
 {
 	if (!s)
 		return;

@@ -17,7 +17,7 @@
 #include "cgroup.h"
 #include "host.h"
 
-struct oom_scope {
+struct oom_rank {
 	bool memcg;                  /* memcg OOM (else global) */
 	char asked[PATH_MAX];        /* the cgroup asked for ("" for --all) */
 	char domain[PATH_MAX];       /* memcg whose limit applies ("" global) */
@@ -40,12 +40,12 @@ struct oom_scope {
  * limited ancestor; global scope (over these members only) if none is limited.
  */
 int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const char *name,
-			  struct oom_scope *ret);
+			  struct oom_rank *ret);
 /* Every process of the host, global OOM. */
-int oom_scope_load_all(const struct host *h, struct oom_scope *ret);
+int oom_scope_load_all(const struct host *h, struct oom_rank *ret);
 /* Re-score with the current candidate fields (after changing adj) and re-select. */
-void oom_scope_rescore(struct oom_scope *s);
-void oom_scope_free(struct oom_scope *s);
+void oom_scope_rescore(struct oom_rank *s);
+void oom_scope_free(struct oom_rank *s);
 
 /* The memory cgroup of pid on this layout ("/a/b"). */
 int oom_pid_memcg(const struct host *h, const struct cg_layout *l, pid_t pid, char *ret,

@@ -22,9 +22,12 @@
 
 #include "lab.h"
 #include "run.h"
+#include "scores.h"
 #include "spawn.h"
 #include "../lib/cgroup.h"
 #include "../lib/memstat.h"
+#include "../lib/oomscope.h"
+#include "../lib/proc.h"
 #include "../lib/psi.h"
 #include "../lib/banned.h"
 
@@ -478,14 +481,6 @@ static void eater_close(struct eater_proc *e)
 	e->pidfd = e->out = -1;
 }
 
-static int write_adj(pid_t pid, int adj)
-{
-	char path[64], v[16];
-	xsnprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-	xsnprintf(v, sizeof(v), "%d", adj);
-	return write_file(path, v);
-}
-
 /*
  * A protected process holding `keep` bytes and an expendable one growing in a cgroup of
  * `limit`. Protect with `adj` (negative); where the kernel refuses (EACCES, no
@@ -500,8 +495,9 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 			  hog = { .pid = -1, .pidfd = -1, .out = -1 };
 	char name[64], keepb[32], b1[32], b2[32];
 	char *pargs[] = { "--total", keepb, "--hold", "--progress", keepb, "--rate", "500M/s", NULL };
-	char *hargs[] = { "--progress", "0", NULL };
+	char *hargs[] = { "--progress", "32M", NULL };
 	bool fallback = false;
+	pid_t predicted = 0;
 	int r, status;
 
 	xsnprintf(keepb, sizeof(keepb), "%" PRIu64, keep);
@@ -519,7 +515,7 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 	if (r == 0 && wait_line(&prot, 30000) != 1)
 		r = -ETIMEDOUT;
 	if (r == 0) {
-		r = write_adj(prot.pid, adj);
+		r = proc_set_oom_score_adj(&lab->cli->host, prot.pid, adj);
 		if (r == -EACCES || r == -EPERM) {
 			fallback = true;
 			say(lab, "oom_score_adj %d for pid %d: refused (%s): lowering a score needs CAP_SYS_RESOURCE.",
@@ -542,6 +538,28 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 	say(lab, "pid %d (protected, %s) and pid %d (expendable%s, growing at 50 MiB/s) in a %s cgroup",
 	    (int)prot.pid, format_bytes(keep, b1, sizeof(b1)), (int)hog.pid,
 	    fallback ? ", raised" : "", format_bytes(limit, b2, sizeof(b2)));
+	/* the ranking the kernel will use, once the hog has grown a little */
+	if (wait_line(&hog, 30000) == 1) {
+		struct oom_rank sc;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		if (m && oom_scope_load_cgroup(&lab->cli->host, &lab->layout, cg.name, &sc) == 0) {
+			scores_rank(&sc);
+			scores_print_table(m, &sc, 0, 10);
+			scores_print_verdict(m, &sc);
+			if (sc.has_victim)
+				predicted = sc.c[sc.victim].pid;
+			oom_scope_free(&sc);
+		}
+		if (m) {
+			fclose(m);
+			xsnprintf(it->detail, sizeof(it->detail), "ranking before the kill (oomlab scores %s):\n%s",
+				  cg.name, buf ? buf : "");
+			fputs(buf ? buf : "", lab->out);
+			free(buf);
+		}
+	}
 	status = wait_exit(&hog, 120000);
 	{
 		pid_t hog_pid = hog.pid, prot_pid = prot.pid;
@@ -552,11 +570,14 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		if (!prot_alive)
 			prot.pid = -1;
 		setf(it->observed, sizeof(it->observed),
-		     "expendable pid %d: %s; protected pid %d: %s; protection by %s",
-		     (int)hog_pid, hog_killed ? "killed by SIGKILL" : status ? "ended otherwise" : "still running after 120 s",
+		     "predicted victim (oomlab scores before the kill): pid %d; expendable pid %d: %s; protected pid %d: %s; protection by %s",
+		     (int)predicted, (int)hog_pid, hog_killed ? "killed by SIGKILL" : status ? "ended otherwise" : "still running after 120 s",
 		     (int)prot_pid, prot_alive ? "alive" : "dead",
 		     fallback ? "raising the other (--relative fallback)" : "a negative oom_score_adj");
-		if (hog_killed && prot_alive)
+		if (hog_killed && prot_alive && predicted != hog_pid)
+			finish(lab, it, LAB_FAIL, "the right process died, but the ranking predicted pid %d",
+			       (int)predicted);
+		else if (hog_killed && prot_alive)
 			finish(lab, it, LAB_PASS, "the expendable process died, the protected one survived%s",
 			       fallback ? " (through the fallback: this host refuses negative oom_score_adj)" : "");
 		else
@@ -821,9 +842,7 @@ static void host_facts(struct lab *lab)
 	}
 	host_path(&lab->cli->host, "/dev/kmsg", path, sizeof(path));
 	lab->host.kmsg = access(path, R_OK) == 0;
-	lab->host.cap_sys_resource = write_adj(getpid(), -1) == 0;
-	if (lab->host.cap_sys_resource)
-		write_adj(getpid(), 0);
+	lab->host.cap_sys_resource = proc_self_has_cap(&lab->cli->host, PROC_CAP_SYS_RESOURCE) == 1;
 }
 
 static void print_json(struct lab *lab)

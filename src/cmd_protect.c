@@ -63,7 +63,7 @@ static void usage(FILE *out, bool protect)
 		     "(Guaranteed -997, BestEffort 1000, Burstable 3..999). See oomlab-protect(1).\n");
 }
 
-static int find_pid(const struct oom_scope *s, pid_t pid)
+static int find_pid(const struct oom_rank *s, pid_t pid)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->c[i].pid == pid)
@@ -85,7 +85,7 @@ static bool in_subtree(const struct host *h, const struct cg_layout *l, pid_t pi
 	return strcmp(cg, base) == 0 || (strncmp(cg, base, bl) == 0 && cg[bl] == '/');
 }
 
-static void json_ranking(struct json *j, const char *key, const struct oom_scope *s)
+static void json_ranking(struct json *j, const char *key, const struct oom_rank *s)
 {
 	json_key(j, key);
 	json_obj_open(j);
@@ -93,14 +93,14 @@ static void json_ranking(struct json *j, const char *key, const struct oom_scope
 	json_obj_close(j);
 }
 
-static void print_ranking(const char *title, const struct oom_scope *s, pid_t mark)
+static void print_ranking(const char *title, const struct oom_rank *s, pid_t mark)
 {
 	printf("\n%s\n", title);
 	scores_print_table(stdout, s, mark, 0);
 	scores_print_verdict(stdout, s);
 }
 
-static int copy_scope(const struct oom_scope *src, struct oom_scope *dst)
+static int copy_scope(const struct oom_rank *src, struct oom_rank *dst)
 {
 	*dst = *src;
 	dst->c = malloc((src->n ? src->n : 1) * sizeof(*src->c));
@@ -126,7 +126,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	const struct option *opts = protect ? protect_opts : expose_opts;
 	int want = protect ? -800 : 500;
 	bool relative = false, dry = false;
-	struct oom_scope before = { 0 }, after = { 0 };
+	struct oom_rank before = { 0 }, after = { 0 };
 	struct change *changes = NULL;
 	size_t nchanges = 0, capped = 0;
 	char memcg[PATH_MAX];
@@ -243,7 +243,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		}
 		/* only the subtree of pid's own memcg competes for the raise: mark the rest
 		 * unkillable in a scratch copy so the plan leaves them alone */
-		struct oom_scope plan;
+		struct oom_rank plan;
 		if (copy_scope(&before, &plan) < 0) {
 			free(new_adj);
 			rc = cli_error(cli, "out of memory");

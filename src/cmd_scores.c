@@ -22,7 +22,7 @@ static unsigned ncpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-bool scores_too_close(const struct oom_scope *s)
+bool scores_too_close(const struct oom_rank *s)
 {
 	if (!s->has_victim || s->runner == SIZE_MAX)
 		return false;
@@ -30,7 +30,7 @@ bool scores_too_close(const struct oom_scope *s)
 	       oom_counter_error_pages(ncpus());
 }
 
-void scores_rank(struct oom_scope *s)
+void scores_rank(struct oom_rank *s)
 {
 	pid_t v = s->has_victim ? s->c[s->victim].pid : 0;
 	pid_t r = s->has_victim && s->runner != SIZE_MAX ? s->c[s->runner].pid : 0;
@@ -54,12 +54,12 @@ void scores_rank(struct oom_scope *s)
 	}
 }
 
-static uint64_t pages_to_bytes(const struct oom_scope *s, int64_t pages)
+static uint64_t pages_to_bytes(const struct oom_rank *s, int64_t pages)
 {
 	return pages < 0 ? 0 : (uint64_t)pages * s->page_size;
 }
 
-void scores_print_header(FILE *out, const struct oom_scope *s)
+void scores_print_header(FILE *out, const struct oom_rank *s)
 {
 	char b1[32], b2[32], b3[32];
 	uint64_t unit = oom_adj_unit_pages(s->totalpages);
@@ -84,7 +84,7 @@ void scores_print_header(FILE *out, const struct oom_scope *s)
 			s->asked);
 }
 
-void scores_print_table(FILE *out, const struct oom_scope *s, pid_t mark_pid, size_t limit)
+void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, size_t limit)
 {
 	char b1[32], b2[32], b3[32];
 	size_t rows = limit && limit < s->n ? limit : s->n;
@@ -127,7 +127,7 @@ void scores_print_table(FILE *out, const struct oom_scope *s, pid_t mark_pid, si
 		fprintf(out, "  ... %zu more (--top 0 shows all)\n", s->n - rows);
 }
 
-void scores_print_verdict(FILE *out, const struct oom_scope *s)
+void scores_print_verdict(FILE *out, const struct oom_rank *s)
 {
 	char b1[32];
 
@@ -158,7 +158,7 @@ void scores_print_verdict(FILE *out, const struct oom_scope *s)
 			oom_counter_error_pages(ncpus()));
 }
 
-void scores_print_legend(FILE *out, const struct oom_scope *s)
+void scores_print_legend(FILE *out, const struct oom_rank *s)
 {
 	fprintf(out,
 		"\nbadness  = (rss + swap + page tables, in pages) + oom_score_adj x (totalpages / "
@@ -177,7 +177,7 @@ void scores_print_legend(FILE *out, const struct oom_scope *s)
 			 : "");
 }
 
-void scores_json_fields(struct json *j, const struct oom_scope *s, size_t limit)
+void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 {
 	size_t rows = limit && limit < s->n ? limit : s->n;
 
@@ -279,7 +279,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 		{ "top", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },      { 0 }
 	};
-	struct oom_scope s = { 0 };
+	struct oom_rank s = { 0 };
 	struct cg_layout l;
 	const char *cgroup = NULL;
 	pid_t pid = 0;
