@@ -11,7 +11,7 @@
 #                       under KVM comes back (result cached in $VM_OUT/kvm-probe). /dev/kvm alone
 #                       proves nothing: on nested hosts KVM guests die with "KVM internal error"
 #                       and qemu hangs paused.
-#   KVM_PROBE_TIMEOUT=10  seconds for the probe boot (a KVM boot takes about 1 s)
+#   KVM_PROBE_TIMEOUT=6  seconds for the probe boot (a working KVM boot takes about 1 s)
 #   VM_TIMEOUT=100      wall-clock limit for the suite boot, seconds
 #   VM_MEM=512 VM_SMP=1 guest RAM (MiB) and vCPUs
 #   GUEST_ENV="VMT_ONLY=max VMT_TMO=60"  extra KEY=value words for the guest's /init
@@ -49,7 +49,7 @@ kvm_usable() {
 	fi
 	local d=$LOGDIR/kvm-probe t0=$SECONDS st=fail
 	mkdir -p "$d"
-	qemu kvm "${KVM_PROBE_TIMEOUT:-10}" "$d/console.log" "$d/results.txt" "$d/qemu.err" VMT_PROBE=1
+	qemu kvm "${KVM_PROBE_TIMEOUT:-6}" "$d/console.log" "$d/results.txt" "$d/qemu.err" VMT_PROBE=1
 	grep -q '^VMTEST PROBE OK' "$d/results.txt" 2>/dev/null && st=ok
 	printf '%s\n%s\n' "$st" "$key" >"$cache"
 	echo "KVM probe boot: $st after $((SECONDS - t0)) s$(grep -m1 -o 'KVM internal error.*' "$d/qemu.err" | sed 's/^/ (/;s/$/)/')"

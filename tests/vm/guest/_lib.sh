@@ -83,3 +83,14 @@ have_oomlab() {
 	oomlab "$1" --help >"$T/help-$1" 2>&1 || return 1
 	! grep -q 'not implemented' "$T/help-$1"
 }
+# has_fd PID REGEX: PID has an open fd whose target matches (a started watcher is ready)
+has_fd() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qE "$2"; }
+# wait_fd PID REGEX [TENTHS]: wait until PID opened a matching file (default 10 s)
+wait_fd() {
+	_i=0
+	while ! has_fd "$1" "$2"; do
+		kill -0 "$1" 2>/dev/null || return 1
+		[ $_i -ge "${3:-100}" ] && return 1
+		sleep 0.1; _i=$((_i + 1))
+	done
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* jget: print one field of the LAST top-level JSON object on stdin (the guest has no jq).
- * usage: jget KEY[.KEY...] < json
+ * usage: jget KEY[.KEY|.N...] < json      (N: a 0-based array index, e.g. kills.0.pid)
  * Strings print unquoted with the common escapes undone (\uXXXX of non-ASCII prints '?');
  * numbers, true/false/null, objects and arrays print as their raw JSON text.
  * Exit 0 found, 1 key absent (or a path step is not an object), 2 no object / malformed input.
@@ -141,6 +141,34 @@ static int member(const char *p, const char *e, const char *key, size_t klen, co
 	}
 }
 
+/* Element idx of the array at p; 0 found, 1 absent (or not an array), 2 malformed. */
+static int element(const char *p, const char *e, uint64_t idx, const char **val, const char **vend)
+{
+	p = ws(p, e);
+	if (p >= e || *p != '[')
+		return 1;
+	p = ws(p + 1, e);
+	if (p < e && *p == ']')
+		return 1;
+	for (uint64_t i = 0;; i++) {
+		const char *v = ws(p, e), *ve = skip_value(v, e);
+
+		if (!ve)
+			return 2;
+		if (i == idx) {
+			*val = v;
+			*vend = ve;
+			return 0;
+		}
+		p = ws(ve, e);
+		if (p < e && *p == ',') {
+			p++;
+			continue;
+		}
+		return p < e && *p == ']' ? 1 : 2;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[MAX_INPUT];
@@ -181,7 +209,20 @@ int main(int argc, char **argv)
 		const char *dot = strchr(path, '.');
 		size_t klen = dot ? (size_t)(dot - path) : strlen(path);
 		const char *v, *ve;
-		int r = member(obj, oend, path, klen, &v, &ve);
+		char comp[32];
+		uint64_t idx;
+		int r;
+
+		/* a numeric step indexes an array, any other step names an object member */
+		if (klen < sizeof(comp) && *ws(obj, oend) == '[') {
+			memcpy(comp, path, klen);
+			comp[klen] = '\0';
+			if (helper_parse_u64(comp, &idx) < 0)
+				return 1;
+			r = element(obj, oend, idx, &v, &ve);
+		} else {
+			r = member(obj, oend, path, klen, &v, &ve);
+		}
 
 		if (r)
 			return r;
