@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One cgroup API over the three layouts a host can have:
+ *   v2      one cgroup2 tree with the memory controller (memory.max, memory.high, ...)
+ *   v1      a v1 memory hierarchy (memory.limit_in_bytes, ...), no cgroup2 tree
+ *   hybrid  the memory controller on v1 AND a cgroup2 tree without it (systemd "hybrid"):
+ *           the limit is set in the v1 tree, per-cgroup PSI and cgroup.kill come from a
+ *           sibling directory of the same name in the v2 tree; the workload joins both.
+ * All paths in these structs are full filesystem paths (sysroot prefix included); "names" are
+ * cgroup paths relative to their hierarchy root, starting with '/'.
+ */
+#ifndef OOMLAB_CGROUP_H
+#define OOMLAB_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "host.h"
+#include "memstat.h"
+#include "psi.h"
+
+enum cg_mode {
+	CG_MODE_NONE = 0,
+	CG_MODE_V1,
+	CG_MODE_V2,
+	CG_MODE_HYBRID,
+};
+
+struct cg_layout {
+	enum cg_mode mode;
+	char v1_memory[PATH_MAX]; /* v1 memory controller mount ("" none) */
+	char v2[PATH_MAX];        /* cgroup2 mount ("" none) */
+	bool v2_memory;           /* memory controller available in the v2 root */
+};
+
+const char *cg_mode_to_string(enum cg_mode m); /* "v2", "v1", "hybrid", "none" */
+
+/* Parse /proc/self/mountinfo text (pure). root is prepended to mount points. */
+int cg_layout_parse_mountinfo(const char *mountinfo, const char *root, struct cg_layout *ret);
+/* Read <sysroot>/proc/self/mountinfo and the v2 root's cgroup.controllers. */
+int cg_layout_detect(const struct host *h, struct cg_layout *ret);
+
+/*
+ * A name oomlab may create: one path component, [A-Za-z0-9._-], not "." or "..", at most 200
+ * bytes. A parent may have several components, each valid, no "..". Returns 0 or -EINVAL.
+ */
+int cg_name_valid(const char *name);
+int cg_parent_valid(const char *parent);
+
+struct cg {
+	const struct cg_layout *layout;
+	char name[PATH_MAX];     /* "/oomlab-812-0" or "/parent/oomlab-812-0" */
+	char mem[PATH_MAX];      /* directory that carries the memory limit */
+	char v2[PATH_MAX];       /* v2 directory (PSI, cgroup.kill, cgroup.events), "" none */
+	bool mem_is_v2;          /* mem and v2 are the same directory */
+	bool created_mem, created_v2; /* ours to remove */
+};
+
+/*
+ * Create parent/name in every tree the layout needs (the memory tree, plus the v2 tree on
+ * hybrid hosts). On v2 enables +memory in the parent's cgroup.subtree_control when needed.
+ * -EEXIST if it exists. On failure nothing is left behind.
+ */
+int cg_create(const struct cg_layout *l, const char *parent, const char *name, struct cg *ret);
+/* Open an existing cgroup by its name ("/a/b") without owning it. -ENOENT if absent. */
+int cg_open(const struct cg_layout *l, const char *name, struct cg *ret);
+
+/* Limits. SIZE_UNLIMITED = "max". set_high on a memory tree without memory.high: -EOPNOTSUPP. */
+int cg_set_max(struct cg *cg, uint64_t bytes);
+int cg_set_high(struct cg *cg, uint64_t bytes);
+int cg_set_swap_max(struct cg *cg, uint64_t bytes);
+
+/* Move pid (0: the calling process) into every directory of cg. */
+int cg_attach(const struct cg *cg, pid_t pid);
+
+/* Count of pids in the memory directory's cgroup.procs (-errno on failure). */
+int cg_count_procs(const struct cg *cg);
+
+/*
+ * Kill everything inside (cgroup.kill on v2, else SIGKILL every pid of cgroup.procs until empty,
+ * bounded by timeout_us) and remove the directories we created, retrying EBUSY until timeout.
+ * Safe to call twice; destroys only what cg_create made.
+ */
+int cg_destroy(struct cg *cg, uint64_t timeout_us);
+
+/* What `run`, `top` and `why --cgroup` show. */
+struct cg_sample {
+	uint64_t t_us;            /* CLOCK_MONOTONIC */
+	uint64_t current;         /* memory.current / usage_in_bytes */
+	uint64_t peak;            /* memory.peak / max_usage_in_bytes */
+	uint64_t max;             /* memory.max / limit_in_bytes (SIZE_UNLIMITED none) */
+	uint64_t high;            /* memory.high (SIZE_UNLIMITED none / unsupported) */
+	uint64_t swap_current;
+	bool has_peak, has_high, has_swap;
+	struct memcg_stat stat;
+	bool has_stat;
+	uint64_t oom_kill;        /* memory.events oom_kill / oom_control oom_kill */
+	uint64_t oom;             /* v2: times the limit was hit and the OOM killer invoked */
+	uint64_t high_events;     /* v2: memory.events high */
+	uint64_t max_events;      /* v2: memory.events max; v1: memory.failcnt */
+	bool has_oom_kill, has_high_events;
+	bool under_oom;           /* v1 */
+	struct psi psi;
+	int psi_err;              /* 0 ok, -EOPNOTSUPP (psi=0), -ENOENT (no v2 dir) */
+};
+int cg_sample(const struct cg *cg, struct cg_sample *ret);
+
+/* v1 values of "no limit" (PAGE_COUNTER_MAX pages) are reported as SIZE_UNLIMITED. */
+uint64_t cg_v1_normalize_limit(uint64_t v);
+
+/*
+ * Stale cleanup: directories named oomlab-<pid>-<n> directly under parent whose <pid> is no
+ * longer a running oomlab. Removes them (killing what is left inside) and returns how many.
+ * Touches nothing else.
+ */
+int cg_clean_stale(const struct host *h, const struct cg_layout *l, const char *parent,
+		   int *ret_removed);
+
+/* Parse "oomlab-<pid>-<n>": -EINVAL if the name is not of that form. */
+int cg_parse_owned_name(const char *name, pid_t *ret_pid);
+
+#endif
