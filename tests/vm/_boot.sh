@@ -12,9 +12,9 @@
 #                       proves nothing: on nested hosts KVM guests die with "KVM internal error"
 #                       and qemu hangs paused.
 #   KVM_PROBE_TIMEOUT=6  seconds for the probe boot (a working KVM boot takes about 1 s)
-#   VM_TIMEOUT=100      wall-clock limit for the suite boot, seconds
+#   VM_TIMEOUT=110      wall-clock limit for the suite boot, seconds
 #   VM_MEM=512 VM_SMP=1 guest RAM (MiB) and vCPUs
-#   GUEST_ENV="VMT_ONLY=max VMT_TMO=60"  extra KEY=value words for the guest's /init
+#   GUEST_ENV="VMT_ONLY=max VMT_TMO=30"  extra KEY=value words for the guest's /init
 #   QEMU=qemu-system-x86_64 (binary)  VM_OUT=tests/vm/out  LOGDIR=$VM_OUT/run
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,7 +66,7 @@ esac
 
 CON=$LOGDIR/console.log RES=$LOGDIR/results.txt ERR=$LOGDIR/qemu.err
 t0=$(date +%s%N)
-qemu "$ACCEL" "${VM_TIMEOUT:-100}" "$CON" "$RES" "$ERR"
+qemu "$ACCEL" "${VM_TIMEOUT:-110}" "$CON" "$RES" "$ERR"
 qrc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 # the guest's tty layer may still turn \n into \r\n (ONLCR): normalise
@@ -75,7 +75,7 @@ echo "vm-boot: accel=$ACCEL kernel=$(basename "$(readlink -f "$OUT/kernel")") qe
 if grep -q '^VMTEST END' "$RES" 2>/dev/null; then
 	exit 0
 fi
-[ "$qrc" = 124 ] || [ "$qrc" = 137 ] && echo "vm-boot: TIMEOUT: no complete result after ${VM_TIMEOUT:-100} s"
+[ "$qrc" = 124 ] || [ "$qrc" = 137 ] && echo "vm-boot: TIMEOUT: no complete result after ${VM_TIMEOUT:-110} s"
 echo "vm-boot: the guest did not finish (no 'VMTEST END' on the results port); qemu stderr:"
 sed 's/^/    /' "$ERR" 2>/dev/null
 echo "vm-boot: last results:"

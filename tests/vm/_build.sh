@@ -55,7 +55,13 @@ if [ ! -s "$KDIR/vmlinuz" ]; then
 	tmp=$(mktemp -d "$OUT/dl.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	if ! (cd "$tmp" && apt-get download "$KPKG" >/dev/null 2>&1); then
+		# stale lists name a version the archive no longer has: refresh, resolve again
 		apt_update "$KPKG"
+		if [ -z "${KERNEL_PKG:-}" ]; then
+			KPKG=$(resolve)
+			KVER=${KPKG#linux-image-}
+			KDIR=$CACHE/$KPKG
+		fi
 		(cd "$tmp" && apt-get download "$KPKG" >/dev/null)
 	fi
 	deb=$(ls "$tmp"/*.deb)

@@ -12,8 +12,9 @@
 # Knobs (kernel command-line words KEY=value become init's environment):
 #   VMT_PROBE=1        print "VMTEST PROBE OK" and power off at once (the KVM probe boot)
 #   VMT_ONLY=REGEX     run only guest tests whose name matches
-#   VMT_TMO=60         per-workload timeout inside a test (seconds)
-#   VMT_TEST_TMO=90    hard limit per guest test: then SIGKILL and its cgroups are cleaned up
+#   VMT_TMO=30         per-workload timeout inside a test (seconds)
+#   VMT_TEST_TMO=60    hard limit per guest test: then SIGKILL and its cgroups are cleaned up
+#                      (a test file can set its own with a line "# vmt-timeout: SECONDS")
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -82,7 +83,9 @@ for t in /tests/*.sh; do
 	log=/tmp/log.$name
 	echo "===== guest test $name (uptime $(up)s) ====="
 	t0=$(up)
-	(cd /tmp && exec timeout -s KILL "${VMT_TEST_TMO:-90}" sh "$t") >"$log" 2>&1
+	# a test may ask for its own limit with a line "# vmt-timeout: SECONDS"
+	tmo=$(sed -n 's/^# vmt-timeout: *\([0-9][0-9]*\)$/\1/p' "$t")
+	(cd /tmp && exec timeout -s KILL "${tmo:-${VMT_TEST_TMO:-60}}" sh "$t") >"$log" 2>&1
 	rc=$?
 	echo "===== $name: exit $rc after $(awk "BEGIN { printf \"%.2f\", $(up) - $t0 }")s"
 	while IFS= read -r l; do

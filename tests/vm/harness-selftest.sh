@@ -4,8 +4,10 @@
 # never a pass"; "breaking a v2-only code path makes it fail"). Three boots of a separate image
 # (tests/vm/out/selftest) whose oomlab is tests/vm/selftest/mock-oomlab.sh:
 #   1. correct mock: the oomlab-run-* guest tests PASS (they are not always-failing)
-#   2. MOCK_BREAK=high (memory.high written to memory.low) plus a guest test that prints no
-#      RESULT: oomlab-run-high and zz-silent must come back FAIL, oomlab-run-max PASS
+#   2. MOCK_BREAK=high (memory.high written to memory.low), a guest test that prints no RESULT
+#      and one that hangs in its own cgroup ("# vmt-timeout: 2"): oomlab-run-high, zz-silent
+#      and zz-hang FAIL, the hung test's cgroup is reported and removed, no-cgroup-left FAILs,
+#      oomlab-run-max still PASSes
 #   3. VM_TIMEOUT=2 (the guest cannot even boot): _boot.sh must fail and print the console tail
 # Reports each expectation as a SUBTEST. Skips like v2-suite.sh. Runs under TCG unless ACCEL says.
 set -u
@@ -46,10 +48,14 @@ expect correct-oomlab-passes-run-max "$st/good/results.txt" '^RESULT oomlab-run-
 expect correct-oomlab-passes-run-high "$st/good/results.txt" '^RESULT oomlab-run-high PASS'
 expect correct-oomlab-passes-run-victim "$st/good/results.txt" '^RESULT oomlab-run-victim PASS'
 
-LOGDIR=$st/broken GUEST_ENV="VMT_ONLY=^(oomlab-run|zz) MOCK_BREAK=high" "$here/_boot.sh"
+LOGDIR=$st/broken GUEST_ENV="VMT_ONLY=^(oomlab-run|zz-) MOCK_BREAK=high" "$here/_boot.sh"
 expect broken-high-fails "$st/broken/results.txt" "^RESULT oomlab-run-high FAIL .*memory.high inside the box is 'max'"
 expect broken-high-keeps-run-max "$st/broken/results.txt" '^RESULT oomlab-run-max PASS'
 expect missing-result-fails "$st/broken/results.txt" '^RESULT zz-silent FAIL no RESULT line'
+
+expect hung-test-fails "$st/broken/results.txt" '^RESULT zz-hang FAIL no RESULT line \(exit status 137\)'
+expect hung-test-cgroup-reported "$st/broken/results.txt" '^RESULT zz-hang-cleanup FAIL cgroups left behind: /sys/fs/cgroup/oomlab-test-hang-'
+expect hung-test-no-cgroup-left-fails "$st/broken/results.txt" '^RESULT no-cgroup-left FAIL'
 
 LOGDIR=$st/timeout VM_TIMEOUT=2 "$here/_boot.sh" >"$st/timeout.log" 2>&1
 rc=$?

@@ -7,7 +7,7 @@
 # Tests must remove every cgroup they create (/init checks after each test).
 
 CG=/sys/fs/cgroup
-TMO=${VMT_TMO:-60}         # per-workload timeout (seconds); /init kills the whole test later
+TMO=${VMT_TMO:-30}         # per-workload timeout (seconds); /init kills the whole test later
 T=$(mktemp -d /tmp/vmt.XXXXXX)
 FAILS=
 
