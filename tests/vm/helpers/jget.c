@@ -80,27 +80,40 @@ static void print_value(const char *p, const char *end)
 		}
 		p++;
 		switch (*p) {
-		case 'n': putchar('\n'); break;
-		case 't': putchar('\t'); break;
-		case 'r': putchar('\r'); break;
-		case 'b': putchar('\b'); break;
-		case 'f': putchar('\f'); break;
+		case 'n':
+			putchar('\n');
+			break;
+		case 't':
+			putchar('\t');
+			break;
+		case 'r':
+			putchar('\r');
+			break;
+		case 'b':
+			putchar('\b');
+			break;
+		case 'f':
+			putchar('\f');
+			break;
 		case 'u':
 			if (end - p > 4 && strncmp(p + 1, "00", 2) == 0 && p[3] < '8') {
-				char hex[3] = { p[3], p[4], 0 };
+				char hex[3] = {p[3], p[4], 0};
 				putchar((int)strtol(hex, NULL, 16));
 			} else {
 				putchar('?');
 			}
 			p += 4;
 			break;
-		default: putchar(*p); break;
+		default:
+			putchar(*p);
+			break;
 		}
 	}
 	putchar('\n');
 }
 
-/* Find member `key` (length klen) in the object at p; sets val and vend. 0 found, 1 absent, 2 malformed. */
+/* Find member `key` (length klen) in the object at p; sets val and vend. 0 found, 1 absent, 2
+ * malformed. */
 static int member(const char *p, const char *e, const char *key, size_t klen, const char **val,
 		  const char **vend)
 {

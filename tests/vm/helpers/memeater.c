@@ -23,12 +23,21 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "l:c:H:t:")) != -1) {
 		switch (c) {
-		case 'l': limit_mib = helper_arg_u64("memeater", "-l", optarg); break;
-		case 'c': chunk_kib = helper_arg_u64("memeater", "-c", optarg); break;
-		case 'H': hold = helper_arg_u64("memeater", "-H", optarg); break;
-		case 't': tmo = helper_arg_u64("memeater", "-t", optarg); break;
+		case 'l':
+			limit_mib = helper_arg_u64("memeater", "-l", optarg);
+			break;
+		case 'c':
+			chunk_kib = helper_arg_u64("memeater", "-c", optarg);
+			break;
+		case 'H':
+			hold = helper_arg_u64("memeater", "-H", optarg);
+			break;
+		case 't':
+			tmo = helper_arg_u64("memeater", "-t", optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: memeater [-l MIB] [-c KIB] [-H SECONDS] [-t SECONDS]\n");
+			fprintf(stderr,
+				"usage: memeater [-l MIB] [-c KIB] [-H SECONDS] [-t SECONDS]\n");
 			return 2;
 		}
 	}

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	t0 = helper_now_us();
 	while (events < max_events) {
 		uint64_t el = helper_now_us() - t0;
-		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+		struct pollfd pfd = {.fd = fd, .events = POLLPRI};
 		int n;
 
 		if (el >= tmo_s * 1000000u)
