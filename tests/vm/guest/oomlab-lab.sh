@@ -15,7 +15,7 @@ if ! have_oomlab lab; then
 fi
 # lab_item KIND N ID NAME: run one step/exercise with --json and judge its status
 lab_item() {
-	_arg=--step
+	_kind=$1 _arg=--step
 	[ "$1" = exercises ] && _arg=--exercise
 	shift
 	_n=$1 _id=$2 _name=$3
@@ -30,16 +30,16 @@ lab_item() {
 	[ "$(j host.cgroup_mode)" = v2 ] || fail "host.cgroup_mode '$(j host.cgroup_mode)', expected v2"
 	[ "$(j host.memory_high)" = true ] || fail "host.memory_high is not true"
 	[ "$(j host.cap_sys_resource)" = true ] || fail "host.cap_sys_resource is not true"
-	[ "$(j "$KIND.0.id")" = "$_id" ] || fail "$KIND.0.id '$(j "$KIND.0.id")', expected $_id"
-	[ "$(j "$KIND.0.status")" = PASS ] ||
-		fail "$_id: $(j "$KIND.0.status"): $(j "$KIND.0.reason") (observed: $(j "$KIND.0.observed"))"
+	[ "$(j "$_kind.0.id")" = "$_id" ] || fail "$_kind.0.id '$(j "$_kind.0.id")', expected $_id"
+	[ "$(j "$_kind.0.status")" = PASS ] ||
+		fail "$_id: $(j "$_kind.0.status"): $(j "$_kind.0.reason") (observed: $(j "$_kind.0.observed"))"
 	finish "$_name"
 }
-KIND=steps lab_item steps 3 step3 oomlab-lab-step3 --max 64M --high 60M
-KIND=exercises lab_item exercises 2 ex2 oomlab-lab-ex2
-KIND=exercises lab_item exercises 4 ex4 oomlab-lab-ex4
+lab_item steps 3 step3 oomlab-lab-step3 --max 64M --high 60M
+lab_item exercises 2 ex2 oomlab-lab-ex2
+lab_item exercises 4 ex4 oomlab-lab-ex4
 if [ "${VMT_SLOW:-0}" = 1 ]; then
-	KIND=exercises lab_item exercises 3 ex3 oomlab-lab-ex3
+	lab_item exercises 3 ex3 oomlab-lab-ex3
 else
 	result oomlab-lab-ex3 SKIP "the 30 s band exercise runs only with GUEST_ENV=VMT_SLOW=1"
 fi
