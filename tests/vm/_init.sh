@@ -87,11 +87,13 @@ for t in /tests/*.sh; do
 	tmo=$(sed -n 's/^# vmt-timeout: *\([0-9][0-9]*\)$/\1/p' "$t")
 	(cd /tmp && exec timeout -s KILL "${tmo:-${VMT_TEST_TMO:-60}}" sh "$t") >"$log" 2>&1
 	rc=$?
-	echo "===== $name: exit $rc after $(awk "BEGIN { printf \"%.2f\", $(up) - $t0 }")s"
+	took=$(awk "BEGIN { printf \"%.2f\", $(up) - $t0 }")
+	echo "===== $name: exit $rc after ${took}s"
 	while IFS= read -r l; do
 		echo "$name| $l"
 		out "LOG $name| $l"
 	done <"$log"
+	out "LOG $name| (guest test exit status $rc after ${took} s)"
 	grep '^RESULT ' "$log" >&3 || out "RESULT $name FAIL no RESULT line (exit status $rc)"
 	if [ $rc -ne 0 ] && grep -q '^RESULT ' "$log"; then
 		out "RESULT $name-exit FAIL the test script exited with status $rc"
