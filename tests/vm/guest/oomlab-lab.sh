@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The lab's steps that only a cgroup v2 kernel (and CAP_SYS_RESOURCE) can run, for real:
 #   step 3   the eater crosses memory.high: throttled, PSI some > 10 %
-#   ex 2     PSI every 0.5 s: warning before the kill (244M high under 256M max)
+#   ex 2     PSI every 0.5 s: warning before the kill (244M high under 256M max; avg10 or the interval share)
 #   ex 4     two processes, one protected (negative oom_score_adj needs CAP_SYS_RESOURCE)
 #   ex 3     the 30 s band (200M under 256M, slow allocator): only with VMT_SLOW=1
 # Step 3 runs with memory.high 60M under memory.max 64M: further below, the throttling sleeps
