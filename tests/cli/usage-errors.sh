@@ -38,8 +38,7 @@ expect_usage "--total must be more than 0" eat --total 0
 expect_usage "--hold needs --total" eat --hold
 expect_usage "unknown option" doctor --frobnicate
 expect_usage "unknown command 'frobnicate'" frobnicate
-after=$(oomlab_cgroups)
-[ "$before" = "$after" ] || fail "cgroups changed: before='$before' after='$after'"
+assert_nothing_left "$before" "a usage error created a cgroup"
 # --help goes to stdout and exits 0 for every command
 for c in run eat doctor; do
 	"$OOMLAB" $c --help >"$out" 2>/dev/null || fail "$c --help exit $?"
