@@ -21,33 +21,6 @@ static unsigned page_size(void)
 	return p > 0 ? (unsigned)p : 4096;
 }
 
-static int read_text(const char *dir, const char *file, char *buf, size_t sz)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int r = path_join(path, sizeof(path), dir, file);
-	if (r < 0)
-		return r;
-	n = read_file(path, buf, sz);
-	if (n < 0)
-		return (int)n;
-	strip_trailing(buf);
-	return 0;
-}
-
-static int read_u64_or_max(const char *dir, const char *file, uint64_t *ret)
-{
-	char buf[64];
-	int r = read_text(dir, file, buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	if (strcmp(buf, "max") == 0) {
-		*ret = SIZE_UNLIMITED;
-		return 0;
-	}
-	return parse_u64(buf, ret);
-}
-
 static int global_totalpages(const struct host *h, unsigned ps, uint64_t *ret_total,
 			     uint64_t *ret_swap_bytes)
 {
@@ -81,9 +54,9 @@ static int dir_totalpages(const struct host *h, const struct cg_layout *l, const
 	in.v2 = l->mode == CG_MODE_V2;
 	if (in.v2) {
 		char path[PATH_MAX], buf[32];
-		if ((r = read_u64_or_max(dir, "memory.max", &in.max)) < 0)
+		if ((r = cg_read_u64(dir, "memory.max", &in.max)) < 0)
 			return r;
-		if (read_u64_or_max(dir, "memory.swap.max", &v) >= 0)
+		if (cg_read_u64(dir, "memory.swap.max", &v) >= 0)
 			in.swap_max = v;
 		else
 			in.swap_max = 0; /* no swap controller: no swap for this memcg */
@@ -97,15 +70,15 @@ static int dir_totalpages(const struct host *h, const struct cg_layout *l, const
 				in.swappiness = (unsigned)s;
 		}
 	} else {
-		if ((r = read_u64_or_max(dir, "memory.limit_in_bytes", &v)) < 0)
+		if ((r = cg_read_u64(dir, "memory.limit_in_bytes", &v)) < 0)
 			return r;
 		in.max = cg_v1_normalize_limit(v);
-		if (read_u64_or_max(dir, "memory.memsw.limit_in_bytes", &v) >= 0)
+		if (cg_read_u64(dir, "memory.memsw.limit_in_bytes", &v) >= 0)
 			in.memsw_max = cg_v1_normalize_limit(v);
 		else
 			in.memsw_max = in.max; /* swap accounting off: no swap in the total */
 		in.swappiness = 60;
-		if (read_u64_or_max(dir, "memory.swappiness", &v) >= 0)
+		if (cg_read_u64(dir, "memory.swappiness", &v) >= 0)
 			in.swappiness = (unsigned)v;
 	}
 	if ((r = memcg_totalpages(&in, ps, &total)) < 0)

@@ -368,7 +368,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hJ", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hJ", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			break;
@@ -384,7 +384,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 			doctor_usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, c);
 		}
 	}
 	if (optind < argc)

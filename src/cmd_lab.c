@@ -939,7 +939,7 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 	lab.out = cli->json ? stderr : stdout;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hJy", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hJy", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if ((r = cli_parse_size(cli, "--max", optarg, &lab.max)))
@@ -977,9 +977,7 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 			lab_usage(stdout);
 			return EXIT_OK;
 		default:
-			if (optopt)
-				return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, c);
 		}
 	}
 	if (optind < argc)

@@ -21,19 +21,6 @@ struct change {
 	int err; /* 0 or -errno of the write */
 };
 
-/* The option getopt_long stopped at: a long one is argv[optind - 1]; a short one may sit
- * inside a cluster that optind has not moved past yet, so name it by optopt. */
-static const char *bad_option(char **argv, int ind, int opt)
-{
-	static char buf[8];
-	const char *a = ind > 0 ? argv[ind - 1] : "";
-
-	if (opt && !(a[0] == '-' && a[1] == '-')) {
-		xsnprintf(buf, sizeof(buf), "-%c", opt);
-		return buf;
-	}
-	return a;
-}
 
 static void usage(FILE *out, bool protect)
 {
@@ -158,10 +145,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 			return EXIT_OK;
 		case ':':
 			return cli_usage_error(cli, "option '%s' needs a value",
-					       bad_option(argv, optind, optopt));
+					       cli_bad_option(argv));
 		default:
 			return cli_usage_error(cli, "unknown option '%s'",
-					       bad_option(argv, optind, optopt));
+					       cli_bad_option(argv));
 		}
 	}
 	if (optind >= argc)

@@ -240,19 +240,6 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 	json_arr_close(j);
 }
 
-/* The option getopt_long stopped at: a long one is argv[optind - 1]; a short one may sit
- * inside a cluster that optind has not moved past yet, so name it by optopt. */
-static const char *bad_option(char **argv, int ind, int opt)
-{
-	static char buf[8];
-	const char *a = ind > 0 ? argv[ind - 1] : "";
-
-	if (opt && !(a[0] == '-' && a[1] == '-')) {
-		xsnprintf(buf, sizeof(buf), "-%c", opt);
-		return buf;
-	}
-	return a;
-}
 
 static void usage(FILE *out)
 {
@@ -316,10 +303,10 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		case ':':
 			return cli_usage_error(cli, "option '%s' needs a value",
-					       bad_option(argv, optind, optopt));
+					       cli_bad_option(argv));
 		default:
 			return cli_usage_error(cli, "unknown option '%s'",
-					       bad_option(argv, optind, optopt));
+					       cli_bad_option(argv));
 		}
 	}
 	if (optind < argc)

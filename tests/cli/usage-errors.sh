@@ -25,6 +25,8 @@ expect_usage "is above --max" run --max 64M --high 128M -- true
 expect_usage "unknown option '--bogus'" run --bogus -- true
 expect_usage "no command given" run --max 64M
 expect_usage "needs a value" run --max
+expect_usage "unknown option '-x'" run -x -- true
+expect_usage "unknown option '-z'" eat -qz
 expect_usage "invalid parent cgroup" run --parent ../../etc -- true
 expect_usage "invalid parent cgroup" run --parent 'a/../../b' -- true
 expect_usage "must end in .csv or .jsonl" run --timeline /tmp/x.txt -- true
