@@ -44,6 +44,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 SRC_OBJS := $(SRC_SRCS:%.c=$(B)/%.o)
 LIBA := $(B)/liboomlab.a
 
+.DEFAULT_GOAL := all
 -include mk/*.mk
 
 .PHONY: all check unit-check install uninstall clean man fuzz bench
