@@ -14,6 +14,9 @@ trap 'rmdir "$u" "$d" 2>/dev/null || true' EXIT
 cpu_of() { # command... -> "cpu_ms hwm_kb" (VmHWM of the command's own process)
 	python3 - "$@" <<'PY'
 import resource, subprocess, sys, time
+# children's time already on this process's account (a pyenv shim runs helpers before it
+# execs python, and rusage survives exec): subtract it
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 hwm = 0
 while p.poll() is None:
@@ -25,7 +28,7 @@ while p.poll() is None:
         pass
     time.sleep(0.5)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{(r.ru_utime + r.ru_stime) * 1000:.1f} {hwm}")
+print(f"{(r.ru_utime + r.ru_stime - r0.ru_utime - r0.ru_stime) * 1000:.1f} {hwm}")
 PY
 }
 
