@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: MIT
+#include "cgwalk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "memstat.h"
+#include "util.h"
+#include "banned.h"
+
+ssize_t host_read_file(const struct host *h, const char *path, char *buf, size_t sz)
+{
+	if (!host_is_live(h)) {
+		char marker[PATH_MAX];
+		/* fixture convention: <file>.eopnotsupp stands for a read failing with EOPNOTSUPP */
+		if (xsnprintf(marker, sizeof(marker), "%s.eopnotsupp", path) >= 0 &&
+		    access(marker, F_OK) == 0)
+			return -EOPNOTSUPP;
+	}
+	return read_file(path, buf, sz);
+}
+
+int host_psi_read(const struct host *h, const char *path, struct psi *ret)
+{
+	char buf[512]; /* two lines of at most ~90 bytes */
+	ssize_t n = host_read_file(h, path, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	return psi_parse(buf, ret);
+}
+
+int cgw_proc_cgroup_parse(const char *buf, bool v1_memory, char *ret, size_t sz)
+{
+	const char *line = buf;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		const char *end = nl ? nl : line + strlen(line);
+		const char *c1 = memchr(line, ':', (size_t)(end - line));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+
+		if (c2) {
+			const char *ctl = c1 + 1;
+			size_t cl = (size_t)(c2 - ctl);
+			bool match = false;
+			if (!v1_memory) {
+				match = c1 - line == 1 && line[0] == '0' && cl == 0;
+			} else {
+				for (const char *w = ctl; w < c2;) {
+					const char *comma = memchr(w, ',', (size_t)(c2 - w));
+					size_t wl = comma ? (size_t)(comma - w) : (size_t)(c2 - w);
+					if (wl == 6 && memcmp(w, "memory", 6) == 0)
+						match = true;
+					if (!comma)
+						break;
+					w = comma + 1;
+				}
+			}
+			if (match) {
+				size_t pl = (size_t)(end - c2 - 1);
+				if (pl == 0 || c2[1] != '/')
+					return -EINVAL;
+				if (pl >= sz)
+					return -ENAMETOOLONG;
+				memcpy(ret, c2 + 1, pl);
+				ret[pl] = '\0';
+				return 0;
+			}
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return -ENOENT;
+}
+
+static bool id_char_eq(char a, char b)
+{
+	/* systemd escapes '-' in pod uids as '_' inside slice names */
+	if (a == '_')
+		a = '-';
+	if (b == '_')
+		b = '-';
+	return a == b;
+}
+
+bool cgw_component_matches_id(const char *comp, const char *id)
+{
+	static const char *const prefixes[] = { "docker-", "cri-containerd-", "crio-", "libpod-" };
+	size_t cl = strlen(comp), il = strlen(id);
+	const char *core = comp;
+
+	if (il < 12)
+		return false;
+	if (cl > 6 && (strcmp(comp + cl - 6, ".scope") == 0 || strcmp(comp + cl - 6, ".slice") == 0))
+		cl -= 6;
+	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {
+		if (startswith(comp, prefixes[i])) {
+			core = comp + strlen(prefixes[i]);
+			break;
+		}
+	}
+	if (core == comp) {
+		/* kubepods: "pod<uid>" (cgroupfs driver) or "kubepods-burstable-pod<uid>.slice" */
+		for (const char *p = comp; (p = strstr(p, "pod")); p++) {
+			if (p == comp || p[-1] == '-')
+				core = p + 3;
+		}
+	}
+	if ((size_t)(core - comp) >= cl || cl - (size_t)(core - comp) < il)
+		return false;
+	for (size_t i = 0; i < il; i++)
+		if (!id_char_eq(core[i], id[i]))
+			return false;
+	return true;
+}
+
+static int read_u64_at(const char *dir, const char *file, uint64_t *ret)
+{
+	char path[PATH_MAX], buf[64];
+	ssize_t n;
+	int r = path_join(path, sizeof(path), dir, file);
+
+	if (r < 0)
+		return r;
+	n = read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	strip_trailing(buf);
+	if (strcmp(buf, "max") == 0) {
+		*ret = SIZE_UNLIMITED;
+		return 0;
+	}
+	return parse_u64(buf, ret);
+}
+
+static int read_text_at(const char *dir, const char *file, char *buf, size_t sz)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int r = path_join(path, sizeof(path), dir, file);
+
+	if (r < 0)
+		return r;
+	n = read_file(path, buf, sz);
+	return n < 0 ? (int)n : 0;
+}
+
+int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char *psi_path,
+	       struct cgw_sample *ret)
+{
+	struct cgw_sample s = { .max = SIZE_UNLIMITED, .high = SIZE_UNLIMITED };
+	char buf[512]; /* memory.events: 6 short lines; memory.oom_control: 3-4 */
+	int r;
+
+	s.t_us = now_us();
+	if (mem && *mem) {
+		if (mem_is_v2) {
+			r = read_u64_at(mem, "memory.current", &s.usage);
+			s.ok = r == 0;
+			if (read_u64_at(mem, "memory.max", &s.max) < 0)
+				s.max = SIZE_UNLIMITED;
+			s.has_high = read_u64_at(mem, "memory.high", &s.high) == 0;
+			if (!s.has_high)
+				s.high = SIZE_UNLIMITED;
+			s.has_peak = read_u64_at(mem, "memory.peak", &s.peak) == 0;
+			if (read_text_at(mem, "memory.events", buf, sizeof(buf)) == 0) {
+				struct memcg_events e;
+				if (memcg_events_parse(buf, &e) == 0) {
+					s.oom_kill = e.oom_kill;
+					s.high_events = e.high;
+					s.has_oom_kill = s.has_high_events = true;
+				}
+			}
+		} else {
+			r = read_u64_at(mem, "memory.usage_in_bytes", &s.usage);
+			s.ok = r == 0;
+			if (read_u64_at(mem, "memory.limit_in_bytes", &s.max) < 0)
+				s.max = SIZE_UNLIMITED;
+			s.max = cg_v1_normalize_limit(s.max);
+			s.has_peak = read_u64_at(mem, "memory.max_usage_in_bytes", &s.peak) == 0;
+			if (read_text_at(mem, "memory.oom_control", buf, sizeof(buf)) == 0) {
+				struct memcg_oom_control o;
+				if (memcg_oom_control_parse(buf, &o) == 0 && o.has_oom_kill) {
+					s.oom_kill = o.oom_kill;
+					s.has_oom_kill = true;
+				}
+			}
+		}
+		if (!s.ok && r == -ENOENT) {
+			/* the directory itself may have gone (rmdir between walk and sample) */
+			struct stat st;
+			if (stat(mem, &st) < 0)
+				return -ENOENT;
+		}
+	}
+	if (psi_path && *psi_path)
+		s.psi_err = host_psi_read(h, psi_path, &s.psi);
+	else
+		s.psi_err = -ENOENT;
+	*ret = s;
+	return 0;
+}
+
+uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2)
+{
+	char dir[PATH_MAX];
+	size_t rl = strlen(root);
+	uint64_t best = SIZE_UNLIMITED;
+
+	if (xsnprintf(dir, sizeof(dir), "%s", mem) < 0)
+		return SIZE_UNLIMITED;
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	for (;;) {
+		uint64_t v;
+		size_t dl = strlen(dir);
+		if (dl <= rl)
+			break; /* the root has no limit file (v2) or an unlimited one (v1) */
+		if (read_u64_at(dir, mem_is_v2 ? "memory.max" : "memory.limit_in_bytes", &v) == 0) {
+			if (!mem_is_v2)
+				v = cg_v1_normalize_limit(v);
+			if (v < best)
+				best = v;
+		}
+		char *slash = strrchr(dir, '/');
+		if (!slash || (size_t)(slash - dir) < rl)
+			break;
+		*slash = '\0';
+	}
+	return best;
+}
+
+/* ---- the tree walk ---- */
+
+struct child {
+	char *name;
+	unsigned flags; /* 1: memory tree, 2: cgroup2 tree */
+};
+
+static int child_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct child *)a)->name, ((const struct child *)b)->name);
+}
+
+static int list_children(const char *dir, unsigned flag, struct child **v, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			struct child *nv = realloc(*v, nc * sizeof(**v));
+			if (!nv) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			*v = nv;
+			*cap = nc;
+		}
+		(*v)[*n].name = strdup(de->d_name);
+		if (!(*v)[*n].name) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		(*v)[*n].flags = flag;
+		(*n)++;
+	}
+	closedir(d);
+	return 0;
+}
+
+static int tree_add(struct cgw_tree *t, const char *name, int parent, bool in_mem, bool in_v2)
+{
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		struct cgw_node *nv = realloc(t->v, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		t->v = nv;
+		t->cap = nc;
+	}
+	t->v[t->n].name = strdup(name);
+	if (!t->v[t->n].name)
+		return -ENOMEM;
+	t->v[t->n].parent = parent;
+	t->v[t->n].in_mem = in_mem;
+	t->v[t->n].in_v2 = in_v2;
+	return (int)t->n++;
+}
+
+static int walk_rec(const char *memroot, const char *v2root, struct cgw_tree *t, const char *name,
+		    int self, bool in_mem, bool in_v2, int depth)
+{
+	char dir[PATH_MAX], sub[PATH_MAX];
+	struct child *v = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	if (depth > 64) /* cgroup.max.depth is unlimited by default; stay sane */
+		return 0;
+	if (in_mem && memroot && path_join(dir, sizeof(dir), memroot, name) >= 0)
+		r = list_children(dir, 1, &v, &n, &cap);
+	if (r >= 0 && in_v2 && v2root && path_join(dir, sizeof(dir), v2root, name) >= 0)
+		r = list_children(dir, 2, &v, &n, &cap);
+	if (r < 0)
+		goto out;
+	qsort(v, n, sizeof(*v), child_cmp);
+	for (size_t i = 0; i < n; i++) {
+		unsigned flags = v[i].flags;
+		int idx;
+		while (i + 1 < n && strcmp(v[i].name, v[i + 1].name) == 0)
+			flags |= v[++i].flags;
+		if (xsnprintf(sub, sizeof(sub), "%s/%s", strcmp(name, "/") == 0 ? "" : name,
+			      v[i].name) < 0)
+			continue;
+		idx = tree_add(t, sub, self, flags & 1, flags & 2);
+		if (idx < 0) {
+			r = idx;
+			goto out;
+		}
+		r = walk_rec(memroot, v2root, t, sub, idx, flags & 1, flags & 2, depth + 1);
+		if (r < 0)
+			goto out;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	return r;
+}
+
+int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret)
+{
+	struct cgw_tree t = { 0 };
+	const char *memroot = NULL, *v2root = NULL;
+	int r;
+
+	switch (l->mode) {
+	case CG_MODE_V2:
+		v2root = l->v2;
+		memroot = l->v2_memory ? l->v2 : NULL;
+		break;
+	case CG_MODE_V1:
+		memroot = l->v1_memory;
+		break;
+	case CG_MODE_HYBRID:
+		memroot = l->v1_memory;
+		v2root = l->v2;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	r = tree_add(&t, "/", -1, memroot != NULL, v2root != NULL);
+	if (r >= 0)
+		r = walk_rec(memroot, v2root, &t, "/", 0, memroot != NULL, v2root != NULL, 0);
+	if (r < 0) {
+		cgw_tree_free(&t);
+		return r;
+	}
+	/* on v2 the memory tree and the cgroup2 tree are the same directories */
+	if (l->mode == CG_MODE_V2)
+		for (size_t i = 0; i < t.n; i++)
+			t.v[i].in_mem = memroot != NULL;
+	*ret = t;
+	return 0;
+}
+
+void cgw_tree_free(struct cgw_tree *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].name);
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
+}
+
+int cgw_node_paths(const struct host *h, const struct cg_layout *l, const struct cgw_node *n,
+		   char *mem, size_t msz, bool *mem_is_v2, char *psi, size_t psz)
+{
+	int r;
+
+	mem[0] = psi[0] = '\0';
+	*mem_is_v2 = l->mode == CG_MODE_V2;
+	if (n->in_mem) {
+		r = path_join(mem, msz, *mem_is_v2 ? l->v2 : l->v1_memory, n->name);
+		if (r < 0)
+			return r;
+	}
+	if (n->in_v2 && l->v2[0]) {
+		char dir[PATH_MAX];
+		r = path_join(dir, sizeof(dir), l->v2, n->name);
+		if (r < 0)
+			return r;
+		r = path_join(psi, psz, dir, "memory.pressure");
+		if (r < 0)
+			return r;
+		/* the root cgroup's pressure is the system's (psi_system); older kernels have no
+		 * memory.pressure in the root directory */
+		if (strcmp(n->name, "/") == 0 && access(psi, F_OK) < 0)
+			return host_path(h, "/proc/pressure/memory", psi, psz);
+	} else if (strcmp(n->name, "/") == 0) {
+		return host_path(h, "/proc/pressure/memory", psi, psz);
+	}
+	return 0;
+}
+
+/* ---- target resolution ---- */
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Fill mem/psi of ret from a memory-tree name and a cgroup2 name. -ENOENT if neither exists. */
+static int target_from_names(const struct host *h, const struct cg_layout *l, const char *mname,
+			     const char *v2name, struct cgw_target *ret)
+{
+	char dir[PATH_MAX];
+	bool found = false;
+
+	ret->mem[0] = ret->psi_path[0] = '\0';
+	ret->mem_is_v2 = l->mode == CG_MODE_V2;
+	if (mname) {
+		const char *memroot = ret->mem_is_v2 ? (l->v2_memory ? l->v2 : "") : l->v1_memory;
+		if (memroot[0] && path_join(dir, sizeof(dir), memroot, mname) >= 0 && is_dir(dir)) {
+			memcpy(ret->mem, dir, sizeof(ret->mem));
+			found = true;
+		}
+	}
+	if (v2name && l->v2[0] && path_join(dir, sizeof(dir), l->v2, v2name) >= 0 && is_dir(dir)) {
+		found = true;
+		if (path_join(ret->psi_path, sizeof(ret->psi_path), dir, "memory.pressure") < 0)
+			return -ENAMETOOLONG;
+		if (access(ret->psi_path, F_OK) < 0 && strcmp(v2name, "/") == 0)
+			host_path(h, "/proc/pressure/memory", ret->psi_path, sizeof(ret->psi_path));
+	}
+	if (!found)
+		return -ENOENT;
+	if (mname && v2name && strcmp(mname, v2name) != 0 && ret->psi_path[0])
+		xsnprintf(ret->v2name, sizeof(ret->v2name), "%s", v2name);
+	return 0;
+}
+
+/* "/a//b/" -> "/a/b"; rejects "." and ".." components */
+static int normalize_name(const char *in, char *out, size_t sz)
+{
+	size_t o = 0;
+	const char *p = in;
+
+	if (*p != '/')
+		return -EINVAL;
+	while (*p) {
+		const char *s;
+		size_t n;
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		s = strchr(p, '/');
+		n = s ? (size_t)(s - p) : strlen(p);
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		if (o + 1 + n + 1 > sz)
+			return -ENAMETOOLONG;
+		out[o++] = '/';
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int cgw_resolve(const struct host *h, const struct cg_layout *l, const char *target,
+		struct cgw_target *ret, char *candidates, size_t csz)
+{
+	struct cgw_target t = { 0 };
+	int r;
+
+	if (!target || !*target) {
+		t.system = true;
+		r = host_path(h, "/proc/pressure/memory", t.psi_path, sizeof(t.psi_path));
+		if (r < 0)
+			return r;
+		*ret = t;
+		return 0;
+	}
+	if (l->mode == CG_MODE_NONE)
+		return -EOPNOTSUPP;
+	if (all_digits(target)) {
+		char rel[64], path[PATH_MAX], buf[4096], mname[PATH_MAX], v2name[PATH_MAX];
+		uint64_t pid;
+		bool has_m, has_2;
+		if (parse_u64(target, &pid) < 0 || pid == 0 || pid > INT32_MAX)
+			return -EINVAL;
+		xsnprintf(rel, sizeof(rel), "/proc/%llu/cgroup", (unsigned long long)pid);
+		if ((r = host_path(h, rel, path, sizeof(path))) < 0)
+			return r;
+		r = (int)read_file(path, buf, sizeof(buf));
+		if (r < 0)
+			return r == -ENOENT ? -ESRCH : r;
+		has_2 = cgw_proc_cgroup_parse(buf, false, v2name, sizeof(v2name)) == 0;
+		if (l->mode == CG_MODE_V2)
+			has_m = has_2 && memcpy(mname, v2name, sizeof(mname));
+		else
+			has_m = cgw_proc_cgroup_parse(buf, true, mname, sizeof(mname)) == 0;
+		if (!has_m && !has_2)
+			return -ENOENT;
+		r = target_from_names(h, l, has_m ? mname : NULL, has_2 ? v2name : NULL, &t);
+		if (r < 0)
+			return r;
+		xsnprintf(t.name, sizeof(t.name), "%s", has_m ? mname : v2name);
+		t.pid = (pid_t)pid;
+		*ret = t;
+		return 0;
+	}
+	if (target[0] == '/') {
+		r = normalize_name(target, t.name, sizeof(t.name));
+		if (r < 0)
+			return r;
+		r = target_from_names(h, l, t.name, t.name, &t);
+		if (r < 0)
+			return r;
+		*ret = t;
+		return 0;
+	}
+	/* a container id or pod uid */
+	{
+		struct cgw_tree tree;
+		size_t found = 0, co = 0;
+		int hit = -1;
+		if (strlen(target) < 12)
+			return -EINVAL;
+		r = cgw_walk(l, &tree);
+		if (r < 0)
+			return r;
+		if (candidates && csz)
+			candidates[0] = '\0';
+		for (size_t i = 1; i < tree.n; i++) {
+			const char *last = strrchr(tree.v[i].name, '/') + 1;
+			if (!cgw_component_matches_id(last, target))
+				continue;
+			/* a pod's containers sit below the pod: the shallowest match wins */
+			bool below = false;
+			for (int p = tree.v[i].parent; p > 0; p = tree.v[p].parent)
+				if (cgw_component_matches_id(strrchr(tree.v[p].name, '/') + 1, target))
+					below = true;
+			if (below)
+				continue;
+			found++;
+			hit = (int)i;
+			if (candidates && co + 1 < csz) {
+				int w = xsnprintf(candidates + co, csz - co, "%s\n", tree.v[i].name);
+				co = w < 0 ? csz - 1 : co + strlen(candidates + co);
+			}
+		}
+		if (found == 1)
+			xsnprintf(t.name, sizeof(t.name), "%s", tree.v[hit].name);
+		cgw_tree_free(&tree);
+		if (found == 0)
+			return -ENOENT;
+		if (found > 1)
+			return -ENOTUNIQ;
+		r = target_from_names(h, l, t.name, t.name, &t);
+		if (r < 0)
+			return r;
+		*ret = t;
+		return 0;
+	}
+}
+
+bool cgw_has_cap_sys_resource(void)
+{
+	char buf[4096];
+	const char *p;
+	uint64_t caps = 0;
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return false;
+	p = strstr(buf, "\nCapEff:\t");
+	if (!p)
+		return false;
+	p += 9;
+	for (; *p && *p != '\n'; p++) {
+		int d;
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else
+			return false;
+		caps = caps << 4 | (uint64_t)d;
+	}
+	return caps & (1ULL << 24); /* CAP_SYS_RESOURCE */
+}
+
+int psi_trigger_arm(const char *path, bool full, uint64_t stall_us, uint64_t window_us)
+{
+	char spec[96];
+	int fd, r;
+
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* as in Documentation/accounting/psi.rst: one write, terminating NUL included */
+	xsnprintf(spec, sizeof(spec), "%s %llu %llu", full ? "full" : "some",
+		  (unsigned long long)stall_us, (unsigned long long)window_us);
+	if (write(fd, spec, strlen(spec) + 1) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+uint64_t psi_window_unprivileged(uint64_t w)
+{
+	uint64_t n = (w + 1000000) / 2000000; /* nearest multiple of 2 s, ties up */
+
+	if (n < 1)
+		n = 1;
+	if (n > 5)
+		n = 5;
+	return n * 2000000;
+}

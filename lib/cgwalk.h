@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Seeing every cgroup at once (for `oomlab top`) and finding one by what a user types (for
+ * `oomlab psi TARGET`): the whole memory tree (v2, or v1 memory) merged with the cgroup2 tree
+ * by name on hybrid hosts, a cheap per-cgroup sample (no memory.stat), the binding limit, pid
+ * and container-id resolution. Read-only: nothing here creates, changes or removes a cgroup.
+ */
+#ifndef OOMLAB_CGWALK_H
+#define OOMLAB_CGWALK_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "host.h"
+#include "psi.h"
+
+/*
+ * read_file() for kernel files, with the one fixture convention for errnos a file cannot hold:
+ * when the host is a sysroot (not live) and "<path>.eopnotsupp" exists, the read fails with
+ * -EOPNOTSUPP as a real read of a pressure file does under psi=0. See docs/ARCHITECTURE.md.
+ */
+ssize_t host_read_file(const struct host *h, const char *path, char *buf, size_t sz);
+/* psi_read() through host_read_file(). */
+int host_psi_read(const struct host *h, const char *path, struct psi *ret);
+
+/* What TARGET named: the whole system or one cgroup. */
+struct cgw_target {
+	bool system;             /* /proc/pressure/memory */
+	pid_t pid;               /* > 0 when resolved from a pid */
+	char name[PATH_MAX];     /* "/a/b" ("/" for the root); "" for system */
+	char v2name[PATH_MAX];   /* name in the cgroup2 tree when it differs (a pid on a hybrid
+				  * host can sit in v1 memory /a and in v2 /b); "" otherwise */
+	char mem[PATH_MAX];      /* memory-controller directory ("" none) */
+	bool mem_is_v2;          /* mem is a v2 directory (memory.current/max/high/events) */
+	char psi_path[PATH_MAX]; /* pressure file ("" none: no per-cgroup PSI for this target) */
+};
+
+/*
+ * Resolve what a user typed: NULL/"" -> system; all digits -> that pid's cgroup (the "0::" line
+ * of /proc/PID/cgroup for v2, the "memory" line for v1); "/..." -> a cgroup path; anything else
+ * -> a container id or pod uid found in a path component (docker-<id>.scope,
+ * cri-containerd-<id>.scope, crio-<id>.scope, libpod-<id>.scope, <id> itself, kubepods
+ * ...pod<uid> with '-' or '_'), a unique prefix of at least 12 characters.
+ * Errors: -ENOENT not found, -ESRCH no such pid, -EINVAL bad input (id shorter than 12),
+ * -ENOTUNIQ ambiguous: the candidates are written to candidates (newline separated) if given.
+ */
+int cgw_resolve(const struct host *h, const struct cg_layout *l, const char *target,
+		struct cgw_target *ret, char *candidates, size_t csz);
+
+/* Pure: the cgroup path for one hierarchy from /proc/PID/cgroup text. v2: the "0::" line;
+ * v1: the line whose controller list contains "memory". -ENOENT if absent. */
+int cgw_proc_cgroup_parse(const char *buf, bool v1_memory, char *ret, size_t sz);
+
+/* Pure: does path component comp carry container/pod id (a prefix of it, >= 12 chars)? */
+bool cgw_component_matches_id(const char *comp, const char *id);
+
+/* One cheap sample: the files `top` shows. Missing files leave has_* false. */
+struct cgw_sample {
+	uint64_t t_us;
+	bool ok;                  /* memory usage was readable */
+	uint64_t usage, peak, max, high;
+	bool has_peak, has_high;  /* max is SIZE_UNLIMITED when absent */
+	uint64_t oom_kill, high_events;
+	bool has_oom_kill, has_high_events;
+	struct psi psi;
+	int psi_err;              /* 0, -EOPNOTSUPP (psi=0), -ENOENT (no pressure file), ... */
+};
+
+/* mem: memory directory or "" (then only PSI); psi_path: pressure file or "". */
+int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char *psi_path,
+	       struct cgw_sample *ret);
+
+/* Smallest hard limit of the memory directory mem and every ancestor up to root (the
+ * hierarchy's mount point). SIZE_UNLIMITED if none. */
+uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2);
+
+/* Every cgroup, parents before children. */
+struct cgw_node {
+	char *name;   /* "/" or "/a/b" (malloc'ed) */
+	int parent;   /* index into the tree, -1 for the root */
+	bool in_mem;  /* exists in the memory tree */
+	bool in_v2;   /* exists in the cgroup2 tree (per-cgroup PSI) */
+};
+
+struct cgw_tree {
+	struct cgw_node *v;
+	size_t n, cap;
+};
+
+/* Walk the memory tree and (hybrid) the cgroup2 tree, merging names. Directories that vanish
+ * during the walk are skipped. */
+int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret);
+void cgw_tree_free(struct cgw_tree *t);
+
+/* Full paths of a node's memory directory and pressure file ("" when absent). */
+int cgw_node_paths(const struct host *h, const struct cg_layout *l, const struct cgw_node *n,
+		   char *mem, size_t msz, bool *mem_is_v2, char *psi, size_t psz);
+
+/* Is the effective capability set holding CAP_SYS_RESOURCE? (for PSI trigger windows) */
+bool cgw_has_cap_sys_resource(void);
+
+/*
+ * Arm a PSI trigger on a pressure file: open O_RDWR|O_NONBLOCK|O_CLOEXEC, one write of
+ * "<some|full> <stall_us> <window_us>". Returns the fd (poll it for POLLPRI; POLLERR: the
+ * cgroup went away) or -errno: -EINVAL is the kernel refusing the window or stall.
+ */
+int psi_trigger_arm(const char *path, bool full, uint64_t stall_us, uint64_t window_us);
+
+/* Nearest window the kernel takes without CAP_SYS_RESOURCE: a multiple of 2 s in [2 s, 10 s]. */
+uint64_t psi_window_unprivileged(uint64_t window_us);
+
+#endif
