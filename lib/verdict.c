@@ -12,7 +12,6 @@ const struct verdict_thresholds verdict_default_thresholds = {
 	.strained_usage = 8000,
 	.sick_some = 2000,
 	.sick_full = 500,
-	.sick_usage = 9500,
 	.critical_some = 6000,
 	.critical_full = 2000,
 };
@@ -82,11 +81,6 @@ enum verdict verdict_explain(const struct verdict_input *in, const struct verdic
 	if (in->has_psi && in->some_share >= t->sick_some) {
 		xsnprintf(buf, sz, "some stall %u.%02u %% >= %u.%02u %%", C(in->some_share),
 			  C(t->sick_some));
-		return VERDICT_SICK;
-	}
-	if (us != UINT32_MAX && us >= t->sick_usage) {
-		xsnprintf(buf, sz, "usage %u.%02u %% of the limit >= %u.%02u %%", C(us),
-			  C(t->sick_usage));
 		return VERDICT_SICK;
 	}
 	/* strained: some stall, close to the limit, or throttled by memory.high */
@@ -160,7 +154,6 @@ int verdict_thresholds_parse(const char *spec, struct verdict_thresholds *ret)
 		{ "strained_usage", offsetof(struct verdict_thresholds, strained_usage) },
 		{ "sick_some", offsetof(struct verdict_thresholds, sick_some) },
 		{ "sick_full", offsetof(struct verdict_thresholds, sick_full) },
-		{ "sick_usage", offsetof(struct verdict_thresholds, sick_usage) },
 		{ "critical_some", offsetof(struct verdict_thresholds, critical_some) },
 		{ "critical_full", offsetof(struct verdict_thresholds, critical_full) },
 	};
@@ -196,7 +189,7 @@ int verdict_thresholds_parse(const char *spec, struct verdict_thresholds *ret)
 		p = comma + 1;
 	}
 	if (t.strained_some > t.sick_some || t.sick_some > t.critical_some ||
-	    t.sick_full > t.critical_full || t.strained_usage > t.sick_usage)
+	    t.sick_full > t.critical_full)
 		return -EINVAL;
 	*ret = t;
 	return 0;

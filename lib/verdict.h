@@ -40,7 +40,6 @@ struct verdict_thresholds {
 	uint32_t strained_usage; /* usage >= this share of the binding limit: strained (80 %) */
 	uint32_t sick_some;      /* some share >= this: sick (20 %) */
 	uint32_t sick_full;      /* full share >= this: sick (5 %) */
-	uint32_t sick_usage;     /* usage >= this share of the binding limit: sick (95 %) */
 	uint32_t critical_some;  /* some share >= this: critical (60 %) */
 	uint32_t critical_full;  /* full share >= this: critical (20 %) */
 };

@@ -1,6 +1,551 @@
 // SPDX-License-Identifier: MIT
+/* oomlab top: every cgroup's memory pressure, usage and limits in one refreshing table. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "oomlab.h"
+#include "psiview.h"
+#include "../lib/cgwalk.h"
+#include "../lib/verdict.h"
+#include "../lib/banned.h"
+
+enum sort_key { SORT_PRESSURE, SORT_USAGE, SORT_LIMIT, SORT_KILLS };
+
+static void help(void)
+{
+	printf("Usage: oomlab top [OPTIONS]\n\n"
+	       "Every cgroup on the host (the cgroup2 tree, and on hybrid hosts the v1 memory tree\n"
+	       "merged by name) in one refreshing table: memory pressure some/full (share over the\n"
+	       "interval and avg10), usage, memory.high, limit, usage as %% of the binding limit,\n"
+	       "peak, OOM kills, verdict (docs/VERDICT.md).\n\n"
+	       "Options:\n"
+	       "  -i, --interval DUR     refresh every DUR (default 1s). With --json: measure the\n"
+	       "                         stall share over DUR (default: one read, no share)\n"
+	       "  -s, --sort KEY         pressure (default), usage, limit (usage %% of the limit),\n"
+	       "                         kills\n"
+	       "  -n, --count N          stop after N frames (the first frame is immediate and has\n"
+	       "                         no share yet)\n"
+	       "  -J, --json             print one snapshot as JSON and exit\n"
+	       "      --thresholds SPEC  verdict thresholds, e.g. sick_some=25,critical_full=30\n"
+	       "  -h, --help             show this help\n\n"
+	       "Keys on a terminal: none; Ctrl-C quits. Exit status: 0 ok, 1 failure, 2 usage error.\n");
+}
+
+struct row {
+	char *name;      /* owned by the tree of this frame */
+	int parent;
+	bool in_mem, in_v2;
+	bool gone;       /* vanished between walk and sample */
+	struct cgw_sample s;
+	bool has_share;
+	uint32_t some_share, full_share;
+	uint64_t limit;  /* binding */
+	uint64_t kills_delta, high_delta;
+	enum verdict v;
+	char reason[96];
+};
+
+/* previous frame, sorted by name, for deltas */
+struct prev_ent {
+	char *name;
+	struct cgw_sample s;
+};
+struct prev {
+	struct prev_ent *v;
+	size_t n;
+};
+
+struct top_ctx {
+	struct cli *cli;
+	struct cg_layout layout;
+	struct verdict_thresholds th;
+	enum sort_key sort;
+	struct prev prev;
+	struct psi sys;
+	int sys_err;
+	char sys_path[PATH_MAX];
+};
+
+static int prev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct prev_ent *)a)->name, ((const struct prev_ent *)b)->name);
+}
+
+static const struct cgw_sample *prev_find(const struct prev *p, const char *name)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(p->v[mid].name, name);
+		if (c == 0)
+			return &p->v[mid].s;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void prev_free(struct prev *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].name);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+static enum sort_key g_sort;
+
+static uint32_t row_pressure(const struct row *r, bool full)
+{
+	if (r->s.psi_err)
+		return 0;
+	if (r->has_share)
+		return full ? r->full_share : r->some_share;
+	return full ? r->s.psi.full.avg10 : r->s.psi.some.avg10;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	uint64_t x = 0, y = 0;
+
+	switch (g_sort) {
+	case SORT_PRESSURE:
+		x = row_pressure(a, false);
+		y = row_pressure(b, false);
+		if (x == y) {
+			x = row_pressure(a, true);
+			y = row_pressure(b, true);
+		}
+		if (x == y) {
+			x = a->s.psi_err ? 0 : a->s.psi.some.avg10;
+			y = b->s.psi_err ? 0 : b->s.psi.some.avg10;
+		}
+		break;
+	case SORT_USAGE:
+		x = a->s.ok ? a->s.usage : 0;
+		y = b->s.ok ? b->s.usage : 0;
+		break;
+	case SORT_LIMIT: {
+		uint32_t ua = a->s.ok ? verdict_usage_share(a->s.usage, a->limit) : UINT32_MAX;
+		uint32_t ub = b->s.ok ? verdict_usage_share(b->s.usage, b->limit) : UINT32_MAX;
+		/* unlimited sorts last */
+		x = ua == UINT32_MAX ? 0 : (uint64_t)ua + 1;
+		y = ub == UINT32_MAX ? 0 : (uint64_t)ub + 1;
+		break;
+	}
+	case SORT_KILLS:
+		x = a->s.has_oom_kill ? a->s.oom_kill + 1 : 0;
+		y = b->s.has_oom_kill ? b->s.oom_kill + 1 : 0;
+		break;
+	}
+	if (x != y)
+		return x > y ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* One frame: walk, sample every cgroup, compute shares against the previous frame. */
+static int frame(struct top_ctx *c, struct cgw_tree *tree, struct row **ret_rows)
+{
+	struct row *rows;
+	struct prev np = { 0 };
+	int r;
+
+	r = cgw_walk(&c->layout, tree);
+	if (r < 0)
+		return r;
+	rows = calloc(tree->n ? tree->n : 1, sizeof(*rows));
+	np.v = calloc(tree->n ? tree->n : 1, sizeof(*np.v));
+	if (!rows || !np.v) {
+		free(rows);
+		prev_free(&np);
+		return -ENOMEM;
+	}
+	c->sys_err = host_psi_read(&c->cli->host, c->sys_path, &c->sys);
+	for (size_t i = 0; i < tree->n; i++) {
+		struct row *w = &rows[i];
+		const struct cgw_node *n = &tree->v[i];
+		char mem[PATH_MAX], psi[PATH_MAX];
+		bool mem_is_v2;
+		const struct cgw_sample *p;
+		struct verdict_input in = { 0 };
+
+		w->name = n->name;
+		w->parent = n->parent;
+		w->in_mem = n->in_mem;
+		w->in_v2 = n->in_v2;
+		if (cgw_node_paths(&c->cli->host, &c->layout, n, mem, sizeof(mem), &mem_is_v2, psi,
+				   sizeof(psi)) < 0 ||
+		    cgw_sample(&c->cli->host, mem, mem_is_v2, psi, &w->s) < 0) {
+			/* removed between the walk and the sample */
+			w->gone = true;
+			continue;
+		}
+		/* the root has no limit; children inherit the smallest limit above them */
+		w->limit = w->s.ok ? w->s.max : SIZE_UNLIMITED;
+		if (w->parent >= 0 && !rows[w->parent].gone && rows[w->parent].limit < w->limit)
+			w->limit = rows[w->parent].limit;
+		p = prev_find(&c->prev, n->name);
+		if (p && p->psi_err == 0 && w->s.psi_err == 0) {
+			uint64_t dt = w->s.t_us - p->t_us;
+			w->has_share = true;
+			w->some_share = psi_share(p->psi.some.total_us, w->s.psi.some.total_us, dt);
+			w->full_share = psi_share(p->psi.full.total_us, w->s.psi.full.total_us, dt);
+		}
+		if (p && p->has_oom_kill && w->s.oom_kill > p->oom_kill)
+			w->kills_delta = w->s.oom_kill - p->oom_kill;
+		if (p && p->has_high_events && w->s.high_events > p->high_events)
+			w->high_delta = w->s.high_events - p->high_events;
+		in.has_psi = w->s.psi_err == 0;
+		in.has_full = w->s.psi.full.present;
+		in.some_share = row_pressure(w, false);
+		in.full_share = row_pressure(w, true);
+		in.usage = w->s.ok ? w->s.usage : 0;
+		in.limit = w->s.ok ? w->limit : SIZE_UNLIMITED;
+		in.high = w->s.has_high ? w->s.high : SIZE_UNLIMITED;
+		in.high_events = w->high_delta;
+		in.oom_kills = w->kills_delta;
+		w->v = verdict_explain(&in, &c->th, w->reason, sizeof(w->reason));
+	}
+	/* keep this frame's samples for the next deltas, sorted by name for bsearch (walk order
+	 * is not strcmp order: "/a-b" < "/a/b") */
+	for (size_t i = 0; i < tree->n; i++) {
+		if (rows[i].gone)
+			continue;
+		np.v[np.n].name = strdup(rows[i].name);
+		if (!np.v[np.n].name)
+			break;
+		np.v[np.n++].s = rows[i].s;
+	}
+	qsort(np.v, np.n, sizeof(*np.v), prev_cmp);
+	prev_free(&c->prev);
+	c->prev = np;
+	*ret_rows = rows;
+	return 0;
+}
+
+static const char *trees_of(const struct top_ctx *c, const struct row *w)
+{
+	if (c->layout.mode != CG_MODE_HYBRID)
+		return c->layout.mode == CG_MODE_V1 ? "v1" : "v2";
+	if (w->in_mem && w->in_v2)
+		return "v1+v2";
+	return w->in_mem ? "v1" : "v2";
+}
+
+static void json_psi(struct json *j, const char *k, const struct psi_line *l, bool has_share,
+		     uint32_t share)
+{
+	json_key(j, k);
+	if (!l->present) {
+		json_null(j);
+		return;
+	}
+	json_obj_open(j);
+	json_key(j, "share");
+	if (has_share)
+		json_centi(j, share);
+	else
+		json_null(j);
+	json_kv_centi(j, "avg10", l->avg10);
+	json_kv_centi(j, "avg60", l->avg60);
+	json_kv_centi(j, "avg300", l->avg300);
+	json_kv_u64(j, "total_us", l->total_us);
+	json_obj_close(j);
+}
+
+/* One PSI problem that applies to the whole host, or NULL: said once, not per row. */
+static const char *host_psi_note(struct top_ctx *c, char *buf, size_t sz)
+{
+	if (c->sys_err == -EOPNOTSUPP)
+		return psi_missing_text(-EOPNOTSUPP, &c->layout, "", c->sys_path, buf, sz);
+	if (c->layout.mode == CG_MODE_V1)
+		return psi_missing_text(-ENOENT, &c->layout, "", "", buf, sz);
+	return NULL;
+}
+
+static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t interval_us)
+{
+	struct json j;
+	char buf[512];
+	const char *note = host_psi_note(c, buf, sizeof(buf));
+	size_t live = 0;
+
+	for (size_t i = 0; i < n; i++)
+		live += !rows[i].gone;
+	json_init(&j, stdout, false);
+	json_obj_open(&j);
+	json_kv_str(&j, "layout", cg_mode_to_string(c->layout.mode));
+	json_kv_u64_opt(&j, "interval_us", interval_us > 0, interval_us);
+	json_kv_u64(&j, "count", live);
+	json_key(&j, "system");
+	if (c->sys_err == 0) {
+		json_obj_open(&j);
+		json_psi(&j, "some", &c->sys.some, false, 0);
+		json_psi(&j, "full", &c->sys.full, false, 0);
+		json_obj_close(&j);
+	} else {
+		json_null(&j);
+	}
+	json_key(&j, "psi_note");
+	json_str(&j, note);
+	json_key(&j, "cgroups");
+	json_arr_open(&j);
+	for (size_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i];
+		const struct cgw_sample *s = &w->s;
+		uint32_t us;
+		if (w->gone)
+			continue;
+		json_obj_open(&j);
+		json_kv_str(&j, "name", w->name);
+		json_kv_str(&j, "trees", trees_of(c, w));
+		json_key(&j, "psi");
+		if (s->psi_err == 0) {
+			json_obj_open(&j);
+			json_psi(&j, "some", &s->psi.some, w->has_share, w->some_share);
+			json_psi(&j, "full", &s->psi.full, w->has_share, w->full_share);
+			json_obj_close(&j);
+		} else {
+			json_null(&j);
+			json_kv_str(&j, "psi_missing",
+				    psi_missing_code(s->psi_err, &c->layout, w->in_v2 ? "x" : ""));
+		}
+		json_kv_u64_opt(&j, "usage", s->ok, s->usage);
+		json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED, s->high);
+		json_kv_u64_opt(&j, "max", s->ok && s->max != SIZE_UNLIMITED, s->max);
+		json_kv_u64_opt(&j, "binding_limit", s->ok && w->limit != SIZE_UNLIMITED, w->limit);
+		us = s->ok ? verdict_usage_share(s->usage, w->limit) : UINT32_MAX;
+		json_key(&j, "usage_share");
+		if (us == UINT32_MAX)
+			json_null(&j);
+		else
+			json_centi(&j, us);
+		json_kv_u64_opt(&j, "peak", s->has_peak, s->peak);
+		json_kv_u64_opt(&j, "oom_kill", s->has_oom_kill, s->oom_kill);
+		json_kv_str(&j, "verdict", verdict_to_string(w->v));
+		json_kv_str(&j, "reason", w->reason);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+static const char *pct_cell(const struct row *w, bool full, char *buf, size_t sz)
+{
+	if (w->s.psi_err || (full && !w->s.psi.full.present) || !w->has_share)
+		return "-";
+	return fmt_centi(full ? w->full_share : w->some_share, buf, sz);
+}
+
+static const char *sort_name(enum sort_key k)
+{
+	static const char *const n[] = { "pressure", "usage", "limit", "kills" };
+	return n[k];
+}
+
+#define NAME_W 36
+
+static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t interval_us,
+			bool tty, int max_rows)
+{
+	char a[16], b[16], d[16], e[16], f[16], g[16], h[16], k[16], buf[512], ts[16];
+	const char *note = host_psi_note(c, buf, sizeof(buf));
+	size_t live = 0;
+	int shown = 0;
+
+	for (size_t i = 0; i < n; i++)
+		live += !rows[i].gone;
+	if (tty) {
+		time_t t = time(NULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		fputs("\033[H\033[2J", stdout);
+		printf("oomlab top %s  ", ts);
+	} else {
+		printf("oomlab top  ");
+	}
+	printf("%zu cgroups (%s)  sort %s  interval %llums", live,
+	       cg_mode_to_string(c->layout.mode), sort_name(c->sort),
+	       (unsigned long long)(interval_us / 1000));
+	if (c->sys_err == 0)
+		printf("  system some %s%% full %s%% (avg10)", fmt_centi(c->sys.some.avg10, a, 16),
+		       fmt_centi(c->sys.full.avg10, b, 16));
+	printf("\n");
+	if (note)
+		printf("note: %s\n", note);
+	printf("%-*s %6s %6s %6s %7s %7s %7s %7s %7s %5s %s\n", NAME_W, "CGROUP", "SOME%", "FULL%",
+	       "AVG10", "USAGE", "HIGH", "LIMIT", "%LIM", "PEAK", "KILLS", "VERDICT");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i];
+		const struct cgw_sample *s = &w->s;
+		const char *name = w->name;
+		size_t nl = strlen(name);
+		uint32_t us;
+		char nb[NAME_W + 1];
+		if (w->gone)
+			continue;
+		if (max_rows > 0 && shown >= max_rows)
+			break;
+		if (nl > NAME_W) {
+			/* keep the tail: the leaf is what tells cgroups apart */
+			xsnprintf(nb, sizeof(nb), "...%s", name + nl - (NAME_W - 3));
+			name = nb;
+		}
+		us = s->ok ? verdict_usage_share(s->usage, w->limit) : UINT32_MAX;
+		printf("%-*s %6s %6s %6s %7s %7s %7s %7s %7s %5s %s\n", NAME_W, name,
+		       pct_cell(w, false, a, 16), pct_cell(w, true, b, 16),
+		       s->psi_err ? "-" : fmt_centi(s->psi.some.avg10, d, 16),
+		       fmt_size_short(s->usage, s->ok, e, 16),
+		       fmt_size_short(s->high, s->has_high, f, 16),
+		       fmt_size_short(w->limit, s->ok, g, 16),
+		       us == UINT32_MAX ? "-" : fmt_centi(us, h, 16),
+		       fmt_size_short(s->peak, s->has_peak, k, 16),
+		       s->has_oom_kill ? (xsnprintf(buf, 32, "%llu", (unsigned long long)s->oom_kill),
+					  buf)
+				       : "-",
+		       verdict_to_string(w->v));
+		shown++;
+	}
+	if (max_rows > 0 && (size_t)shown < live)
+		printf("... %zu more\n", live - (size_t)shown);
+	fflush(stdout);
+}
+
+static int sleep_until(uint64_t deadline_us)
+{
+	struct timespec ts = { (time_t)(deadline_us / 1000000), (long)(deadline_us % 1000000) * 1000 };
+	int r;
+	while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
+		;
+	return -r;
+}
+
 int cmd_top(struct cli *cli, int argc, char **argv)
 {
-	return cli_error(cli, "not implemented yet");
+	enum { OPT_THRESH = 0x100 };
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "thresholds", required_argument, NULL, OPT_THRESH },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct top_ctx c = { .cli = cli, .th = verdict_default_thresholds };
+	uint64_t interval_us = 1000000, count = 0, next;
+	bool interval_set = false, tty;
+	int o, r;
+
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "i:s:n:Jh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'i':
+			if (cli_parse_duration(cli, "--interval", optarg, &interval_us))
+				return EXIT_USAGE;
+			if (interval_us < 10000)
+				return cli_usage_error(cli, "--interval must be at least 10ms");
+			interval_set = true;
+			break;
+		case 's':
+			if (strcmp(optarg, "pressure") == 0)
+				c.sort = SORT_PRESSURE;
+			else if (strcmp(optarg, "usage") == 0)
+				c.sort = SORT_USAGE;
+			else if (strcmp(optarg, "limit") == 0)
+				c.sort = SORT_LIMIT;
+			else if (strcmp(optarg, "kills") == 0)
+				c.sort = SORT_KILLS;
+			else
+				return cli_usage_error(cli,
+						       "invalid sort key '%s': expected pressure, usage, "
+						       "limit or kills",
+						       optarg);
+			break;
+		case 'n':
+			if (parse_u64(optarg, &count) < 0 || count == 0 || count > 1000000000)
+				return cli_usage_error(cli, "invalid count '%s' for --count", optarg);
+			break;
+		case 'J':
+			cli->json = true;
+			break;
+		case OPT_THRESH:
+			if (cli_parse_thresholds(cli, optarg, &c.th))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			help();
+			return EXIT_OK;
+		default:
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	g_sort = c.sort;
+	r = cg_layout_detect(&cli->host, &c.layout);
+	if (r < 0)
+		return cli_error(cli, "cannot read the cgroup mounts: %s", strerror(-r));
+	if (c.layout.mode == CG_MODE_NONE)
+		return cli_error(cli, "no cgroup filesystem is mounted: nothing to show");
+	r = host_path(&cli->host, "/proc/pressure/memory", c.sys_path, sizeof(c.sys_path));
+	if (r < 0)
+		return cli_error(cli, "sysroot path too long");
+	tty = isatty(STDOUT_FILENO) && !cli->json;
+	next = now_us();
+	for (uint64_t fno = 0;; fno++) {
+		struct cgw_tree tree = { 0 };
+		struct row *rows = NULL;
+		uint64_t iv = fno == 0 ? 0 : interval_us;
+		int max_rows = 0;
+
+		r = frame(&c, &tree, &rows);
+		if (r < 0) {
+			prev_free(&c.prev);
+			return cli_error(cli, "cannot walk the cgroup tree: %s", strerror(-r));
+		}
+		if (cli->json && interval_set && fno == 0) {
+			/* --json with --interval: the snapshot carries shares over the interval */
+			free(rows);
+			cgw_tree_free(&tree);
+			next += interval_us;
+			sleep_until(next);
+			continue;
+		}
+		qsort(rows, tree.n, sizeof(*rows), row_cmp);
+		if (cli->json) {
+			render_json(&c, rows, tree.n, interval_set ? interval_us : 0);
+			free(rows);
+			cgw_tree_free(&tree);
+			break;
+		}
+		if (tty) {
+			struct winsize ws;
+			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 5)
+				max_rows = ws.ws_row - 4;
+		}
+		render_text(&c, rows, tree.n, iv, tty, max_rows);
+		free(rows);
+		cgw_tree_free(&tree);
+		if (count && fno + 1 >= count)
+			break;
+		if (!tty)
+			printf("\n");
+		next += interval_us;
+		if (now_us() > next + interval_us)
+			next = now_us();
+		sleep_until(next);
+	}
+	prev_free(&c.prev);
+	return EXIT_OK;
 }
