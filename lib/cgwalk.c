@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -208,6 +209,148 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
 	return 0;
 }
 
+void cgw_files_init(struct cgw_files *f)
+{
+	f->has_limits = f->has_high = false;
+	f->max = f->high = SIZE_UNLIMITED;
+	for (int i = 0; i < CGW_NFILES; i++)
+		f->fd[i] = -1;
+}
+
+void cgw_files_close(struct cgw_files *f)
+{
+	for (int i = 0; i < CGW_NFILES; i++) {
+		if (f->fd[i] >= 0)
+			close(f->fd[i]);
+		f->fd[i] = -1;
+	}
+	f->has_limits = false;
+}
+
+int cgw_files_count(const struct cgw_files *f)
+{
+	int n = 0;
+	for (int i = 0; i < CGW_NFILES; i++)
+		n += f->fd[i] >= 0;
+	return n;
+}
+
+/* pread the whole (small) file at offset 0 from a kept fd; opens it on first use. */
+static ssize_t cached_read(struct cgw_files *f, int slot, const char *dir, const char *file,
+			   char *buf, size_t sz)
+{
+	ssize_t n;
+
+	if (f->fd[slot] == -2)
+		return -ENOENT;
+	if (f->fd[slot] < 0) {
+		char path[PATH_MAX];
+		/* file NULL: dir is the full path */
+		if (xsnprintf(path, sizeof(path), "%s%s%s", dir, file ? "/" : "", file ? file : "") < 0)
+			return -ENAMETOOLONG;
+		f->fd[slot] = open(path, O_RDONLY | O_CLOEXEC);
+		if (f->fd[slot] < 0) {
+			int e = errno;
+			/* out of fds: read once without keeping it */
+			if (e == EMFILE || e == ENFILE)
+				return read_file(path, buf, sz);
+			f->fd[slot] = e == ENOENT ? -2 : -1;
+			return -e;
+		}
+	}
+	/* these files are a few hundred bytes at most: one read fills the buffer */
+	do
+		n = pread(f->fd[slot], buf, sz - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+static int cached_u64(struct cgw_files *f, int slot, const char *dir, const char *file,
+		      uint64_t *ret)
+{
+	char buf[64];
+	ssize_t n = cached_read(f, slot, dir, file, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	strip_trailing(buf);
+	if (strcmp(buf, "max") == 0) {
+		*ret = SIZE_UNLIMITED;
+		return 0;
+	}
+	return parse_u64(buf, ret);
+}
+
+int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, struct cgw_files *f,
+		      bool reread_limits, struct cgw_sample *ret)
+{
+	struct cgw_sample s = { .max = SIZE_UNLIMITED, .high = SIZE_UNLIMITED };
+	char buf[512];
+	int r = 0;
+
+	s.t_us = now_us();
+	if (mem && *mem) {
+		if (mem_is_v2) {
+			r = cached_u64(f, 0, mem, "memory.current", &s.usage);
+			s.ok = r == 0;
+			if (reread_limits || !f->has_limits) {
+				if (cached_u64(f, 1, mem, "memory.max", &f->max) < 0)
+					f->max = SIZE_UNLIMITED;
+				f->has_high = cached_u64(f, 2, mem, "memory.high", &f->high) == 0;
+				if (!f->has_high)
+					f->high = SIZE_UNLIMITED;
+				f->has_limits = s.ok;
+			}
+			s.max = f->max;
+			s.high = f->high;
+			s.has_high = f->has_high;
+			s.has_peak = cached_u64(f, 3, mem, "memory.peak", &s.peak) == 0;
+			if (cached_read(f, 4, mem, "memory.events", buf, sizeof(buf)) >= 0) {
+				struct memcg_events e;
+				if (memcg_events_parse(buf, &e) == 0) {
+					s.oom_kill = e.oom_kill;
+					s.high_events = e.high;
+					s.has_oom_kill = s.has_high_events = true;
+				}
+			}
+		} else {
+			r = cached_u64(f, 0, mem, "memory.usage_in_bytes", &s.usage);
+			s.ok = r == 0;
+			if (reread_limits || !f->has_limits) {
+				if (cached_u64(f, 1, mem, "memory.limit_in_bytes", &f->max) < 0)
+					f->max = SIZE_UNLIMITED;
+				f->max = cg_v1_normalize_limit(f->max);
+				f->has_limits = s.ok;
+			}
+			s.max = f->max;
+			s.has_peak = cached_u64(f, 3, mem, "memory.max_usage_in_bytes", &s.peak) == 0;
+			if (cached_read(f, 4, mem, "memory.oom_control", buf, sizeof(buf)) >= 0) {
+				struct memcg_oom_control o;
+				if (memcg_oom_control_parse(buf, &o) == 0 && o.has_oom_kill) {
+					s.oom_kill = o.oom_kill;
+					s.has_oom_kill = true;
+				}
+			}
+		}
+		/* ENODEV: the file belongs to a removed cgroup */
+		if (r == -ENODEV || (r == -ENOENT && access(mem, F_OK) < 0))
+			return -ENOENT;
+	}
+	if (psi_path && *psi_path) {
+		ssize_t n = cached_read(f, 5, psi_path, NULL, buf, sizeof(buf));
+		if (n == -ENODEV)
+			return -ENOENT;
+		s.psi_err = n < 0 ? (int)n : psi_parse(buf, &s.psi);
+	} else {
+		s.psi_err = -ENOENT;
+	}
+	*ret = s;
+	return 0;
+}
+
 uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2)
 {
 	char dir[PATH_MAX];
@@ -301,20 +444,124 @@ static int tree_add(struct cgw_tree *t, const char *name, int parent, bool in_me
 	return (int)t->n++;
 }
 
+#define WATCH_MASK                                                                                 \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
+
+/* The previous tree, to reuse listings of directories that did not change. */
+struct reuse {
+	const struct cgw_tree *old;
+	size_t *byname;    /* old indices sorted by name */
+	int *first_child;  /* old index -> first child, -1 */
+	int *next_sib;     /* old index -> next sibling, -1 */
+	struct cgw_watch *w;
+};
+
+static const struct cgw_tree *g_sort_tree;
+
+static int byname_cmp(const void *a, const void *b)
+{
+	return strcmp(g_sort_tree->v[*(const size_t *)a].name,
+		      g_sort_tree->v[*(const size_t *)b].name);
+}
+
+static int old_find(const struct reuse *u, const char *name)
+{
+	size_t lo = 0, hi = u->old->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(u->old->v[u->byname[mid]].name, name);
+		if (c == 0)
+			return (int)u->byname[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static bool is_dirty(const struct cgw_watch *w, const char *name)
+{
+	for (size_t i = 0; i < w->ndirty; i++)
+		if (strcmp(w->dirty[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void watch_dir(struct cgw_watch *w, const char *dir, const char *name)
+{
+	int wd;
+
+	if (!w || w->fd < 0)
+		return;
+	wd = inotify_add_watch(w->fd, dir, WATCH_MASK);
+	if (wd < 0)
+		return; /* best effort: ENOSPC (max_user_watches) leaves this one unwatched */
+	if ((size_t)wd >= w->wd_cap) {
+		size_t nc = w->wd_cap ? w->wd_cap : 256;
+		char **nv;
+		while (nc <= (size_t)wd)
+			nc *= 2;
+		nv = realloc(w->wd_name, nc * sizeof(*nv));
+		if (!nv) {
+			w->full = true;
+			return;
+		}
+		memset(nv + w->wd_cap, 0, (nc - w->wd_cap) * sizeof(*nv));
+		w->wd_name = nv;
+		w->wd_cap = nc;
+	}
+	if (!w->wd_name[wd] || strcmp(w->wd_name[wd], name) != 0) {
+		free(w->wd_name[wd]);
+		w->wd_name[wd] = strdup(name);
+	}
+}
+
 static int walk_rec(const char *memroot, const char *v2root, struct cgw_tree *t, const char *name,
-		    int self, bool in_mem, bool in_v2, int depth)
+		    int self, bool in_mem, bool in_v2, int depth, struct reuse *u)
 {
 	char dir[PATH_MAX], sub[PATH_MAX];
 	struct child *v = NULL;
 	size_t n = 0, cap = 0;
-	int r = 0;
+	int r = 0, oi = -1;
 
 	if (depth > 64) /* cgroup.max.depth is unlimited by default; stay sane */
 		return 0;
-	if (in_mem && memroot && path_join(dir, sizeof(dir), memroot, name) >= 0)
-		r = list_children(dir, 1, &v, &n, &cap);
-	if (r >= 0 && in_v2 && v2root && path_join(dir, sizeof(dir), v2root, name) >= 0)
-		r = list_children(dir, 2, &v, &n, &cap);
+	if (u && u->old && !u->w->full && !is_dirty(u->w, name))
+		oi = old_find(u, name);
+	if (oi >= 0 && u->old->v[oi].in_mem == in_mem && u->old->v[oi].in_v2 == in_v2) {
+		/* unchanged directory: the old listing, no readdir */
+		for (int k = u->first_child[oi]; k >= 0; k = u->next_sib[k]) {
+			const struct cgw_node *o = &u->old->v[k];
+			const char *leaf = strrchr(o->name, '/') + 1;
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct child *nv = realloc(v, nc * sizeof(*v));
+				if (!nv) {
+					r = -ENOMEM;
+					goto out;
+				}
+				v = nv;
+				cap = nc;
+			}
+			v[n].name = strdup(leaf);
+			if (!v[n].name) {
+				r = -ENOMEM;
+				goto out;
+			}
+			v[n++].flags = (o->in_mem ? 1 : 0) | (o->in_v2 ? 2 : 0);
+		}
+	} else {
+		if (in_mem && memroot && path_join(dir, sizeof(dir), memroot, name) >= 0) {
+			watch_dir(u ? u->w : NULL, dir, name);
+			r = list_children(dir, memroot == v2root ? 3 : 1, &v, &n, &cap);
+		}
+		if (r >= 0 && in_v2 && v2root && v2root != memroot &&
+		    path_join(dir, sizeof(dir), v2root, name) >= 0) {
+			watch_dir(u ? u->w : NULL, dir, name);
+			r = list_children(dir, 2, &v, &n, &cap);
+		}
+	}
 	if (r < 0)
 		goto out;
 	qsort(v, n, sizeof(*v), child_cmp);
@@ -331,7 +578,7 @@ static int walk_rec(const char *memroot, const char *v2root, struct cgw_tree *t,
 			r = idx;
 			goto out;
 		}
-		r = walk_rec(memroot, v2root, t, sub, idx, flags & 1, flags & 2, depth + 1);
+		r = walk_rec(memroot, v2root, t, sub, idx, flags & 1, flags & 2, depth + 1, u);
 		if (r < 0)
 			goto out;
 	}
@@ -342,7 +589,7 @@ out:
 	return r;
 }
 
-int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret)
+static int walk_impl(const struct cg_layout *l, struct reuse *u, struct cgw_tree *ret)
 {
 	struct cgw_tree t = { 0 };
 	const char *memroot = NULL, *v2root = NULL;
@@ -365,7 +612,7 @@ int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret)
 	}
 	r = tree_add(&t, "/", -1, memroot != NULL, v2root != NULL);
 	if (r >= 0)
-		r = walk_rec(memroot, v2root, &t, "/", 0, memroot != NULL, v2root != NULL, 0);
+		r = walk_rec(memroot, v2root, &t, "/", 0, memroot != NULL, v2root != NULL, 0, u);
 	if (r < 0) {
 		cgw_tree_free(&t);
 		return r;
@@ -376,6 +623,139 @@ int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret)
 			t.v[i].in_mem = memroot != NULL;
 	*ret = t;
 	return 0;
+}
+
+int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret)
+{
+	return walk_impl(l, NULL, ret);
+}
+
+int cgw_walk_incremental(const struct cg_layout *l, struct cgw_watch *w, const struct cgw_tree *old,
+			 struct cgw_tree *ret)
+{
+	struct reuse u = { .old = old, .w = w };
+	int r;
+
+	if (old && old->n && !w->full) {
+		u.byname = malloc(old->n * sizeof(*u.byname));
+		u.first_child = malloc(old->n * sizeof(*u.first_child));
+		u.next_sib = malloc(old->n * sizeof(*u.next_sib));
+		if (!u.byname || !u.first_child || !u.next_sib) {
+			u.old = NULL;
+		} else {
+			for (size_t i = 0; i < old->n; i++) {
+				u.byname[i] = i;
+				u.first_child[i] = u.next_sib[i] = -1;
+			}
+			/* children linked in reverse walk order, then reversed by walking from
+			 * the end: keep the listing order stable (it is re-sorted anyway) */
+			for (size_t i = old->n; i-- > 1;) {
+				int p = old->v[i].parent;
+				if (p >= 0) {
+					u.next_sib[i] = u.first_child[p];
+					u.first_child[p] = (int)i;
+				}
+			}
+			g_sort_tree = old;
+			qsort(u.byname, old->n, sizeof(*u.byname), byname_cmp);
+		}
+	} else {
+		u.old = NULL;
+	}
+	r = walk_impl(l, &u, ret);
+	free(u.byname);
+	free(u.first_child);
+	free(u.next_sib);
+	if (r >= 0) {
+		for (size_t i = 0; i < w->ndirty; i++)
+			free(w->dirty[i]);
+		w->ndirty = 0;
+		w->full = false;
+	}
+	return r;
+}
+
+int cgw_watch_init(struct cgw_watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd < 0)
+		return -errno;
+	return 0;
+}
+
+void cgw_watch_free(struct cgw_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	for (size_t i = 0; i < w->wd_cap; i++)
+		free(w->wd_name[i]);
+	free(w->wd_name);
+	for (size_t i = 0; i < w->ndirty; i++)
+		free(w->dirty[i]);
+	free(w->dirty);
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+}
+
+static void mark_dirty(struct cgw_watch *w, const char *name)
+{
+	if (is_dirty(w, name))
+		return;
+	if (w->ndirty == w->dcap) {
+		size_t nc = w->dcap ? w->dcap * 2 : 16;
+		char **nv = realloc(w->dirty, nc * sizeof(*nv));
+		if (!nv) {
+			w->full = true;
+			return;
+		}
+		w->dirty = nv;
+		w->dcap = nc;
+	}
+	w->dirty[w->ndirty] = strdup(name);
+	if (!w->dirty[w->ndirty])
+		w->full = true;
+	else
+		w->ndirty++;
+}
+
+bool cgw_watch_drain(struct cgw_watch *w)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	if (w->fd < 0)
+		return true;
+	for (;;) {
+		ssize_t n = read(w->fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				w->full = true;
+				w->limits_changed = true;
+				continue;
+			}
+			if (ev->mask & IN_IGNORED)
+				continue;
+			if (ev->mask & IN_MODIFY) {
+				if (ev->len && (strcmp(ev->name, "memory.max") == 0 ||
+						strcmp(ev->name, "memory.high") == 0 ||
+						strcmp(ev->name, "memory.limit_in_bytes") == 0))
+					w->limits_changed = true;
+				continue;
+			}
+			if (!(ev->mask & IN_ISDIR))
+				continue;
+			if (ev->wd < 0 || (size_t)ev->wd >= w->wd_cap || !w->wd_name[ev->wd])
+				w->full = true;
+			else
+				mark_dirty(w, w->wd_name[ev->wd]);
+		}
+	}
+	return w->full || w->ndirty > 0;
 }
 
 void cgw_tree_free(struct cgw_tree *t)

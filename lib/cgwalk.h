@@ -73,6 +73,27 @@ struct cgw_sample {
 int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char *psi_path,
 	       struct cgw_sample *ret);
 
+/*
+ * The same sample from files kept open between calls (for `top`: one pread() per file instead
+ * of open, read, read, close; seq_file regenerates the text on every read at offset 0).
+ * Initialise with cgw_files_init, release with cgw_files_close. Files absent at first use are
+ * not retried. -ENOENT when the cgroup went away (ENODEV on an open file, or gone from disk).
+ * Live host only: a sysroot needs cgw_sample() (fixture conventions of host_read_file).
+ */
+#define CGW_NFILES 6
+struct cgw_files {
+	int fd[CGW_NFILES]; /* -1 not yet opened, -2 absent */
+	/* limits kept from the last read (they change only by a write, which inotify reports) */
+	bool has_limits, has_high;
+	uint64_t max, high;
+};
+void cgw_files_init(struct cgw_files *f);
+void cgw_files_close(struct cgw_files *f);
+/* Open files held (for fd budgeting). */
+int cgw_files_count(const struct cgw_files *f);
+int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, struct cgw_files *f,
+		      bool reread_limits, struct cgw_sample *ret);
+
 /* Smallest hard limit of the memory directory mem and every ancestor up to root (the
  * hierarchy's mount point). SIZE_UNLIMITED if none. */
 uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2);
@@ -93,6 +114,31 @@ struct cgw_tree {
 /* Walk the memory tree and (hybrid) the cgroup2 tree, merging names. Directories that vanish
  * during the walk are skipped. */
 int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret);
+
+/*
+ * Walking again only what changed: an inotify watch on every cgroup directory (mkdir, rmdir,
+ * and writes to limit files), a map from watch to cgroup name, and the names whose children
+ * changed since the last walk.
+ */
+struct cgw_watch {
+	int fd;                /* inotify, non-blocking; -1: none (walk everything every time) */
+	char **wd_name;        /* watch descriptor -> cgroup name */
+	size_t wd_cap;
+	char **dirty;          /* cgroup names whose directory listing changed */
+	size_t ndirty, dcap;
+	bool full;             /* queue overflow / unknown watch: walk everything */
+	bool limits_changed;   /* a memory.max / memory.high / memory.limit_in_bytes was written */
+};
+int cgw_watch_init(struct cgw_watch *w);
+void cgw_watch_free(struct cgw_watch *w);
+/* Read pending events. Returns true when the tree must be walked again. */
+bool cgw_watch_drain(struct cgw_watch *w);
+/*
+ * Walk, re-reading only directories that are dirty in w (or all when old is NULL or w->full),
+ * reusing old's listing for the rest, and watching new directories. Clears the dirty set.
+ */
+int cgw_walk_incremental(const struct cg_layout *l, struct cgw_watch *w, const struct cgw_tree *old,
+			 struct cgw_tree *ret);
 void cgw_tree_free(struct cgw_tree *t);
 
 /* Full paths of a node's memory directory and pressure file ("" when absent). */

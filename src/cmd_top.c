@@ -4,7 +4,9 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,54 +52,128 @@ struct row {
 	char reason[96];
 };
 
-/* previous frame, sorted by name, for deltas */
-struct prev_ent {
-	char *name;
+/* What survives between frames, parallel to the tree (walk order). */
+struct ent {
+	struct cgw_files files;
 	struct cgw_sample s;
+	bool has_s;
+	char *mem;  /* memory directory ("" none), malloc'ed: PATH_MAX each would cost 8 MiB */
+	char *psi;  /* pressure file ("" none) */
+	bool mem_is_v2;
 };
-struct prev {
-	struct prev_ent *v;
-	size_t n;
-};
+
+static void ent_release(struct ent *e)
+{
+	cgw_files_close(&e->files);
+	free(e->mem);
+	free(e->psi);
+	e->mem = e->psi = NULL;
+}
 
 struct top_ctx {
 	struct cli *cli;
 	struct cg_layout layout;
 	struct verdict_thresholds th;
 	enum sort_key sort;
-	struct prev prev;
+	struct cgw_tree tree;
+	struct ent *ent;
+	bool walked;
+	struct cgw_watch watch; /* inotify on every cgroup directory: walk again only what changed */
+	bool cached;      /* live host: keep files open (cgw_sample_cached) */
 	struct psi sys;
 	int sys_err;
 	char sys_path[PATH_MAX];
 };
 
-static int prev_cmp(const void *a, const void *b)
+static const struct cgw_tree *g_old_tree;
+
+static int old_idx_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct prev_ent *)a)->name, ((const struct prev_ent *)b)->name);
+	return strcmp(g_old_tree->v[*(const size_t *)a].name, g_old_tree->v[*(const size_t *)b].name);
 }
 
-static const struct cgw_sample *prev_find(const struct prev *p, const char *name)
+static void ents_free(struct ent *e, size_t n)
 {
-	size_t lo = 0, hi = p->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(p->v[mid].name, name);
-		if (c == 0)
-			return &p->v[mid].s;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (size_t i = 0; e && i < n; i++)
+		ent_release(&e[i]);
+	free(e);
+}
+
+/* Walk again and carry open files and last samples over to the new tree by name. */
+static int rewalk(struct top_ctx *c)
+{
+	struct cgw_tree nt = { 0 };
+	struct ent *ne;
+	size_t *idx = NULL;
+	bool *taken = NULL;
+	int r;
+
+	r = cgw_walk_incremental(&c->layout, &c->watch, c->walked ? &c->tree : NULL, &nt);
+	if (r < 0)
+		return r;
+	ne = calloc(nt.n ? nt.n : 1, sizeof(*ne));
+	if (c->tree.n) {
+		idx = malloc(c->tree.n * sizeof(*idx));
+		taken = calloc(c->tree.n, sizeof(*taken));
 	}
-	return NULL;
-}
-
-static void prev_free(struct prev *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i].name);
-	free(p->v);
-	memset(p, 0, sizeof(*p));
+	if (!ne || (c->tree.n && (!idx || !taken))) {
+		free(ne);
+		free(idx);
+		free(taken);
+		cgw_tree_free(&nt);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < c->tree.n; i++)
+		idx[i] = i;
+	g_old_tree = &c->tree;
+	if (c->tree.n)
+		qsort(idx, c->tree.n, sizeof(*idx), old_idx_cmp);
+	for (size_t i = 0; i < nt.n; i++) {
+		struct ent *e = &ne[i];
+		size_t lo = 0, hi = c->tree.n;
+		cgw_files_init(&e->files);
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			const struct cgw_node *o = &c->tree.v[idx[mid]];
+			int k = strcmp(o->name, nt.v[i].name);
+			if (k == 0) {
+				/* same name, same trees: keep files and the last sample */
+				if (o->in_mem == nt.v[i].in_mem && o->in_v2 == nt.v[i].in_v2) {
+					ne[i] = c->ent[idx[mid]];
+					taken[idx[mid]] = true;
+				}
+				break;
+			}
+			if (k < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!e->mem) {
+			char mem[PATH_MAX], psi[PATH_MAX];
+			if (cgw_node_paths(&c->cli->host, &c->layout, &nt.v[i], mem, sizeof(mem),
+					   &e->mem_is_v2, psi, sizeof(psi)) < 0)
+				mem[0] = psi[0] = '\0';
+			e->mem = strdup(mem);
+			e->psi = strdup(psi);
+			if (!e->mem || !e->psi) {
+				free(e->mem);
+				free(e->psi);
+				e->mem = e->psi = NULL;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->tree.n; i++)
+		if (!taken[i])
+			ent_release(&c->ent[i]);
+	free(c->ent);
+	free(idx);
+	free(taken);
+	cgw_tree_free(&c->tree);
+	c->tree = nt;
+	c->ent = ne;
+	c->walked = true;
+	return 0;
 }
 
 static enum sort_key g_sort;
@@ -151,48 +227,57 @@ static int row_cmp(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-/* One frame: walk, sample every cgroup, compute shares against the previous frame. */
-static int frame(struct top_ctx *c, struct cgw_tree *tree, struct row **ret_rows)
+/* One frame: sample every cgroup (walking again only when the tree changed), shares against
+ * the previous frame. rows[i] belongs to tree node i until the next frame. */
+static int frame(struct top_ctx *c, struct row **ret_rows, size_t *ret_n)
 {
 	struct row *rows;
-	struct prev np = { 0 };
+	bool again = false;
 	int r;
 
-	r = cgw_walk(&c->layout, tree);
-	if (r < 0)
-		return r;
-	rows = calloc(tree->n ? tree->n : 1, sizeof(*rows));
-	np.v = calloc(tree->n ? tree->n : 1, sizeof(*np.v));
-	if (!rows || !np.v) {
-		free(rows);
-		prev_free(&np);
-		return -ENOMEM;
+	bool reread_limits = c->watch.fd < 0 || !c->walked;
+
+	if (c->watch.fd >= 0)
+		cgw_watch_drain(&c->watch);
+	reread_limits |= c->watch.limits_changed;
+	c->watch.limits_changed = false;
+	if (!c->walked || c->watch.fd < 0 || c->watch.full || c->watch.ndirty) {
+		r = rewalk(c);
+		if (r < 0)
+			return r;
 	}
+	rows = calloc(c->tree.n ? c->tree.n : 1, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
 	c->sys_err = host_psi_read(&c->cli->host, c->sys_path, &c->sys);
-	for (size_t i = 0; i < tree->n; i++) {
+	for (size_t i = 0; i < c->tree.n; i++) {
 		struct row *w = &rows[i];
-		const struct cgw_node *n = &tree->v[i];
-		char mem[PATH_MAX], psi[PATH_MAX];
-		bool mem_is_v2;
-		const struct cgw_sample *p;
+		const struct cgw_node *n = &c->tree.v[i];
+		struct ent *e = &c->ent[i];
+		const struct cgw_sample *p = e->has_s ? &e->s : NULL;
 		struct verdict_input in = { 0 };
 
 		w->name = n->name;
 		w->parent = n->parent;
 		w->in_mem = n->in_mem;
 		w->in_v2 = n->in_v2;
-		if (cgw_node_paths(&c->cli->host, &c->layout, n, mem, sizeof(mem), &mem_is_v2, psi,
-				   sizeof(psi)) < 0 ||
-		    cgw_sample(&c->cli->host, mem, mem_is_v2, psi, &w->s) < 0) {
-			/* removed between the walk and the sample */
+		if (!e->mem)
+			r = -ENOMEM;
+		else if (c->cached)
+			r = cgw_sample_cached(e->mem, e->mem_is_v2, e->psi, &e->files, reread_limits,
+					      &w->s);
+		else
+			r = cgw_sample(&c->cli->host, e->mem, e->mem_is_v2, e->psi, &w->s);
+		if (r < 0) {
+			/* removed since the walk: gone from this frame, walk again next time */
 			w->gone = true;
+			again = true;
 			continue;
 		}
 		/* the root has no limit; children inherit the smallest limit above them */
 		w->limit = w->s.ok ? w->s.max : SIZE_UNLIMITED;
 		if (w->parent >= 0 && !rows[w->parent].gone && rows[w->parent].limit < w->limit)
 			w->limit = rows[w->parent].limit;
-		p = prev_find(&c->prev, n->name);
 		if (p && p->psi_err == 0 && w->s.psi_err == 0) {
 			uint64_t dt = w->s.t_us - p->t_us;
 			w->has_share = true;
@@ -213,21 +298,14 @@ static int frame(struct top_ctx *c, struct cgw_tree *tree, struct row **ret_rows
 		in.high_events = w->high_delta;
 		in.oom_kills = w->kills_delta;
 		w->v = verdict_explain(&in, &c->th, w->reason, sizeof(w->reason));
+		e->s = w->s;
+		e->has_s = true;
 	}
-	/* keep this frame's samples for the next deltas, sorted by name for bsearch (walk order
-	 * is not strcmp order: "/a-b" < "/a/b") */
-	for (size_t i = 0; i < tree->n; i++) {
-		if (rows[i].gone)
-			continue;
-		np.v[np.n].name = strdup(rows[i].name);
-		if (!np.v[np.n].name)
-			break;
-		np.v[np.n++].s = rows[i].s;
-	}
-	qsort(np.v, np.n, sizeof(*np.v), prev_cmp);
-	prev_free(&c->prev);
-	c->prev = np;
+	/* without inotify, walk again; with it, the rmdir already queued an event for the parent */
+	if (again && c->watch.fd < 0)
+		c->walked = false;
 	*ret_rows = rows;
+	*ret_n = c->tree.n;
 	return 0;
 }
 
@@ -374,9 +452,12 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	} else {
 		printf("oomlab top  ");
 	}
-	printf("%zu cgroups (%s)  sort %s  interval %llums", live,
-	       cg_mode_to_string(c->layout.mode), sort_name(c->sort),
-	       (unsigned long long)(interval_us / 1000));
+	printf("%zu cgroups (%s)  sort %s  ", live, cg_mode_to_string(c->layout.mode),
+	       sort_name(c->sort));
+	if (interval_us)
+		printf("share over %llums", (unsigned long long)(interval_us / 1000));
+	else
+		printf("first frame: no share yet");
 	if (c->sys_err == 0)
 		printf("  system some %s%% full %s%% (avg10)", fmt_centi(c->sys.some.avg10, a, 16),
 		       fmt_centi(c->sys.full.avg10, b, 16));
@@ -442,7 +523,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct top_ctx c = { .cli = cli, .th = verdict_default_thresholds };
+	struct top_ctx c = { .cli = cli, .th = verdict_default_thresholds, .watch = { .fd = -1 } };
 	uint64_t interval_us = 1000000, count = 0, next;
 	bool interval_set = false, tty;
 	int o, r;
@@ -502,31 +583,47 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 	if (r < 0)
 		return cli_error(cli, "sysroot path too long");
 	tty = isatty(STDOUT_FILENO) && !cli->json;
+	/* a frame is a thousand lines: one write per frame, not one per line (main() made stdout
+	 * line-buffered; nothing has been written yet, so it may be changed here) */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	next = now_us();
+	c.cached = host_is_live(&cli->host);
+	if (c.cached) {
+		/* one fd per file per cgroup is kept open: raise the soft limit to the hard one
+		 * (without it, files past the limit are read with open/read/close instead) */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	if (c.cached && !cli->json) {
+		if (cgw_watch_init(&c.watch) < 0)
+			c.watch.fd = -1; /* no inotify: walk and read limits every frame */
+	}
 	for (uint64_t fno = 0;; fno++) {
-		struct cgw_tree tree = { 0 };
 		struct row *rows = NULL;
+		size_t nrows = 0;
 		uint64_t iv = fno == 0 ? 0 : interval_us;
 		int max_rows = 0;
 
-		r = frame(&c, &tree, &rows);
+		r = frame(&c, &rows, &nrows);
 		if (r < 0) {
-			prev_free(&c.prev);
-			return cli_error(cli, "cannot walk the cgroup tree: %s", strerror(-r));
+			r = cli_error(cli, "cannot walk the cgroup tree: %s", strerror(-r));
+			break;
 		}
 		if (cli->json && interval_set && fno == 0) {
 			/* --json with --interval: the snapshot carries shares over the interval */
 			free(rows);
-			cgw_tree_free(&tree);
 			next += interval_us;
 			sleep_until(next);
 			continue;
 		}
-		qsort(rows, tree.n, sizeof(*rows), row_cmp);
+		qsort(rows, nrows, sizeof(*rows), row_cmp);
 		if (cli->json) {
-			render_json(&c, rows, tree.n, interval_set ? interval_us : 0);
+			render_json(&c, rows, nrows, interval_set ? interval_us : 0);
 			free(rows);
-			cgw_tree_free(&tree);
+			r = EXIT_OK;
 			break;
 		}
 		if (tty) {
@@ -534,11 +631,12 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 5)
 				max_rows = ws.ws_row - 4;
 		}
-		render_text(&c, rows, tree.n, iv, tty, max_rows);
+		render_text(&c, rows, nrows, iv, tty, max_rows);
 		free(rows);
-		cgw_tree_free(&tree);
-		if (count && fno + 1 >= count)
+		if (count && fno + 1 >= count) {
+			r = EXIT_OK;
 			break;
+		}
 		if (!tty)
 			printf("\n");
 		next += interval_us;
@@ -546,6 +644,8 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			next = now_us();
 		sleep_until(next);
 	}
-	prev_free(&c.prev);
-	return EXIT_OK;
+	ents_free(c.ent, c.tree.n);
+	cgw_tree_free(&c.tree);
+	cgw_watch_free(&c.watch);
+	return r;
 }
