@@ -99,6 +99,13 @@ bool cgw_component_matches_id(const char *comp, const char *id)
 
 	if (il < 12)
 		return false;
+	/* container ids are hex, pod uids hex with '-' (or '_' in systemd slice names) */
+	for (size_t i = 0; i < il; i++) {
+		char ch = id[i];
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
+		      ch == '-' || ch == '_'))
+			return false;
+	}
 	if (cl > 6 && (strcmp(comp + cl - 6, ".scope") == 0 || strcmp(comp + cl - 6, ".slice") == 0))
 		cl -= 6;
 	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {

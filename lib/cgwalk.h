@@ -54,7 +54,8 @@ int cgw_resolve(const struct host *h, const struct cg_layout *l, const char *tar
  * v1: the line whose controller list contains "memory". -ENOENT if absent. */
 int cgw_proc_cgroup_parse(const char *buf, bool v1_memory, char *ret, size_t sz);
 
-/* Pure: does path component comp carry container/pod id (a prefix of it, >= 12 chars)? */
+/* Pure: does path component comp carry container/pod id (a prefix of it, >= 12 chars of hex,
+ * '-' or '_')? */
 bool cgw_component_matches_id(const char *comp, const char *id);
 
 /* One cheap sample: the files `top` shows. Missing files leave has_* false. */

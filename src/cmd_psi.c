@@ -649,6 +649,9 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 	if (r == -EOPNOTSUPP)
 		return cli_error(cli, "cannot find cgroup '%s': no cgroup filesystem is mounted",
 				 target);
+	if (r == -EINVAL && target && target[0] == '/')
+		return cli_usage_error(cli, "invalid cgroup path '%s': '.' and '..' are not allowed",
+				       target);
 	if (r == -EINVAL && target && target[0] != '/')
 		return cli_usage_error(cli,
 				       "'%s' is not a pid, a cgroup path or a container id of at "

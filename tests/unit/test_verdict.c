@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/* lib/verdict (the shared verdict) and the pure parts of lib/cgwalk. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "cgwalk.h"
+#include "util.h"
+#include "verdict.h"
+
+#define MiB (1024ULL * 1024)
+
+static struct verdict_input calm(void)
+{
+	struct verdict_input in = { .has_psi = true, .has_full = true, .usage = 10 * MiB,
+				    .limit = 100 * MiB, .high = SIZE_UNLIMITED };
+	return in;
+}
+
+START_TEST(test_verdict_levels)
+{
+	const struct verdict_thresholds *t = &verdict_default_thresholds;
+	struct verdict_input in = calm();
+	char why[160];
+
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_HEALTHY);
+	in.some_share = 499;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_HEALTHY);
+	in.some_share = 500;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_STRAINED);
+	in.some_share = 2000;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_SICK);
+	in.some_share = 6000;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_CRITICAL);
+	in = calm();
+	in.full_share = 500;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_SICK);
+	in.full_share = 2000;
+	ck_assert_int_eq(verdict_explain(&in, t, why, sizeof(why)), VERDICT_CRITICAL);
+	ck_assert_str_eq(why, "full stall 20.00 % >= 20.00 %");
+	/* an OOM kill in the interval is critical whatever the stall */
+	in = calm();
+	in.oom_kills = 2;
+	ck_assert_int_eq(verdict_explain(&in, t, why, sizeof(why)), VERDICT_CRITICAL);
+	ck_assert_str_eq(why, "2 OOM kills in the interval");
+	/* usage near the binding limit, above memory.high, memory.high events: strained */
+	in = calm();
+	in.usage = 80 * MiB;
+	ck_assert_int_eq(verdict_explain(&in, t, why, sizeof(why)), VERDICT_STRAINED);
+	ck_assert_str_eq(why, "usage 80.00 % of the limit >= 80.00 %");
+	in.usage = 100 * MiB; /* a full page cache is not sick by itself */
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_STRAINED);
+	in = calm();
+	in.high = 5 * MiB;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_STRAINED);
+	in = calm();
+	in.high_events = 1;
+	ck_assert_int_eq(verdict_explain(&in, t, why, sizeof(why)), VERDICT_STRAINED);
+	ck_assert_str_eq(why, "1 memory.high event in the interval");
+	/* no PSI: stall numbers are ignored, usage still counts */
+	in = calm();
+	in.has_psi = false;
+	in.some_share = 9000;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_HEALTHY);
+	in.limit = SIZE_UNLIMITED;
+	ck_assert_int_eq(verdict_explain(&in, t, why, sizeof(why)), VERDICT_HEALTHY);
+	ck_assert_str_eq(why, "no PSI; usage unlimited");
+	/* no full line (cpu before 5.13): full is not used */
+	in = calm();
+	in.has_full = false;
+	in.full_share = 9000;
+	ck_assert_int_eq(verdict_of(&in, t), VERDICT_HEALTHY);
+	ck_assert_str_eq(verdict_to_string(VERDICT_SICK), "sick");
+	ck_assert_str_eq(verdict_to_string(VERDICT_CRITICAL), "critical");
+}
+END_TEST
+
+START_TEST(test_usage_share)
+{
+	ck_assert_uint_eq(verdict_usage_share(50, 100), 5000);
+	ck_assert_uint_eq(verdict_usage_share(1, SIZE_UNLIMITED), UINT32_MAX);
+	ck_assert_uint_eq(verdict_usage_share(0, 0), 0);
+	ck_assert_uint_eq(verdict_usage_share(UINT64_MAX - 1, 1), 1000000);
+	ck_assert_uint_eq(verdict_usage_share(3ULL << 60, 4ULL << 60), 7500); /* no overflow */
+}
+END_TEST
+
+START_TEST(test_thresholds_parse)
+{
+	struct verdict_thresholds t = verdict_default_thresholds;
+
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some=25,critical_full=30.5%", &t), 0);
+	ck_assert_uint_eq(t.sick_some, 2500);
+	ck_assert_uint_eq(t.critical_full, 3050);
+	ck_assert_uint_eq(t.strained_some, 500);
+	ck_assert_int_eq(verdict_thresholds_parse("strained_usage=90", &t), 0);
+	ck_assert_uint_eq(t.strained_usage, 9000);
+	t = verdict_default_thresholds;
+	ck_assert_int_eq(verdict_thresholds_parse("", &t), -EINVAL);
+	ck_assert_int_eq(verdict_thresholds_parse("bogus=1", &t), -EINVAL);
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some", &t), -EINVAL);
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some=101", &t), -EINVAL);
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some=1.234", &t), -EINVAL);
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some=-1", &t), -EINVAL);
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some=3", &t), -EINVAL); /* < strained */
+	ck_assert_int_eq(verdict_thresholds_parse("sick_some=30,sick_full=", &t), -EINVAL);
+	/* unchanged on error */
+	ck_assert_uint_eq(t.sick_some, 2000);
+}
+END_TEST
+
+START_TEST(test_proc_cgroup)
+{
+	char b[256];
+	const char *hybrid = "12:pids:/a\n4:memory:/process_api/x\n1:name=systemd:/\n0::/u/v\n";
+
+	ck_assert_int_eq(cgw_proc_cgroup_parse(hybrid, false, b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "/u/v");
+	ck_assert_int_eq(cgw_proc_cgroup_parse(hybrid, true, b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "/process_api/x");
+	ck_assert_int_eq(cgw_proc_cgroup_parse("3:cpu,memory:/m\n", true, b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "/m");
+	ck_assert_int_eq(cgw_proc_cgroup_parse("3:cpu,memoryx:/m\n", true, b, sizeof(b)), -ENOENT);
+	ck_assert_int_eq(cgw_proc_cgroup_parse("4:memory:/x\n", false, b, sizeof(b)), -ENOENT);
+	ck_assert_int_eq(cgw_proc_cgroup_parse("0::/abc", false, b, 4), -ENAMETOOLONG);
+	ck_assert_int_eq(cgw_proc_cgroup_parse("0::relative\n", false, b, sizeof(b)), -EINVAL);
+	ck_assert_int_eq(cgw_proc_cgroup_parse("", false, b, sizeof(b)), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_component_id)
+{
+	const char *id = "4f2a9c1e7b3d5a6f8e0c2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a";
+	char comp[200];
+
+	xsnprintf(comp, sizeof(comp), "docker-%s.scope", id);
+	ck_assert(cgw_component_matches_id(comp, "4f2a9c1e7b3d"));
+	ck_assert(cgw_component_matches_id(comp, id));
+	ck_assert(!cgw_component_matches_id(comp, "4f2a9c1e7b3")); /* too short */
+	ck_assert(!cgw_component_matches_id(comp, "f2a9c1e7b3d5")); /* not a prefix */
+	xsnprintf(comp, sizeof(comp), "cri-containerd-%s.scope", id);
+	ck_assert(cgw_component_matches_id(comp, "4f2a9c1e7b3d5a"));
+	xsnprintf(comp, sizeof(comp), "crio-%s.scope", id);
+	ck_assert(cgw_component_matches_id(comp, "4f2a9c1e7b3d5a"));
+	xsnprintf(comp, sizeof(comp), "libpod-%s.scope", id);
+	ck_assert(cgw_component_matches_id(comp, "4f2a9c1e7b3d5a"));
+	ck_assert(cgw_component_matches_id(id, "4f2a9c1e7b3d")); /* cgroupfs driver: the bare id */
+	ck_assert(cgw_component_matches_id(
+		"kubepods-burstable-pod1234abcd_5678_90ef_1234_567890abcdef.slice",
+		"1234abcd-5678-90ef-1234-567890abcdef"));
+	ck_assert(cgw_component_matches_id("pod1234abcd-5678-90ef-1234-567890abcdef",
+					   "1234abcd-5678"));
+	ck_assert(!cgw_component_matches_id("kubepods-burstable.slice", "kubepods-burstable"));
+	ck_assert(!cgw_component_matches_id("docker-.scope", "123456789012"));
+}
+END_TEST
+
+START_TEST(test_window_rounding)
+{
+	ck_assert_uint_eq(psi_window_unprivileged(500000), 2000000);
+	ck_assert_uint_eq(psi_window_unprivileged(1000000), 2000000);
+	ck_assert_uint_eq(psi_window_unprivileged(2999999), 2000000);
+	ck_assert_uint_eq(psi_window_unprivileged(3000000), 4000000);
+	ck_assert_uint_eq(psi_window_unprivileged(10000000), 10000000);
+	ck_assert_uint_eq(psi_window_unprivileged(60000000), 10000000);
+}
+END_TEST
+
+START_TEST(test_eopnotsupp_fixture)
+{
+	char dir[PATH_MAX], p[PATH_MAX], m[PATH_MAX], buf[64];
+	struct host live = { .root = "" }, fx;
+	FILE *f;
+
+	xsnprintf(dir, sizeof(dir), "/tmp/oomlab-unit-verdict-%d", (int)getpid());
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(host_init(&fx, dir), 0);
+	xsnprintf(p, sizeof(p), "%s/memory.pressure", dir);
+	xsnprintf(m, sizeof(m), "%s/memory.pressure.eopnotsupp", dir);
+	f = fopen(p, "w");
+	fputs("some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", f);
+	fclose(f);
+	ck_assert_int_ge(host_read_file(&fx, p, buf, sizeof(buf)), 1);
+	f = fopen(m, "w");
+	fclose(f);
+	ck_assert_int_eq(host_read_file(&fx, p, buf, sizeof(buf)), -EOPNOTSUPP);
+	/* the convention applies to sysroots only, never to the live host */
+	ck_assert_int_ge(host_read_file(&live, p, buf, sizeof(buf)), 1);
+	unlink(m);
+	unlink(p);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *verdict_suite(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("all");
+	tcase_add_test(tc, test_verdict_levels);
+	tcase_add_test(tc, test_usage_share);
+	tcase_add_test(tc, test_thresholds_parse);
+	tcase_add_test(tc, test_proc_cgroup);
+	tcase_add_test(tc, test_component_id);
+	tcase_add_test(tc, test_window_rounding);
+	tcase_add_test(tc, test_eopnotsupp_fixture);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(verdict_suite)
