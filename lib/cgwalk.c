@@ -358,6 +358,24 @@ int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, str
 	return 0;
 }
 
+int cgw_read_unreclaimable(const struct host *h, const char *mem, bool mem_is_v2, uint64_t *ret)
+{
+	char path[PATH_MAX], buf[8192]; /* memory.stat: ~1.5 KiB (v2), ~2 KiB (v1) */
+	struct memcg_stat st;
+	ssize_t n;
+	int r;
+
+	if ((r = path_join(path, sizeof(path), mem, "memory.stat")) < 0)
+		return r;
+	n = host_read_file(h, path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	if ((r = memcg_stat_parse(buf, mem_is_v2, &st)) < 0)
+		return r;
+	*ret = st.anon + st.shmem;
+	return 0;
+}
+
 uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2)
 {
 	char dir[PATH_MAX];

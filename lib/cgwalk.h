@@ -95,6 +95,10 @@ int cgw_files_count(const struct cgw_files *f);
 int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, struct cgw_files *f,
 		      bool reread_limits, struct cgw_sample *ret);
 
+/* anon + shmem of a memory directory from its memory.stat (v1: total_rss + total_shmem, the
+ * hierarchical counters), for the verdict's unreclaimable rule. */
+int cgw_read_unreclaimable(const struct host *h, const char *mem, bool mem_is_v2, uint64_t *ret);
+
 /* Smallest hard limit of the memory directory mem and every ancestor up to root (the
  * hierarchy's mount point). SIZE_UNLIMITED if none. */
 uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2);

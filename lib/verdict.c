@@ -9,109 +9,117 @@
 
 const struct verdict_thresholds verdict_default_thresholds = {
 	.strained_some = 500,
-	.strained_usage = 8000,
 	.sick_some = 2000,
-	.sick_full = 500,
-	.critical_some = 6000,
-	.critical_full = 2000,
+	.sick_full = 1000,
+	.critical_full = 5000,
+	.strained_unreclaimable = 8000,
+	.sick_unreclaimable = 9000,
+	.critical_unreclaimable = 9500,
 };
 
 const char *verdict_to_string(enum verdict v)
 {
 	switch (v) {
-	case VERDICT_HEALTHY:
+	case V_HEALTHY:
 		return "healthy";
-	case VERDICT_STRAINED:
+	case V_STRAINED:
 		return "strained";
-	case VERDICT_SICK:
+	case V_SICK:
 		return "sick";
-	case VERDICT_CRITICAL:
+	case V_CRITICAL:
 		return "critical";
 	}
 	return "unknown";
 }
 
-uint32_t verdict_usage_share(uint64_t usage, uint64_t limit)
+uint32_t verdict_share_of(uint64_t part, uint64_t whole)
 {
 	unsigned __int128 s;
 
-	if (limit == SIZE_UNLIMITED)
+	if (whole == SIZE_UNLIMITED)
 		return UINT32_MAX;
-	if (limit == 0)
-		return usage ? 1000000 : 0;
-	s = (unsigned __int128)usage * 10000 / limit;
+	if (whole == 0)
+		return part ? 1000000 : 0;
+	s = (unsigned __int128)part * 10000 / whole;
 	return s > 1000000 ? 1000000 : (uint32_t)s;
 }
 
 #define C(x) (unsigned)((x) / 100), (unsigned)((x) % 100)
 
-enum verdict verdict_explain(const struct verdict_input *in, const struct verdict_thresholds *t,
+enum verdict verdict_explain(const struct verdict_in *in, const struct verdict_thresholds *t,
 			     char *buf, size_t sz)
 {
-	uint32_t us = verdict_usage_share(in->usage, in->limit);
-	bool full = in->has_psi && in->has_full;
+	uint32_t un = in->has_unreclaimable ? verdict_share_of(in->unreclaimable, in->limit)
+					    : UINT32_MAX;
+	bool psi = in->has_psi, full = in->has_psi && in->has_full;
 	char dummy[8];
 
 	if (!buf) {
 		buf = dummy;
 		sz = sizeof(dummy);
 	}
-	/* critical: the kernel already killed, or tasks spend a fifth of the time fully stalled */
+	/* critical: the kernel killed, no progress half of the time, or one burst from a kill */
 	if (in->oom_kills > 0) {
 		xsnprintf(buf, sz, "%llu OOM kill%s in the interval", (unsigned long long)in->oom_kills,
 			  in->oom_kills == 1 ? "" : "s");
-		return VERDICT_CRITICAL;
+		return V_CRITICAL;
 	}
 	if (full && in->full_share >= t->critical_full) {
 		xsnprintf(buf, sz, "full stall %u.%02u %% >= %u.%02u %%", C(in->full_share),
 			  C(t->critical_full));
-		return VERDICT_CRITICAL;
+		return V_CRITICAL;
 	}
-	if (in->has_psi && in->some_share >= t->critical_some) {
+	if (un != UINT32_MAX && un >= t->critical_unreclaimable) {
+		xsnprintf(buf, sz, "anon+shmem %u.%02u %% of the limit >= %u.%02u %%", C(un),
+			  C(t->critical_unreclaimable));
+		return V_CRITICAL;
+	}
+	/* sick: a fifth of the time lost to memory */
+	if (psi && in->some_share >= t->sick_some) {
 		xsnprintf(buf, sz, "some stall %u.%02u %% >= %u.%02u %%", C(in->some_share),
-			  C(t->critical_some));
-		return VERDICT_CRITICAL;
+			  C(t->sick_some));
+		return V_SICK;
 	}
-	/* sick: work is measurably lost to memory */
 	if (full && in->full_share >= t->sick_full) {
 		xsnprintf(buf, sz, "full stall %u.%02u %% >= %u.%02u %%", C(in->full_share),
 			  C(t->sick_full));
-		return VERDICT_SICK;
+		return V_SICK;
 	}
-	if (in->has_psi && in->some_share >= t->sick_some) {
-		xsnprintf(buf, sz, "some stall %u.%02u %% >= %u.%02u %%", C(in->some_share),
-			  C(t->sick_some));
-		return VERDICT_SICK;
+	if (un != UINT32_MAX && un >= t->sick_unreclaimable) {
+		xsnprintf(buf, sz, "anon+shmem %u.%02u %% of the limit >= %u.%02u %%", C(un),
+			  C(t->sick_unreclaimable));
+		return V_SICK;
 	}
-	/* strained: some stall, close to the limit, or throttled by memory.high */
-	if (in->has_psi && in->some_share >= t->strained_some) {
+	/* strained: working at its limit */
+	if (psi && in->some_share >= t->strained_some) {
 		xsnprintf(buf, sz, "some stall %u.%02u %% >= %u.%02u %%", C(in->some_share),
 			  C(t->strained_some));
-		return VERDICT_STRAINED;
+		return V_STRAINED;
+	}
+	if (un != UINT32_MAX && un >= t->strained_unreclaimable) {
+		xsnprintf(buf, sz, "anon+shmem %u.%02u %% of the limit >= %u.%02u %%", C(un),
+			  C(t->strained_unreclaimable));
+		return V_STRAINED;
 	}
 	if (in->high_events > 0) {
 		xsnprintf(buf, sz, "%llu memory.high event%s in the interval",
 			  (unsigned long long)in->high_events, in->high_events == 1 ? "" : "s");
-		return VERDICT_STRAINED;
+		return V_STRAINED;
 	}
 	if (in->high != SIZE_UNLIMITED && in->usage > in->high) {
 		xsnprintf(buf, sz, "usage above memory.high");
-		return VERDICT_STRAINED;
+		return V_STRAINED;
 	}
-	if (us != UINT32_MAX && us >= t->strained_usage) {
-		xsnprintf(buf, sz, "usage %u.%02u %% of the limit >= %u.%02u %%", C(us),
-			  C(t->strained_usage));
-		return VERDICT_STRAINED;
-	}
-	if (!in->has_psi)
-		xsnprintf(buf, sz, "no PSI; usage %s", us == UINT32_MAX ? "unlimited" : "below limits");
+	if (!psi)
+		xsnprintf(buf, sz, "no PSI; no kill, anon+shmem below %u.%02u %% of the limit",
+			  C(t->strained_unreclaimable));
 	else
 		xsnprintf(buf, sz, "some stall %u.%02u %% < %u.%02u %%", C(in->some_share),
 			  C(t->strained_some));
-	return VERDICT_HEALTHY;
+	return V_HEALTHY;
 }
 
-enum verdict verdict_of(const struct verdict_input *in, const struct verdict_thresholds *t)
+enum verdict verdict_eval(const struct verdict_in *in, const struct verdict_thresholds *t)
 {
 	return verdict_explain(in, t, NULL, 0);
 }
@@ -151,11 +159,12 @@ int verdict_thresholds_parse(const char *spec, struct verdict_thresholds *ret)
 		size_t off;
 	} keys[] = {
 		{ "strained_some", offsetof(struct verdict_thresholds, strained_some) },
-		{ "strained_usage", offsetof(struct verdict_thresholds, strained_usage) },
 		{ "sick_some", offsetof(struct verdict_thresholds, sick_some) },
 		{ "sick_full", offsetof(struct verdict_thresholds, sick_full) },
-		{ "critical_some", offsetof(struct verdict_thresholds, critical_some) },
 		{ "critical_full", offsetof(struct verdict_thresholds, critical_full) },
+		{ "strained_unreclaimable", offsetof(struct verdict_thresholds, strained_unreclaimable) },
+		{ "sick_unreclaimable", offsetof(struct verdict_thresholds, sick_unreclaimable) },
+		{ "critical_unreclaimable", offsetof(struct verdict_thresholds, critical_unreclaimable) },
 	};
 	struct verdict_thresholds t = *ret;
 	const char *p = spec;
@@ -188,8 +197,9 @@ int verdict_thresholds_parse(const char *spec, struct verdict_thresholds *ret)
 			break;
 		p = comma + 1;
 	}
-	if (t.strained_some > t.sick_some || t.sick_some > t.critical_some ||
-	    t.sick_full > t.critical_full)
+	if (t.strained_some > t.sick_some || t.sick_full > t.critical_full ||
+	    t.strained_unreclaimable > t.sick_unreclaimable ||
+	    t.sick_unreclaimable > t.critical_unreclaimable)
 		return -EINVAL;
 	*ret = t;
 	return 0;

@@ -64,7 +64,9 @@ struct view {
 	uint64_t kills_delta, high_delta;
 	uint64_t limit; /* binding */
 	bool has_mem;
-	struct verdict_input in;
+	bool has_unrecl;
+	uint64_t unrecl; /* anon + shmem (system: MemTotal - MemAvailable) */
+	struct verdict_in in;
 	enum verdict v;
 	char reason[160];
 	bool lag; /* avg10 disagrees with the live share */
@@ -85,6 +87,16 @@ static void system_memory(struct psi_ctx *c, struct cgw_sample *s)
 	s->max = mi.total;
 }
 
+/* system: what the kernel cannot easily get back is MemTotal - MemAvailable */
+static void system_unreclaimable(struct psi_ctx *c, const struct cgw_sample *s, struct view *v)
+{
+	(void)c;
+	if (s->ok) {
+		v->has_unrecl = true;
+		v->unrecl = s->usage;
+	}
+}
+
 static int take(struct psi_ctx *c, struct cgw_sample *s)
 {
 	int r = cgw_sample(&c->cli->host, c->t.mem, c->t.mem_is_v2, c->t.psi_path, s);
@@ -102,11 +114,15 @@ static void build_view(struct psi_ctx *c, const struct cgw_sample *prev, const s
 	v->s = *s;
 	v->has_mem = s->ok;
 	v->limit = SIZE_UNLIMITED;
-	if (c->t.system)
+	if (c->t.system) {
 		v->limit = s->max;
-	else if (s->ok)
+		system_unreclaimable(c, s, v);
+	} else if (s->ok) {
 		v->limit = cgw_binding_limit(c->t.mem_is_v2 ? c->layout.v2 : c->layout.v1_memory,
 					     c->t.mem, c->t.mem_is_v2);
+		v->has_unrecl = cgw_read_unreclaimable(&c->cli->host, c->t.mem, c->t.mem_is_v2,
+						       &v->unrecl) == 0;
+	}
 	if (prev && s->psi_err == 0 && prev->psi_err == 0) {
 		v->has_share = true;
 		v->interval_us = s->t_us - prev->t_us;
@@ -127,6 +143,8 @@ static void build_view(struct psi_ctx *c, const struct cgw_sample *prev, const s
 	v->in.high = s->has_high ? s->high : SIZE_UNLIMITED;
 	v->in.high_events = v->high_delta;
 	v->in.oom_kills = v->kills_delta;
+	v->in.has_unreclaimable = v->has_unrecl;
+	v->in.unreclaimable = v->unrecl;
 	v->v = verdict_explain(&v->in, &c->th, v->reason, sizeof(v->reason));
 	/* the averages lag: flag when avg10 and the live share are 5 points or more apart */
 	if (v->has_share) {
@@ -212,7 +230,8 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 	}
 	json_key(&j, "memory");
 	if (v->has_mem) {
-		uint32_t us = verdict_usage_share(s->usage, v->limit);
+		uint32_t us = verdict_share_of(s->usage, v->limit);
+		uint32_t un = verdict_share_of(v->unrecl, v->limit);
 		json_obj_open(&j);
 		json_kv_u64(&j, "usage", s->usage);
 		json_kv_u64_opt(&j, "limit", s->max != SIZE_UNLIMITED, s->max);
@@ -222,6 +241,12 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 			json_null(&j);
 		else
 			json_centi(&j, us);
+		json_kv_u64_opt(&j, "unreclaimable", v->has_unrecl, v->unrecl);
+		json_key(&j, "unreclaimable_share");
+		if (!v->has_unrecl || un == UINT32_MAX)
+			json_null(&j);
+		else
+			json_centi(&j, un);
 		if (!c->t.system) {
 			json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED, s->high);
 			json_kv_u64_opt(&j, "peak", s->has_peak, s->peak);
@@ -306,7 +331,8 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 	}
 	fprintf(out, "\n");
 	if (v->has_mem) {
-		uint32_t us = verdict_usage_share(s->usage, v->limit);
+		uint32_t us = verdict_share_of(s->usage, v->limit);
+		uint32_t un = verdict_share_of(v->unrecl, v->limit);
 		if (c->t.system) {
 			fprintf(out, "memory: %s used of %s (MemTotal - MemAvailable)", 
 				fmt_size_short(s->usage, true, a, 32), fmt_size_short(v->limit, true, b, 32));
@@ -319,6 +345,12 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 		if (us != UINT32_MAX)
 			fprintf(out, " = %s %%", fmt_centi(us, d, sizeof(d)));
 		fprintf(out, "\n");
+		if (!c->t.system && v->has_unrecl) {
+			fprintf(out, "        anon+shmem %s", fmt_size_short(v->unrecl, true, a, 32));
+			if (un != UINT32_MAX)
+				fprintf(out, " = %s %% of the limit", fmt_centi(un, d, sizeof(d)));
+			fprintf(out, " (only a kill gets it back without swap)\n");
+		}
 		if (!c->t.system) {
 			fprintf(out, "        high %s, peak %s, oom kills %s",
 				fmt_size_short(s->high, s->has_high, a, 32),

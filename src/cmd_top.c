@@ -48,6 +48,8 @@ struct row {
 	uint32_t some_share, full_share;
 	uint64_t limit;  /* binding */
 	uint64_t kills_delta, high_delta;
+	bool has_unrecl;
+	uint64_t unrecl;  /* anon + shmem, read only near the limit */
 	enum verdict v;
 	char reason[96];
 };
@@ -210,8 +212,8 @@ static int row_cmp(const void *pa, const void *pb)
 		y = b->s.ok ? b->s.usage : 0;
 		break;
 	case SORT_LIMIT: {
-		uint32_t ua = a->s.ok ? verdict_usage_share(a->s.usage, a->limit) : UINT32_MAX;
-		uint32_t ub = b->s.ok ? verdict_usage_share(b->s.usage, b->limit) : UINT32_MAX;
+		uint32_t ua = a->s.ok ? verdict_share_of(a->s.usage, a->limit) : UINT32_MAX;
+		uint32_t ub = b->s.ok ? verdict_share_of(b->s.usage, b->limit) : UINT32_MAX;
 		/* unlimited sorts last */
 		x = ua == UINT32_MAX ? 0 : (uint64_t)ua + 1;
 		y = ub == UINT32_MAX ? 0 : (uint64_t)ub + 1;
@@ -255,7 +257,7 @@ static int frame(struct top_ctx *c, struct row **ret_rows, size_t *ret_n)
 		const struct cgw_node *n = &c->tree.v[i];
 		struct ent *e = &c->ent[i];
 		const struct cgw_sample *p = e->has_s ? &e->s : NULL;
-		struct verdict_input in = { 0 };
+		struct verdict_in in = { 0 };
 
 		w->name = n->name;
 		w->parent = n->parent;
@@ -297,6 +299,15 @@ static int frame(struct top_ctx *c, struct row **ret_rows, size_t *ret_n)
 		in.high = w->s.has_high ? w->s.high : SIZE_UNLIMITED;
 		in.high_events = w->high_delta;
 		in.oom_kills = w->kills_delta;
+		/* memory.stat is expensive for a thousand cgroups: read it only where the
+		 * unreclaimable rule can fire (anon+shmem <= usage, so usage below the strained
+		 * threshold of the limit cannot be strained by it) */
+		if (w->s.ok && w->limit != SIZE_UNLIMITED &&
+		    verdict_share_of(w->s.usage, w->limit) >= c->th.strained_unreclaimable &&
+		    cgw_read_unreclaimable(&c->cli->host, e->mem, e->mem_is_v2, &w->unrecl) == 0)
+			w->has_unrecl = true;
+		in.has_unreclaimable = w->has_unrecl;
+		in.unreclaimable = w->unrecl;
 		w->v = verdict_explain(&in, &c->th, w->reason, sizeof(w->reason));
 		e->s = w->s;
 		e->has_s = true;
@@ -400,12 +411,13 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 		json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED, s->high);
 		json_kv_u64_opt(&j, "max", s->ok && s->max != SIZE_UNLIMITED, s->max);
 		json_kv_u64_opt(&j, "binding_limit", s->ok && w->limit != SIZE_UNLIMITED, w->limit);
-		us = s->ok ? verdict_usage_share(s->usage, w->limit) : UINT32_MAX;
+		us = s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
 		json_key(&j, "usage_share");
 		if (us == UINT32_MAX)
 			json_null(&j);
 		else
 			json_centi(&j, us);
+		json_kv_u64_opt(&j, "unreclaimable", w->has_unrecl, w->unrecl);
 		json_kv_u64_opt(&j, "peak", s->has_peak, s->peak);
 		json_kv_u64_opt(&j, "oom_kill", s->has_oom_kill, s->oom_kill);
 		json_kv_str(&j, "verdict", verdict_to_string(w->v));
@@ -482,7 +494,7 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 			xsnprintf(nb, sizeof(nb), "...%s", name + nl - (NAME_W - 3));
 			name = nb;
 		}
-		us = s->ok ? verdict_usage_share(s->usage, w->limit) : UINT32_MAX;
+		us = s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
 		printf("%-*s %6s %6s %6s %7s %7s %7s %7s %7s %5s %s\n", NAME_W, name,
 		       pct_cell(w, false, a, 16), pct_cell(w, true, b, 16),
 		       s->psi_err ? "-" : fmt_centi(s->psi.some.avg10, d, 16),

@@ -89,8 +89,9 @@ int cli_parse_thresholds(struct cli *cli, const char *arg, struct verdict_thresh
 	if (verdict_thresholds_parse(arg, t) < 0)
 		return cli_usage_error(cli,
 				       "invalid thresholds '%s': expected KEY=PERCENT[,...] with keys "
-				       "strained_some, strained_usage, sick_some, sick_full, "
-				       "critical_some, critical_full, ordered strained <= sick <= critical",
+				       "strained_some, sick_some, sick_full, critical_full, "
+				       "strained_unreclaimable, sick_unreclaimable, critical_unreclaimable, "
+				       "ordered strained <= sick <= critical",
 				       arg);
 	return 0;
 }
