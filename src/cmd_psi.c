@@ -609,7 +609,8 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 	int o, r;
 
 	optind = 0;
-	while ((o = getopt_long(argc, argv, "i:wn:l:Jh", opts, NULL)) != -1) {
+	opterr = 0; /* one message per error, ours; TARGET may come before the options */
+	while ((o = getopt_long(argc, argv, ":i:wn:l:Jh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 			if (cli_parse_duration(cli, "--interval", optarg, &c.interval_us))
@@ -647,7 +648,7 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, o);
 		}
 	}
 	if (optind < argc)
