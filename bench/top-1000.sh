@@ -57,9 +57,10 @@ shell_pass() {
 	fi
 }
 
-snap() { # cmd...: median of 20 runs, ms
-	local t0 t1 v=()
-	for k in $(seq 1 20); do
+snap() { # runs cmd...: median of runs, ms
+	local t0 t1 v=() runs=$1
+	shift
+	for k in $(seq 1 "$runs"); do
 		t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
 		v+=($(( (t1 - t0) / 1000 )))
 	done
@@ -67,12 +68,15 @@ snap() { # cmd...: median of 20 runs, ms
 }
 
 echo
-echo "== one snapshot of $ncg cgroups (20 runs)"
+echo "== one snapshot of $ncg cgroups"
 if command -v hyperfine >/dev/null; then
-	hyperfine -N -w 3 -r 20 "$OOMLAB top --json" 2>&1 | sed -n '1,3p'
+	hyperfine -N -w 3 -r 30 "$OOMLAB top --json" 2>&1 | sed -n '1,3p'
+	command -v psi-top >/dev/null && hyperfine -N -w 1 -r 10 "psi-top" 2>&1 | sed -n '1,3p'
 fi
-echo "oomlab top --json:          $(snap "$OOMLAB" top --json)"
-echo "shell loop (cat, same files): $(snap shell_pass)"
+echo "oomlab top --json (20 runs):       $(snap 20 "$OOMLAB" top --json)"
+command -v psi-top >/dev/null &&
+	echo "nohang psi-top (10 runs, PSI only): $(snap 10 psi-top)"
+echo "shell loop, same files (5 runs):   $(snap 5 shell_pass)"
 
 cpu_of() { # pid -> utime+stime ticks
 	awk '{print $14 + $15}' "/proc/$1/stat"
@@ -83,9 +87,6 @@ echo "== refreshing for ${DUR}s at 1s"
 "$OOMLAB" top --interval 1s >/dev/null &
 tp=$!
 pids+=("$tp")
-( while :; do shell_pass; sleep 1; done ) &
-sp=$!
-pids+=("$sp")
 sleep 2
 c0=$(cpu_of "$tp"); t0=$(date +%s%N)
 sleep "$DUR"
@@ -109,10 +110,27 @@ if command -v script >/dev/null; then
 	echo "same on a terminal (pty):   CPU $(awk -v c=$((c1 - c0)) -v hz="$hz" -v w="$wall" 'BEGIN {printf "%.2f %% of one core", c / hz * 1e6 / w * 100}'), RSS $(awk '/VmRSS/ {print $2}' "/proc/$tp/status") KiB"
 	kill "$tp"
 fi
-# the shell loop's CPU: its children come and go, so use the bash subshell's own and children's
-# ticks (cutime+cstime) over the same window
+# the shell loop's CPU: its children come and go, so use the bash subshell's own and its
+# reaped children's ticks (utime+stime+cutime+cstime)
+( while :; do shell_pass; sleep 1; done ) &
+sp=$!
+pids+=("$sp")
+sleep 2
 s0=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$sp/stat"); t0=$(date +%s%N)
 sleep "$DUR"
 s1=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$sp/stat"); t1=$(date +%s%N)
 wall=$(( (t1 - t0) / 1000 ))
 echo "shell loop every 1s:        CPU $(awk -v c=$((s1 - s0)) -v hz="$hz" -v w="$wall" 'BEGIN {printf "%.2f %% of one core", c / hz * 1e6 / w * 100}')"
+kill "$sp"
+if command -v psi-top >/dev/null; then
+	( while :; do psi-top >/dev/null; sleep 1; done ) &
+	sp=$!
+	pids+=("$sp")
+	sleep 2
+	s0=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$sp/stat"); t0=$(date +%s%N)
+	sleep "$DUR"
+	s1=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$sp/stat"); t1=$(date +%s%N)
+	wall=$(( (t1 - t0) / 1000 ))
+	echo "psi-top every 1s (PSI only): CPU $(awk -v c=$((s1 - s0)) -v hz="$hz" -v w="$wall" 'BEGIN {printf "%.2f %% of one core", c / hz * 1e6 / w * 100}')"
+	kill "$sp"
+fi

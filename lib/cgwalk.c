@@ -218,6 +218,9 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
 
 void cgw_files_init(struct cgw_files *f)
 {
+	f->populated = -1;
+	f->use_populated = false;
+	f->has_last_psi = false;
 	f->has_limits = f->has_high = false;
 	f->max = f->high = SIZE_UNLIMITED;
 	for (int i = 0; i < CGW_NFILES; i++)
@@ -232,6 +235,8 @@ void cgw_files_close(struct cgw_files *f)
 		f->fd[i] = -1;
 	}
 	f->has_limits = false;
+	f->has_last_psi = false;
+	f->populated = -1;
 }
 
 int cgw_files_count(const struct cgw_files *f)
@@ -291,6 +296,29 @@ static int cached_u64(struct cgw_files *f, int slot, const char *dir, const char
 	return parse_u64(buf, ret);
 }
 
+static bool psi_idle(const struct psi *p)
+{
+	return !p->some.avg10 && !p->some.avg60 && !p->some.avg300 && !p->full.avg10 &&
+	       !p->full.avg60 && !p->full.avg300;
+}
+
+/* populated of the cgroup2 directory holding psi_path: 1, 0, or 1 when unknown (safe side) */
+static int read_populated(struct cgw_files *f, const char *psi_path)
+{
+	char path[PATH_MAX], buf[128];
+	const char *slash = strrchr(psi_path, '/');
+	uint64_t v;
+
+	if (!slash || strcmp(slash, "/memory.pressure") != 0 ||
+	    xsnprintf(path, sizeof(path), "%.*s/cgroup.events", (int)(slash - psi_path),
+		      psi_path) < 0)
+		return 1;
+	/* the fd stays open: kernfs notifies only files whose inode is cached */
+	if (cached_read(f, 6, path, NULL, buf, sizeof(buf)) < 0 || kv_get(buf, "populated", &v) < 0)
+		return 1;
+	return v ? 1 : 0;
+}
+
 int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, struct cgw_files *f,
 		      bool reread_limits, struct cgw_sample *ret)
 {
@@ -347,10 +375,22 @@ int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, str
 			return -ENOENT;
 	}
 	if (psi_path && *psi_path) {
-		ssize_t n = cached_read(f, 5, psi_path, NULL, buf, sizeof(buf));
-		if (n == -ENODEV)
-			return -ENOENT;
-		s.psi_err = n < 0 ? (int)n : psi_parse(buf, &s.psi);
+		ssize_t n;
+		if (f->use_populated && f->populated < 0)
+			f->populated = read_populated(f, psi_path);
+		if (f->use_populated && f->populated == 0 && f->has_last_psi &&
+		    psi_idle(&f->last_psi)) {
+			s.psi = f->last_psi; /* no task, averages at zero: nothing can change */
+			s.psi_err = 0;
+		} else {
+			n = cached_read(f, 5, psi_path, NULL, buf, sizeof(buf));
+			if (n == -ENODEV)
+				return -ENOENT;
+			s.psi_err = n < 0 ? (int)n : psi_parse(buf, &s.psi);
+			f->has_last_psi = s.psi_err == 0;
+			if (f->has_last_psi)
+				f->last_psi = s.psi;
+		}
 	} else {
 		s.psi_err = -ENOENT;
 	}
@@ -720,8 +760,39 @@ void cgw_watch_free(struct cgw_watch *w)
 	for (size_t i = 0; i < w->ndirty; i++)
 		free(w->dirty[i]);
 	free(w->dirty);
+	cgw_watch_clear_events(w);
+	free(w->events);
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+}
+
+static void add_name(char ***v, size_t *n, size_t *cap, const char *name, bool *full)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], name) == 0)
+			return;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		char **nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv) {
+			*full = true;
+			return;
+		}
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[*n] = strdup(name);
+	if (!(*v)[*n])
+		*full = true;
+	else
+		(*n)++;
+}
+
+void cgw_watch_clear_events(struct cgw_watch *w)
+{
+	for (size_t i = 0; i < w->nevents; i++)
+		free(w->events[i]);
+	w->nevents = 0;
 }
 
 static void mark_dirty(struct cgw_watch *w, const char *name)
@@ -766,6 +837,10 @@ bool cgw_watch_drain(struct cgw_watch *w)
 			if (ev->mask & IN_IGNORED)
 				continue;
 			if (ev->mask & IN_MODIFY) {
+				if (ev->len && strcmp(ev->name, "cgroup.events") == 0 && ev->wd >= 0 &&
+				    (size_t)ev->wd < w->wd_cap && w->wd_name[ev->wd])
+					add_name(&w->events, &w->nevents, &w->ecap, w->wd_name[ev->wd],
+						 &w->full);
 				if (ev->len && (strcmp(ev->name, "memory.max") == 0 ||
 						strcmp(ev->name, "memory.high") == 0 ||
 						strcmp(ev->name, "memory.limit_in_bytes") == 0))

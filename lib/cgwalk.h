@@ -81,12 +81,23 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
  * not retried. -ENOENT when the cgroup went away (ENODEV on an open file, or gone from disk).
  * Live host only: a sysroot needs cgw_sample() (fixture conventions of host_read_file).
  */
-#define CGW_NFILES 6
+#define CGW_NFILES 7
 struct cgw_files {
 	int fd[CGW_NFILES]; /* -1 not yet opened, -2 absent */
 	/* limits kept from the last read (they change only by a write, which inotify reports) */
 	bool has_limits, has_high;
 	uint64_t max, high;
+	/*
+	 * cgroup.events "populated" of the cgroup2 directory: -1 unknown (read it), 0, 1. The
+	 * caller sets -1 when inotify reports cgroup.events modified (the kernel notifies every
+	 * change of populated). A cgroup with no task in its subtree accrues no stall: when it
+	 * is unpopulated and its averages have decayed to zero, memory.pressure cannot change
+	 * and is not read again.
+	 */
+	int populated;
+	bool use_populated; /* set by the caller when it forwards cgroup.events notifications */
+	struct psi last_psi;
+	bool has_last_psi;
 };
 void cgw_files_init(struct cgw_files *f);
 void cgw_files_close(struct cgw_files *f);
@@ -133,7 +144,10 @@ struct cgw_watch {
 	size_t ndirty, dcap;
 	bool full;             /* queue overflow / unknown watch: walk everything */
 	bool limits_changed;   /* a memory.max / memory.high / memory.limit_in_bytes was written */
+	char **events;         /* cgroup names whose cgroup.events changed (populated) */
+	size_t nevents, ecap;
 };
+void cgw_watch_clear_events(struct cgw_watch *w);
 int cgw_watch_init(struct cgw_watch *w);
 void cgw_watch_free(struct cgw_watch *w);
 /* Read pending events. Returns true when the tree must be walked again. */

@@ -309,7 +309,7 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 	fprintf(out, "\n");
 	if (s->psi_err == 0) {
 		fprintf(out, "%-5s %7s %7s %7s %15s %7s\n", "", "avg10", "avg60", "avg300", "total",
-			v->has_share ? "share" : "share");
+			"share");
 		text_psi_row(out, "some", &s->psi.some, v->has_share, v->some_share,
 			     "at least one task stalled waiting for memory");
 		if (s->psi.full.present)

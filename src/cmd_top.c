@@ -79,6 +79,7 @@ struct top_ctx {
 	enum sort_key sort;
 	struct cgw_tree tree;
 	struct ent *ent;
+	size_t *byname;   /* tree indices sorted by name (for inotify notifications by name) */
 	bool walked;
 	struct cgw_watch watch; /* inotify on every cgroup directory: walk again only what changed */
 	bool cached;      /* live host: keep files open (cgw_sample_cached) */
@@ -175,7 +176,42 @@ static int rewalk(struct top_ctx *c)
 	c->tree = nt;
 	c->ent = ne;
 	c->walked = true;
+	for (size_t i = 0; i < nt.n; i++)
+		ne[i].files.use_populated = c->watch.fd >= 0;
+	free(c->byname);
+	c->byname = malloc((nt.n ? nt.n : 1) * sizeof(*c->byname));
+	if (c->byname) {
+		for (size_t i = 0; i < nt.n; i++)
+			c->byname[i] = i;
+		g_old_tree = &c->tree;
+		qsort(c->byname, nt.n, sizeof(*c->byname), old_idx_cmp);
+	}
 	return 0;
+}
+
+/* cgroup.events changed (a task came or the last one left): read populated again */
+static void forward_events(struct top_ctx *c)
+{
+	for (size_t k = 0; k < c->watch.nevents; k++) {
+		size_t lo = 0, hi = c->byname ? c->tree.n : 0;
+		bool found = false;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int r = strcmp(c->tree.v[c->byname[mid]].name, c->watch.events[k]);
+			if (r == 0) {
+				c->ent[c->byname[mid]].files.populated = -1;
+				found = true;
+				break;
+			}
+			if (r < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		/* unknown name: a cgroup not walked yet; it starts with populated unknown anyway */
+		(void)found;
+	}
+	cgw_watch_clear_events(&c->watch);
 }
 
 static enum sort_key g_sort;
@@ -243,11 +279,18 @@ static int frame(struct top_ctx *c, struct row **ret_rows, size_t *ret_n)
 		cgw_watch_drain(&c->watch);
 	reread_limits |= c->watch.limits_changed;
 	c->watch.limits_changed = false;
+	if (c->watch.full) {
+		/* events were lost: nothing cached can be trusted */
+		reread_limits = true;
+		for (size_t i = 0; i < c->tree.n; i++)
+			c->ent[i].files.populated = -1;
+	}
 	if (!c->walked || c->watch.fd < 0 || c->watch.full || c->watch.ndirty) {
 		r = rewalk(c);
 		if (r < 0)
 			return r;
 	}
+	forward_events(c);
 	rows = calloc(c->tree.n ? c->tree.n : 1, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
@@ -658,6 +701,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 		sleep_until(next);
 	}
 	ents_free(c.ent, c.tree.n);
+	free(c.byname);
 	cgw_tree_free(&c.tree);
 	cgw_watch_free(&c.watch);
 	return r;

@@ -24,9 +24,16 @@ pids=()
 out=$(mktemp /tmp/oomlab-test-psi.XXXXXX)
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rmdir "$U" "$v2/$idle" "$v2/$gone" 2>/dev/null
-	[ "$M" != "$U" ] && rmdir "$M" 2>/dev/null
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	# killed readers may still be exiting (uncharging): a bounded retry, then say so
+	for d in "$U" "$M" "$v2/$idle" "$v2/$gone"; do
+		for k in $(seq 1 25); do
+			[ -d "$d" ] || break
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.2
+		done
+		[ -d "$d" ] && echo "warning: could not remove $d"
+	done
 	rm -f "$f" "$out"
 }
 trap cleanup EXIT
@@ -104,4 +111,18 @@ grep -q 'from total deltas' "$out" || fail "text: share not explained"
 grep -Eq '^verdict: (strained|sick|critical)' "$out" || fail "text: healthy during thrash"
 # the kill counter stays at 0: a thrash is "sick but alive"
 grep -q 'oom kills 0' "$out" || [ "$M" = "$U" ] || fail "unexpected OOM kill: $(cat "$out")"
+# top: the same cgroup in the table, with interval shares and a non-healthy verdict
+"$OOMLAB" top -i 1s -n 3 >"$out" || fail "top failed"
+grep "/$name " "$out"
+tail -n +2 "$out" | awk -v n="/$name" '$1 == n' | tail -1 | grep -Eq ' (strained|sick|critical)$' ||
+	fail "top: the thrashing cgroup is healthy in the last frame"
+"$OOMLAB" top --json -i 1s >"$out" || fail "top --json failed"
+python3 - "$out" "/$name" <<'PY' || fail "top --json: no share / healthy verdict for the thrashing cgroup"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["cgroups"] if c["name"] == sys.argv[2]][0]
+print(c)
+assert c["psi"]["some"]["share"] is not None and c["psi"]["some"]["share"] > 0
+assert c["verdict"] != "healthy"
+PY
 exit 0

@@ -214,6 +214,79 @@ START_TEST(test_eopnotsupp_fixture)
 }
 END_TEST
 
+/* the hybrid fixture: memory tree and cgroup2 tree merged by name, parents first */
+START_TEST(test_walk_hybrid)
+{
+	char root[PATH_MAX];
+	struct host h;
+	struct cg_layout l;
+	struct cgw_tree t;
+	static const struct {
+		const char *name;
+		bool in_mem, in_v2;
+		const char *parent;
+	} want[] = {
+		{ "/", true, true, NULL },
+		{ "/onlyv1", true, false, "/" },
+		{ "/onlyv2", false, true, "/" },
+		{ "/x", true, true, "/" },
+		{ "/x/inner", true, false, "/x" },
+	};
+
+	xsnprintf(root, sizeof(root), "%s/sysroot-hybrid", fixture_dir());
+	ck_assert_int_eq(host_init(&h, root), 0);
+	ck_assert_int_eq(cg_layout_detect(&h, &l), 0);
+	ck_assert_int_eq(l.mode, CG_MODE_HYBRID);
+	ck_assert_int_eq(cgw_walk(&l, &t), 0);
+	ck_assert_uint_eq(t.n, ELEMENTSOF(want));
+	for (size_t i = 0; i < t.n; i++) {
+		ck_assert_str_eq(t.v[i].name, want[i].name);
+		ck_assert_int_eq(t.v[i].in_mem, want[i].in_mem);
+		ck_assert_int_eq(t.v[i].in_v2, want[i].in_v2);
+		if (want[i].parent)
+			ck_assert_str_eq(t.v[t.v[i].parent].name, want[i].parent);
+		else
+			ck_assert_int_eq(t.v[i].parent, -1);
+	}
+	/* the binding limit of /x/inner (unlimited itself) is /x's 64 MiB */
+	{
+		char mem[PATH_MAX];
+		xsnprintf(mem, sizeof(mem), "%s/x/inner", l.v1_memory);
+		ck_assert_uint_eq(cgw_binding_limit(l.v1_memory, mem, false), 64 * MiB);
+	}
+	cgw_tree_free(&t);
+}
+END_TEST
+
+/* resolution against the v2 fixture: path, pid, id prefix, ambiguity */
+START_TEST(test_resolve_v2)
+{
+	char root[PATH_MAX], cand[1024];
+	struct host h;
+	struct cg_layout l;
+	struct cgw_target t;
+
+	xsnprintf(root, sizeof(root), "%s/sysroot-v2", fixture_dir());
+	ck_assert_int_eq(host_init(&h, root), 0);
+	ck_assert_int_eq(cg_layout_detect(&h, &l), 0);
+	ck_assert_int_eq(cgw_resolve(&h, &l, NULL, &t, NULL, 0), 0);
+	ck_assert(t.system);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "/user.slice//", &t, NULL, 0), 0);
+	ck_assert_str_eq(t.name, "/user.slice");
+	ck_assert(t.mem_is_v2);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "/user.slice/..", &t, NULL, 0), -EINVAL);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "/nope", &t, NULL, 0), -ENOENT);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "4343", &t, NULL, 0), 0);
+	ck_assert_str_eq(t.name, "/user.slice");
+	ck_assert_int_eq(t.pid, 4343);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "99999", &t, NULL, 0), -ESRCH);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "4f2a9c1e7b3d", &t, cand, sizeof(cand)), -ENOTUNIQ);
+	ck_assert_ptr_nonnull(strstr(cand, "docker-4f2a9c1e7b3d0000"));
+	ck_assert_int_eq(cgw_resolve(&h, &l, "4f2a9c1e7b3d5", &t, cand, sizeof(cand)), 0);
+	ck_assert_int_eq(cgw_resolve(&h, &l, "abc", &t, NULL, 0), -EINVAL);
+}
+END_TEST
+
 static Suite *verdict_suite(void)
 {
 	Suite *s = suite_create("verdict");
@@ -225,6 +298,8 @@ static Suite *verdict_suite(void)
 	tcase_add_test(tc, test_component_id);
 	tcase_add_test(tc, test_window_rounding);
 	tcase_add_test(tc, test_eopnotsupp_fixture);
+	tcase_add_test(tc, test_walk_hybrid);
+	tcase_add_test(tc, test_resolve_v2);
 	suite_add_tcase(s, tc);
 	return s;
 }
