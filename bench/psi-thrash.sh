@@ -73,15 +73,24 @@ else:
     print("never non-healthy")
 PY
 )
-	stop_readers
-	sleep 3
-	start_thrash
+	# armed during the thrash (it has been running for the 6 s of the watch above)
 	t1=$(date +%s%N)
 	"$OOMLAB" psi --wait 'some 100ms/2s' --timeout 10s "/$name" >/dev/null 2>&1
 	rc=$?
 	wt=$(ms "$t1")
 	stop_readers
-	echo "round $r: watch: first non-healthy at $first; wait: exit $rc after $wt ms"
+	# armed on the quiet cgroup, then the thrash starts: includes the refill of the cgroup
+	sleep 3
+	t1=$(date +%s%N)
+	"$OOMLAB" psi --wait 'some 100ms/2s' --timeout 10s "/$name" >/dev/null 2>&1 &
+	wp=$!
+	start_thrash
+	wait "$wp"
+	rc2=$?
+	wt2=$(ms "$t1")
+	stop_readers
+	echo "round $r: watch: first non-healthy at $first"
+	echo "round $r: wait armed during the thrash: exit $rc after $wt ms; armed before it starts: exit $rc2 after $wt2 ms"
 done
 rm -f /tmp/oomlab-psi-bench-$$.json
 t1=$(date +%s%N)

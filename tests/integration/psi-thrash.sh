@@ -17,6 +17,7 @@ if ! cat /proc/pressure/memory >/dev/null 2>&1; then echo "SKIP: PSI disabled (p
 name=oomlab-test-psi-$$
 idle=oomlab-test-psi-idle-$$
 gone=oomlab-test-psi-gone-$$
+late=oomlab-test-psi-late-$$
 if [ -n "$v1" ]; then M=$v1/$name; else M=$v2/$name; fi
 U=$v2/$name
 f=/var/tmp/oomlab-test-psi-$$.dat
@@ -26,7 +27,7 @@ cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	# killed readers may still be exiting (uncharging): a bounded retry, then say so
-	for d in "$U" "$M" "$v2/$idle" "$v2/$gone"; do
+	for d in "$U" "$M" "$v2/$idle" "$v2/$gone" "$v2/$late" ${v1:+"$v1/$late"}; do
 		for k in $(seq 1 25); do
 			[ -d "$d" ] || break
 			rmdir "$d" 2>/dev/null && break
@@ -46,6 +47,25 @@ if [ -n "$v1" ]; then
 else
 	echo +memory >"$v2/cgroup.subtree_control" 2>/dev/null
 	echo 64M >"$M/memory.max" || { echo "SKIP: cannot set memory.max"; exit 77; }
+fi
+
+# top notices a cgroup created after it started (inotify on the cgroup directories), and a
+# limit written after that
+"$OOMLAB" top -i 500ms -n 7 >"$out" &
+tp=$!
+sleep 1
+mkdir "$v2/$late"
+if [ -n "$v1" ]; then
+	mkdir "$v1/$late"
+	sleep 0.6
+	echo 32M >"$v1/$late/memory.limit_in_bytes"
+fi
+wait "$tp" || fail "top -n 7 failed"
+last=$(awk '/^oomlab top/ {buf=""} {buf = buf $0 "\n"} END {printf "%s", buf}' "$out")
+printf '%s' "$last" | grep "/$late " || fail "top: cgroup created while running not shown: $(cat "$out")"
+if [ -n "$v1" ]; then
+	printf '%s' "$last" | grep "/$late " | grep -q ' 32.0M ' ||
+		fail "top: limit written while running not shown: $(printf '%s' "$last" | grep "/$late ")"
 fi
 
 # the idle cgroup first: no task, no stall
