@@ -629,7 +629,8 @@ static int walk_rec(const char *memroot, const char *v2root, struct cgw_tree *t,
 	}
 	if (r < 0)
 		goto out;
-	qsort(v, n, sizeof(*v), child_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), child_cmp);
 	for (size_t i = 0; i < n; i++) {
 		unsigned flags = v[i].flags;
 		int idx;

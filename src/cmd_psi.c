@@ -223,7 +223,7 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 	} else {
 		char buf[512];
 		json_null(&j);
-		json_kv_str(&j, "psi_missing", psi_missing_code(s->psi_err, &c->layout, c->t.psi_path));
+		json_kv_str(&j, "psi_missing", psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
 		json_kv_str(&j, "psi_error",
 			    psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL, c->t.name,
 					     c->t.psi_path, buf, sizeof(buf)));
@@ -384,7 +384,7 @@ static void render_line(struct psi_ctx *c, const struct view *v, FILE *out)
 			v->has_share ? fmt_centi(v->full_share, b, 16) : "-",
 			fmt_centi(s->psi.some.avg10, d, 16), fmt_centi(s->psi.full.avg10, e, 16));
 	else
-		fprintf(out, " psi %s", psi_missing_code(s->psi_err, &c->layout, c->t.psi_path));
+		fprintf(out, " psi %s", psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
 	if (v->has_mem)
 		fprintf(out, " usage %s/%s", fmt_size_short(s->usage, true, f, 32),
 			fmt_size_short(v->limit, true, g, 32));

@@ -448,7 +448,7 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 		} else {
 			json_null(&j);
 			json_kv_str(&j, "psi_missing",
-				    psi_missing_code(s->psi_err, &c->layout, w->in_v2 ? "x" : ""));
+				    psi_missing_code(s->psi_err, &c->layout, w->in_v2));
 		}
 		json_kv_u64_opt(&j, "usage", s->ok, s->usage);
 		json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED, s->high);

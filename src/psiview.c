@@ -40,11 +40,11 @@ const char *fmt_size_short(uint64_t v, bool has, char *buf, size_t sz)
 	return buf;
 }
 
-const char *psi_missing_code(int err, const struct cg_layout *l, const char *file)
+const char *psi_missing_code(int err, const struct cg_layout *l, bool has_file)
 {
 	if (err == -EOPNOTSUPP)
 		return "disabled";
-	if (err == -ENOENT && (!file || !*file))
+	if (err == -ENOENT && !has_file)
 		return l && !l->v2[0] ? "no-cgroup2" : "no-v2-dir";
 	if (err == -ENOENT)
 		return "unsupported";
