@@ -11,40 +11,12 @@
 
 #include "../lib/banned.h"
 
-const char *run_verdict_name(enum run_verdict v)
-{
-	switch (v) {
-	case VERDICT_STRAINED:
-		return "strained";
-	case VERDICT_SICK:
-		return "sick";
-	case VERDICT_CRITICAL:
-		return "critical";
-	default:
-		return "healthy";
-	}
-}
-
 /* percent of limit in hundredths, 0 without a limit */
 static uint32_t pct(uint64_t part, uint64_t whole)
 {
 	if (whole == 0 || whole == SIZE_UNLIMITED)
 		return 0;
 	return (uint32_t)((unsigned __int128)part * 10000 / whole);
-}
-
-enum run_verdict verdict_of(const struct verdict_input *in)
-{
-	uint32_t unrecl = pct(in->unreclaimable, in->limit);
-
-	/* thresholds and their reasons: docs/VERDICT.md */
-	if (in->oom_kills_delta > 0 || (in->has_psi && in->full_share >= 5000) || unrecl >= 9500)
-		return VERDICT_CRITICAL;
-	if ((in->has_psi && (in->some_share >= 2000 || in->full_share >= 1000)) || unrecl >= 9000)
-		return VERDICT_SICK;
-	if ((in->has_psi && in->some_share >= 500) || unrecl >= 8000 || in->high_events_delta > 0)
-		return VERDICT_STRAINED;
-	return VERDICT_HEALTHY;
 }
 
 void runreport_init(struct run_state *st, struct cli *cli, FILE *live, FILE *timeline,
@@ -117,7 +89,7 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		if (s->has_high_events)
 			fprintf(f, "%" PRIu64, s->high_events);
 		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%s\n", s->max_events,
-			s->oom_kill - st->base.oom_kill, run_verdict_name(st->verdict));
+			s->oom_kill - st->base.oom_kill, verdict_to_string(st->verdict));
 	} else {
 		struct json j;
 		json_init(&j, f, false);
@@ -146,7 +118,7 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		json_kv_u64_opt(&j, "high_events", s->has_high_events, s->high_events);
 		json_kv_u64(&j, "max_events", s->max_events);
 		json_kv_u64(&j, "oom_kills", s->oom_kill - st->base.oom_kill);
-		json_kv_str(&j, "verdict", run_verdict_name(st->verdict));
+		json_kv_str(&j, "verdict", verdict_to_string(st->verdict));
 		json_obj_close(&j);
 		json_end(&j);
 	}
@@ -182,7 +154,7 @@ static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t 
 	xsnprintf(line, sizeof(line),
 		  "%4" PRIu64 ".%02" PRIu64 "s  usage %7s / max %s%s (%3u%%)  anon %7s  file %7s  %s  %s",
 		  t / 1000000, t / 10000 % 100, cur, max, high, pct(s->current, lim) / 100, anon, file,
-		  psi, run_verdict_name(st->verdict));
+		  psi, verdict_to_string(st->verdict));
 	if (st->tty)
 		fprintf(st->live, "\r\033[K%s", line);
 	else
@@ -239,7 +211,7 @@ void runreport_sample(struct run_state *st, bool baseline)
 {
 	struct cg_sample s;
 	uint32_t some_share = 0, full_share = 0;
-	struct verdict_input vi = { 0 };
+	struct verdict_in vi = { 0 };
 
 	if (cg_sample(st->cg, &s) < 0)
 		return;
@@ -258,17 +230,19 @@ void runreport_sample(struct run_state *st, bool baseline)
 		some_share = psi_share(st->prev.psi.some.total_us, s.psi.some.total_us, wall);
 		full_share = psi_share(st->prev.psi.full.total_us, s.psi.full.total_us, wall);
 	}
+	/* the shared rules of docs/VERDICT.md (lib/verdict.c), as psi and top apply them */
 	vi.some_share = some_share;
 	vi.full_share = full_share;
-	vi.has_psi = s.psi_err == 0;
+	vi.has_psi = s.psi_err == 0 && st->have_prev && st->prev.psi_err == 0;
+	vi.has_full = s.psi.full.present;
 	vi.usage = s.current;
 	vi.limit = limit_of(&s);
-	if (s.has_high && s.high != SIZE_UNLIMITED && s.high < vi.limit)
-		vi.limit = vi.limit; /* memory.high throttles, memory.max kills: verdict vs max */
+	vi.high = s.has_high ? s.high : SIZE_UNLIMITED;
+	vi.has_unreclaimable = s.has_stat;
 	vi.unreclaimable = s.stat.anon + s.stat.shmem;
-	vi.high_events_delta = s.high_events - st->prev.high_events;
-	vi.oom_kills_delta = s.oom_kill - st->prev.oom_kill;
-	st->verdict = verdict_of(&vi);
+	vi.high_events = s.high_events - st->prev.high_events;
+	vi.oom_kills = s.oom_kill - st->prev.oom_kill;
+	st->verdict = verdict_eval(&vi, &verdict_default_thresholds);
 	if (st->verdict > st->worst)
 		st->worst = st->verdict;
 	/* still alive? (a sample after death shows an empty cgroup) */
@@ -318,7 +292,7 @@ void runreport_finish(struct run_state *st)
 	}
 	st->oom_killed = !st->exited && st->signal == SIGKILL && st->oom_kills > 0;
 	if (st->oom_kills > 0)
-		st->worst = VERDICT_CRITICAL;
+		st->worst = V_CRITICAL;
 	read_host(st);
 	st->victim_note = "the kernel log record is not matched by this build";
 }
@@ -396,7 +370,7 @@ static void print_json(struct run_state *st)
 		     st->final.max_events > st->base.max_events && st->oom_kills == 0);
 	json_kv_bool(&j, "sampled_alive", st->have_alive);
 	json_kv_str(&j, "breakdown_at", breakdown_at(st));
-	json_kv_str(&j, "verdict", run_verdict_name(st->worst));
+	json_kv_str(&j, "verdict", verdict_to_string(st->worst));
 	json_kv_u64(&j, "duration_us", st->t_end > st->t_start ? st->t_end - st->t_start : 0);
 	json_kv_u64(&j, "samples", st->nsamples);
 	if (st->final.psi_err == 0) {
@@ -498,7 +472,7 @@ static void print_text(struct run_state *st)
 	} else if (st->oom_kills > 0) {
 		fprintf(o, "victim:    no kernel record matched (%s)\n", st->victim_note);
 	}
-	fprintf(o, "verdict:   %s (worst interval)\n", run_verdict_name(st->worst));
+	fprintf(o, "verdict:   %s (worst interval)\n", verdict_to_string(st->worst));
 }
 
 void runreport_print(struct run_state *st)

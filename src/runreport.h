@@ -11,9 +11,8 @@
 #include "../lib/cgroup.h"
 #include "../lib/memstat.h"
 #include "../lib/oomevent.h"
+#include "../lib/verdict.h"
 
-enum run_verdict { VERDICT_HEALTHY, VERDICT_STRAINED, VERDICT_SICK, VERDICT_CRITICAL };
-const char *run_verdict_name(enum run_verdict v);
 
 struct run_state {
 	struct cli *cli;
@@ -39,7 +38,7 @@ struct run_state {
 	bool have_prekill;
 	bool have_prev, have_alive;
 	uint64_t peak_seen;     /* max of sampled current (when no peak file) */
-	enum run_verdict verdict, worst;
+	enum verdict verdict, worst;
 	unsigned nsamples;
 
 	/* end of run */
@@ -72,7 +71,7 @@ struct run_point {
 	uint32_t some_share, full_share, some_avg10, full_avg10; /* hundredths of % */
 	bool has_psi;
 	uint64_t high_events, oom_kills;
-	enum run_verdict verdict;
+	enum verdict verdict;
 };
 
 void runreport_init(struct run_state *st, struct cli *cli, FILE *live, FILE *timeline,
@@ -84,15 +83,5 @@ void runreport_finish(struct run_state *st);
 /* The account: text, or one JSON object on stdout with --json. */
 void runreport_print(struct run_state *st);
 void runreport_free(struct run_state *st);
-
-/* Pure: the verdict of one interval (documented in docs/VERDICT.md). */
-struct verdict_input {
-	uint32_t some_share, full_share; /* hundredths of a percent over the interval */
-	bool has_psi;
-	uint64_t usage, limit;           /* limit SIZE_UNLIMITED: none */
-	uint64_t unreclaimable;          /* anon + shmem */
-	uint64_t high_events_delta, oom_kills_delta;
-};
-enum run_verdict verdict_of(const struct verdict_input *in);
 
 #endif
