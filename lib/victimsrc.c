@@ -450,8 +450,13 @@ static void fill_memcg_from_fs(const struct host *h, struct oom_event *ev, bool 
 	if (ev->oom_memcg[0])
 		return;
 	i = memcg_infer_oom_level(lv, n, OOM_MARGIN_BYTES);
-	if (i < 0)
-		return;
+	if (i < 0) {
+		/* read late, the victim may have uncharged already: the nearest limited memcg */
+		for (i = 0; i < (int)n && lv[i].limit_bytes >= MEMCG_LIMIT_NONE; i++)
+			;
+		if (i == (int)n)
+			return;
+	}
 	xsnprintf(ev->oom_memcg, sizeof(ev->oom_memcg), "%s", paths[i]);
 	ev->memcg_usage_kb = lv[i].usage_bytes / 1024;
 	ev->memcg_limit_kb = lv[i].limit_bytes / 1024;

@@ -171,6 +171,20 @@ static void set_oom_level(struct oom_event *ev, const struct bpf_src *b,
 	ev->scope = OOM_SCOPE_MEMCG;
 }
 
+static void set_task_levels(struct oom_event *ev, const struct bpf_src *b,
+			    const struct ov_memcg_level *lv, unsigned int d, bool cut)
+{
+	if (levels_path(lv, d, cut, 0, ev->task_memcg, sizeof(ev->task_memcg)) < 0)
+		ev->task_memcg[0] = '\0'; /* a name was cut: read from /proc instead */
+	if (d > 0) {
+		ev->task_memcg_id = lv[0].cgroup_id;
+		ev->task_memcg_usage_kb = lv[0].usage_pages * b->page_kb;
+		ev->task_memcg_limit_kb = lv[0].max_pages * b->page_kb;
+		ev->have |= OOM_HAVE_TASK_MEMCG_ID | OOM_HAVE_TASK_MEMCG_USAGE |
+			    OOM_HAVE_TASK_MEMCG_LIMIT;
+	}
+}
+
 static int infer_from(struct oom_event *ev, const struct bpf_src *b,
 		      const struct ov_memcg_level *lv, unsigned int depth, bool cut)
 {
@@ -241,15 +255,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		const struct ov_memcg_level *lv = e->task_levels;
 		unsigned int d = e->task_depth;
 
-		if (levels_path(lv, d, cut, 0, ev.task_memcg, sizeof(ev.task_memcg)) < 0)
-			ev.task_memcg[0] = '\0'; /* a name was cut: read below from /proc */
-		if (d > 0) {
-			ev.task_memcg_id = lv[0].cgroup_id;
-			ev.task_memcg_usage_kb = lv[0].usage_pages * b->page_kb;
-			ev.task_memcg_limit_kb = lv[0].max_pages * b->page_kb;
-			ev.have |= OOM_HAVE_TASK_MEMCG_ID | OOM_HAVE_TASK_MEMCG_USAGE |
-				   OOM_HAVE_TASK_MEMCG_LIMIT;
-		}
+		set_task_levels(&ev, b, lv, d, cut);
 		if (e->flags & OV_F_OC) {
 			xsnprintf(ev.constraint, sizeof(ev.constraint), "%s",
 				  constraint_name(e->oc_constraint));
@@ -267,9 +273,27 @@ static int on_record(void *ctx, void *data, size_t len)
 		}
 		if (!ev.task_memcg[0])
 			victim_fill_after_the_fact(&s->host, &ev);
+	} else if (e->invoker_tid == e->pid && (e->flags & OV_F_INVOKER_LEVELS)) {
+		/*
+		 * pid-only or classic tracepoint, but the victim is the task that ran the OOM killer
+		 * (the usual memcg case: it charged and was chosen): its comm and memcg chain were
+		 * read in the kernel as the invoker's. The mm figures still come from /proc.
+		 */
+		if (!ev.comm[0])
+			memcpy(ev.comm, ev.invoker_comm, sizeof(ev.comm));
+		ev.tgid = e->invoker_pid;
+		ev.have |= OOM_HAVE_TGID;
+		set_task_levels(&ev, b, e->invoker_levels, e->invoker_depth, cut);
+		if (infer_from(&ev, b, e->invoker_levels, e->invoker_depth, cut) < 0) {
+			ev.scope = OOM_SCOPE_GLOBAL;
+			ev.inferred_oom_memcg = true;
+		}
+		victim_fill_after_the_fact(&s->host, &ev);
+		ev.after_the_fact = !(e->flags & OV_F_TP_FIELDS) || s->opts.force_pid_only;
 	} else {
 		/* pid-only or classic tracepoint: the rest from /proc and cgroupfs, now */
 		victim_fill_after_the_fact(&s->host, &ev);
+		ev.after_the_fact = true;
 		if (!ev.oom_memcg[0] && (e->flags & OV_F_INVOKER_LEVELS))
 			/* the charging task is below the memcg that ran out, as a rule */
 			infer_from(&ev, b, e->invoker_levels, e->invoker_depth, cut);

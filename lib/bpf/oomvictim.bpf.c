@@ -168,6 +168,7 @@ static __always_inline struct ov_event *start(void)
 	bpf_probe_read_kernel(e, sizeof(*e), zero);
 	e->ktime_ns = bpf_ktime_get_ns();
 	e->invoker_pid = bpf_get_current_pid_tgid() >> 32;
+	e->invoker_tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_get_current_comm(e->invoker_comm, sizeof(e->invoker_comm));
 	fill_levels(cur, e->invoker_levels, &e->invoker_depth, &e->flags);
 	e->flags |= OV_F_INVOKER_LEVELS;

@@ -47,7 +47,8 @@ struct ov_event {
 	int pid;
 	int tgid;
 	unsigned int uid;
-	int invoker_pid;
+	int invoker_pid;		/* tgid of the task that ran the OOM killer */
+	int invoker_tid;
 	int oom_score_adj;
 	/* pages, except pgtables (bytes), like the kernel's mm counters */
 	unsigned long long total_vm_pages;

@@ -64,3 +64,71 @@ oom_cleanup() {
 	[ -n "${WATCHER:-}" ] && kill "$WATCHER" 2>/dev/null && wait "$WATCHER" 2>/dev/null
 	return 0
 }
+
+# watch_start OUT ERR ARGS...: starts `oomlab trace ARGS` in the background (WATCHER=pid), waits
+# until it says which source runs (or fails); skips when BPF is not there to test.
+watch_start() {
+	local out=$1 err=$2; shift 2
+	"$OOMLAB" trace "$@" > "$out" 2> "$err" &
+	WATCHER=$!
+	for _ in $(seq 1 100); do
+		grep -q '^oomlab trace: source ' "$err" && return 0
+		if ! kill -0 $WATCHER 2>/dev/null; then
+			wait $WATCHER; WATCHER=
+			if grep -q 'not compiled in' "$err"; then echo "SKIP: built with BPF=0"; exit 77; fi
+			if grep -q 'no kernel BTF' "$err"; then echo "SKIP: no kernel BTF"; exit 77; fi
+			cat "$err"; echo "watcher failed to start"; exit 1
+		fi
+		sleep 0.05
+	done
+	echo "watcher did not start in 5 s"; cat "$err"; exit 1
+}
+
+# watch_wait: waits for the watcher (started with --count/--timeout) and checks its status
+watch_wait() {
+	local st
+	wait $WATCHER; st=$?; WATCHER=
+	if [ $st != 0 ]; then echo "watcher exited with $st"; return 1; fi
+}
+
+need_python() {
+	command -v python3 >/dev/null || { echo "SKIP: python3 needed to check the JSON"; exit 77; }
+}
+
+# check_events OUT PIDS SOURCE AFTER_THE_FACT(true|false): every pid in PIDS reported once, from
+# SOURCE, with comm, task_memcg $CG_REL/b, oom_memcg $CG_REL (64 MiB). Read after the fact (the
+# victim may be gone by then), a cgroup or a figure may be unknown (null), never wrong.
+check_events() {
+	python3 - "$1" "$2" "$3" "$4" "${CG#/sys/fs/cgroup/memory}" <<'PY'
+import json, sys
+out, pids, source, atf, cg = sys.argv[1:]
+atf = atf == "true"
+pids = [int(p) for p in pids.split()]
+evs = [json.loads(l) for l in open(out) if l.strip()]
+mine = [e for e in evs if e["pid"] in pids]
+bad = []
+complete = 0
+for p in pids:
+    es = [e for e in mine if e["pid"] == p]
+    if len(es) != 1:
+        bad.append(f"pid {p}: {len(es)} events"); continue
+    e = es[0]
+    must = {"comm": "oomlab-eater", "source": source, "after_the_fact": atf}
+    may = {"task_memcg": cg + "/b", "oom_memcg": cg, "memcg_limit_kb": 65536, "scope": "memcg"}
+    if not atf:
+        must.update(may); may = {}
+    for k, v in must.items():
+        if e.get(k) != v:
+            bad.append(f"pid {p}: {k}={e.get(k)!r}, want {v!r}")
+    for k, v in may.items():
+        if e.get(k) is not None and e.get(k) != v:
+            bad.append(f"pid {p}: {k}={e.get(k)!r}, want {v!r} or null")
+    if not atf and not e.get("anon_rss_kb"):
+        bad.append(f"pid {p}: anon_rss_kb={e.get('anon_rss_kb')!r}")
+    if all(e.get(k) == v for k, v in may.items()):
+        complete += 1
+print(f"{len(pids)} kills provoked, {len(mine)} reported, {complete} with every cgroup field")
+for b in bad: print("  " + b)
+sys.exit(1 if bad else 0)
+PY
+}

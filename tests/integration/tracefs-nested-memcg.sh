@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The tracefs source (no libbpf): memcg OOM kills in a nested v1 memcg reported with pid, comm,
+# the cgroups read after the fact, and its private trace instance removed on exit, on SIGTERM
+# and on SIGINT.
+set -u
+. "$(dirname "$0")/_oomkill.sh"
+oom_need_root
+need_python
+oom_setup tracefs 64M
+tmp=$(mktemp -d); trap 'oom_cleanup; rm -rf "$tmp"' EXIT
+N=5
+watch_start "$tmp/out" "$tmp/err" --source tracefs --json --no-kmsg --timeout 30s --count $N
+cat "$tmp/err"
+inst=$(sed -n 's/.*trace instance \([^,]*\),.*/\1/p' "$tmp/err")
+[ -d "$inst" ] || { echo "no trace instance '$inst'"; exit 1; }
+pids=
+for i in $(seq 1 $N); do pids="$pids $(oom_eat 2>/dev/null)"; done
+watch_wait || exit 1
+check_events "$tmp/out" "$pids" tracefs true || exit 1
+[ ! -d "$inst" ] || { echo "instance '$inst' left behind"; exit 1; }
+for sig in TERM INT; do
+	watch_start "$tmp/out" "$tmp/err" --source tracefs --json
+	inst=$(sed -n 's/.*trace instance \([^,]*\),.*/\1/p' "$tmp/err")
+	[ -d "$inst" ] || { echo "no trace instance '$inst'"; exit 1; }
+	kill -$sig $WATCHER
+	wait $WATCHER; st=$?; WATCHER=
+	[ $st = 0 ] || { echo "SIG$sig: exit status $st"; exit 1; }
+	[ ! -d "$inst" ] || { echo "SIG$sig: instance '$inst' left behind"; exit 1; }
+done
+echo "instances removed on exit, SIGTERM and SIGINT"
