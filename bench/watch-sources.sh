@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Benchmark of the OOM victim sources, side by side on the same kills:
+#   oomlab trace --source bpf | --source tracefs, a minimal /dev/kmsg reader (the kmsg source's
+#   floor: one blocking read per record), and bpftrace on tracepoint:oom:mark_victim.
+# Measures, per source: latency from the kernel's mark_victim timestamp (the BPF record's
+# bpf_ktime_get_ns, CLOCK_MONOTONIC) to the line reaching a reader (median, p99), with the watchers
+# on a free CPU and then on the OOMing task's CPU; kills missed; start-up time; idle CPU and
+# wake-ups over IDLE seconds; RSS.
+# Usage: sudo bench/watch-sources.sh [KILLS=50] [IDLE=60]  (env). Needs root, a v1 memory
+# hierarchy at /sys/fs/cgroup/memory, python3, taskset; installs bpftrace with apt-get if missing.
+# Results: bench/out/watch-sources.json and a Markdown table on stdout.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+OOMLAB=${OOMLAB:-$top/oomlab}
+KILLS=${KILLS:-50}
+IDLE=${IDLE:-60}
+out=$here/out
+mkdir -p "$out"
+[ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "needs python3" >&2; exit 1; }
+if ! command -v bpftrace >/dev/null; then
+	echo "installing bpftrace (bench only: it is large)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y bpftrace >&2
+fi
+"$OOMLAB" trace --source bpf --timeout 1ms 2>&1 | grep -q 'not compiled in' &&
+	{ echo "oomlab was built with BPF=0" >&2; exit 1; }
+
+cc=${CC:-cc}
+cat > "$out/eater.c" <<'C'
+#include <stdlib.h>
+#include <string.h>
+int main(void)
+{
+	for (int i = 0; i < 256; i++) {
+		char *p = malloc(1 << 20);
+		if (!p)
+			return 1;
+		memset(p, i + 1, 1 << 20);
+	}
+	return 0;
+}
+C
+cat > "$out/kmsg-probe.c" <<'C'
+/* the floor of a /dev/kmsg source: blocking read, one record per read, print "pid mono_us" */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+int main(void)
+{
+	char buf[8192];
+	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || lseek(fd, 0, SEEK_END) < 0)
+		return 1;
+	fprintf(stderr, "ready\n");
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		struct timespec ts;
+		char *k;
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return 1;
+		buf[n] = 0;
+		k = strstr(buf, ";Memory cgroup out of memory: Killed process ");
+		if (!k)
+			k = strstr(buf, ";Out of memory: Killed process ");
+		if (!k)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		k = strstr(k, "Killed process ") + 15;
+		printf("%ld %lld\n", strtol(k, NULL, 10), ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
+		fflush(stdout);
+	}
+}
+C
+$cc -O2 -o "$out/eater" "$out/eater.c"
+$cc -O2 -o "$out/kmsg-probe" "$out/kmsg-probe.c"
+
+exec python3 - "$OOMLAB" "$out" "$KILLS" "$IDLE" <<'PY'
+import json, os, signal, statistics, subprocess, sys, threading, time
+
+OOMLAB, OUT, KILLS, IDLE = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+EATER, KPROBE = f"{OUT}/eater", f"{OUT}/kmsg-probe"
+BT = "tracepoint:oom:mark_victim { printf(\"%d %llu\\n\", args->pid, nsecs); }"
+SOURCES = {
+    "oomlab-bpf": ([OOMLAB, "trace", "--source", "bpf", "--json", "--no-kmsg"], "oomlab trace: source"),
+    "oomlab-tracefs": ([OOMLAB, "trace", "--source", "tracefs", "--json", "--no-kmsg"], "oomlab trace: source"),
+    "kmsg-read": ([KPROBE], "ready"),
+    "bpftrace": (["bpftrace", "-B", "line", "-e", BT], "Attaching"),
+}
+mono_us = lambda: time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+
+class Watcher:
+    def __init__(self, name, cpu=None):
+        argv, self.marker = SOURCES[name]
+        self.name = name
+        self.lines = []  # (reader mono µs, text)
+        self.ready = threading.Event()
+        pre = ["taskset", "-c", str(cpu)] if cpu is not None else []
+        self.t0 = mono_us()
+        self.p = subprocess.Popen(pre + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  bufsize=0)
+        threading.Thread(target=self._err, daemon=True).start()
+        threading.Thread(target=self._out, daemon=True).start()
+        if not self.ready.wait(20):
+            raise SystemExit(f"{name} did not start")
+    def _err(self):
+        for l in self.p.stderr:
+            if self.marker.encode() in l and not self.ready.is_set():
+                self.startup_us = mono_us() - self.t0
+                self.ready.set()
+    def _out(self):
+        for l in self.p.stdout:
+            self.lines.append((mono_us(), l.decode(errors="replace")))
+    def stop(self):
+        self.p.send_signal(signal.SIGINT)
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.p.kill(); self.p.wait()
+    def pid(self):
+        return self.p.pid if not self.p.args[0] == "taskset" else self.p.pid  # taskset execs
+    # per-process counters, all threads
+    def counters(self):
+        cs = run_ns = 0
+        tdir = f"/proc/{self.p.pid}/task"
+        for t in os.listdir(tdir):
+            try:
+                st = open(f"{tdir}/{t}/status").read()
+                run_ns += int(open(f"{tdir}/{t}/schedstat").read().split()[0])
+            except OSError:
+                continue
+            for l in st.splitlines():
+                if l.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    cs += int(l.split()[1])
+        rss = 0
+        for l in open(f"/proc/{self.p.pid}/status"):
+            if l.startswith("VmRSS:"):
+                rss = int(l.split()[1])
+        return cs, run_ns, rss
+
+def pct(v, q):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(round(q * (len(v) - 1))))] if v else None
+
+cg = f"/sys/fs/cgroup/memory/oomlab-test-bench-{os.getpid()}"
+cgb = f"{cg}/b"
+def cleanup():
+    for d in (cgb, cg):
+        for _ in range(20):
+            try:
+                os.rmdir(d); break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.1)
+os.mkdir(cg); os.mkdir(cgb)
+results = {"kills": KILLS, "idle_s": IDLE, "machine": os.uname().release,
+           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+try:
+    open(f"{cg}/memory.limit_in_bytes", "w").write("64M")
+
+    # 1. start-up: 10 cold starts each, unpinned, alone
+    results["startup_ms"] = {}
+    for name in SOURCES:
+        t = []
+        for _ in range(10):
+            w = Watcher(name); t.append(w.startup_us / 1000); w.stop()
+        results["startup_ms"][name] = {"median": statistics.median(t), "max": max(t)}
+
+    # 2. idle: all four at once, nothing happening, IDLE seconds
+    ws = [Watcher(n) for n in SOURCES]
+    time.sleep(2)
+    a = {w.name: w.counters() for w in ws}
+    time.sleep(IDLE)
+    b = {w.name: w.counters() for w in ws}
+    results["idle"] = {n: {"wakeups": b[n][0] - a[n][0], "cpu_ms": (b[n][1] - a[n][1]) / 1e6,
+                           "rss_kb": b[n][2]} for n in a}
+    for w in ws: w.stop()
+
+    # 3. latency: KILLS kills, all four watching; watchers on a free CPU, then on the eater's
+    results["latency"] = {}
+    for mode, wcpu in (("free-cpu", 1), ("same-cpu", 0)):
+        os.sched_setaffinity(0, {wcpu})  # the stamping reader threads run where the watchers do
+        ws = {n: Watcher(n, wcpu) for n in SOURCES}
+        time.sleep(1)
+        pids = []
+        for i in range(KILLS):
+            p = subprocess.Popen(["taskset", "-c", "0", "sh", "-c",
+                                  'echo $$ > "$1/cgroup.procs" && exec "$2"', "eat", cgb, EATER])
+            p.wait()
+            if p.returncode == -9 or p.returncode == 137:
+                pids.append(p.pid)
+            time.sleep(0.05)
+        time.sleep(1)
+        for w in ws.values(): w.stop()
+        os.sched_setaffinity(0, set(range(os.cpu_count())))
+        ktime, seen = {}, {n: {} for n in SOURCES}
+        own = {n: {} for n in SOURCES}
+        for t, l in ws["oomlab-bpf"].lines:
+            e = json.loads(l)
+            if e["pid"] in pids:
+                ktime[e["pid"]] = e["kernel_time_us"]
+        for n in ("oomlab-bpf", "oomlab-tracefs"):
+            for t, l in ws[n].lines:
+                e = json.loads(l)
+                seen[n][e["pid"]] = t
+                own[n][e["pid"]] = e["seen_time_us"]
+        for n in ("kmsg-read", "bpftrace"):
+            for t, l in ws[n].lines:
+                f = l.split()
+                if len(f) == 2 and f[0].isdigit():
+                    seen[n].setdefault(int(f[0]), t)
+                    own[n].setdefault(int(f[0]), int(f[1]) // (1000 if n == "bpftrace" else 1))
+        r = {"provoked": len(pids)}
+        for n in SOURCES:
+            lat = [seen[n][p] - ktime[p] for p in pids if p in seen[n] and p in ktime]
+            olat = [own[n][p] - ktime[p] for p in pids if p in own[n] and p in ktime]
+            r[n] = {"seen": sum(1 for p in pids if p in seen[n]),
+                    "reader_median_us": statistics.median(lat) if lat else None,
+                    "reader_p99_us": pct(lat, 0.99),
+                    "own_median_us": statistics.median(olat) if olat else None,
+                    "own_p99_us": pct(olat, 0.99)}
+        r["missed_by_oomlab_bpf_seen_by_bpftrace"] = sorted(
+            set(p for p in pids if p in seen["bpftrace"]) - set(seen["oomlab-bpf"]))
+        results["latency"][mode] = r
+finally:
+    cleanup()
+
+json.dump(results, open(f"{OUT}/watch-sources.json", "w"), indent=1)
+print(f"# watch sources, {results['machine']}, {results['date']}, {KILLS} kills, idle {IDLE} s\n")
+print("| source | start-up median (max) | idle wake-ups | idle CPU | RSS |")
+print("|---|---|---|---|---|")
+for n in SOURCES:
+    s, i = results["startup_ms"][n], results["idle"][n]
+    print(f"| {n} | {s['median']:.1f} ms ({s['max']:.1f}) | {i['wakeups']} / {IDLE} s | "
+          f"{i['cpu_ms']:.2f} ms | {i['rss_kb'] / 1024:.1f} MiB |")
+for mode, r in results["latency"].items():
+    print(f"\n{mode}: {r['provoked']} kills provoked; missed by oomlab-bpf but seen by bpftrace: "
+          f"{r['missed_by_oomlab_bpf_seen_by_bpftrace']}\n")
+    print("| source | seen | to reader median | p99 | own stamp median | p99 |")
+    print("|---|---|---|---|---|---|")
+    for n in SOURCES:
+        x = r[n]
+        f = lambda v: "-" if v is None else f"{v / 1000:.3f} ms"
+        print(f"| {n} | {x['seen']}/{r['provoked']} | {f(x['reader_median_us'])} | "
+              f"{f(x['reader_p99_us'])} | {f(x['own_median_us'])} | {f(x['own_p99_us'])} |")
+PY
