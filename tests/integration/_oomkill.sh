@@ -91,6 +91,21 @@ watch_wait() {
 	if [ $st != 0 ]; then echo "watcher exited with $st"; return 1; fi
 }
 
+# watch_until OUT PIDS: waits (10 s at most) until every pid of PIDS has a line in OUT, then stops
+# the watcher with SIGINT. Other OOM kills on this host also appear in OUT: never --count them.
+watch_until() {
+	local p missing st
+	for _ in $(seq 1 200); do
+		missing=0
+		for p in $2; do grep -q "\"pid\":$p," "$1" || { missing=1; break; }; done
+		[ $missing = 0 ] && break
+		sleep 0.05
+	done
+	kill -INT $WATCHER
+	wait $WATCHER; st=$?; WATCHER=
+	if [ $st != 0 ]; then echo "watcher exited with $st"; return 1; fi
+}
+
 need_python() {
 	command -v python3 >/dev/null || { echo "SKIP: python3 needed to check the JSON"; exit 77; }
 }

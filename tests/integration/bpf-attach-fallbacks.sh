@@ -20,11 +20,11 @@ for mode in "kmsg false" "tp_btf false" "raw_tp false" "tracepoint false" "pid-o
 	kmsg) args="" ;;
 	*) args="--bpf-attach=$1 --no-kmsg" ;;
 	esac
-	watch_start "$tmp/out" "$tmp/err" --source bpf --json --timeout 30s --count 3 $args
+	watch_start "$tmp/out" "$tmp/err" --source bpf --json --timeout 60s $args
 	echo "== $1: $(cat "$tmp/err")"
 	pids=
 	for i in 1 2 3; do pids="$pids $(oom_eat 2>/dev/null)"; done
-	watch_wait || fail=1
+	watch_until "$tmp/out" "$pids" || fail=1
 	check_events "$tmp/out" "$pids" bpf "$2" || fail=1
 	case $1 in
 	tp_btf|raw_tp) grep -q '"oom_memcg_inferred":true' "$tmp/out" || fail=1 ;;

@@ -10,12 +10,12 @@ need_python
 oom_setup bpf 64M
 tmp=$(mktemp -d); trap 'oom_cleanup; rm -rf "$tmp"' EXIT
 N=20
-watch_start "$tmp/out" "$tmp/err" --source bpf --json --no-kmsg --timeout 60s --count $N
+watch_start "$tmp/out" "$tmp/err" --source bpf --json --no-kmsg --timeout 60s
 cat "$tmp/err"
 pids=
 for i in $(seq 1 $N); do
 	p=$(oom_eat 2>/dev/null) || { echo "eater $p was not killed"; exit 1; }
 	pids="$pids $p"
 done
-watch_wait || { cat "$tmp/err"; exit 1; }
+watch_until "$tmp/out" "$pids" || { cat "$tmp/err"; exit 1; }
 check_events "$tmp/out" "$pids" bpf false

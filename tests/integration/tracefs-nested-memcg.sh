@@ -10,13 +10,13 @@ need_python
 oom_setup tracefs 64M
 tmp=$(mktemp -d); trap 'oom_cleanup; rm -rf "$tmp"' EXIT
 N=5
-watch_start "$tmp/out" "$tmp/err" --source tracefs --json --no-kmsg --timeout 30s --count $N
+watch_start "$tmp/out" "$tmp/err" --source tracefs --json --no-kmsg --timeout 60s
 cat "$tmp/err"
 inst=$(sed -n 's/.*trace instance \([^,]*\),.*/\1/p' "$tmp/err")
 [ -d "$inst" ] || { echo "no trace instance '$inst'"; exit 1; }
 pids=
 for i in $(seq 1 $N); do pids="$pids $(oom_eat 2>/dev/null)"; done
-watch_wait || exit 1
+watch_until "$tmp/out" "$pids" || exit 1
 check_events "$tmp/out" "$pids" tracefs true || exit 1
 [ ! -d "$inst" ] || { echo "instance '$inst' left behind"; exit 1; }
 for sig in TERM INT; do
