@@ -118,6 +118,11 @@ class Watcher:
                 self.ready.set()
     def _out(self):
         for l in self.p.stdout:
+            if self.marker.encode() in l:  # bpftrace says "Attaching 1 probe..." on stdout
+                if not self.ready.is_set():
+                    self.startup_us = mono_us() - self.t0
+                    self.ready.set()
+                continue
             self.lines.append((mono_us(), l.decode(errors="replace")))
     def stop(self):
         self.p.send_signal(signal.SIGINT)
@@ -125,8 +130,6 @@ class Watcher:
             self.p.wait(10)
         except subprocess.TimeoutExpired:
             self.p.kill(); self.p.wait()
-    def pid(self):
-        return self.p.pid if not self.p.args[0] == "taskset" else self.p.pid  # taskset execs
     # per-process counters, all threads
     def counters(self):
         cs = run_ns = 0

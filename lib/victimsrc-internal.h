@@ -36,8 +36,22 @@ struct victim_source {
 extern const struct victim_backend victim_backend_bpf;
 extern const struct victim_backend victim_backend_tracefs;
 
-/* Finish an event (after-the-fact reads when asked, kmsg check, timestamps) and deliver it. */
-void victim_source_emit(struct victim_source *s, struct oom_event *ev);
+/* The victim's memcg and its ancestors as read at the kill (BPF): [0] = the victim's memcg. */
+#define VICTIM_CHAIN_MAX 16
+struct victim_chain {
+	unsigned int n;
+	struct {
+		char path[OOM_CGROUP_MAX];
+		uint64_t id, usage_kb, limit_kb;
+	} lv[VICTIM_CHAIN_MAX];
+};
+
+/*
+ * Finish an event (kmsg check, timestamps) and deliver it. chain (may be NULL) lets the kmsg check
+ * fill the counters of the memcg the kernel log names when it differs from the inferred one.
+ */
+void victim_source_emit(struct victim_source *s, struct oom_event *ev,
+			const struct victim_chain *chain);
 
 /*
  * Fill what the kernel did not give from /proc/PID and cgroupfs, now: comm, figures, uid, adj,

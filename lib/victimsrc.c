@@ -612,7 +612,8 @@ static void kmsg_check_drain(struct kmsg_check *kc)
 	}
 }
 
-static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev)
+static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev,
+			     const struct victim_chain *chain)
 {
 	struct oom_summary *s = NULL;
 
@@ -638,6 +639,15 @@ static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev)
 		memcpy(ev->oom_memcg, s->oom_memcg, sizeof(ev->oom_memcg));
 		ev->have &= ~(uint32_t)(OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT |
 					OOM_HAVE_OOM_MEMCG_ID);
+		for (unsigned int i = 0; chain && i < chain->n; i++) {
+			if (strcmp(chain->lv[i].path, ev->oom_memcg) != 0)
+				continue;
+			ev->memcg_usage_kb = chain->lv[i].usage_kb;
+			ev->memcg_limit_kb = chain->lv[i].limit_kb;
+			ev->oom_memcg_id = chain->lv[i].id;
+			ev->have |= OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT |
+				    OOM_HAVE_OOM_MEMCG_ID;
+		}
 	}
 	if (!ev->task_memcg[0] || ev->after_the_fact)
 		memcpy(ev->task_memcg, s->task_memcg, sizeof(ev->task_memcg));
@@ -648,14 +658,15 @@ static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev)
 
 /* ---- dispatcher ---- */
 
-void victim_source_emit(struct victim_source *s, struct oom_event *ev)
+void victim_source_emit(struct victim_source *s, struct oom_event *ev,
+			const struct victim_chain *chain)
 {
 	int r;
 
 	if (s->stop < 0)
 		return;
 	if (s->kc)
-		kmsg_check_apply(s->kc, ev);
+		kmsg_check_apply(s->kc, ev, chain);
 	ev->seen_time_us = now_us();
 	ev->have |= OOM_HAVE_SEEN_TIME;
 	r = s->fn(ev, s->userdata);
@@ -707,7 +718,7 @@ int victim_source_open(enum victim_source_kind kind, const struct victim_source_
 		if (!be) {
 			r = -EOPNOTSUPP;
 			why_append(why_not, sz, victim_source_kind_to_string(order[i]),
-				   "not part of this source API yet");
+				   "not behind this API yet (the kernel-log source of oomlab watch)");
 			continue;
 		}
 		s = calloc(1, sizeof(*s));

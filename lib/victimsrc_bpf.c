@@ -15,6 +15,7 @@
  * CAP_SYS_ADMIN its default lookup does not find the kernel BTF on every kernel.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -203,6 +204,20 @@ static int infer_from(struct oom_event *ev, const struct bpf_src *b,
 	return 0;
 }
 
+static void make_chain(struct victim_chain *c, const struct bpf_src *b,
+		       const struct ov_memcg_level *lv, unsigned int depth, bool cut)
+{
+	c->n = 0;
+	for (unsigned int i = 0; i < depth && i < OV_MAX_DEPTH && i < VICTIM_CHAIN_MAX; i++) {
+		if (levels_path(lv, depth, cut, i, c->lv[c->n].path, sizeof(c->lv[c->n].path)) < 0)
+			continue;
+		c->lv[c->n].id = lv[i].cgroup_id;
+		c->lv[c->n].usage_kb = lv[i].usage_pages * b->page_kb;
+		c->lv[c->n].limit_kb = lv[i].max_pages * b->page_kb;
+		c->n++;
+	}
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct victim_source *s = ctx;
@@ -210,6 +225,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	const struct ov_event *e = data;
 	bool cut = e->flags & OV_F_DEPTH_CUT;
 	struct oom_event ev = { 0 };
+	struct victim_chain chain = { 0 };
 
 	if (len < sizeof(*e))
 		return 0;
@@ -256,6 +272,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		unsigned int d = e->task_depth;
 
 		set_task_levels(&ev, b, lv, d, cut);
+		make_chain(&chain, b, lv, d, cut);
 		if (e->flags & OV_F_OC) {
 			xsnprintf(ev.constraint, sizeof(ev.constraint), "%s",
 				  constraint_name(e->oc_constraint));
@@ -284,6 +301,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		ev.tgid = e->invoker_pid;
 		ev.have |= OOM_HAVE_TGID;
 		set_task_levels(&ev, b, e->invoker_levels, e->invoker_depth, cut);
+		make_chain(&chain, b, e->invoker_levels, e->invoker_depth, cut);
 		if (infer_from(&ev, b, e->invoker_levels, e->invoker_depth, cut) < 0) {
 			ev.scope = OOM_SCOPE_GLOBAL;
 			ev.inferred_oom_memcg = true;
@@ -298,7 +316,7 @@ static int on_record(void *ctx, void *data, size_t len)
 			/* the charging task is below the memcg that ran out, as a rule */
 			infer_from(&ev, b, e->invoker_levels, e->invoker_depth, cut);
 	}
-	victim_source_emit(s, &ev);
+	victim_source_emit(s, &ev, &chain);
 	return s->stop < 0 ? s->stop : 0;
 }
 
@@ -444,6 +462,11 @@ static int bpf_open(struct victim_source *s, char *why, size_t sz)
 				xsnprintf(fentry_note, sizeof(fentry_note),
 					 "fentry/oom_kill_process: exact constraint and memcg");
 			b->full = full;
+			/*
+			 * Parsing the 5 MB kernel BTF (twice: here and in libbpf) leaves ~10 MB of
+			 * freed heap that glibc keeps; a watcher lives long: give it back.
+			 */
+			malloc_trim(0);
 			xsnprintf(s->detail, sizeof(s->detail), "%s/mark_victim, %s%s%s%s%s",
 				 attaches[i],
 				 full ? "victim read in the kernel"

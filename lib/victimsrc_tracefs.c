@@ -54,15 +54,22 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 		return -EOPNOTSUPP;
 	}
 	if (stat(TRACEFS "/instances", &st) < 0) {
+		if (errno != ENOENT) { /* EACCES: tracefs is root-only (0700) */
+			r = -errno;
+			xsnprintf(why, sz, "cannot access '%s': %s", TRACEFS "/instances",
+				  strerror(-r));
+			return r;
+		}
 		if (mount("nodev", TRACEFS, "tracefs", 0, NULL) == 0) {
 			mounted = true;
-		} else if (stat(DEBUGFS_TRACING "/instances", &st) == 0) {
-			root = DEBUGFS_TRACING;
 		} else {
 			r = -errno;
-			xsnprintf(why, sz, "cannot mount tracefs on '%s': %s", TRACEFS,
-				 strerror(errno));
-			return r;
+			if (stat(DEBUGFS_TRACING "/instances", &st) < 0) {
+				xsnprintf(why, sz, "cannot mount tracefs on '%s': %s", TRACEFS,
+					  strerror(-r));
+				return r;
+			}
+			root = DEBUGFS_TRACING; /* old kernels: tracefs only under debugfs */
 		}
 	}
 	t = calloc(1, sizeof(*t));
@@ -137,7 +144,7 @@ static void tracefs_line(struct victim_source *s, const char *line, size_t len)
 	ev.source = OOM_SOURCE_TRACEFS;
 	/* the record has no cgroup: read it now (the victim lives 2-5 ms after mark_victim) */
 	victim_fill_after_the_fact(&s->host, &ev);
-	victim_source_emit(s, &ev);
+	victim_source_emit(s, &ev, NULL);
 }
 
 static int tracefs_consume(struct victim_source *s)

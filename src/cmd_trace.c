@@ -152,6 +152,14 @@ int cmd_trace(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 
+	/*
+	 * Before the source opens (it can take 50 ms): a signal during start-up is kept, not lost
+	 * (background jobs of a non-interactive shell start with SIGINT ignored). No SA_RESTART:
+	 * poll() returns EINTR and the loop ends through the normal cleanup.
+	 */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	r = victim_source_open(kind, &vo, &src, why, sizeof(why));
 	if (r < 0)
 		return cli_error(cli, "cannot open %s victim source: %s",
@@ -163,10 +171,6 @@ int cmd_trace(struct cli *cli, int argc, char **argv)
 	if (why[0])
 		fprintf(stderr, "oomlab trace: not used: %s\n", why);
 
-	/* no SA_RESTART: poll() returns EINTR and the loop ends through the normal cleanup */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	if (timeout_us)
 		deadline = now_us() + timeout_us;
 	while (!got_signal) {
