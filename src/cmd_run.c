@@ -1,7 +1,154 @@
 // SPDX-License-Identifier: MIT
+/*
+ * oomlab run: box a command in a memory-limited cgroup, watch it live, tell how it ended.
+ * Options here; the work is run_execute() in run.c (shared with the lab).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "oomlab.h"
+#include "run.h"
+#include "../lib/banned.h"
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: oomlab run [OPTIONS] -- COMMAND [ARGS...]\n\n"
+		"Run COMMAND in a new memory-limited cgroup, show its memory and pressure live, and\n"
+		"say how it ended: exit status, OOM kill (from the cgroup's own counters and the\n"
+		"kernel's report), peak usage, anonymous vs page cache, host memory still available.\n\n"
+		"Options:\n"
+		"  --max SIZE         hard limit: memory.max (v2) / memory.limit_in_bytes (v1)\n"
+		"                     (default: max, no limit)\n"
+		"  --high SIZE        throttle limit memory.high (cgroup v2 only)\n"
+		"  --swap-max SIZE    swap limit: memory.swap.max (v2) / memsw - limit (v1)\n"
+		"  --adj N            oom_score_adj of COMMAND (-1000..1000; lowering needs CAP_SYS_RESOURCE)\n"
+		"  --interval DUR     sampling interval (default 250ms; 10ms..1h)\n"
+		"  --timeline FILE    write every sample to FILE (.csv or .jsonl)\n"
+		"  --parent CGROUP    create the cgroup under CGROUP (default: the hierarchy root)\n"
+		"  --json             print one JSON object at the end; the live view and COMMAND's\n"
+		"                     own stdout go to stderr so stdout is valid JSON\n"
+		"  -q, --quiet        no live view\n"
+		"  -h, --help         show this help\n\n"
+		"Sizes: 512M, 1.5G, 512MiB, plain bytes, or max. Durations: 250ms, 1s, 1.5s.\n"
+		"Exit status: COMMAND's own, 128+N when it died of signal N (137 after an OOM kill),\n"
+		"126/127 when it cannot be executed, 1 on an oomlab error, 2 on a usage error.\n");
+}
+
+static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "max", required_argument, NULL, 'm' },      { "high", required_argument, NULL, 'H' },
+		{ "swap-max", required_argument, NULL, 's' }, { "adj", required_argument, NULL, 'a' },
+		{ "interval", required_argument, NULL, 'i' }, { "timeline", required_argument, NULL, 't' },
+		{ "parent", required_argument, NULL, 'p' },   { "json", no_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },          { "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c, r;
+
+	o->max = SIZE_UNLIMITED;
+	o->interval_us = 250000;
+	o->parent = "";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hqJ", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((r = cli_parse_size(cli, "--max", optarg, &o->max)))
+				return r;
+			if (o->max == 0)
+				return cli_usage_error(cli, "--max must be more than 0");
+			break;
+		case 'H':
+			if ((r = cli_parse_size(cli, "--high", optarg, &o->high)))
+				return r;
+			if (o->high == 0)
+				return cli_usage_error(cli, "--high must be more than 0");
+			o->has_high = true;
+			break;
+		case 's':
+			if ((r = cli_parse_size(cli, "--swap-max", optarg, &o->swap_max)))
+				return r;
+			o->has_swap_max = true;
+			break;
+		case 'a':
+			if (parse_int(optarg, &o->adj) < 0 || o->adj < -1000 || o->adj > 1000)
+				return cli_usage_error(cli,
+						       "invalid value '%s' for --adj: expected an integer from -1000 to 1000",
+						       optarg);
+			o->set_adj = true;
+			break;
+		case 'i':
+			if ((r = cli_parse_duration(cli, "--interval", optarg, &o->interval_us)))
+				return r;
+			if (o->interval_us < 10000 || o->interval_us > 3600ULL * 1000000)
+				return cli_usage_error(cli, "--interval must be between 10ms and 1h");
+			break;
+		case 't':
+			o->timeline = optarg;
+			break;
+		case 'p':
+			if (cg_parent_valid(optarg) < 0)
+				return cli_usage_error(cli,
+						       "invalid parent cgroup '%s': use path components of letters, digits, '.', '_' and '-' only, no '..'",
+						       optarg);
+			o->parent = optarg;
+			break;
+		case 'J':
+			break; /* cli->json already set by main */
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return -1;
+		default:
+			if (optopt)
+				return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(cli, "no command given: oomlab run [OPTIONS] -- COMMAND");
+	o->argv = argv + optind;
+	if (o->has_high && o->high != SIZE_UNLIMITED && o->max != SIZE_UNLIMITED && o->high > o->max)
+		return cli_usage_error(cli, "--high (%" PRIu64 " bytes) is above --max (%" PRIu64
+					    " bytes): the hard limit would always bind first",
+				       o->high, o->max);
+	if (o->timeline) {
+		const char *dot = strrchr(o->timeline, '.');
+		if (!dot || (strcmp(dot, ".csv") != 0 && strcmp(dot, ".jsonl") != 0))
+			return cli_usage_error(cli, "--timeline file '%s' must end in .csv or .jsonl",
+					       o->timeline);
+	}
+	return 0;
+}
 
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
-	return cli_error(cli, "not implemented yet");
+	struct run_opts o = { 0 };
+	struct run_state st = { 0 };
+	int r, ret;
+
+	r = parse_opts(cli, argc, argv, &o);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
+	o.stdout_to_stderr = cli->json;
+	ret = run_execute(cli, &o, &st);
+	if (st.started)
+		runreport_print(&st);
+	runreport_free(&st);
+	return ret;
 }

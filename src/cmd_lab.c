@@ -1,0 +1,1039 @@
+// SPDX-License-Identifier: MIT
+/*
+ * oomlab lab: the investigation "Watch the OOM killer fire", run for real on this machine.
+ * Every step creates what it needs, measures, compares with what the seed investigation
+ * expects, says PASS / FAIL / SKIPPED (with the reason true for this host), and removes
+ * everything it created. Ctrl-C stops the lab after cleaning up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "run.h"
+#include "spawn.h"
+#include "../lib/cgroup.h"
+#include "../lib/memstat.h"
+#include "../lib/psi.h"
+#include "../lib/banned.h"
+
+#define MiB (1ULL << 20)
+
+struct lab {
+	struct cli *cli;
+	struct cg_layout layout;
+	uint64_t max, high;
+	bool has_high;  /* the user's --high (default 400M) */
+	bool v2_high;   /* the host has memory.high */
+	bool psi;       /* per-cgroup PSI available */
+	bool yes, json;
+	FILE *out;      /* the narrative: stdout, or stderr with --json */
+	unsigned seq;
+	int sigfd;
+	bool interrupted;
+	struct lab_item items[16];
+	size_t n;
+	struct lab_host host;
+};
+
+const char *lab_status_name(enum lab_status s)
+{
+	return s == LAB_PASS ? "PASS" : s == LAB_FAIL ? "FAIL" : "SKIPPED";
+}
+
+static struct lab_item *item_new(struct lab *lab, const char *id, bool exercise, const char *title)
+{
+	struct lab_item *it = &lab->items[lab->n++];
+
+	memset(it, 0, sizeof(*it));
+	xsnprintf(it->id, sizeof(it->id), "%s", id);
+	xsnprintf(it->title, sizeof(it->title), "%s", title);
+	it->exercise = exercise;
+	it->kill_t_us = it->warn_from_us = it->warn_to_us = -1;
+	it->plot_max = it->plot_high = SIZE_UNLIMITED;
+	fprintf(lab->out, "\n== %s: %s ==\n", it->id, it->title);
+	return it;
+}
+
+static void say(struct lab *lab, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct lab *lab, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("  ", lab->out);
+	vfprintf(lab->out, fmt, ap);
+	fputc('\n', lab->out);
+	va_end(ap);
+	fflush(lab->out);
+}
+
+static void setf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setf(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}
+
+static void finish(struct lab *lab, struct lab_item *it, enum lab_status st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void finish(struct lab *lab, struct lab_item *it, enum lab_status st, const char *fmt, ...)
+{
+	va_list ap;
+	it->status = st;
+	va_start(ap, fmt);
+	vsnprintf(it->reason, sizeof(it->reason), fmt, ap);
+	va_end(ap);
+	say(lab, "expected: %s", it->expected);
+	say(lab, "observed: %s", it->observed);
+	say(lab, "%s: %s", lab_status_name(st), it->reason);
+}
+
+/* Ctrl-C between steps (during a step run_execute consumes it and reports it) */
+static bool check_interrupt(struct lab *lab)
+{
+	struct signalfd_siginfo si;
+	while (read(lab->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		lab->interrupted = true;
+	return lab->interrupted;
+}
+
+static char *self(void)
+{
+	return (char *)cli_self_exe();
+}
+
+/* Run argv in a fresh cgroup, keeping the samples for the plots. */
+static int lab_run(struct lab *lab, char **argv, uint64_t max, bool set_high, uint64_t high,
+		   uint64_t interval_us, uint64_t timeout_us, struct run_state *st)
+{
+	struct run_opts o = {
+		.max = max,
+		.high = high,
+		.has_high = set_high,
+		.interval_us = interval_us,
+		.quiet = lab->json,
+		.argv = argv,
+		.live = lab->out,
+		.stdout_to_stderr = lab->json,
+		.keep_samples = true,
+		.seq = ++lab->seq,
+		.timeout_us = timeout_us,
+		.parent = "",
+	};
+	int ret = run_execute(lab->cli, &o, st);
+	if (st->interrupted_by)
+		lab->interrupted = true;
+	return ret;
+}
+
+/* Hand the samples of a run to an item (the item owns them from now on). */
+static void take_points(struct lab_item *it, struct run_state *st)
+{
+	it->points = st->points;
+	it->npoints = st->npoints;
+	st->points = NULL;
+	st->npoints = st->cap_points = 0;
+}
+
+static uint32_t max_share(const struct lab_item *it, bool full)
+{
+	uint32_t m = 0;
+	for (size_t i = 0; i < it->npoints; i++) {
+		uint32_t v = full ? it->points[i].full_share : it->points[i].some_share;
+		if (v > m)
+			m = v;
+	}
+	return m;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static void step_box(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step1", false, "the box: a memory-limited cgroup");
+	struct cg cg;
+	struct cg_sample s;
+	char name[64], b1[32], b2[32], b3[32];
+	int r;
+
+	setf(it->expected, sizeof(it->expected),
+	     "a cgroup with memory.max = %s and memory.high = %s, read back as written",
+	     format_bytes(lab->max, b1, sizeof(b1)),
+	     lab->has_high ? format_bytes(lab->high, b2, sizeof(b2)) : "max");
+	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
+	r = cg_create(&lab->layout, "", name, &cg);
+	if (r < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot create cgroup '%s': %s", name,
+		     strerror(-r));
+		finish(lab, it, LAB_FAIL, "the cgroup could not be created");
+		return;
+	}
+	say(lab, "created %s%s%s", cg.mem, cg.v2[0] && !cg.mem_is_v2 ? " and " : "",
+	    cg.v2[0] && !cg.mem_is_v2 ? cg.v2 : "");
+	r = cg_set_max(&cg, lab->max);
+	say(lab, "wrote %s = %" PRIu64 " (the hard limit: at it, reclaim, then the OOM killer)",
+	    cg.mem_is_v2 ? "memory.max" : "memory.limit_in_bytes", lab->max);
+	if (r == 0 && lab->has_high) {
+		int h = cg_set_high(&cg, lab->high);
+		if (h == -EOPNOTSUPP)
+			say(lab, "memory.high: not on this host: its memory controller is cgroup v1 (%s); "
+				 "there is no throttling band, only the hard limit",
+			    cg_mode_to_string(lab->layout.mode));
+		else if (h == 0)
+			say(lab, "wrote memory.high = %" PRIu64 " (above it the kernel throttles and reclaims, never kills)",
+			    lab->high);
+		else
+			r = h;
+	}
+	if (r == 0)
+		r = cg_sample(&cg, &s);
+	if (r < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot set or read the limits: %s",
+		     strerror(-r));
+		cg_destroy(&cg, 5000000);
+		finish(lab, it, LAB_FAIL, "limits not applied");
+		return;
+	}
+	setf(it->observed, sizeof(it->observed), "%s reads %s; memory.high %s; usage %s",
+	     cg.mem_is_v2 ? "memory.max" : "memory.limit_in_bytes",
+	     format_bytes(s.max, b1, sizeof(b1)),
+	     s.has_high ? format_bytes(s.high, b2, sizeof(b2)) : "does not exist (cgroup v1)",
+	     format_bytes(s.current, b3, sizeof(b3)));
+	r = cg_destroy(&cg, 5000000);
+	if (s.max != lab->max)
+		finish(lab, it, LAB_FAIL, "the limit reads back differently");
+	else if (lab->has_high && lab->v2_high && s.high != lab->high)
+		finish(lab, it, LAB_FAIL, "memory.high reads back differently");
+	else if (r < 0)
+		finish(lab, it, LAB_FAIL, "the cgroup could not be removed: %s", strerror(-r));
+	else if (lab->has_high && !lab->v2_high)
+		finish(lab, it, LAB_PASS,
+		       "hard limit set; memory.high is a cgroup v2 feature and this host's memory controller is v1, so the lab uses the hard limit only");
+	else
+		finish(lab, it, LAB_PASS, "limits set and read back; the cgroup was removed");
+}
+
+static void step_gauge(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step2", false, "the gauge: PSI of the empty cgroup");
+	struct cg cg;
+	char name[64], path[PATH_MAX], raw[512];
+	struct psi p;
+	int r;
+
+	setf(it->expected, sizeof(it->expected),
+	     "memory.pressure of an empty cgroup: some and full, avg10/avg60/avg300 = 0.00, total = 0");
+	if (!lab->psi) {
+		setf(it->observed, sizeof(it->observed), "no per-cgroup memory.pressure on this host");
+		finish(lab, it, LAB_SKIPPED,
+		       "per-cgroup PSI needs a cgroup2 tree (and psi=1); the system-wide /proc/pressure/memory is what remains");
+		return;
+	}
+	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
+	r = cg_create(&lab->layout, "", name, &cg);
+	if (r < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot create cgroup: %s", strerror(-r));
+		finish(lab, it, LAB_FAIL, "the cgroup could not be created");
+		return;
+	}
+	path_join(path, sizeof(path), cg.v2, "memory.pressure");
+	if (read_file(path, raw, sizeof(raw)) < 0 || psi_parse(raw, &p) < 0) {
+		cg_destroy(&cg, 5000000);
+		setf(it->observed, sizeof(it->observed), "cannot read '%s'", path);
+		finish(lab, it, LAB_FAIL, "memory.pressure unreadable");
+		return;
+	}
+	cg_destroy(&cg, 5000000);
+	say(lab, "%s:", path);
+	say(lab, "some: avg10=%u.%02u avg60=%u.%02u avg300=%u.%02u total=%" PRIu64,
+	    p.some.avg10 / 100, p.some.avg10 % 100, p.some.avg60 / 100, p.some.avg60 % 100,
+	    p.some.avg300 / 100, p.some.avg300 % 100, p.some.total_us);
+	say(lab, "  some  = the share of time at least one task of the cgroup waited for memory");
+	say(lab, "full: avg10=%u.%02u avg60=%u.%02u avg300=%u.%02u total=%" PRIu64,
+	    p.full.avg10 / 100, p.full.avg10 % 100, p.full.avg60 / 100, p.full.avg60 % 100,
+	    p.full.avg300 / 100, p.full.avg300 % 100, p.full.total_us);
+	say(lab, "  full  = the share of time ALL its tasks waited at once: no progress at all");
+	say(lab, "  avg10/avg60/avg300 = running averages (%%) over 10 s, 60 s, 300 s, refreshed every 2 s");
+	say(lab, "  total = stall time in µs since the cgroup was created; deltas give the live share");
+	setf(it->observed, sizeof(it->observed),
+	     "some avg10 %u.%02u total %" PRIu64 " µs; full avg10 %u.%02u total %" PRIu64 " µs",
+	     p.some.avg10 / 100, p.some.avg10 % 100, p.some.total_us, p.full.avg10 / 100,
+	     p.full.avg10 % 100, p.full.total_us);
+	if (p.some.total_us == 0 && p.full.total_us == 0 && p.some.avg10 == 0)
+		finish(lab, it, LAB_PASS, "an empty cgroup has no pressure");
+	else
+		finish(lab, it, LAB_FAIL, "an empty cgroup shows pressure");
+}
+
+/* A page-cache workload bigger than the limit: the kernel must reclaim at the limit. */
+static char **file_eater_argv(uint64_t total, char *buf, size_t sz)
+{
+	static char *argv[12];
+	xsnprintf(buf, sz, "%" PRIu64, total);
+	argv[0] = self();
+	argv[1] = "eat";
+	argv[2] = "--mode";
+	argv[3] = "file";
+	argv[4] = "--total";
+	argv[5] = buf;
+	argv[6] = "--rate";
+	argv[7] = "400M/s";
+	argv[8] = "-q";
+	argv[9] = NULL;
+	return argv;
+}
+
+static void step_pressure(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step3", false, "pressure: the eater crosses memory.high");
+	struct run_state st = { 0 };
+	char b1[32], b2[32], tot[32];
+	int ret;
+
+	it->plot_max = lab->max;
+	if (lab->v2_high && lab->has_high) {
+		char *argv[] = { self(), "eat", "-q", NULL };
+		it->plot_high = lab->high;
+		setf(it->expected, sizeof(it->expected),
+		     "above memory.high (%s) the eater is throttled: memory.events high counts up, PSI some rises above 10 %%, usage stays in the band below memory.max",
+		     format_bytes(lab->high, b1, sizeof(b1)));
+		say(lab, "eater at 1 MiB every 20 ms in max %s / high %s; watching for 20 s",
+		    format_bytes(lab->max, b1, sizeof(b1)), format_bytes(lab->high, b2, sizeof(b2)));
+		ret = lab_run(lab, argv, lab->max, true, lab->high, 250000, 20 * 1000000, &st);
+		take_points(it, &st);
+		setf(it->observed, sizeof(it->observed),
+		     "%" PRIu64 " memory.high events, peak %s, highest some share %u.%02u %%, %s",
+		     st.final.high_events - st.base.high_events,
+		     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)),
+		     max_share(it, false) / 100, max_share(it, false) % 100,
+		     st.oom_kills ? "then OOM-killed at memory.max" : "no kill in the observed time");
+		if (st.oom_kills)
+			it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+		if (!st.started)
+			finish(lab, it, LAB_FAIL, "the eater did not run (exit %d)", ret);
+		else if (st.final.high_events > st.base.high_events && max_share(it, false) >= 1000)
+			finish(lab, it, LAB_PASS, "throttled at memory.high with pressure rising");
+		else
+			finish(lab, it, LAB_FAIL, "no throttling or no pressure observed");
+		runreport_free(&st);
+		return;
+	}
+	/* v1 / hybrid: no memory.high; show pressure the way this host allows */
+	setf(it->expected, sizeof(it->expected),
+	     "(seed: throttling at memory.high.) Here, without memory.high: a page-cache working set of 4x the limit is reclaimed at the limit: the stall share rises (sick), nobody is killed");
+	say(lab, "memory.high does not exist on this host (cgroup v1 memory controller): no throttling band.");
+	say(lab, "Pressure without a kill comes from page cache here: writing %s through a %s cgroup.",
+	    format_bytes(4 * lab->max, b1, sizeof(b1)), format_bytes(lab->max, b2, sizeof(b2)));
+	ret = lab_run(lab, file_eater_argv(4 * lab->max, tot, sizeof(tot)), lab->max, false, 0,
+		      250000, 60 * 1000000, &st);
+	take_points(it, &st);
+	setf(it->observed, sizeof(it->observed),
+	     "exit %d, %" PRIu64 " OOM kills, limit hit %" PRIu64 " times, highest stall share some %u.%02u %% / full %u.%02u %%, peak %s",
+	     ret, st.oom_kills, st.final.max_events - st.base.max_events, max_share(it, false) / 100,
+	     max_share(it, false) % 100, max_share(it, true) / 100, max_share(it, true) % 100,
+	     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)));
+	if (!lab->psi)
+		finish(lab, it, ret == 0 ? LAB_SKIPPED : LAB_FAIL,
+		       "no per-cgroup PSI on this host: reclaim without a kill is shown, pressure cannot be");
+	else if (ret == 0 && st.oom_kills == 0 && max_share(it, false) >= 500)
+		finish(lab, it, LAB_PASS,
+		       "sick but alive: the stall share rose while the kernel reclaimed page cache; no memory.high on this host, so this replaces the throttling band");
+	else
+		finish(lab, it, LAB_FAIL, "expected a stall share >= 5 %% and no kill");
+	runreport_free(&st);
+}
+
+static void step_kill(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step4", false, "the kill: exit code 137 explained");
+	struct run_state st = { 0 };
+	char *argv[] = { self(), "eat", "-q", NULL };
+	char b1[32], b2[32], b3[32];
+	const struct cg_sample *d;
+	int ret;
+
+	it->plot_max = lab->max;
+	setf(it->expected, sizeof(it->expected),
+	     "the eater dies with SIGKILL (exit 137) at the cgroup's limit %s while the host still has memory available; its memory is almost all anonymous",
+	     format_bytes(lab->max, b1, sizeof(b1)));
+	say(lab, "eater at 1 MiB every 20 ms in a %s cgroup, until the kernel ends it",
+	    format_bytes(lab->max, b1, sizeof(b1)));
+	ret = lab_run(lab, argv, lab->max, false, 0, 250000, 120 * 1000000, &st);
+	take_points(it, &st);
+	if (st.oom_kills)
+		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+	d = st.have_prekill ? &st.prekill : st.have_alive ? &st.alive : &st.final;
+	setf(it->observed, sizeof(it->observed),
+	     "exit %d (%s), %" PRIu64 " OOM kill(s) in the cgroup's counter, peak %s of %s, anonymous %u.%u %% of usage at death, host MemAvailable %s",
+	     ret, st.exited ? "exited" : "signal", st.oom_kills,
+	     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)),
+	     format_bytes(lab->max, b2, sizeof(b2)),
+	     d->current ? (unsigned)((d->stat.anon + d->stat.shmem) * 1000 / d->current) / 10 : 0,
+	     d->current ? (unsigned)((d->stat.anon + d->stat.shmem) * 1000 / d->current) % 10 : 0,
+	     st.has_host ? format_bytes(st.host.available, b3, sizeof(b3)) : "unknown");
+	say(lab, "137 = 128 + 9: the process was ended by signal 9, SIGKILL, which cannot be caught;");
+	say(lab, "the cgroup's own oom_kill counter moved, so it was the kernel's OOM killer, and the");
+	say(lab, "limit it hit was the cgroup's (%s), not the host's: the host had %s available.",
+	    format_bytes(lab->max, b1, sizeof(b1)),
+	    st.has_host ? format_bytes(st.host.available, b2, sizeof(b2)) : "memory");
+	if (ret == 137 && st.oom_killed)
+		finish(lab, it, LAB_PASS, "OOM-killed inside the cgroup; the host was not short of memory");
+	else
+		finish(lab, it, LAB_FAIL, "expected exit 137 with the cgroup's oom_kill counter moving");
+	runreport_free(&st);
+}
+
+/* ------------------------------------------------- protection (step 5, exercise 4) */
+
+struct eater_proc {
+	pid_t pid;
+	int pidfd;
+	int out; /* its stdout (progress lines) */
+};
+
+/* Start `oomlab eat ARGS` in cg with adj; its stdout comes back through a pipe. */
+static int start_eater(const struct cg *cg, char **args, bool set_adj, int adj, struct eater_proc *e)
+{
+	struct spawn_opts so = { .set_adj = set_adj, .adj = adj };
+	struct spawn_result res;
+	const char *stage = "exec";
+	int p[2], saved, r;
+	char *argv[16];
+	size_t n = 0;
+
+	argv[n++] = self();
+	argv[n++] = "eat";
+	for (size_t i = 0; args[i] && n < ELEMENTSOF(argv) - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	/* the child's stdout is the pipe: dup it over fd 1 around the spawn */
+	saved = dup(STDOUT_FILENO);
+	fflush(stdout);
+	dup2(p[1], STDOUT_FILENO);
+	r = spawn_in_cgroup(cg, argv, &so, &res, &stage);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	close(p[1]);
+	if (r < 0) {
+		close(p[0]);
+		return r;
+	}
+	e->pid = res.pid;
+	e->pidfd = res.pidfd;
+	e->out = p[0];
+	return 0;
+}
+
+/* Wait until the eater printed a line (its --progress), died, or timeout. 1 = line. */
+static int wait_line(struct eater_proc *e, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = e->out, .events = POLLIN };
+	char buf[256];
+	int r = poll(&pfd, 1, timeout_ms);
+
+	if (r <= 0)
+		return 0;
+	return read(e->out, buf, sizeof(buf)) > 0 ? 1 : 0;
+}
+
+/* 0 running, else the wait status (reaped) */
+static int wait_exit(struct eater_proc *e, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = e->pidfd, .events = POLLIN };
+	int status;
+
+	if (e->pidfd >= 0 && poll(&pfd, 1, timeout_ms) <= 0)
+		return 0;
+	if (waitpid(e->pid, &status, e->pidfd >= 0 ? 0 : WNOHANG) == e->pid)
+		return status ? status : 1 << 8 | 0; /* a 0 status would read as "running" */
+	return 0;
+}
+
+static void eater_close(struct eater_proc *e)
+{
+	if (e->pid > 0) {
+		kill(e->pid, SIGKILL);
+		waitpid(e->pid, NULL, 0);
+	}
+	if (e->pidfd >= 0)
+		close(e->pidfd);
+	if (e->out >= 0)
+		close(e->out);
+	e->pid = -1;
+	e->pidfd = e->out = -1;
+}
+
+static int write_adj(pid_t pid, int adj)
+{
+	char path[64], v[16];
+	xsnprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	xsnprintf(v, sizeof(v), "%d", adj);
+	return write_file(path, v);
+}
+
+/*
+ * A protected process holding `keep` bytes and an expendable one growing in a cgroup of
+ * `limit`. Protect with `adj` (negative); where the kernel refuses (EACCES, no
+ * CAP_SYS_RESOURCE) raise the expendable one by -adj instead (the same ordering: the badness
+ * adjustment is linear in adj). Returns PASS when the expendable one is OOM-killed and the
+ * protected one survives.
+ */
+static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uint64_t keep, int adj)
+{
+	struct cg cg;
+	struct eater_proc prot = { .pid = -1, .pidfd = -1, .out = -1 },
+			  hog = { .pid = -1, .pidfd = -1, .out = -1 };
+	char name[64], keepb[32], b1[32], b2[32];
+	char *pargs[] = { "--total", keepb, "--hold", "--progress", keepb, "--rate", "500M/s", NULL };
+	char *hargs[] = { "--progress", "0", NULL };
+	bool fallback = false;
+	int r, status;
+
+	xsnprintf(keepb, sizeof(keepb), "%" PRIu64, keep);
+	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
+	r = cg_create(&lab->layout, "", name, &cg);
+	if (r == 0)
+		r = cg_set_max(&cg, limit);
+	if (r < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot set up the cgroup: %s", strerror(-r));
+		finish(lab, it, LAB_FAIL, "no cgroup");
+		cg_destroy(&cg, 5000000);
+		return;
+	}
+	r = start_eater(&cg, pargs, false, 0, &prot);
+	if (r == 0 && wait_line(&prot, 30000) != 1)
+		r = -ETIMEDOUT;
+	if (r == 0) {
+		r = write_adj(prot.pid, adj);
+		if (r == -EACCES || r == -EPERM) {
+			fallback = true;
+			say(lab, "oom_score_adj %d for pid %d: refused (%s): lowering a score needs CAP_SYS_RESOURCE.",
+			    adj, (int)prot.pid, strerror(-r));
+			say(lab, "Fallback (oomlab protect --relative): raise the other process by %d instead;", -adj);
+			say(lab, "badness = pages + adj x totalpages / 1000 is linear in adj, so the order is the same.");
+			r = 0;
+		} else if (r == 0) {
+			say(lab, "pid %d holds %s and is protected with oom_score_adj %d", (int)prot.pid,
+			    format_bytes(keep, b1, sizeof(b1)), adj);
+		}
+	}
+	if (r == 0)
+		r = start_eater(&cg, hargs, fallback, -adj, &hog);
+	if (r < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot start the processes: %s", strerror(-r));
+		finish(lab, it, LAB_FAIL, "setup failed");
+		goto out;
+	}
+	say(lab, "pid %d (protected, %s) and pid %d (expendable%s, growing at 50 MiB/s) in a %s cgroup",
+	    (int)prot.pid, format_bytes(keep, b1, sizeof(b1)), (int)hog.pid,
+	    fallback ? ", raised" : "", format_bytes(limit, b2, sizeof(b2)));
+	status = wait_exit(&hog, 120000);
+	{
+		pid_t hog_pid = hog.pid, prot_pid = prot.pid;
+		bool prot_alive = wait_exit(&prot, 0) == 0;
+		bool hog_killed = status && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+		if (status)
+			hog.pid = -1; /* reaped */
+		if (!prot_alive)
+			prot.pid = -1;
+		setf(it->observed, sizeof(it->observed),
+		     "expendable pid %d: %s; protected pid %d: %s; protection by %s",
+		     (int)hog_pid, hog_killed ? "killed by SIGKILL" : status ? "ended otherwise" : "still running after 120 s",
+		     (int)prot_pid, prot_alive ? "alive" : "dead",
+		     fallback ? "raising the other (--relative fallback)" : "a negative oom_score_adj");
+		if (hog_killed && prot_alive)
+			finish(lab, it, LAB_PASS, "the expendable process died, the protected one survived%s",
+			       fallback ? " (through the fallback: this host refuses negative oom_score_adj)" : "");
+		else
+			finish(lab, it, LAB_FAIL, "the wrong process died or none did");
+	}
+out:
+	eater_close(&hog);
+	eater_close(&prot);
+	r = cg_destroy(&cg, 5000000);
+	if (r < 0)
+		say(lab, "cannot remove cgroup '%s': %s", cg.name, strerror(-r));
+}
+
+static void step_protect(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step5", false, "protection: the critical process survives");
+	char b1[32];
+
+	setf(it->expected, sizeof(it->expected),
+	     "a critical 200 MiB process protected with oom_score_adj -800 and an expendable hog in one %s cgroup: the hog dies, the critical process survives",
+	     format_bytes(lab->max, b1, sizeof(b1)));
+	protection(lab, it, lab->max, 200 * MiB, -800);
+}
+
+/* -------------------------------------------------------- healthy vs sick */
+
+static void step_side_by_side(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step7", false, "healthy vs sick, side by side");
+	struct run_state st = { 0 };
+	struct cg idle;
+	struct psi p0, p1;
+	char name[64], path[PATH_MAX], tot[32];
+	uint64_t t0, t1;
+	uint32_t idle_share;
+	int r, ret;
+
+	setf(it->expected, sizeof(it->expected),
+	     "the same gauge reads ~0 %% on an idle cgroup and a high stall share on a sick one at the same time");
+	if (!lab->psi) {
+		setf(it->observed, sizeof(it->observed), "no per-cgroup PSI");
+		finish(lab, it, LAB_SKIPPED, "per-cgroup PSI is not available on this host");
+		return;
+	}
+	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
+	r = cg_create(&lab->layout, "", name, &idle);
+	if (r < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot create the idle cgroup: %s", strerror(-r));
+		finish(lab, it, LAB_FAIL, "no idle cgroup");
+		return;
+	}
+	path_join(path, sizeof(path), idle.v2, "memory.pressure");
+	psi_read(path, &p0);
+	t0 = now_us();
+	it->plot_max = lab->max / 2;
+	ret = lab_run(lab, file_eater_argv(2 * lab->max, tot, sizeof(tot)), lab->max / 2, false, 0,
+		      250000, 60 * 1000000, &st);
+	t1 = now_us();
+	r = psi_read(path, &p1);
+	cg_destroy(&idle, 5000000);
+	take_points(it, &st);
+	idle_share = r == 0 ? psi_share(p0.some.total_us, p1.some.total_us, t1 - t0) : 0;
+	setf(it->observed, sizeof(it->observed),
+	     "idle cgroup: some share %u.%02u %% over the same %" PRIu64 " ms; sick cgroup: highest interval some share %u.%02u %% (exit %d)",
+	     idle_share / 100, idle_share % 100, (t1 - t0) / 1000, max_share(it, false) / 100,
+	     max_share(it, false) % 100, ret);
+	if (r == 0 && idle_share < 100 && max_share(it, false) >= 500)
+		finish(lab, it, LAB_PASS, "one gauge, two verdicts");
+	else
+		finish(lab, it, LAB_FAIL, "expected idle < 1 %% and sick >= 5 %%");
+	runreport_free(&st);
+}
+
+/* ------------------------------------------------------------- exercises */
+
+static void ex_kill_point(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "ex1", true, "the kill point with memory.max = 256M");
+	struct run_state st = { 0 };
+	char file[] = "/tmp/oomlab-lab-XXXXXX", b1[32], b2[32], b3[32], b4[32];
+	char *argv[] = { "/bin/sh", "-c", "exec \"$0\" eat --progress 1M --json >\"$1\"", self(), file, NULL };
+	uint64_t last = 0, limit = 256 * MiB;
+	const struct cg_sample *d;
+	int fd, ret;
+
+	it->plot_max = limit;
+	setf(it->expected, sizeof(it->expected),
+	     "predicted: killed when the cgroup's charge reaches 256 MiB, so the eater's own memory at death is below 256 MiB by what else is charged (page cache of the binary and libraries, page tables, kernel memory)");
+	fd = mkstemp(file);
+	if (fd < 0) {
+		setf(it->observed, sizeof(it->observed), "cannot create a temporary file: %s", strerror(errno));
+		finish(lab, it, LAB_FAIL, "setup failed");
+		return;
+	}
+	close(fd);
+	ret = lab_run(lab, argv, limit, false, 0, 250000, 60 * 1000000, &st);
+	take_points(it, &st);
+	{
+		_cleanup_free_ char *buf = NULL;
+		if (read_file_alloc(file, &buf) >= 0) {
+			/* the last complete progress line: "bytes":N */
+			char *p = buf, *q;
+			while ((q = strstr(p, "\"bytes\":"))) {
+				uint64_t v = 0;
+				size_t n = 0;
+				q += 8;
+				while (q[n] >= '0' && q[n] <= '9')
+					n++;
+				if (parse_u64_n(q, n, &v) == 0)
+					last = v;
+				p = q + n;
+			}
+		}
+	}
+	unlink(file);
+	if (st.oom_kills)
+		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+	d = st.have_prekill ? &st.prekill : st.have_alive ? &st.alive : &st.final;
+	setf(it->observed, sizeof(it->observed),
+	     "exit %d; the eater had allocated %s when it died (last progress line), %s below the limit; at the last sample the cgroup held %s besides anonymous memory (page cache %s)",
+	     ret, format_bytes(last, b1, sizeof(b1)), format_bytes(limit > last ? limit - last : 0, b2, sizeof(b2)),
+	     format_bytes(d->current > d->stat.anon ? d->current - d->stat.anon : 0, b3, sizeof(b3)),
+	     format_bytes(d->stat.file, b4, sizeof(b4)));
+	if (ret == 137 && last > 0 && last < limit)
+		finish(lab, it, LAB_PASS, "it died below 256 MiB of its own memory: the limit counts everything the cgroup is charged for");
+	else
+		finish(lab, it, LAB_FAIL, "expected a kill below 256 MiB");
+	runreport_free(&st);
+}
+
+static void ex_warning(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "ex2", true, "PSI every 0.5 s: how much warning before the kill?");
+	struct run_state st = { 0 };
+	char *argv[] = { self(), "eat", "-q", NULL };
+	uint64_t limit = 256 * MiB, high = 244 * MiB;
+	int64_t cross = -1;
+	uint32_t top = 0;
+	int ret;
+
+	it->plot_max = limit;
+	setf(it->expected, sizeof(it->expected),
+	     "full avg10 crosses 10 while the eater is throttled at memory.high, seconds before the kill at memory.max");
+	if (lab->v2_high)
+		it->plot_high = high;
+	ret = lab_run(lab, argv, limit, lab->v2_high, high, 500000, 90 * 1000000, &st);
+	take_points(it, &st);
+	for (size_t i = 0; i < it->npoints; i++) {
+		if (it->points[i].full_avg10 > top)
+			top = it->points[i].full_avg10;
+		if (cross < 0 && it->points[i].full_avg10 >= 1000)
+			cross = (int64_t)it->points[i].t_us;
+	}
+	if (st.oom_kills)
+		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+	if (cross >= 0 && it->kill_t_us >= 0) {
+		it->warn_from_us = cross;
+		it->warn_to_us = it->kill_t_us;
+	}
+	setf(it->observed, sizeof(it->observed),
+	     "exit %d; kill after %" PRId64 ".%03" PRId64 " s; full avg10 peaked at %u.%02u; %s",
+	     ret, it->kill_t_us >= 0 ? it->kill_t_us / 1000000 : 0,
+	     it->kill_t_us >= 0 ? it->kill_t_us / 1000 % 1000 : 0, top / 100, top % 100,
+	     cross >= 0 && it->kill_t_us >= 0 ? "" : "full avg10 never crossed 10 before the kill: 0 s of warning");
+	if (cross >= 0 && it->kill_t_us >= 0) {
+		size_t n = strlen(it->observed);
+		setf(it->observed + n, sizeof(it->observed) - n,
+		     "full avg10 crossed 10 at %" PRId64 ".%01" PRId64 " s: %" PRId64 ".%01" PRId64 " s of warning",
+		     cross / 1000000, cross / 100000 % 10, (it->kill_t_us - cross) / 1000000,
+		     (it->kill_t_us - cross) / 100000 % 10);
+	}
+	if (!lab->v2_high)
+		finish(lab, it, LAB_SKIPPED,
+		       "no memory.high on this host (cgroup v1 memory controller) and no swap: nothing throttles the eater, the kill comes at once and PSI cannot warn; the measurement above shows it");
+	else if (cross >= 0 && it->kill_t_us > cross)
+		finish(lab, it, LAB_PASS, "PSI gave warning before the kill");
+	else if (it->kill_t_us < 0)
+		finish(lab, it, LAB_FAIL, "no kill within 90 s");
+	else
+		finish(lab, it, LAB_FAIL, "full avg10 did not cross 10 before the kill");
+	runreport_free(&st);
+}
+
+static void ex_band(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "ex3", true, "memory.high = 200M under memory.max = 256M, slow allocator");
+	struct run_state st = { 0 };
+	char *argv[] = { self(), "eat", "--rate", "1M/100ms", "-q", NULL };
+	uint64_t limit = 256 * MiB, high = 200 * MiB;
+	char b1[32];
+	int ret;
+
+	setf(it->expected, sizeof(it->expected),
+	     "1 MiB every 100 ms: usage settles in the band between 200M and 256M, throttled (high events, PSI some high), no kill for the observed time");
+	it->plot_max = limit;
+	it->plot_high = high;
+	if (!lab->v2_high) {
+		setf(it->observed, sizeof(it->observed), "not run: memory.high does not exist here");
+		finish(lab, it, LAB_SKIPPED,
+		       "memory.high is a cgroup v2 feature; this host's memory controller is v1, so there is no band to stay in");
+		return;
+	}
+	ret = lab_run(lab, argv, limit, true, high, 500000, 30 * 1000000, &st);
+	take_points(it, &st);
+	setf(it->observed, sizeof(it->observed),
+	     "%" PRIu64 " high events, peak %s, highest some share %u.%02u %%, %" PRIu64 " OOM kills in 30 s (exit %d)",
+	     st.final.high_events - st.base.high_events,
+	     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)),
+	     max_share(it, false) / 100, max_share(it, false) % 100, st.oom_kills, ret);
+	if (st.oom_kills == 0 && st.final.high_events > st.base.high_events && st.timed_out)
+		finish(lab, it, LAB_PASS, "throttled in the band, alive");
+	else
+		finish(lab, it, LAB_FAIL, "expected throttling and no kill");
+	runreport_free(&st);
+}
+
+static void ex_two(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "ex4", true, "two processes, one protected");
+
+	setf(it->expected, sizeof(it->expected),
+	     "a 150 MiB process protected with oom_score_adj -900 and a growing one in a 256 MiB cgroup: without protection the bigger 150 MiB one would die; with it, the other one dies");
+	protection(lab, it, 256 * MiB, 150 * MiB, -900);
+}
+
+/* ------------------------------------------------------------------- main */
+
+static void lab_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: oomlab lab [OPTIONS]\n\n"
+		"The guided lab: watch the OOM killer fire on this machine, step by step, each claim\n"
+		"checked against what is measured (PASS / FAIL / SKIPPED with the reason).\n\n"
+		"Options:\n"
+		"  --max SIZE        the box's hard limit (default 512M)\n"
+		"  --high SIZE       the box's memory.high (default 400M; cgroup v2 only)\n"
+		"  --step N          run step N only (1-5, 7)\n"
+		"  --exercise N      run exercise N only (1-4)\n"
+		"  --all             the steps and the four exercises\n"
+		"  --report FILE     write a self-contained HTML report with plots\n"
+		"  --json            print the results as one JSON object (narrative to stderr)\n"
+		"  --yes             do not pause between steps\n"
+		"  -h, --help        show this help\n\n"
+		"Needs root (it creates cgroups). Everything it creates is removed, also on Ctrl-C.\n");
+}
+
+static void host_facts(struct lab *lab)
+{
+	struct utsname u;
+	char buf[8192], path[PATH_MAX];
+	struct meminfo m;
+
+	if (uname(&u) == 0)
+		xsnprintf(lab->host.kernel, sizeof(lab->host.kernel), "%s", u.release);
+	xsnprintf(lab->host.mode, sizeof(lab->host.mode), "%s", cg_mode_to_string(lab->layout.mode));
+	lab->host.memory_high = lab->v2_high;
+	lab->host.psi = lab->psi;
+	host_path(&lab->cli->host, "/proc/meminfo", path, sizeof(path));
+	if (read_file(path, buf, sizeof(buf)) >= 0 && meminfo_parse(buf, &m) == 0) {
+		lab->host.mem_total = m.total;
+		lab->host.mem_available = m.available;
+	}
+	host_path(&lab->cli->host, "/dev/kmsg", path, sizeof(path));
+	lab->host.kmsg = access(path, R_OK) == 0;
+	lab->host.cap_sys_resource = write_adj(getpid(), -1) == 0;
+	if (lab->host.cap_sys_resource)
+		write_adj(getpid(), 0);
+}
+
+static void print_json(struct lab *lab)
+{
+	struct json j;
+
+	json_init(&j, stdout, false);
+	json_obj_open(&j);
+	json_key(&j, "host");
+	json_obj_open(&j);
+	json_kv_str(&j, "kernel", lab->host.kernel);
+	json_kv_str(&j, "cgroup_mode", lab->host.mode);
+	json_kv_bool(&j, "memory_high", lab->host.memory_high);
+	json_kv_bool(&j, "psi_per_cgroup", lab->host.psi);
+	json_kv_bool(&j, "cap_sys_resource", lab->host.cap_sys_resource);
+	json_kv_bool(&j, "kmsg_readable", lab->host.kmsg);
+	json_kv_u64(&j, "mem_total_bytes", lab->host.mem_total);
+	json_kv_u64(&j, "mem_available_bytes", lab->host.mem_available);
+	json_obj_close(&j);
+	for (int ex = 0; ex <= 1; ex++) {
+		json_key(&j, ex ? "exercises" : "steps");
+		json_arr_open(&j);
+		for (size_t i = 0; i < lab->n; i++) {
+			const struct lab_item *it = &lab->items[i];
+			if (it->exercise != (bool)ex)
+				continue;
+			json_obj_open(&j);
+			json_kv_str(&j, "id", it->id);
+			json_kv_str(&j, "title", it->title);
+			json_kv_str(&j, "status", lab_status_name(it->status));
+			json_kv_str(&j, "reason", it->reason);
+			json_kv_str(&j, "expected", it->expected);
+			json_kv_str(&j, "observed", it->observed);
+			json_kv_i64_opt(&j, "kill_t_us", it->kill_t_us >= 0, it->kill_t_us);
+			json_kv_u64(&j, "samples", it->npoints);
+			json_obj_close(&j);
+		}
+		json_arr_close(&j);
+	}
+	json_kv_bool(&j, "interrupted", lab->interrupted);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+static void pause_between(struct lab *lab)
+{
+	char buf[16];
+	if (lab->yes || lab->json || !isatty(STDIN_FILENO))
+		return;
+	fprintf(lab->out, "\n[Enter] next step, Ctrl-C to stop ");
+	fflush(lab->out);
+	if (!fgets(buf, sizeof(buf), stdin))
+		lab->yes = true;
+}
+
+int cmd_lab(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "max", required_argument, NULL, 'm' },   { "high", required_argument, NULL, 'H' },
+		{ "step", required_argument, NULL, 's' },  { "exercise", required_argument, NULL, 'e' },
+		{ "all", no_argument, NULL, 'a' },         { "report", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },        { "yes", no_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },        { 0 }
+	};
+	static struct lab lab; /* large: items carry text and plots */
+	const char *report = NULL;
+	int step = 0, exercise = 0, c, r, failed = 0;
+	bool all = false;
+	sigset_t mask, oldmask;
+
+	memset(&lab, 0, sizeof(lab));
+	lab.cli = cli;
+	lab.max = 512 * MiB;
+	lab.high = 400 * MiB;
+	lab.has_high = true;
+	lab.json = cli->json;
+	lab.out = cli->json ? stderr : stdout;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hJy", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((r = cli_parse_size(cli, "--max", optarg, &lab.max)))
+				return r;
+			if (lab.max < 64 * MiB || lab.max == SIZE_UNLIMITED)
+				return cli_usage_error(cli, "--max must be at least 64M (and not max)");
+			break;
+		case 'H':
+			if ((r = cli_parse_size(cli, "--high", optarg, &lab.high)))
+				return r;
+			if (lab.high == 0)
+				return cli_usage_error(cli, "--high must be more than 0");
+			lab.has_high = lab.high != SIZE_UNLIMITED;
+			break;
+		case 's':
+			if (parse_int(optarg, &step) < 0 || step < 1 || step > 7 || step == 6)
+				return cli_usage_error(cli, "invalid step '%s': expected 1-5 or 7", optarg);
+			break;
+		case 'e':
+			if (parse_int(optarg, &exercise) < 0 || exercise < 1 || exercise > 4)
+				return cli_usage_error(cli, "invalid exercise '%s': expected 1-4", optarg);
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'r':
+			report = optarg;
+			break;
+		case 'J':
+			break;
+		case 'y':
+			lab.yes = true;
+			break;
+		case 'h':
+			lab_usage(stdout);
+			return EXIT_OK;
+		default:
+			if (optopt)
+				return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (lab.has_high && lab.high > lab.max)
+		return cli_usage_error(cli, "--high is above --max");
+	if ((step && exercise) || ((step || exercise) && all))
+		return cli_usage_error(cli, "use one of --step, --exercise, --all");
+	if (report) {
+		const char *dot = strrchr(report, '.');
+		if (!dot || (strcmp(dot, ".html") != 0 && strcmp(dot, ".htm") != 0))
+			return cli_usage_error(cli, "--report file '%s' must end in .html", report);
+	}
+	if (geteuid() != 0)
+		return cli_error(cli, "the lab creates cgroups and needs root");
+	r = cg_layout_detect(&cli->host, &lab.layout);
+	if (r < 0 || lab.layout.mode == CG_MODE_NONE)
+		return cli_error(cli, "no memory cgroup hierarchy is mounted");
+	lab.v2_high = lab.layout.mode == CG_MODE_V2 && lab.layout.v2_memory;
+	lab.psi = lab.layout.v2[0] != '\0';
+	if (lab.psi) {
+		char p[PATH_MAX];
+		struct psi x;
+		host_path(&cli->host, "/proc/pressure/memory", p, sizeof(p));
+		lab.psi = psi_read(p, &x) == 0;
+	}
+	host_facts(&lab);
+
+	/* Ctrl-C: finish the current step's cleanup, then stop */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	lab.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	fprintf(lab.out, "oomlab lab: kernel %s, cgroup layout %s, memory.high %s, per-cgroup PSI %s, CAP_SYS_RESOURCE %s\n",
+		lab.host.kernel, lab.host.mode, lab.v2_high ? "yes" : "no (cgroup v1 memory controller)",
+		lab.psi ? "yes" : "no", lab.host.cap_sys_resource ? "yes" : "no");
+
+	{
+		void (*steps[])(struct lab *) = { step_box, step_gauge, step_pressure, step_kill,
+						  step_protect, NULL, step_side_by_side };
+		void (*exs[])(struct lab *) = { ex_kill_point, ex_warning, ex_band, ex_two };
+		for (int i = 1; i <= 7 && !exercise; i++) {
+			if ((step && i != step) || !steps[i - 1])
+				continue;
+			if (check_interrupt(&lab))
+				break;
+			steps[i - 1](&lab);
+			if (!step)
+				pause_between(&lab);
+		}
+		for (int i = 1; i <= 4 && (all || exercise); i++) {
+			if (exercise && i != exercise)
+				continue;
+			if (check_interrupt(&lab))
+				break;
+			exs[i - 1](&lab);
+		}
+	}
+	check_interrupt(&lab);
+
+	fprintf(lab.out, "\n== summary ==\n");
+	for (size_t i = 0; i < lab.n; i++) {
+		fprintf(lab.out, "  %-7s %-6s %s\n", lab_status_name(lab.items[i].status), lab.items[i].id,
+			lab.items[i].title);
+		if (lab.items[i].status == LAB_FAIL)
+			failed++;
+	}
+	if (lab.interrupted)
+		fprintf(lab.out, "  interrupted: the remaining steps were not run; everything created was removed\n");
+	if (report) {
+		r = lab_write_html(report, &lab.host, lab.items, lab.n, lab.max, lab.high,
+				   lab.has_high && lab.v2_high);
+		if (r < 0)
+			cli_error(cli, "cannot write the report '%s': %s", report, strerror(-r));
+		else
+			fprintf(lab.out, "  report: %s\n", report);
+		if (r < 0)
+			failed++;
+	}
+	if (cli->json)
+		print_json(&lab);
+	for (size_t i = 0; i < lab.n; i++)
+		free(lab.items[i].points);
+	if (lab.sigfd >= 0)
+		close(lab.sigfd);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	if (lab.interrupted)
+		return 130;
+	return failed ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* The guided lab: steps and exercises, their results, and the HTML report. */
+#ifndef OOMLAB_LAB_H
+#define OOMLAB_LAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oomlab.h"
+#include "runreport.h"
+
+enum lab_status { LAB_PASS, LAB_FAIL, LAB_SKIPPED };
+
+struct lab_item {
+	char id[16];          /* "step1" ... "ex4" */
+	bool exercise;
+	char title[128];
+	enum lab_status status;
+	char reason[512];     /* why SKIPPED / FAIL, or a one-line summary */
+	char expected[768];   /* what the seed investigation expects */
+	char observed[1536];  /* what was measured here */
+	/* plot (optional) */
+	struct run_point *points;
+	size_t npoints;
+	uint64_t plot_max, plot_high; /* SIZE_UNLIMITED: none */
+	int64_t kill_t_us;            /* -1: no kill */
+	int64_t warn_from_us, warn_to_us; /* -1: no warning window */
+	char detail[2048];    /* decoded kill record / ranking, preformatted text */
+};
+
+const char *lab_status_name(enum lab_status s);
+
+struct lab_host {
+	char kernel[128];
+	char mode[16];
+	bool memory_high, psi, cap_sys_resource, kmsg;
+	uint64_t mem_total, mem_available;
+};
+
+/* The HTML report: one self-contained file, inline SVG and CSS, no scripts. */
+int lab_write_html(const char *path, const struct lab_host *host, const struct lab_item *items,
+		   size_t n, uint64_t max, uint64_t high, bool has_high);
+
+#endif

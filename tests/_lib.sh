@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: MIT
+# Shared helpers for script tests (sourced). Protocol: exit 0 pass, 77 skip ("SKIP: reason"
+# on stdout), anything else fails.
+OOMLAB=${OOMLAB:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/oomlab}
+FIXTURES=${FIXTURES:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fixtures}
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "# $*"; }
+
+require_root() { [ "$(id -u)" = 0 ] || skip "needs root (creates cgroups)"; }
+# the memory controller somewhere: v2 with memory, or a v1 memory hierarchy
+require_memcg() {
+	if [ -e /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then return 0; fi
+	[ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ] && return 0
+	skip "no memory cgroup controller mounted"
+}
+require_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs '$1'"; }
+
+# the oomlab-<pid>-<n> cgroups currently present (both trees)
+oomlab_cgroups() {
+	find /sys/fs/cgroup -maxdepth 3 -type d -name 'oomlab-[0-9]*-[0-9]*' 2>/dev/null | sort
+}
+
+# JSON field of a one-object document: jget FIELD FILE (python3 for exact parsing)
+jget() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[2]))
+for k in sys.argv[1].split("."):
+    d = d[int(k)] if isinstance(d, list) else d[k]
+print(json.dumps(d) if not isinstance(d, str) else d)' "$1" "$2"
+}
+
+assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
