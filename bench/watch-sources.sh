@@ -7,6 +7,9 @@
 # bpf_ktime_get_ns, CLOCK_MONOTONIC) to the line reaching a reader (median, p99), with the watchers
 # on a free CPU and then on the OOMing task's CPU; kills missed; start-up time; idle CPU and
 # wake-ups over IDLE seconds; RSS.
+# Runs: each source alone on a free CPU (the eater pinned to CPU 0, the watcher to CPU 1); the BPF
+# source also under SCHED_FIFO and on the eater's CPU; then all four together on CPU 1 and on
+# CPU 0. A shared host (other jobs running) shows up as millisecond outliers in the p99.
 # Usage: sudo bench/watch-sources.sh [KILLS=50] [IDLE=60]  (env). Needs root, a v1 memory
 # hierarchy at /sys/fs/cgroup/memory, python3, taskset; installs bpftrace with apt-get if missing.
 # Results: bench/out/watch-sources.json and a Markdown table on stdout.
@@ -98,12 +101,14 @@ SOURCES = {
 mono_us = lambda: time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
 
 class Watcher:
-    def __init__(self, name, cpu=None):
+    def __init__(self, name, cpu=None, fifo=False):
         argv, self.marker = SOURCES[name]
         self.name = name
         self.lines = []  # (reader mono µs, text)
         self.ready = threading.Event()
         pre = ["taskset", "-c", str(cpu)] if cpu is not None else []
+        if fifo:  # SCHED_FIFO: not delayed by other runnable tasks on its CPU
+            pre = ["chrt", "-f", "10"] + pre
         self.t0 = mono_us()
         self.p = subprocess.Popen(pre + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   bufsize=0)
@@ -181,49 +186,71 @@ try:
     # 2. idle: all four at once, nothing happening, IDLE seconds
     ws = [Watcher(n) for n in SOURCES]
     time.sleep(2)
+    kfd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    os.lseek(kfd, 0, os.SEEK_END)
+    n0 = len(ws[0].lines)
     a = {w.name: w.counters() for w in ws}
     time.sleep(IDLE)
     b = {w.name: w.counters() for w in ws}
+    # other OOM kills on this host wake every watcher: count them (and kernel log records)
+    results["idle_oom_events"] = len(ws[0].lines) - n0
+    krec = 0
+    while True:
+        try:
+            os.read(kfd, 8192); krec += 1
+        except BlockingIOError:
+            break
+        except BrokenPipeError:
+            continue
+    os.close(kfd)
+    results["idle_kmsg_records"] = krec
     results["idle"] = {n: {"wakeups": b[n][0] - a[n][0], "cpu_ms": (b[n][1] - a[n][1]) / 1e6,
                            "rss_kb": b[n][2]} for n in a}
     for w in ws: w.stop()
 
-    # 3. latency: KILLS kills, all four watching; watchers on a free CPU, then on the eater's
-    results["latency"] = {}
-    for mode, wcpu in (("free-cpu", 1), ("same-cpu", 0)):
+    # 3. latency: KILLS kills per run. The reference is the kernel's own timestamp of each
+    # mark_victim (bpf_ktime_get_ns in the oomlab-bpf record; a second oomlab-bpf on the eater's
+    # CPU serves as reference when the measured source is another one).
+    def run(label, measured, wcpu, with_ref, fifo=False):
         os.sched_setaffinity(0, {wcpu})  # the stamping reader threads run where the watchers do
-        ws = {n: Watcher(n, wcpu) for n in SOURCES}
+        ws = {n: Watcher(n, wcpu, fifo) for n in measured}
+        ref = ws.get("oomlab-bpf")
+        if ref is None and with_ref:
+            os.sched_setaffinity(0, {0})
+            ref = Watcher("oomlab-bpf", 0)
+            os.sched_setaffinity(0, {wcpu})
         time.sleep(1)
         pids = []
         for i in range(KILLS):
             p = subprocess.Popen(["taskset", "-c", "0", "sh", "-c",
                                   'echo $$ > "$1/cgroup.procs" && exec "$2"', "eat", cgb, EATER])
             p.wait()
-            if p.returncode == -9 or p.returncode == 137:
+            if p.returncode in (-9, 137):
                 pids.append(p.pid)
             time.sleep(0.05)
         time.sleep(1)
         for w in ws.values(): w.stop()
+        if ref is not None and "oomlab-bpf" not in ws: ref.stop()
         os.sched_setaffinity(0, set(range(os.cpu_count())))
-        ktime, seen = {}, {n: {} for n in SOURCES}
-        own = {n: {} for n in SOURCES}
-        for t, l in ws["oomlab-bpf"].lines:
+        ktime, seen, own = {}, {n: {} for n in measured}, {n: {} for n in measured}
+        for t, l in ref.lines:
             e = json.loads(l)
             if e["pid"] in pids:
                 ktime[e["pid"]] = e["kernel_time_us"]
-        for n in ("oomlab-bpf", "oomlab-tracefs"):
+        for n in measured:
             for t, l in ws[n].lines:
-                e = json.loads(l)
-                seen[n][e["pid"]] = t
-                own[n][e["pid"]] = e["seen_time_us"]
-        for n in ("kmsg-read", "bpftrace"):
-            for t, l in ws[n].lines:
-                f = l.split()
-                if len(f) == 2 and f[0].isdigit():
-                    seen[n].setdefault(int(f[0]), t)
-                    own[n].setdefault(int(f[0]), int(f[1]) // (1000 if n == "bpftrace" else 1))
+                if n.startswith("oomlab"):
+                    e = json.loads(l)
+                    seen[n][e["pid"]] = t
+                    own[n][e["pid"]] = e["seen_time_us"]
+                else:
+                    f = l.split()
+                    if len(f) == 2 and f[0].isdigit():
+                        seen[n].setdefault(int(f[0]), t)
+                        if n == "kmsg-read":  # bpftrace's nsecs is the probe time, not output
+                            own[n].setdefault(int(f[0]), int(f[1]))
         r = {"provoked": len(pids)}
-        for n in SOURCES:
+        for n in measured:
             lat = [seen[n][p] - ktime[p] for p in pids if p in seen[n] and p in ktime]
             olat = [own[n][p] - ktime[p] for p in pids if p in own[n] and p in ktime]
             r[n] = {"seen": sum(1 for p in pids if p in seen[n]),
@@ -231,9 +258,21 @@ try:
                     "reader_p99_us": pct(lat, 0.99),
                     "own_median_us": statistics.median(olat) if olat else None,
                     "own_p99_us": pct(olat, 0.99)}
-        r["missed_by_oomlab_bpf_seen_by_bpftrace"] = sorted(
-            set(p for p in pids if p in seen["bpftrace"]) - set(seen["oomlab-bpf"]))
-        results["latency"][mode] = r
+        if "bpftrace" in measured and "oomlab-bpf" in measured:
+            r["missed_by_oomlab_bpf_seen_by_bpftrace"] = sorted(
+                set(p for p in pids if p in seen["bpftrace"]) - set(seen["oomlab-bpf"]))
+        results["latency"][label] = r
+
+    results["latency"] = {}
+    for n in SOURCES:  # each alone on a free CPU (1), the eater on CPU 0
+        run(f"alone-free-cpu {n}", [n], 1, True)
+    # the same, SCHED_FIFO: what is left when nothing else on the host delays the watcher
+    run("alone-free-cpu-fifo oomlab-bpf", ["oomlab-bpf"], 1, True, True)
+    # on the OOMing task's CPU: PREEMPT_NONE keeps even a SCHED_FIFO watcher waiting
+    run("alone-same-cpu oomlab-bpf", ["oomlab-bpf"], 0, True)
+    run("alone-same-cpu-fifo oomlab-bpf", ["oomlab-bpf"], 0, True, True)
+    run("together-free-cpu", list(SOURCES), 1, True)
+    run("together-same-cpu", list(SOURCES), 0, True)
 finally:
     cleanup()
 
@@ -245,14 +284,19 @@ for n in SOURCES:
     s, i = results["startup_ms"][n], results["idle"][n]
     print(f"| {n} | {s['median']:.1f} ms ({s['max']:.1f}) | {i['wakeups']} / {IDLE} s | "
           f"{i['cpu_ms']:.2f} ms | {i['rss_kb'] / 1024:.1f} MiB |")
+print(f"\nDuring the idle window: {results['idle_oom_events']} OOM kills elsewhere on the host, "
+      f"{results['idle_kmsg_records']} kernel log records.")
+print("\n| run | source | seen | to reader median | p99 | own stamp median | p99 |")
+print("|---|---|---|---|---|---|---|")
 for mode, r in results["latency"].items():
-    print(f"\n{mode}: {r['provoked']} kills provoked; missed by oomlab-bpf but seen by bpftrace: "
-          f"{r['missed_by_oomlab_bpf_seen_by_bpftrace']}\n")
-    print("| source | seen | to reader median | p99 | own stamp median | p99 |")
-    print("|---|---|---|---|---|---|")
+    if "missed_by_oomlab_bpf_seen_by_bpftrace" in r:
+        print(f"| {mode} | missed by oomlab-bpf, seen by bpftrace: "
+              f"{r['missed_by_oomlab_bpf_seen_by_bpftrace']} | | | | | |")
     for n in SOURCES:
+        if n not in r:
+            continue
         x = r[n]
         f = lambda v: "-" if v is None else f"{v / 1000:.3f} ms"
-        print(f"| {n} | {x['seen']}/{r['provoked']} | {f(x['reader_median_us'])} | "
+        print(f"| {mode} | {n} | {x['seen']}/{r['provoked']} | {f(x['reader_median_us'])} | "
               f"{f(x['reader_p99_us'])} | {f(x['own_median_us'])} | {f(x['own_p99_us'])} |")
 PY
