@@ -220,13 +220,17 @@ try:
             ref = Watcher("oomlab-bpf", 0)
             os.sched_setaffinity(0, {wcpu})
         time.sleep(1)
-        pids = []
+        pids, other = [], {}
         for i in range(KILLS):
             p = subprocess.Popen(["taskset", "-c", "0", "sh", "-c",
-                                  'echo $$ > "$1/cgroup.procs" && exec "$2"', "eat", cgb, EATER])
-            p.wait()
+                                  'echo $$ > "$1/cgroup.procs" && exec "$2"', "eat", cgb, EATER],
+                                 stderr=subprocess.PIPE)
+            err = p.communicate()[1].decode(errors="replace").strip()
             if p.returncode in (-9, 137):
                 pids.append(p.pid)
+            else:  # not OOM-killed: say why, do not count it
+                k = f"exit {p.returncode}: {err[:80]}"
+                other[k] = other.get(k, 0) + 1
             time.sleep(0.05)
         time.sleep(1)
         for w in ws.values(): w.stop()
@@ -249,7 +253,7 @@ try:
                         seen[n].setdefault(int(f[0]), t)
                         if n == "kmsg-read":  # bpftrace's nsecs is the probe time, not output
                             own[n].setdefault(int(f[0]), int(f[1]))
-        r = {"provoked": len(pids)}
+        r = {"provoked": len(pids), "not_killed": other}
         for n in measured:
             lat = [seen[n][p] - ktime[p] for p in pids if p in seen[n] and p in ktime]
             olat = [own[n][p] - ktime[p] for p in pids if p in own[n] and p in ktime]
@@ -289,6 +293,8 @@ print(f"\nDuring the idle window: {results['idle_oom_events']} OOM kills elsewhe
 print("\n| run | source | seen | to reader median | p99 | own stamp median | p99 |")
 print("|---|---|---|---|---|---|---|")
 for mode, r in results["latency"].items():
+    if r.get("not_killed"):
+        print(f"| {mode} | eaters not OOM-killed: {r['not_killed']} | | | | | |")
     if "missed_by_oomlab_bpf_seen_by_bpftrace" in r:
         print(f"| {mode} | missed by oomlab-bpf, seen by bpftrace: "
               f"{r['missed_by_oomlab_bpf_seen_by_bpftrace']} | | | | | |")
