@@ -36,12 +36,15 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 B := build
+# where the binary is linked; the VM test bed links a static one elsewhere (mk/vm.mk)
+OUT_BIN ?= oomlab
 LIB_SRCS := $(wildcard lib/*.c)
 SRC_SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 SRC_OBJS := $(SRC_SRCS:%.c=$(B)/%.o)
 LIBA := $(B)/liboomlab.a
 
+.DEFAULT_GOAL := all
 -include mk/*.mk
 
 .PHONY: all check unit-check install uninstall clean man fuzz bench
@@ -56,7 +59,7 @@ $(LIBA): $(LIB_OBJS) $(EXTRA_LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-oomlab: $(SRC_OBJS) $(LIBA)
+oomlab $(filter-out oomlab,$(OUT_BIN)): $(SRC_OBJS) $(LIBA)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(SRC_OBJS) $(LIBA) $(EXTRA_LDLIBS) $(LDLIBS)
 

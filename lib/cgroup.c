@@ -599,16 +599,12 @@ int cg_destroy(struct cg *cg, uint64_t timeout_us)
 	return r;
 }
 
-static int read_u64_in(const char *dir, const char *file, uint64_t *ret)
+int cg_read_u64(const char *dir, const char *file, uint64_t *ret)
 {
-	char path[PATH_MAX], buf[64];
-	ssize_t n;
-	int r = path_join(path, sizeof(path), dir, file);
+	char buf[64];
+	int r = cg_read_text(dir, file, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	n = read_file(path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
 	strip_trailing(buf);
 	if (strcmp(buf, "max") == 0) {
 		*ret = SIZE_UNLIMITED;
@@ -617,14 +613,14 @@ static int read_u64_in(const char *dir, const char *file, uint64_t *ret)
 	return parse_u64(buf, ret);
 }
 
-static int read_text_in(const char *dir, const char *file, char *buf, size_t sz)
+int cg_read_text(const char *dir, const char *file, char *buf, size_t sz)
 {
 	char path[PATH_MAX];
 	ssize_t n;
 	int r = path_join(path, sizeof(path), dir, file);
 	if (r < 0)
 		return r;
-	n = read_file(path, buf, sizeof(buf[0]) * sz);
+	n = read_file(path, buf, sz);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -637,21 +633,21 @@ int cg_sample(const struct cg *cg, struct cg_sample *ret)
 	s.t_us = now_us();
 	s.high = SIZE_UNLIMITED;
 	if (cg->mem_is_v2) {
-		r = read_u64_in(cg->mem, "memory.current", &s.current);
+		r = cg_read_u64(cg->mem, "memory.current", &s.current);
 		if (r < 0)
 			return r;
-		if (read_u64_in(cg->mem, "memory.max", &s.max) < 0)
+		if (cg_read_u64(cg->mem, "memory.max", &s.max) < 0)
 			s.max = SIZE_UNLIMITED;
-		if (read_u64_in(cg->mem, "memory.high", &s.high) == 0)
+		if (cg_read_u64(cg->mem, "memory.high", &s.high) == 0)
 			s.has_high = true;
-		if (read_u64_in(cg->mem, "memory.peak", &s.peak) == 0)
+		if (cg_read_u64(cg->mem, "memory.peak", &s.peak) == 0)
 			s.has_peak = true;
-		if (read_u64_in(cg->mem, "memory.swap.current", &s.swap_current) == 0)
+		if (cg_read_u64(cg->mem, "memory.swap.current", &s.swap_current) == 0)
 			s.has_swap = true;
-		if (read_text_in(cg->mem, "memory.stat", buf, sizeof(buf)) == 0 &&
+		if (cg_read_text(cg->mem, "memory.stat", buf, sizeof(buf)) == 0 &&
 		    memcg_stat_parse(buf, true, &s.stat) == 0)
 			s.has_stat = true;
-		if (read_text_in(cg->mem, "memory.events", buf, sizeof(buf)) == 0) {
+		if (cg_read_text(cg->mem, "memory.events", buf, sizeof(buf)) == 0) {
 			struct memcg_events e;
 			if (memcg_events_parse(buf, &e) == 0) {
 				s.oom_kill = e.oom_kill;
@@ -662,19 +658,19 @@ int cg_sample(const struct cg *cg, struct cg_sample *ret)
 			}
 		}
 	} else {
-		r = read_u64_in(cg->mem, "memory.usage_in_bytes", &s.current);
+		r = cg_read_u64(cg->mem, "memory.usage_in_bytes", &s.current);
 		if (r < 0)
 			return r;
-		if (read_u64_in(cg->mem, "memory.limit_in_bytes", &s.max) < 0)
+		if (cg_read_u64(cg->mem, "memory.limit_in_bytes", &s.max) < 0)
 			s.max = SIZE_UNLIMITED;
 		s.max = cg_v1_normalize_limit(s.max);
-		if (read_u64_in(cg->mem, "memory.max_usage_in_bytes", &s.peak) == 0)
+		if (cg_read_u64(cg->mem, "memory.max_usage_in_bytes", &s.peak) == 0)
 			s.has_peak = true;
-		read_u64_in(cg->mem, "memory.failcnt", &s.max_events);
-		if (read_text_in(cg->mem, "memory.stat", buf, sizeof(buf)) == 0 &&
+		cg_read_u64(cg->mem, "memory.failcnt", &s.max_events);
+		if (cg_read_text(cg->mem, "memory.stat", buf, sizeof(buf)) == 0 &&
 		    memcg_stat_parse(buf, false, &s.stat) == 0)
 			s.has_stat = true;
-		if (read_text_in(cg->mem, "memory.oom_control", buf, sizeof(buf)) == 0) {
+		if (cg_read_text(cg->mem, "memory.oom_control", buf, sizeof(buf)) == 0) {
 			struct memcg_oom_control o;
 			if (memcg_oom_control_parse(buf, &o) == 0) {
 				s.under_oom = o.under_oom;

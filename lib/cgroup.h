@@ -107,6 +107,10 @@ struct cg_sample {
 };
 int cg_sample(const struct cg *cg, struct cg_sample *ret);
 
+/* Read dir/file whole (NUL terminated) / as one number ("max" -> SIZE_UNLIMITED). -errno. */
+int cg_read_text(const char *dir, const char *file, char *buf, size_t sz);
+int cg_read_u64(const char *dir, const char *file, uint64_t *ret);
+
 /* v1 values of "no limit" (PAGE_COUNTER_MAX pages) are reported as SIZE_UNLIMITED. */
 uint64_t cg_v1_normalize_limit(uint64_t v);
 

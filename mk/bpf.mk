@@ -8,9 +8,6 @@
 # committed: CO-RE relocates against the running kernel, so the build kernel's BTF only has to
 # have the types (every BTF kernel does). The BPF object is stripped of DWARF before it is
 # embedded (the skeleton is 300 KB instead of 2.4 MB).
-# mk/*.mk are included before the Makefile's `all`: keep it the default goal
-.DEFAULT_GOAL := all
-
 BPF ?= auto
 ifeq ($(STATIC),1)
 override BPF := 0

@@ -17,6 +17,7 @@
 #include "oomlab.h"
 #include "../lib/cgroup.h"
 #include "../lib/memstat.h"
+#include "../lib/proc.h"
 #include "../lib/psi.h"
 #include "../lib/banned.h"
 
@@ -85,32 +86,6 @@ static int read_host_file(const struct host *h, const char *path, char *buf, siz
 		return -ENAMETOOLONG;
 	n = read_file(p, buf, sz);
 	return n < 0 ? (int)n : 0;
-}
-
-/* CAP_SYS_RESOURCE (24) in CapEff of /proc/self/status */
-static int has_cap(const struct host *h, unsigned cap)
-{
-	char buf[4096];
-	const char *p;
-	uint64_t v = 0;
-
-	if (read_host_file(h, "/proc/self/status", buf, sizeof(buf)) < 0)
-		return -1;
-	p = strstr(buf, "\nCapEff:\t");
-	if (!p)
-		return -1;
-	p += 9;
-	for (; *p && *p != '\n'; p++) {
-		unsigned d;
-		if (*p >= '0' && *p <= '9')
-			d = (unsigned)(*p - '0');
-		else if (*p >= 'a' && *p <= 'f')
-			d = (unsigned)(*p - 'a' + 10);
-		else
-			return -1;
-		v = (v << 4) | d;
-	}
-	return (v >> cap) & 1;
 }
 
 /* Try PSI triggers on a pressure file: the smallest window the kernel takes from us. */
@@ -321,7 +296,7 @@ static void check_sysctl(struct cli *cli, struct report *r, const char *name, co
 
 static void check_misc(struct cli *cli, struct report *r)
 {
-	int cap = has_cap(&cli->host, 24);
+	int cap = proc_self_has_cap(&cli->host, PROC_CAP_SYS_RESOURCE);
 	char p[PATH_MAX];
 	int fd;
 
@@ -393,7 +368,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hJ", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hJ", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			break;
@@ -409,7 +384,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 			doctor_usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, c);
 		}
 	}
 	if (optind < argc)

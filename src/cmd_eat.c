@@ -187,7 +187,7 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hqJ", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hqJ", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (strcmp(optarg, "max") == 0) {
@@ -248,7 +248,7 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			eat_usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, c);
 		}
 	}
 	if (optind < argc)

@@ -63,7 +63,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 	o->parent = "";
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hqJ", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hqJ", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if ((r = cli_parse_size(cli, "--max", optarg, &o->max)))
@@ -115,9 +115,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 			run_usage(stdout);
 			return -1;
 		default:
-			if (optopt)
-				return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, c);
 		}
 	}
 	if (optind >= argc)

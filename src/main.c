@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* oomlab: make the OOM killer visible and explain it. The command table lives in commands.h. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,25 @@ int cli_parse_duration(struct cli *cli, const char *opt, const char *arg, uint64
 				       "invalid duration '%s' for %s: expected a number with us, ms, s, m or h (e.g. 250ms, 2s)",
 				       arg, opt);
 	return 0;
+}
+
+const char *cli_bad_option(char **argv)
+{
+	static char buf[8];
+	const char *a = optind > 0 ? argv[optind - 1] : "";
+
+	if (optopt && !(a[0] == '-' && a[1] == '-')) {
+		xsnprintf(buf, sizeof(buf), "-%c", optopt);
+		return buf;
+	}
+	return a;
+}
+
+int cli_option_error(struct cli *cli, char **argv, int c)
+{
+	if (c == ':')
+		return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
+	return cli_usage_error(cli, "unknown option '%s'", cli_bad_option(argv));
 }
 
 const char *cli_self_exe(void)

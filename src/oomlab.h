@@ -47,6 +47,17 @@ void cli_note(struct cli *cli, const char *fmt, ...) __attribute__((format(print
 int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *ret);
 int cli_parse_duration(struct cli *cli, const char *opt, const char *arg, uint64_t *ret_us);
 
+/*
+ * The option getopt_long stopped at (after it returned '?'): a long one is argv[optind - 1]; a
+ * short one may sit inside a cluster optind has not moved past yet, so it is named by optopt.
+ */
+const char *cli_bad_option(char **argv);
+/*
+ * The usage error after getopt_long returned c ('?' unknown option, ':' missing value: the
+ * optstring must start with "+:"). Returns EXIT_USAGE.
+ */
+int cli_option_error(struct cli *cli, char **argv, int c);
+
 /* Path of the running oomlab binary (for re-exec: `oomlab eat`, hooks). */
 const char *cli_self_exe(void);
 

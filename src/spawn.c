@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/proc.h"
 #include "../lib/util.h"
 #include "../lib/banned.h"
 
@@ -35,7 +36,6 @@ static void child_fail(int fd, int stage, int err)
 static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, int fd,
 		  bool joined)
 {
-	char v[16];
 	int r;
 
 	if (!joined) {
@@ -49,8 +49,8 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 			child_fail(fd, STAGE_JOIN, -r);
 	}
 	if (o->set_adj) {
-		xsnprintf(v, sizeof(v), "%d", o->adj);
-		r = write_file("/proc/self/oom_score_adj", v);
+		static const struct host live = { .root = "" };
+		r = proc_set_oom_score_adj(&live, getpid(), o->adj);
 		if (r < 0)
 			child_fail(fd, STAGE_ADJ, -r);
 	}

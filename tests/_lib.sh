@@ -32,3 +32,21 @@ print(json.dumps(d) if not isinstance(d, str) else d)' "$1" "$2"
 }
 
 assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+
+# Cgroups that appeared since $1 (an earlier oomlab_cgroups) and whose oomlab is gone: what a
+# finished run left behind. Cgroups of oomlab runs still going (other tests, other users on a
+# shared machine) are not counted.
+left_behind() {
+	local before=$1 c pid
+	for c in $(oomlab_cgroups); do
+		printf '%s\n' "$before" | grep -qxF "$c" && continue
+		pid=$(basename "$c" | sed -n 's/^oomlab-\([0-9]*\)-[0-9]*$/\1/p')
+		[ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = oomlab ] && continue
+		echo "$c"
+	done
+}
+assert_nothing_left() { # before message
+	local l
+	l=$(left_behind "$1")
+	[ -z "$l" ] || fail "$2: $l"
+}

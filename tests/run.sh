@@ -18,6 +18,30 @@ failed=()
 logdir=$(mktemp -d /tmp/oomlab-tests.XXXXXX)
 trap 'rm -rf "$logdir"' EXIT
 
+# A script may report several results: lines "SUBTEST PASS sub", "SUBTEST FAIL sub: reason",
+# "SUBTEST SKIP sub: reason" each count as the test "name/sub" (tests/vm/v2-suite.sh: one VM
+# boot, one line per guest check). The script itself then only counts if it failed (non-zero,
+# non-77 exit) without any failed subtest, e.g. when the VM never came back.
+run_subtests() { # name rc ms log
+	local name=$1 rc=$2 ms=$3 log=$4 st rest n=0
+	while read -r _ st rest; do
+		n=$((n + 1))
+		case $st in
+		PASS) pass=$((pass + 1)); printf 'PASS %s/%s\n' "$name" "$rest" ;;
+		SKIP) skip=$((skip + 1)); printf 'SKIP %s/%s\n' "$name" "$rest" ;;
+		*) fail=$((fail + 1)); failed+=("$name/${rest%%:*}"); printf 'FAIL %s/%s\n' "$name" "$rest" ;;
+		esac
+	done < <(grep '^SUBTEST ' "$log")
+	printf '     %s: %d results in %d ms (exit %d)\n' "$name" "$n" "$ms" "$rc"
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && ! grep -q '^SUBTEST FAIL' "$log"; then
+		fail=$((fail + 1)); failed+=("$name")
+		printf 'FAIL %s (exit %d, %d ms)\n' "$name" "$rc" "$ms"
+	fi
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] || [ "${VERBOSE:-0}" = 1 ]; then
+		grep -v '^SUBTEST ' "$log" | sed 's/^/    | /' | tail -n 60
+	fi
+}
+
 run_one() { # name cmd...
 	local name=$1; shift
 	if [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]]; then return; fi
@@ -26,6 +50,10 @@ run_one() { # name cmd...
 	"$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	if grep -q '^SUBTEST ' "$log"; then
+		run_subtests "$name" "$rc" "$ms" "$log"
+		return
+	fi
 	if [ $rc = 0 ]; then
 		pass=$((pass + 1)); printf 'PASS %s (%d ms)\n' "$name" "$ms"
 		[ "${VERBOSE:-0}" = 1 ] && sed 's/^/    /' "$log"

@@ -25,6 +25,8 @@ expect_usage "is above --max" run --max 64M --high 128M -- true
 expect_usage "unknown option '--bogus'" run --bogus -- true
 expect_usage "no command given" run --max 64M
 expect_usage "needs a value" run --max
+expect_usage "unknown option '-x'" run -x -- true
+expect_usage "unknown option '-z'" eat -qz
 expect_usage "invalid parent cgroup" run --parent ../../etc -- true
 expect_usage "invalid parent cgroup" run --parent 'a/../../b' -- true
 expect_usage "must end in .csv or .jsonl" run --timeline /tmp/x.txt -- true
@@ -38,8 +40,7 @@ expect_usage "--total must be more than 0" eat --total 0
 expect_usage "--hold needs --total" eat --hold
 expect_usage "unknown option" doctor --frobnicate
 expect_usage "unknown command 'frobnicate'" frobnicate
-after=$(oomlab_cgroups)
-[ "$before" = "$after" ] || fail "cgroups changed: before='$before' after='$after'"
+assert_nothing_left "$before" "a usage error created a cgroup"
 # --help goes to stdout and exits 0 for every command
 for c in run eat doctor; do
 	"$OOMLAB" $c --help >"$out" 2>/dev/null || fail "$c --help exit $?"

@@ -43,4 +43,4 @@ PY
 grep -q '<svg class="plot"' "$tmp/r.html" || fail "report has no plot"
 grep -q '<script' "$tmp/r.html" && fail "report contains a script"
 grep -Eq '(src|href)="https?:' "$tmp/r.html" && fail "report loads something from the network"
-assert_eq "$(oomlab_cgroups)" "$before" "cgroups left behind"
+assert_nothing_left "$before" "cgroups left behind"

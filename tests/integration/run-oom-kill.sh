@@ -42,5 +42,4 @@ grep -q "the cgroup hit its own limit" "$tmp/out.txt" || fail "no 'why' line: $(
 grep -q "not host memory exhaustion" "$tmp/out.txt" || fail "no host comparison"
 grep -q "^host: .*available" "$tmp/out.txt" || fail "no host line"
 
-after=$(oomlab_cgroups)
-assert_eq "$after" "$before" "cgroups left behind"
+assert_nothing_left "$before" "cgroups left behind"

@@ -37,4 +37,4 @@ assert any(r["some_share"] >= 1.0 for r in rows), f"no interval with >= 1 % stal
 print("stall share seen while avg10 read 0.00:", max(r["some_share"] for r in early), "%")
 PY
 fi
-assert_eq "$(oomlab_cgroups)" "$before" "cgroups left behind"
+assert_nothing_left "$before" "cgroups left behind"

@@ -11,7 +11,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 before=$(oomlab_cgroups)
-check_clean() { assert_eq "$(oomlab_cgroups)" "$before" "cgroups left after $1"; }
+check_clean() { assert_nothing_left "$before" "cgroups left after $1"; }
 
 "$OOMLAB" run -q -- sh -c 'exit 3' >/dev/null; assert_eq $? 3 "exit status mirrored"; check_clean "exit 3"
 "$OOMLAB" run -q -- sh -c 'kill -TERM $$' >/dev/null; assert_eq $? 143 "signal mirrored"; check_clean "SIGTERM of the command"

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: MIT
+# oomlab scores: `scores --all` reads /proc with one thread per CPU (lib/oomscope.c).
+EXTRA_LDLIBS += -pthread

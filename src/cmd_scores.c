@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+/* oomlab scores: who the OOM killer would pick, computed as the kernel computes it. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <stdio_ext.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scores.h"
+#include "../lib/banned.h"
+
+static const char *memcg_path_or_root(const char *s)
+{
+	return s[0] ? s : "/";
+}
+
+static unsigned ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+bool scores_too_close(const struct oom_rank *s)
+{
+	if (!s->has_victim || s->runner == SIZE_MAX)
+		return false;
+	return (uint64_t)(s->c[s->victim].badness - s->c[s->runner].badness) <
+	       oom_counter_error_pages(ncpus());
+}
+
+void scores_rank(struct oom_rank *s)
+{
+	pid_t v = s->has_victim ? s->c[s->victim].pid : 0;
+	pid_t r = s->has_victim && s->runner != SIZE_MAX ? s->c[s->runner].pid : 0;
+
+	oom_cand_sort_rank(s->c, s->n);
+	/* the rank sort breaks ties by iteration order (earlier first); the kernel keeps the
+	 * later: put the victim first whatever the sort did */
+	for (size_t i = 0; i < s->n; i++) {
+		if (v && s->c[i].pid == v && i != 0) {
+			struct oom_cand tmp = s->c[i];
+			memmove(&s->c[1], &s->c[0], i * sizeof(s->c[0]));
+			s->c[0] = tmp;
+			break;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (v && s->c[i].pid == v)
+			s->victim = i;
+		if (r && s->c[i].pid == r)
+			s->runner = i;
+	}
+}
+
+static uint64_t pages_to_bytes(const struct oom_rank *s, int64_t pages)
+{
+	return pages < 0 ? 0 : (uint64_t)pages * s->page_size;
+}
+
+void scores_print_header(FILE *out, const struct oom_rank *s)
+{
+	char b1[32], b2[32], b3[32];
+	uint64_t unit = oom_adj_unit_pages(s->totalpages);
+
+	if (s->memcg) {
+		fprintf(out, "memcg OOM in %s%s: limit %s", s->domain,
+			s->domain_is_ancestor ? " (nearest limited ancestor)" : "",
+			format_bytes(s->limit_bytes, b1, sizeof(b1)));
+		if (s->swap_pages)
+			fprintf(out, " + swap %s", format_bytes(s->swap_pages * s->page_size, b2,
+								 sizeof(b2)));
+		fprintf(out, " = %" PRIu64 " pages", s->totalpages);
+	} else {
+		fprintf(out, "global OOM: RAM + swap = %" PRIu64 " pages (%s)", s->totalpages,
+			format_bytes(s->totalpages * s->page_size, b1, sizeof(b1)));
+	}
+	fprintf(out, "; 1 point of oom_score_adj = %" PRIu64 " pages (%s)\n", unit,
+		format_bytes(unit * s->page_size, b3, sizeof(b3)));
+	if (!s->memcg && s->asked[0])
+		fprintf(out, "note: %s and its ancestors have no memory limit: only a global OOM can "
+			     "kill here, and then every process of the host competes (see --all)\n",
+			s->asked);
+}
+
+void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, size_t limit)
+{
+	char b1[32], b2[32], b3[32];
+	size_t rows = limit && limit < s->n ? limit : s->n;
+
+	fprintf(out, "  %8s %-16s %10s %10s %10s %5s %9s %10s  %s\n", "PID", "COMM", "RSS", "SWAP",
+		"PGTABLES", "ADJ", "OOM_SCORE", "BADNESS", "");
+	for (size_t i = 0; i < rows; i++) {
+		const struct oom_cand *c = &s->c[i];
+		char comm[PROC_COMM_MAX], bad[32], score[16] = "?", note[96] = "";
+		bool victim = s->has_victim && i == s->victim;
+
+		/* comm is chosen by the process: no control bytes on a terminal */
+		size_t k = 0;
+		for (; c->comm[k] && k + 1 < sizeof(comm); k++)
+			comm[k] = (unsigned char)c->comm[k] < 0x20 || c->comm[k] == 0x7f
+					  ? '?'
+					  : c->comm[k];
+		comm[k] = '\0';
+		if (c->has_oom_score)
+			xsnprintf(score, sizeof(score), "%d", c->oom_score);
+		if (c->unkillable == OOM_KILLABLE) {
+			xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
+			if (victim)
+				xsnprintf(note, sizeof(note), "victim");
+			else if (s->has_victim)
+				xsnprintf(note, sizeof(note), "-%" PRId64,
+					  s->c[s->victim].badness - c->badness);
+		} else {
+			xsnprintf(bad, sizeof(bad), "-");
+			xsnprintf(note, sizeof(note), "unkillable: %s",
+				  oom_unkillable_to_string(c->unkillable));
+		}
+		fprintf(out, "%c %8d %-16s %10s %10s %10s %5d %9s %10s  %s%s\n", victim ? '*' : ' ',
+			(int)c->pid, comm, format_bytes(c->rss_kb * 1024, b1, sizeof(b1)),
+			format_bytes(c->swap_kb * 1024, b2, sizeof(b2)),
+			format_bytes(c->pgtables_kb * 1024, b3, sizeof(b3)), c->adj,
+			score, bad, note, mark_pid && c->pid == mark_pid ? "  <" : "");
+	}
+	if (rows < s->n)
+		fprintf(out, "  ... %zu more (--top 0 shows all)\n", s->n - rows);
+}
+
+void scores_print_verdict(FILE *out, const struct oom_rank *s)
+{
+	char b1[32];
+
+	if (!s->has_victim) {
+		fprintf(out, "predicted victim: none: no killable process (the kernel would report "
+			     "\"Out of memory and no killable processes\")\n");
+		return;
+	}
+	const struct oom_cand *v = &s->c[s->victim];
+	fprintf(out, "predicted victim: %d (%s), badness %" PRId64 " pages", (int)v->pid, v->comm,
+		v->badness);
+	if (s->runner == SIZE_MAX) {
+		fprintf(out, ", the only killable process\n");
+		return;
+	}
+	const struct oom_cand *r = &s->c[s->runner];
+	int64_t m = v->badness - r->badness;
+	if (s->tie)
+		fprintf(out, ", tied with %d (%s): the kernel keeps the later one in its task "
+			     "list order\n",
+			(int)r->pid, r->comm);
+	else
+		fprintf(out, ", %" PRId64 " pages (%s) ahead of %d (%s)\n", m,
+			format_bytes(pages_to_bytes(s, m), b1, sizeof(b1)), (int)r->pid, r->comm);
+	if (scores_too_close(s))
+		fprintf(out, "  too close to call: the kernel reads per-CPU rss counters that may lag "
+			     "by up to %" PRIu64 " pages between two tasks\n",
+			oom_counter_error_pages(ncpus()));
+}
+
+void scores_print_legend(FILE *out, const struct oom_rank *s)
+{
+	fprintf(out,
+		"\nbadness  = (rss + swap + page tables, in pages) + oom_score_adj x (totalpages / "
+		"1000)\n"
+		"           computed as mm/oom_kill.c:oom_badness() does for this OOM; the highest "
+		"dies.\n"
+		"oom_score = the kernel's /proc/PID/oom_score, always on the global scale "
+		"(RAM+swap):\n"
+		"           (1000 + badness_global x 1000 / totalpages) x 2/3: 0..2000, 666 for a\n           tiny process with adj 0, 0 = never "
+		"killed.\n"
+		"           It orders processes host-wide; inside a memcg only BADNESS gives the "
+		"margin.\n"
+		"%s",
+		s->memcg ? "totalpages = the memcg limit (+ the swap it may use): one adj point "
+			   "weighs far less than in a global OOM.\n"
+			 : "");
+}
+
+void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
+{
+	size_t rows = limit && limit < s->n ? limit : s->n;
+
+	json_kv_str(j, "scope", s->memcg ? "memcg" : "global");
+	if (s->asked[0])
+		json_kv_str(j, "cgroup", s->asked);
+	else
+		json_kv_null(j, "cgroup");
+	if (s->memcg)
+		json_kv_str(j, "oom_cgroup", memcg_path_or_root(s->domain));
+	else
+		json_kv_null(j, "oom_cgroup");
+	json_kv_u64_opt(j, "limit_bytes", s->memcg, s->limit_bytes);
+	json_kv_u64(j, "swap_pages", s->swap_pages);
+	json_kv_u64(j, "total_pages", s->totalpages);
+	json_kv_u64(j, "global_total_pages", s->global_totalpages);
+	json_kv_u64(j, "page_size", s->page_size);
+	json_kv_u64(j, "adj_unit_pages", oom_adj_unit_pages(s->totalpages));
+	if (s->has_victim) {
+		json_kv_i64(j, "predicted_victim", s->c[s->victim].pid);
+		json_kv_str(j, "predicted_victim_comm", s->c[s->victim].comm);
+	} else {
+		json_kv_null(j, "predicted_victim");
+		json_kv_null(j, "predicted_victim_comm");
+	}
+	if (s->has_victim && s->runner != SIZE_MAX) {
+		json_kv_i64(j, "runner_up", s->c[s->runner].pid);
+		json_kv_i64(j, "margin_pages", s->c[s->victim].badness - s->c[s->runner].badness);
+	} else {
+		json_kv_null(j, "runner_up");
+		json_kv_null(j, "margin_pages");
+	}
+	json_kv_bool(j, "tie", s->tie);
+	json_kv_bool(j, "too_close_to_call", scores_too_close(s));
+	json_kv_u64(j, "counter_error_pages", oom_counter_error_pages(ncpus()));
+	json_kv_u64(j, "vanished", s->skipped);
+	json_key(j, "processes");
+	json_arr_open(j);
+	for (size_t i = 0; i < rows; i++) {
+		const struct oom_cand *c = &s->c[i];
+		bool k = c->unkillable == OOM_KILLABLE;
+		json_obj_open(j);
+		json_kv_i64(j, "pid", c->pid);
+		json_kv_str(j, "comm", c->comm);
+		json_kv_u64(j, "rss_kb", c->rss_kb);
+		json_kv_u64(j, "swap_kb", c->swap_kb);
+		json_kv_u64(j, "pgtables_kb", c->pgtables_kb);
+		json_kv_i64(j, "oom_score_adj", c->adj);
+		json_kv_i64_opt(j, "oom_score", c->has_oom_score, c->oom_score);
+		json_kv_i64(j, "oom_score_computed", c->oom_score_computed);
+		json_kv_i64_opt(j, "badness", k, c->badness);
+		json_kv_bool(j, "killable", k);
+		if (k)
+			json_kv_null(j, "unkillable_reason");
+		else
+			json_kv_str(j, "unkillable_reason", oom_unkillable_to_string(c->unkillable));
+		json_kv_bool(j, "victim", s->has_victim && i == s->victim);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: oomlab scores [CGROUP | --pid N | --all] [--top N] [--json]\n\n"
+		"Who the OOM killer would kill next, computed as the kernel computes it: every\n"
+		"process of a memory cgroup (its whole subtree) or of the host with rss, swap, page\n"
+		"tables, oom_score_adj, /proc/PID/oom_score and the kernel's badness for this kind of\n"
+		"OOM (a memcg OOM against the cgroup's limit, a global OOM against RAM + swap).\n\n"
+		"Options:\n"
+		"  CGROUP       memory cgroup path, e.g. /mygroup (v1: under the memory hierarchy)\n"
+		"  -p, --pid N  the memory cgroup of process N (its row is marked with '<')\n"
+		"  -a, --all    every process of the host, global OOM (the default)\n"
+		"  -n, --top N  show only the N highest rows (0: all, the default)\n"
+		"  -J, --json   JSON output\n"
+		"  -h, --help   show this help\n\n"
+		"See oomlab-scores(1) and docs/SCORES.md.\n");
+}
+
+int cmd_scores(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' }, { "all", no_argument, NULL, 'a' },
+		{ "top", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },      { 0 }
+	};
+	struct oom_rank s = { 0 };
+	struct cg_layout l;
+	const char *cgroup = NULL;
+	pid_t pid = 0;
+	bool all = false;
+	size_t top = 0;
+	int c, r;
+
+	optind = 0;
+	opterr = 0; /* one message per error, ours */
+	while ((c = getopt_long(argc, argv, ":p:an:Jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': {
+			int v;
+			if (parse_int(optarg, &v) < 0 || v <= 0)
+				return cli_usage_error(cli, "invalid pid '%s' for --pid", optarg);
+			pid = v;
+			break;
+		}
+		case 'a':
+			all = true;
+			break;
+		case 'n': {
+			uint64_t v;
+			if (parse_u64(optarg, &v) < 0)
+				return cli_usage_error(cli, "invalid count '%s' for --top", optarg);
+			top = (size_t)v;
+			break;
+		}
+		case 'J':
+			cli->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case ':':
+			return cli_usage_error(cli, "option '%s' needs a value",
+					       cli_bad_option(argv));
+		default:
+			return cli_usage_error(cli, "unknown option '%s'",
+					       cli_bad_option(argv));
+		}
+	}
+	if (optind < argc)
+		cgroup = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if ((cgroup != NULL) + (pid != 0) + all > 1)
+		return cli_usage_error(cli, "give one of CGROUP, --pid or --all");
+	if (cgroup && cgroup[0] != '/')
+		return cli_usage_error(cli, "cgroup '%s' must start with '/'", cgroup);
+
+	if (cgroup || pid) {
+		char name[PATH_MAX];
+		if ((r = cg_layout_detect(&cli->host, &l)) < 0)
+			return cli_error(cli, "cannot detect the cgroup layout: %s", strerror(-r));
+		if (pid) {
+			r = oom_pid_memcg(&cli->host, &l, pid, name, sizeof(name));
+			if (r < 0)
+				return cli_error(cli, "cannot read the memory cgroup of pid %d: %s",
+						 (int)pid, strerror(-r));
+			cgroup = name;
+		}
+		r = oom_scope_load_cgroup(&cli->host, &l, cgroup, &s);
+		if (r < 0)
+			return cli_error(cli, "cannot read cgroup '%s': %s", cgroup, strerror(-r));
+	} else {
+		r = oom_scope_load_all(&cli->host, &s);
+		if (r < 0)
+			return cli_error(cli, "cannot read the process table: %s", strerror(-r));
+	}
+	scores_rank(&s);
+
+	/* The reader threads are gone, but glibc keeps locking every putc once a thread has
+	 * existed: the JSON of 5,000 processes is ~1 MB of single-char writes. Only this thread
+	 * writes stdout from here on. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	if (cli->json) {
+		struct json j;
+		json_init(&j, stdout, false);
+		json_obj_open(&j);
+		scores_json_fields(&j, &s, top);
+		json_obj_close(&j);
+		json_end(&j);
+	} else {
+		scores_print_header(stdout, &s);
+		scores_print_table(stdout, &s, pid, top);
+		scores_print_verdict(stdout, &s);
+		scores_print_legend(stdout, &s);
+	}
+	oom_scope_free(&s);
+	return EXIT_OK;
+}
