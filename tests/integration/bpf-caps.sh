@@ -8,7 +8,7 @@ set -u
 oom_need_root
 need_python
 command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) not installed"; exit 77; }
-grep -q 'cap_bpf\|^38$' <(setpriv --list-caps 2>/dev/null) ||
+setpriv --list-caps 2>/dev/null | grep -qx 'bpf' ||
 	{ echo "SKIP: setpriv does not know CAP_BPF"; exit 77; }
 oom_setup bpfcaps 64M
 tmp=$(mktemp -d); chmod 755 "$tmp"; trap 'oom_cleanup; rm -rf "$tmp"' EXIT
@@ -25,7 +25,9 @@ grep -q 'Operation not permitted' "$tmp/nocap" || { cat "$tmp/nocap"; exit 1; }
 echo "without capabilities: $(cat "$tmp/nocap")"
 
 OOMLAB_CAPS="$tmp/oomlab"
-nobody $caps "$OOMLAB_CAPS" trace --source bpf --json --timeout 60s > "$tmp/out" 2> "$tmp/err" &
+# setpriv itself (not the shell function) in the background: $! must be oomlab's pid
+setpriv --reuid=65534 --regid=65534 --clear-groups $caps "$OOMLAB_CAPS" trace --source bpf --json \
+	--timeout 60s > "$tmp/out" 2> "$tmp/err" &
 WATCHER=$!
 for _ in $(seq 1 100); do grep -q '^oomlab trace: source ' "$tmp/err" && break; sleep 0.05; done
 grep -q '^oomlab trace: source bpf' "$tmp/err" || { echo "did not start"; cat "$tmp/err"; exit 1; }
