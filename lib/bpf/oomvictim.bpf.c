@@ -29,7 +29,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024); /* ~40 records: an oom.group kill of 40 tasks */
+	__uint(max_entries, 256 * 1024); /* ~80 records of 3 KiB: an oom.group kill of 80 tasks */
 } events SEC(".maps");
 
 struct {
