@@ -7,8 +7,10 @@
  * other tracer alone. tracefs is mounted when it is not (it is not at boot on some hosts); the
  * mount is left in place on exit: it is harmless and other tools expect it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,34 @@ static int inst_write(const struct tracefs_src *t, const char *file, const char 
 	int r = xsnprintf(p, sizeof(p), "%s/%s", t->inst, file);
 
 	return r < 0 ? r : write_file(p, val);
+}
+
+/*
+ * Remove instances an earlier oomlab could not (SIGKILL): only "oomlab-<pid>" whose pid is gone.
+ * A left instance costs its buffers and keeps mark_victim enabled in it.
+ */
+static void remove_stale_instances(const char *root)
+{
+	char dir[PATH_MAX], p[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *d;
+
+	xsnprintf(dir, sizeof(dir), "%s/instances", root);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		uint64_t pid;
+
+		if (!startswith(de->d_name, "oomlab-") || parse_u64(de->d_name + 7, &pid) < 0 ||
+		    pid == 0 || pid > INT32_MAX)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (xsnprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >= 0)
+			rmdir(p);
+	}
+	closedir(d);
 }
 
 static int tracefs_open(struct victim_source *s, char *why, size_t sz)
@@ -72,6 +102,7 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 			root = DEBUGFS_TRACING; /* old kernels: tracefs only under debugfs */
 		}
 	}
+	remove_stale_instances(root);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;

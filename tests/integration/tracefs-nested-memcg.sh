@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The tracefs source (no libbpf): memcg OOM kills in a nested v1 memcg reported with pid, comm,
 # the cgroups read after the fact, and its private trace instance removed on exit, on SIGTERM
-# and on SIGINT.
+# and on SIGINT; an instance left by a SIGKILLed oomlab (pid gone) is removed at the next start.
 set -u
 . "$(dirname "$0")/_oomkill.sh"
 oom_need_root
@@ -10,7 +10,17 @@ need_python
 oom_setup tracefs 64M
 tmp=$(mktemp -d); trap 'oom_cleanup; rm -rf "$tmp"' EXIT
 N=5
+# a stale instance: named after a pid of ours that has been reaped (tracefs mounted by then?)
+sh -c 'exit 0' & dead=$!; wait $dead
+stale=
+if [ -d /sys/kernel/tracing/instances ]; then
+	stale=/sys/kernel/tracing/instances/oomlab-$dead
+	mkdir "$stale" || exit 1
+fi
 watch_start "$tmp/out" "$tmp/err" --source tracefs --json --no-kmsg --timeout 60s
+if [ -n "$stale" ] && [ -d "$stale" ]; then
+	echo "stale instance '$stale' not removed"; rmdir "$stale"; exit 1
+fi
 cat "$tmp/err"
 inst=$(sed -n 's/.*trace instance \([^,]*\),.*/\1/p' "$tmp/err")
 [ -d "$inst" ] || { echo "no trace instance '$inst'"; exit 1; }
