@@ -62,5 +62,19 @@ void oom_event_to_json(const struct oom_event *ev, struct json *j)
 	json_kv_str(j, "invoker_comm", nz(ev->invoker_comm));
 	json_kv_u64_opt(j, "kernel_time_us", h & OOM_HAVE_KTIME, ev->kernel_time_us);
 	json_kv_str(j, "source", oom_source_to_string(ev->source));
+	/* added with the BPF and tracefs sources: null for the kernel log */
+	json_kv_i64_opt(j, "tgid", h & OOM_HAVE_TGID, ev->tgid);
+	json_kv_u64_opt(j, "task_memcg_id", h & OOM_HAVE_TASK_MEMCG_ID, ev->task_memcg_id);
+	json_kv_u64_opt(j, "task_memcg_usage_kb", h & OOM_HAVE_TASK_MEMCG_USAGE,
+			ev->task_memcg_usage_kb);
+	json_kv_u64_opt(j, "task_memcg_limit_kb", h & OOM_HAVE_TASK_MEMCG_LIMIT,
+			ev->task_memcg_limit_kb);
+	json_kv_u64_opt(j, "oom_memcg_id", h & OOM_HAVE_OOM_MEMCG_ID, ev->oom_memcg_id);
+	json_kv_bool(j, "oom_memcg_inferred", ev->inferred_oom_memcg);
+	json_kv_bool(j, "kmsg_checked", ev->kmsg_checked);
+	json_kv_u64_opt(j, "totalpages", h & OOM_HAVE_TOTALPAGES, ev->totalpages);
+	json_kv_i64_opt(j, "invoker_pid", h & OOM_HAVE_INVOKER_PID, ev->invoker_pid);
+	json_kv_bool(j, "after_the_fact", ev->after_the_fact);
+	json_kv_u64_opt(j, "seen_time_us", h & OOM_HAVE_SEEN_TIME, ev->seen_time_us);
 	json_obj_close(j);
 }

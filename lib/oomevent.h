@@ -44,6 +44,15 @@ enum {
 	OOM_HAVE_SCORE = 1u << 11,	/* "score S" of the old "Kill process" line */
 	OOM_HAVE_INVOKER_ADJ = 1u << 12,
 	OOM_HAVE_ORDER = 1u << 13,
+	/* kernel-side sources (BPF, tracefs) */
+	OOM_HAVE_TGID = 1u << 14,
+	OOM_HAVE_TASK_MEMCG_ID = 1u << 15,
+	OOM_HAVE_OOM_MEMCG_ID = 1u << 16,
+	OOM_HAVE_TASK_MEMCG_USAGE = 1u << 17,
+	OOM_HAVE_TASK_MEMCG_LIMIT = 1u << 18,
+	OOM_HAVE_TOTALPAGES = 1u << 19,
+	OOM_HAVE_INVOKER_PID = 1u << 20,
+	OOM_HAVE_SEEN_TIME = 1u << 21,
 };
 
 /* comm: up to 15 bytes from the kernel, but /dev/kmsg escapes bytes as \xNN (4x). */
@@ -71,6 +80,20 @@ struct oom_event {
 	enum oom_source source;
 	bool killed;		/* a kill line (or summary line) confirmed the kill */
 	bool inferred_oom_memcg; /* oom_memcg guessed (e.g. BPF walk up the hierarchy) */
+	/*
+	 * Added for the kernel-side sources (lib/victimsrc.h). memcg_usage_kb/memcg_limit_kb above
+	 * are the OOMing memcg's (as in the kernel's "memory: usage" line); task_memcg_* are the
+	 * victim's own memcg. Memcg ids are cgroup ids (the inode of the cgroup directory).
+	 */
+	pid_t tgid;
+	pid_t invoker_pid;
+	uint64_t task_memcg_id, oom_memcg_id;
+	uint64_t task_memcg_usage_kb, task_memcg_limit_kb;
+	uint64_t totalpages;	/* oom_control->totalpages (fentry only) */
+	bool after_the_fact;	/* figures read from /proc and cgroupfs after the event, not
+				 * from the kernel at the kill (pid-only tracepoint, tracefs) */
+	bool kmsg_checked;	/* constraint/oom_memcg confirmed by the kernel log's summary */
+	uint64_t seen_time_us;	/* CLOCK_MONOTONIC µs when oomlab emitted it (latency) */
 };
 
 const char *oom_scope_to_string(enum oom_scope s);	/* "memcg", "global", NULL */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "runvictim.h"
 #include "spawn.h"
 #include "../lib/banned.h"
 
@@ -34,6 +35,7 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	_cleanup_close_ int sfd = -1, tfd = -1;
 	_cleanup_fclose_ FILE *timeline = NULL;
 	struct spawn_result child = { .pid = -1, .pidfd = -1 };
+	struct run_victim rv = { 0 };
 	char name[64];
 	int r, ret = EXIT_FAIL, stale = 0;
 	FILE *live;
@@ -119,6 +121,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 		}
 	}
 
+	/* the kernel's record of a kill, before the command starts (BPF: ~50 ms to load) */
+	run_victim_open(&rv, &cli->host);
 	runreport_init(&st, cli, live, timeline, o.timeline, o.quiet);
 	st.keep_samples = o.keep_samples;
 	runreport_sample(&st, true); /* baseline counters before the command starts */
@@ -145,6 +149,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	}
 	st.pid = child.pid;
 	st.t_start = now_us();
+	rv.cgname = cg.name;
+	rv.pid = child.pid;
 
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (tfd >= 0) {
@@ -156,18 +162,21 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	}
 
 	for (;;) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = tfd, .events = POLLIN },
 			{ .fd = child.pidfd, .events = POLLIN },
+			{ .fd = run_victim_fd(&rv), .events = POLLIN }, /* -1: ignored by poll */
 		};
 		siginfo_t si;
 		bool exited = false;
 
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR) {
+		if (poll(pfd, 4, -1) < 0 && errno != EINTR) {
 			cli_error(cli, "poll failed: %s", strerror(errno));
 			break;
 		}
+		if (pfd[3].revents & POLLIN)
+			run_victim_consume(&rv);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t ticks;
 			if (read(tfd, &ticks, sizeof(ticks)) > 0)
@@ -205,12 +214,21 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	}
 
 	runreport_finish(&st); /* final counters, peak, kernel record: before teardown */
+	run_victim_consume(&rv); /* mark_victim fired before the kill: its record is in */
+	if (rv.have) {
+		st.victim = rv.ev;
+		st.has_victim = true;
+		st.victim_note = NULL;
+	} else if (!rv.src && st.oom_kills) {
+		st.victim_note = "no kernel-side victim source here (see 'oomlab trace')";
+	}
 	if (st.exited)
 		ret = st.exit_code;
 	else
 		ret = 128 + st.signal;
 
 out:
+	run_victim_close(&rv);
 	if (have_cg) {
 		r = cg_destroy(&cg, 5 * 1000 * 1000);
 		if (r < 0) {

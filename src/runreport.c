@@ -466,9 +466,12 @@ static void print_text(struct run_state *st)
 	if (st->has_victim) {
 		const struct oom_event *v = &st->victim;
 		fprintf(o, "victim:    pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
-			   " kB, shmem-rss %" PRIu64 " kB, oom_score_adj %d (kernel log)\n",
+			   " kB, shmem-rss %" PRIu64 " kB, oom_score_adj %d (%s)\n",
 			(int)v->pid, v->comm, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
-			v->oom_score_adj);
+			v->oom_score_adj,
+			v->source == OOM_SOURCE_BPF ? "BPF, oom:mark_victim"
+			: v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim"
+							  : "kernel log");
 	} else if (st->oom_kills > 0) {
 		fprintf(o, "victim:    no kernel record matched (%s)\n", st->victim_note);
 	}
