@@ -71,7 +71,21 @@ struct oom_event {
 	enum oom_source source;
 	bool killed;		/* a kill line (or summary line) confirmed the kill */
 	bool inferred_oom_memcg; /* oom_memcg guessed (e.g. BPF walk up the hierarchy) */
+
+	/* Added by the kernel-log reader (issue 4); null/0 when the source does not carry them. */
+	pid_t invoker_pid;	/* "CPU: 1 UID: 0 PID: 3916 Comm: ..." after the header */
+	bool reaped;		/* an oom_reaper line followed */
+	bool oom_group;		/* killed as a member of a memory.oom.group cgroup */
+	bool inferred_task_memcg; /* task_memcg read from /proc/PID/cgroup, not from the log */
+	uint32_t tasks_listed;	/* rows of the report's task table (0: no table) */
+	uint32_t victim_rank;	/* 1 = largest rss+swap+page tables in the table, 0 unknown */
+	char container[160];	/* "docker 3f2a…", "kubepods burstable pod … container …", "" */
+	uint64_t limit_now_kb;	/* the cgroup's limit when the event was enriched */
 };
+
+/* have bits of the fields added above (high bits, out of the way of other sources) */
+#define OOM_HAVE_INVOKER_PID (1u << 24)
+#define OOM_HAVE_LIMIT_NOW (1u << 25)
 
 const char *oom_scope_to_string(enum oom_scope s);	/* "memcg", "global", NULL */
 const char *oom_source_to_string(enum oom_source s);	/* "kmsg", "log", ... */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering and explaining OOM kills, shared by `oomlab why`, `oomlab watch` and the
+ * end-of-run account of `oomlab run`: whatever the source of the struct oom_event (kernel log,
+ * BPF ring buffer, tracefs), the same text, the same JSON, the same plain words.
+ */
+#ifndef OOMLAB_EXPLAIN_H
+#define OOMLAB_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "../lib/host.h"
+#include "../lib/json.h"
+#include "../lib/oomevent.h"
+
+struct kill_list {
+	struct oom_event *v;
+	size_t n, cap;
+};
+void kill_list_free(struct kill_list *l);
+
+/*
+ * Collect every kill of a log (path, "-" = stdin) or, with path NULL, of the live kernel
+ * buffer (/dev/kmsg under h), in log order. Returns 0 or -errno (open/read failure).
+ */
+int explain_collect(const struct host *h, const char *path, struct kill_list *ret);
+
+/* "/sys/fs/cgroup/memory/x" -> "/x"; "x" -> "/x" (into buf). */
+const char *explain_cgroup_rel(const char *path, char *buf, size_t sz);
+/* pid 0 / cgroup NULL = any. A kill whose cgroup the log did not carry never matches a cgroup. */
+bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup);
+
+/* Live enrichment while the cgroup exists: container name, current limit, and task_memcg
+ * from /proc/PID/cgroup when the log did not carry it (rate-limited report). */
+void explain_enrich(struct oom_event *ev, const struct host *h, bool live_proc);
+
+/* The plain-words account of one kill (several lines). */
+void explain_kill_text(FILE *out, const struct oom_event *ev);
+/* One line per kill (watch). */
+void explain_kill_line(FILE *out, const struct oom_event *ev);
+/* One compact JSON object and a newline (watch --json). */
+void explain_kill_json_line(FILE *out, const struct oom_event *ev);
+
+/* A live cgroup's memory state: limits, usage, peak, OOM counters, PSI. -ENOENT if gone. */
+int explain_cgroup_text(FILE *out, const struct host *h, const char *cgroup);
+int explain_cgroup_json(struct json *j, const struct host *h, const char *cgroup);
+
+#endif
