@@ -175,7 +175,7 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 		return 0;
 	if (bracket_ts(p + 1, close, &ret->ts_us)) {
 		ret->have_ts = true;
-	} else if ((p[1] == 'T' || p[1] == 'C') && inner >= 2) {
+	} else if ((p[1] == 'T' || p[1] == 'C') && inner >= 2 && is_digit(p[2])) {
 		/* caller id: [T1234] thread, [C0] CPU (CONFIG_PRINTK_CALLER) */
 		for (const char *q = p + 2; q < close; q++)
 			if (!is_digit(*q))
@@ -350,7 +350,9 @@ static size_t strip_syslog(const char *p, const char *end, struct log_line *ret)
 	if (!n || p + n >= end || p[n] != ' ')
 		return 0;
 	q += n + 1;
-	return (size_t)(q - p) + strip_host_tag(q, end, false, ret);
+	/* dmesg --time-format=iso writes a comma before the fraction and no host/tag;
+	 * journalctl -o short-iso[-precise] and rsyslog write "host tag: " */
+	return (size_t)(q - p) + strip_host_tag(q, end, !memchr(p, ',', n), ret);
 }
 
 /* dmesg -x: "kern  :err   : " */

@@ -123,8 +123,6 @@ static bool parse_kill_fields(const char *p, const char *end, struct oom_kill_li
 	};
 	uint32_t have = 0;
 
-	k->have &= ~(OOM_HAVE_TOTAL_VM | OOM_HAVE_ANON_RSS | OOM_HAVE_FILE_RSS | OOM_HAVE_SHMEM_RSS |
-		     OOM_HAVE_UID | OOM_HAVE_PGTABLES | OOM_HAVE_ADJ);
 	for (;;) {
 		size_t i;
 		uint64_t v = 0;
@@ -831,12 +829,19 @@ static void on_selected(struct oomreport *r, const char *s, size_t len, bool hav
 	p = kp + strlen("ill process ");
 	if (!take_u(&p, end, &v) || v == 0 || v > INT32_MAX || !take_lit(&p, end, " ("))
 		return;
+	/* kernels that print this line print no summary: a report with one is another's */
 	rep = current(r, have_ts, ts, true);
+	if (rep->have_summary || rep->have_selected) {
+		rep = new_report(r, have_ts, ts);
+		r->cur = rep;
+	}
 	touch(rep, have_ts, ts);
 	rep->have_selected = true;
 	rep->selected_pid = (pid_t)v;
 	if (rep->ev.scope == OOM_SCOPE_UNKNOWN && has_prefix(s, len, "Memory cgroup out of memory"))
 		rep->ev.scope = OOM_SCOPE_MEMCG;
+	else if (rep->ev.scope == OOM_SCOPE_UNKNOWN && has_prefix(s, len, "Out of memory"))
+		rep->ev.scope = OOM_SCOPE_GLOBAL;
 	/* "(comm) score S or sacrifice child" / "or a child": the score from the right */
 	sc = rfind(p, (size_t)(end - p), ") score ");
 	if (sc) {
@@ -920,16 +925,6 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			return;
 		}
 		if (oomreport_parse_kill(s, len, &k) == 0) {
-			if (r->source == OOM_SOURCE_LOG && !k.complete && !r->join_len &&
-			    len < JOIN_MAX / 2) {
-				/* maybe console-wrapped: wait for the tail (oomreport_feed_line) */
-				memcpy(r->join, s, len);
-				r->join_len = len;
-				r->join_parts = 1;
-				r->join_have_ts = have_ts;
-				r->join_ts = ts;
-				return;
-			}
 			on_kill(r, &k, have_ts, ts);
 			return;
 		}
@@ -1011,25 +1006,8 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 		on_header(r, &h, have_ts, ts);
 		return;
 	}
-	/* old kernels' kill lines without a prefix we dispatched on ("Killed process …") */
-	if (s[0] == 'K' || s[0] == 'O' || s[0] == 'M')
-		return;
-	if (has_prefix(s, len, "Out of memory") || find(s, len < 64 ? len : 64, "Killed process ")) {
-		if (oomreport_parse_kill(s, len, &k) == 0)
-			on_kill(r, &k, have_ts, ts);
-	}
-}
-
-static void flush_join(struct oomreport *r)
-{
-	struct oom_kill_line k;
-
-	if (!r->join_len)
-		return;
-	if (oomreport_parse_kill(r->join, r->join_len, &k) == 0)
-		on_kill(r, &k, r->join_have_ts, r->join_ts);
-	r->join_len = 0;
-	r->join_parts = 0;
+	/* kill lines start with "Memory cgroup out of memory", "Out of memory" or "Killed
+	 * process" (dispatched above): a "Killed process" elsewhere is someone else's text */
 }
 
 void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool have_ts,
@@ -1043,6 +1021,21 @@ void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool
 	feed(r, text, len, have_ts, ts_us);
 }
 
+/* the held line goes to the parser */
+static void flush_join(struct oomreport *r)
+{
+	if (!r->join_len)
+		return;
+	oomreport_feed_text(r, r->join, r->join_len, r->join_have_ts, r->join_ts, true);
+	r->join_len = 0;
+	r->join_parts = 0;
+}
+
+/*
+ * Text logs: a console wraps long kernel lines (a serial console at 80 columns) and the tail
+ * arrives as a line with no prefix of its own. Each prefixed line is held back one line so
+ * such tails (up to 3) can be glued on before it is parsed.
+ */
 void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 {
 	struct log_line l;
@@ -1050,22 +1043,25 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 	kmsg_strip_prefix(line, len, &l);
 	if (l.foreign || l.dict) {
 		r->stats.lines++;
+		flush_join(r);
 		return;
 	}
 	if (r->join_len) {
-		/* a console-wrapped kill line continues on a line with no prefix of its own */
 		if (!l.had_prefix && l.len > 0 && r->join_len + l.len < JOIN_MAX && r->join_parts < 4) {
-			struct oom_kill_line k;
-
 			memcpy(r->join + r->join_len, l.text, l.len);
 			r->join_len += l.len;
 			r->join_parts++;
-			r->stats.lines++;
-			if (oomreport_parse_kill(r->join, r->join_len, &k) == 0 && k.complete)
-				flush_join(r);
 			return;
 		}
 		flush_join(r);
+	}
+	if (l.had_prefix && l.len > 0 && l.len < JOIN_MAX / 2) {
+		memcpy(r->join, l.text, l.len);
+		r->join_len = l.len;
+		r->join_parts = 1;
+		r->join_have_ts = l.have_ts;
+		r->join_ts = l.ts_us;
+		return;
 	}
 	oomreport_feed_text(r, l.text, l.len, l.have_ts, l.ts_us, true);
 }

@@ -116,7 +116,8 @@ static void on_kill(const struct oom_event *e, void *userdata)
 
 	if (w->stop)
 		return;
-	explain_enrich(&ev, &w->cli->host, host_is_live(&w->cli->host));
+	explain_enrich(&ev, &w->cli->host, ENRICH_NAME | ENRICH_LIMIT |
+		       (host_is_live(&w->cli->host) ? ENRICH_PROC : 0));
 	if (!explain_match(&ev, 0, w->cgroup))
 		return;
 	if (w->cli->json)

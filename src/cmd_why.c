@@ -90,6 +90,9 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 					 "kernel.dmesg_restrict=1)", strerror(-r));
 		return cli_error(cli, "cannot read '%s': %s", log ? log : "/dev/kmsg", strerror(-r));
 	}
+	/* names are pure; the live limit only makes sense for this host's own log */
+	for (size_t i = 0; i < kills.n; i++)
+		explain_enrich(&kills.v[i], &cli->host, ENRICH_NAME | (log ? 0 : ENRICH_LIMIT));
 	if (have_since) {
 		if (log) {
 			for (size_t i = 0; i < kills.n; i++)

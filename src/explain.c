@@ -186,13 +186,13 @@ static int cgroup_limit(const struct host *h, const char *cg, uint64_t *ret)
 	return -ENOENT;
 }
 
-void explain_enrich(struct oom_event *ev, const struct host *h, bool live_proc)
+void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
 {
 	struct cgname n;
 	const char *cg = ev->task_memcg[0] ? ev->task_memcg : ev->oom_memcg;
 	uint64_t lim;
 
-	if (!ev->task_memcg[0] && live_proc && (ev->have & OOM_HAVE_PID)) {
+	if (!ev->task_memcg[0] && (flags & ENRICH_PROC) && (ev->have & OOM_HAVE_PID)) {
 		/* rate-limited report: the victim may still be exiting; its memory cgroup line */
 		char rel[64], path[PATH_MAX], buf[4096];
 		xsnprintf(rel, sizeof(rel), "/proc/%d/cgroup", (int)ev->pid);
@@ -222,9 +222,9 @@ void explain_enrich(struct oom_event *ev, const struct host *h, bool live_proc)
 		}
 		cg = ev->task_memcg[0] ? ev->task_memcg : ev->oom_memcg;
 	}
-	if (cg[0] && cgname_parse(cg, &n) > 0)
+	if ((flags & ENRICH_NAME) && cg[0] && cgname_parse(cg, &n) > 0)
 		cgname_format(&n, ev->container, sizeof(ev->container));
-	if (cg[0] && cgroup_limit(h, ev->oom_memcg[0] ? ev->oom_memcg : cg, &lim) == 0) {
+	if ((flags & ENRICH_LIMIT) && cg[0] && cgroup_limit(h, ev->oom_memcg[0] ? ev->oom_memcg : cg, &lim) == 0) {
 		ev->limit_now_kb = lim == SIZE_UNLIMITED ? UINT64_MAX : lim / 1024;
 		ev->have |= OOM_HAVE_LIMIT_NOW;
 	}

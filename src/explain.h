@@ -32,9 +32,15 @@ const char *explain_cgroup_rel(const char *path, char *buf, size_t sz);
 /* pid 0 / cgroup NULL = any. A kill whose cgroup the log did not carry never matches a cgroup. */
 bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup);
 
-/* Live enrichment while the cgroup exists: container name, current limit, and task_memcg
- * from /proc/PID/cgroup when the log did not carry it (rate-limited report). */
-void explain_enrich(struct oom_event *ev, const struct host *h, bool live_proc);
+/* Enrichment: the container/pod/unit name from the cgroup path (pure); while the cgroup
+ * exists its current limit; and task_memcg from /proc/PID/cgroup when the log did not carry
+ * it (a rate-limited report, only right after the kill: pids get reused). */
+enum {
+	ENRICH_NAME = 1 << 0,
+	ENRICH_LIMIT = 1 << 1,
+	ENRICH_PROC = 1 << 2,
+};
+void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags);
 
 /* The plain-words account of one kill (several lines). */
 void explain_kill_text(FILE *out, const struct oom_event *ev);
