@@ -158,6 +158,18 @@ static bool bracket_ts(const char *p, const char *e, uint64_t *ret)
 	return true;
 }
 
+static bool caller_id(const char *p, const char *e)
+{
+	while (p < e && *p == ' ')
+		p++;
+	if (e - p < 2 || (*p != 'T' && *p != 'C'))
+		return false;
+	for (p++; p < e; p++)
+		if (!is_digit(*p))
+			return false;
+	return true;
+}
+
 /* "[...]" prefixes; returns length consumed (with one following blank) or 0. */
 static size_t strip_bracket(const char *p, const char *end, struct log_line *ret)
 {
@@ -175,11 +187,8 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 		return 0;
 	if (bracket_ts(p + 1, close, &ret->ts_us)) {
 		ret->have_ts = true;
-	} else if ((p[1] == 'T' || p[1] == 'C') && inner >= 2 && is_digit(p[2])) {
-		/* caller id: [T1234] thread, [C0] CPU (CONFIG_PRINTK_CALLER) */
-		for (const char *q = p + 2; q < close; q++)
-			if (!is_digit(*q))
-				return 0;
+	} else if (inner >= 2 && caller_id(p + 1, close)) {
+		/* caller id "[T1234]", "[    C0]" (CONFIG_PRINTK_CALLER, printed as %6s) */
 	} else {
 		/* dmesg -T "[Mon Nov 25 10:00:00 2026]" or an ISO date in brackets */
 		for (const char *q = p + 1; q < close; q++) {

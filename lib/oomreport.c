@@ -1055,7 +1055,9 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 		}
 		flush_join(r);
 	}
-	if (l.had_prefix && l.len > 0 && l.len < JOIN_MAX / 2) {
+	/* raw records and /dev/kmsg never wrap; hold only text-log lines */
+	if (r->source == OOM_SOURCE_LOG && !l.raw_record && l.had_prefix && l.len > 0 &&
+	    l.len < JOIN_MAX / 2) {
 		memcpy(r->join, l.text, l.len);
 		r->join_len = l.len;
 		r->join_parts = 1;
