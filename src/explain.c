@@ -459,7 +459,7 @@ static bool cgroup_exists(const struct host *h, const char *cg)
 
 	for (size_t i = 0; i < ELEMENTSOF(mounts); i++) {
 		if (xsnprintf(rel, sizeof(rel), "%s%s/memory.%s", mounts[i], strcmp(cg, "/") ? cg : "",
-			      i == 0 ? "usage_in_bytes" : "current") == 0 &&
+			      i == 0 ? "usage_in_bytes" : "current") >= 0 &&
 		    host_path(h, rel, path, sizeof(path)) >= 0 && access(path, R_OK) == 0)
 			return true;
 	}
