@@ -246,8 +246,9 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	}
 	if (timeout)
 		deadline = now_us() + timeout;
-	cli_note(cli, "watching %s for OOM kills%s%s (Ctrl-C to stop)", path,
-		 w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
+	/* on stderr in JSON mode too: scripts wait for this line before provoking kills */
+	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n", path,
+		w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
 
 	while (!w.stop) {
 		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
