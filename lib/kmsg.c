@@ -507,7 +507,7 @@ ssize_t kmsg_read_record(int fd, char *buf, size_t sz)
 #define LOG_CHUNK (1u << 20)
 #define LOG_LINE_MAX (64u << 10)
 
-static int read_stream(int fd, kmsg_line_fn fn, void *userdata)
+static int read_stream(int fd, kmsg_line_fn fn, void *userdata, bool chunks)
 {
 	_cleanup_free_ char *buf = malloc(LOG_CHUNK + LOG_LINE_MAX);
 	size_t have = 0;
@@ -538,7 +538,8 @@ static int read_stream(int fd, kmsg_line_fn fn, void *userdata)
 			have = 0;
 			continue;
 		}
-		r = kmsg_for_each_line(p, (size_t)(last - p), fn, userdata);
+		r = chunks ? fn(p, (size_t)(last + 1 - p), userdata) :
+			     kmsg_for_each_line(p, (size_t)(last - p), fn, userdata);
 		if (r)
 			return r;
 		have -= (size_t)(last + 1 - buf);
@@ -546,7 +547,7 @@ static int read_stream(int fd, kmsg_line_fn fn, void *userdata)
 	}
 }
 
-int kmsg_read_log(const char *path, kmsg_line_fn fn, void *userdata)
+static int read_log(const char *path, kmsg_line_fn fn, void *userdata, bool chunks)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;
@@ -554,19 +555,30 @@ int kmsg_read_log(const char *path, kmsg_line_fn fn, void *userdata)
 	int r;
 
 	if (strcmp(path, "-") == 0)
-		return read_stream(STDIN_FILENO, fn, userdata);
+		return read_stream(STDIN_FILENO, fn, userdata, chunks);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode) || st.st_size == 0)
-		return read_stream(fd, fn, userdata);
+		return read_stream(fd, fn, userdata, chunks);
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
-		return read_stream(fd, fn, userdata);
+		return read_stream(fd, fn, userdata, chunks);
 	(void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	r = kmsg_for_each_line(map, (size_t)st.st_size, fn, userdata);
+	r = chunks ? fn(map, (size_t)st.st_size, userdata) :
+		     kmsg_for_each_line(map, (size_t)st.st_size, fn, userdata);
 	munmap(map, (size_t)st.st_size);
 	return r;
+}
+
+int kmsg_read_log(const char *path, kmsg_line_fn fn, void *userdata)
+{
+	return read_log(path, fn, userdata, false);
+}
+
+int kmsg_read_log_chunks(const char *path, kmsg_line_fn fn, void *userdata)
+{
+	return read_log(path, fn, userdata, true);
 }

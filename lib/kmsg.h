@@ -93,5 +93,7 @@ ssize_t kmsg_read_record(int fd, char *buf, size_t sz);
  * for each line. path "-" = stdin. Returns 0, fn's non-zero value, or -errno.
  */
 int kmsg_read_log(const char *path, kmsg_line_fn fn, void *userdata);
+/* Same, but fn gets whole buffers of complete lines (the mapped file, or stream chunks). */
+int kmsg_read_log_chunks(const char *path, kmsg_line_fn fn, void *userdata);
 
 #endif

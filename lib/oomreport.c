@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kmsg.h"
 #include "util.h"
@@ -446,6 +449,7 @@ enum rstate { ST_NONE, ST_STATS, ST_TASKS };
 struct report {
 	bool used, done;
 	uint64_t serial;		/* creation order */
+	uint64_t last_line;		/* input line that last added to it */
 	uint64_t first_us, last_us;
 	bool have_ts;
 	struct oom_event ev;		/* header, memcg and summary context so far */
@@ -483,6 +487,7 @@ struct oomreport {
 	int join_parts;
 	bool join_have_ts;
 	uint64_t join_ts;
+	uint64_t busy_until;		/* line number until which lines after a kill matter */
 	char unesc[KMSG_RECORD_MAX];
 };
 
@@ -518,6 +523,8 @@ static void release(struct oomreport *r, struct report *rep)
 static void emit(struct oomreport *r, struct oom_event *ev)
 {
 	r->stats.kills++;
+	/* "Tasks in … memory.oom.group set" and the group's kill lines follow the kill line */
+	r->busy_until = r->stats.lines + 4;
 	ev->killed = true;
 	if (ev->source == OOM_SOURCE_NONE)
 		ev->source = r->source;
@@ -609,14 +616,16 @@ static struct report *new_report(struct oomreport *r, bool have_ts, uint64_t ts)
 	memset(slot, 0, sizeof(*slot));
 	slot->used = true;
 	slot->serial = ++r->serial;
+	slot->last_line = r->stats.lines;
 	slot->have_ts = have_ts;
 	slot->first_us = slot->last_us = ts;
 	slot->ev.source = r->source;
 	return slot;
 }
 
-static void touch(struct report *rep, bool have_ts, uint64_t ts)
+static void touch(struct oomreport *r, struct report *rep, bool have_ts, uint64_t ts)
 {
+	rep->last_line = r->stats.lines;
 	if (have_ts) {
 		rep->last_us = ts;
 		if (!rep->have_ts)
@@ -773,7 +782,7 @@ static void on_summary(struct oomreport *r, const char *s, size_t len, bool have
 			r->cur = rep;
 		}
 	}
-	touch(rep, have_ts, ts);
+	touch(r, rep, have_ts, ts);
 	rep->have_summary = true;
 	rep->summary_pid = o.pid;
 	rep->state = ST_NONE;
@@ -835,7 +844,7 @@ static void on_selected(struct oomreport *r, const char *s, size_t len, bool hav
 		rep = new_report(r, have_ts, ts);
 		r->cur = rep;
 	}
-	touch(rep, have_ts, ts);
+	touch(r, rep, have_ts, ts);
 	rep->have_selected = true;
 	rep->selected_pid = (pid_t)v;
 	if (rep->ev.scope == OOM_SCOPE_UNKNOWN && has_prefix(s, len, "Memory cgroup out of memory"))
@@ -903,7 +912,7 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 	case 'm':
 		if (has_prefix(s, len, "memory: usage ")) {
 			rep = current(r, have_ts, ts, true);
-			touch(rep, have_ts, ts);
+			touch(r, rep, have_ts, ts);
 			on_usage(rep, s, len);
 			return;
 		}
@@ -919,7 +928,7 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 				if (!e)
 					e = s + len;
 				copy_n(rep->stats_memcg, sizeof(rep->stats_memcg), b, (size_t)(e - b));
-				touch(rep, have_ts, ts);
+				touch(r, rep, have_ts, ts);
 				rep->state = ST_STATS;
 			}
 			return;
@@ -938,7 +947,7 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			const char *a = find(s, len, " killed as a result of limit of ");
 			if (a) {
 				rep = current(r, have_ts, ts, true);
-				touch(rep, have_ts, ts);
+				touch(r, rep, have_ts, ts);
 				copy_n(rep->ev.task_memcg, sizeof(rep->ev.task_memcg), s + 8,
 				       (size_t)(a - s - 8));
 				p = a + strlen(" killed as a result of limit of ");
@@ -972,7 +981,7 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			struct oom_task_row row;
 			if (oomreport_parse_task_row(s, len, &rep->cols, &row) == 0) {
 				add_row(rep, &row);
-				touch(rep, have_ts, ts);
+				touch(r, rep, have_ts, ts);
 				return;
 			}
 		}
@@ -1066,6 +1075,103 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 		return;
 	}
 	oomreport_feed_text(r, l.text, l.len, l.have_ts, l.ts_us, true);
+}
+
+/*
+ * Nothing is waiting for context lines: the next line that matters contains one of the
+ * entry needles (below). Reports nobody added to for STALE_LINES lines do not count.
+ */
+#define STALE_LINES 2000
+static bool needle_in(const char *s, size_t len);
+
+static bool idle(struct oomreport *r)
+{
+	if (r->stats.lines < r->busy_until)
+		return false;
+	/* the held line (wrap joining) matters only if it is a line that matters itself */
+	if (r->join_len && needle_in(r->join, r->join_len))
+		return false;
+	for (size_t i = 0; i < OOMREPORT_OPEN_MAX; i++) {
+		const struct report *o = &r->open[i];
+		if (o->used && !o->done && r->stats.lines - o->last_line < STALE_LINES)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Every line that can start or finish a report while the assembler is idle contains
+ * "oom-kill" (header "invoked oom-killer:", summary "oom-kill:") or "process " (kill line
+ * "Killed process ", old "Kill process ", "oom_reaper: reaped process "). Both are 8 bytes:
+ * one pass compares the first and last byte of both needles 16 positions at a time
+ * (SSE2, after Wojciech Muła's "SIMD-friendly algorithms for substring searching") and
+ * verifies the few candidates with memcmp.
+ */
+static const char NEEDLE_A[8] = { 'o', 'o', 'm', '-', 'k', 'i', 'l', 'l' };
+static const char NEEDLE_B[8] = { 'p', 'r', 'o', 'c', 'e', 's', 's', ' ' };
+
+static bool needle_at(const char *p)
+{
+	return memcmp(p, NEEDLE_A, 8) == 0 || memcmp(p, NEEDLE_B, 8) == 0;
+}
+
+static const char *scan_needles(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+	const __m128i a0 = _mm_set1_epi8(NEEDLE_A[0]), a7 = _mm_set1_epi8(NEEDLE_A[7]);
+	const __m128i b0 = _mm_set1_epi8(NEEDLE_B[0]), b7 = _mm_set1_epi8(NEEDLE_B[7]);
+
+	while (end - p >= 16 + 7) {
+		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i l = _mm_loadu_si128((const __m128i *)(const void *)(p + 7));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, a0), _mm_cmpeq_epi8(l, a7)),
+				     _mm_and_si128(_mm_cmpeq_epi8(f, b0), _mm_cmpeq_epi8(l, b7))));
+		while (m) {
+			int i = __builtin_ctz(m);
+			if (needle_at(p + i))
+				return p + i;
+			m &= m - 1;
+		}
+		p += 16;
+	}
+#endif
+	for (; end - p >= 8; p++)
+		if ((*p == 'o' || *p == 'p') && needle_at(p))
+			return p;
+	return NULL;
+}
+
+static bool needle_in(const char *s, size_t len)
+{
+	return scan_needles(s, s + len) != NULL;
+}
+
+static int feed_one_line(const char *line, size_t len, void *userdata)
+{
+	oomreport_feed_line(userdata, line, len);
+	return 0;
+}
+
+void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl;
+
+		if (idle(r)) {
+			const char *c = scan_needles(p, end), *ls;
+			flush_join(r); /* a held line without needle: parse it before skipping */
+			if (!c)
+				return;
+			ls = memrchr(p, '\n', (size_t)(c - p));
+			p = ls ? ls + 1 : p;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		feed_one_line(p, nl ? (size_t)(nl - p) : (size_t)(end - p), r);
+		p = nl ? nl + 1 : end;
+	}
 }
 
 void oomreport_flush(struct oomreport *r)

@@ -117,6 +117,12 @@ void oomreport_free(struct oomreport *r);
 
 /* A raw text-log line (prefixes are stripped here). */
 void oomreport_feed_line(struct oomreport *r, const char *line, size_t len);
+/*
+ * A buffer of whole text-log lines (a mapped file, or a chunk ending at a line end). Same as
+ * oomreport_feed_line on each line, but skips, at memory speed, the stretches no report
+ * needs (docs/OOM-REPORT.md, "Speed").
+ */
+void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len);
 /* Kernel text already separated from its prefix (a /dev/kmsg record). */
 void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool have_ts,
 			 uint64_t ts_us, bool escaped);

@@ -5,6 +5,7 @@
 #  - `make fuzz` builds each with clang -fsanitize=fuzzer,address,undefined and runs it for
 #    FUZZ_TIME seconds (default 60) on a working corpus in build/fuzz/corpus-<target>, seeded
 #    from tests/fuzz/corpus/<target>. Crashes land in build/fuzz/.
+.DEFAULT_GOAL := all
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(B)/fuzz/replay_%)

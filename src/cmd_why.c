@@ -83,6 +83,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 
+	/* a report, not a stream: full buffering (main() sets line buffering for live views) */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	r = explain_collect(&cli->host, log, &kills);
 	if (r < 0) {
 		if (!log && (r == -EPERM || r == -EACCES))

@@ -55,11 +55,11 @@ static void collect_reap(const struct oom_reap *reap, void *userdata)
 		}
 }
 
-static int collect_line(const char *line, size_t len, void *userdata)
+static int collect_chunk(const char *buf, size_t len, void *userdata)
 {
 	struct collect *c = userdata;
 
-	oomreport_feed_line(c->rep, line, len);
+	oomreport_feed_log(c->rep, buf, len);
 	return c->err;
 }
 
@@ -75,9 +75,9 @@ int explain_collect(const struct host *h, const char *path, struct kill_list *re
 	if (path) {
 		char p[PATH_MAX];
 		if (strcmp(path, "-") == 0 || path[0] != '/' || host_is_live(h))
-			r = kmsg_read_log(path, collect_line, &c);
+			r = kmsg_read_log_chunks(path, collect_chunk, &c);
 		else if ((r = host_path(h, path, p, sizeof(p))) >= 0)
-			r = kmsg_read_log(p, collect_line, &c);
+			r = kmsg_read_log_chunks(p, collect_chunk, &c);
 	} else {
 		char p[PATH_MAX], buf[KMSG_RECORD_MAX];
 		int fd;
@@ -87,7 +87,7 @@ int explain_collect(const struct host *h, const char *path, struct kill_list *re
 			/* a sysroot's dev/kmsg is a saved text file of raw records */
 			fd = host_is_live(h) ? kmsg_open(p, false) : -ENOTSUP;
 			if (fd == -ENOTSUP) {
-				r = kmsg_read_log(p, collect_line, &c);
+				r = kmsg_read_log_chunks(p, collect_chunk, &c);
 			} else if (fd < 0) {
 				r = fd;
 			} else {
