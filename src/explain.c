@@ -240,25 +240,53 @@ static const char *kb(uint64_t k, char *buf)
 	return format_bytes(k * 1024, buf, 32);
 }
 
-static const char *comm_or(const struct oom_event *ev)
+/*
+ * Text output shows kernel strings with control bytes as \xNN: a comm is chosen by the
+ * process and must not be able to start a fake line ("\nkill pid 1 …") in watch's stream.
+ */
+static const char *safe(const char *s, char *buf, size_t sz)
 {
-	return ev->comm[0] ? ev->comm : "?";
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s && o + 5 < sz; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+#define SAFE(s) safe((s), (char[OOM_CGROUP_MAX * 4 + 8]){ 0 }, OOM_CGROUP_MAX * 4 + 8)
+
+static const char *comm_or(const struct oom_event *ev, char *buf, size_t sz)
+{
+	return ev->comm[0] ? safe(ev->comm, buf, sz) : "?";
 }
 
 void explain_kill_line(FILE *out, const struct oom_event *ev)
 {
 	char a[32], b[32], c[32], d[32];
 
-	fprintf(out, "kill pid %d (%s)", (int)ev->pid, comm_or(ev));
+	char cb[OOM_COMM_MAX * 4 + 8];
+
+	fprintf(out, "kill pid %d (%s)", (int)ev->pid, comm_or(ev, cb, sizeof(cb)));
 	if (ev->have & OOM_HAVE_KTIME)
 		fprintf(out, " at %llu.%06llu", (unsigned long long)(ev->kernel_time_us / 1000000),
 			(unsigned long long)(ev->kernel_time_us % 1000000));
 	if (ev->task_memcg[0])
-		fprintf(out, " cgroup %s%s", ev->task_memcg, ev->inferred_task_memcg ? " (from /proc)" : "");
+		fprintf(out, " cgroup %s%s", SAFE(ev->task_memcg), ev->inferred_task_memcg ? " (from /proc)" : "");
 	if (ev->scope == OOM_SCOPE_GLOBAL)
 		fprintf(out, ": host out of memory");
 	else if (ev->oom_memcg[0])
-		fprintf(out, ": limit of %s", ev->oom_memcg);
+		fprintf(out, ": limit of %s", SAFE(ev->oom_memcg));
 	else if (ev->scope == OOM_SCOPE_MEMCG)
 		fprintf(out, ": memory cgroup limit");
 	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
@@ -300,7 +328,7 @@ static void advice(FILE *out, const struct oom_event *ev)
 		fprintf(out, "if %s is below what the workload really needs, raise the limit of %s "
 			     "(memory.max on cgroup v2, memory.limit_in_bytes on v1); if its use grows "
 			     "without bound, find the leak first (oomlab run shows the growth).\n",
-			kb(ev->memcg_limit_kb, a), ev->oom_memcg[0] ? ev->oom_memcg : "the cgroup");
+			kb(ev->memcg_limit_kb, a), ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "the cgroup");
 	} else {
 		fprintf(out, "the kernel's report was rate-limited or cut, so the limit is not in the log; "
 			     "check the cgroup's limit and memory.events (oomlab why --cgroup PATH on a live "
@@ -328,14 +356,16 @@ static void advice(FILE *out, const struct oom_event *ev)
 			ev->oom_score_adj);
 	if (ev->oom_group)
 		fprintf(out, "           memory.oom.group is set on %s: the whole group is killed "
-			     "together.\n", ev->oom_memcg[0] ? ev->oom_memcg : "its cgroup");
+			     "together.\n", ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "its cgroup");
 }
 
 void explain_kill_text(FILE *out, const struct oom_event *ev)
 {
 	char a[32], b[32], c[32], d[32];
 
-	fprintf(out, "OOM kill of pid %d (%s)", (int)ev->pid, comm_or(ev));
+	char cb[OOM_COMM_MAX * 4 + 8];
+
+	fprintf(out, "OOM kill of pid %d (%s)", (int)ev->pid, comm_or(ev, cb, sizeof(cb)));
 	if (ev->have & OOM_HAVE_UID)
 		fprintf(out, ", uid %u", ev->uid);
 	if (ev->have & OOM_HAVE_KTIME)
@@ -348,7 +378,7 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 	if (ev->scope == OOM_SCOPE_GLOBAL) {
 		fprintf(out, "the host ran out of memory (%s)", ev->constraint[0] ? ev->constraint : "global OOM");
 	} else if (ev->oom_memcg[0]) {
-		fprintf(out, "memory cgroup %s reached its limit", ev->oom_memcg);
+		fprintf(out, "memory cgroup %s reached its limit", SAFE(ev->oom_memcg));
 	} else if (ev->scope == OOM_SCOPE_MEMCG) {
 		fprintf(out, "a memory cgroup reached its limit (the log does not say which)");
 	} else {
@@ -358,10 +388,10 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 		fprintf(out, ": usage %s of a %s limit", kb(ev->memcg_usage_kb, a), kb(ev->memcg_limit_kb, b));
 	fputc('\n', out);
 	if (ev->task_memcg[0]) {
-		fprintf(out, "  cgroup:  %s", ev->task_memcg);
+		fprintf(out, "  cgroup:  %s", SAFE(ev->task_memcg));
 		if (ev->oom_memcg[0] && strcmp(ev->oom_memcg, ev->task_memcg) != 0)
 			fprintf(out, " (the limit hit was its ancestor %s's, shared with its siblings)",
-				ev->oom_memcg);
+				SAFE(ev->oom_memcg));
 		else if (ev->oom_memcg[0])
 			fprintf(out, " (its own limit)");
 		if (ev->inferred_task_memcg)
@@ -396,7 +426,7 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 		fprintf(out, "; badness score %llu", (unsigned long long)ev->score);
 	fputc('\n', out);
 	if (ev->invoker_comm[0]) {
-		fprintf(out, "  trigger: %s", ev->invoker_comm);
+		fprintf(out, "  trigger: %s", SAFE(ev->invoker_comm));
 		if (ev->have & OOM_HAVE_INVOKER_PID)
 			fprintf(out, " (pid %d)", (int)ev->invoker_pid);
 		fprintf(out, " asked for memory");
@@ -409,7 +439,7 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 		fprintf(out, "  trigger: not logged (the kernel rate-limits the report header during bursts)\n");
 	}
 	if (ev->oom_group)
-		fprintf(out, "  group:   killed with the rest of %s (memory.oom.group)\n", ev->oom_memcg);
+		fprintf(out, "  group:   killed with the rest of %s (memory.oom.group)\n", SAFE(ev->oom_memcg));
 	if (ev->reaped)
 		fprintf(out, "  reaped:  the oom_reaper freed its memory\n");
 	advice(out, ev);

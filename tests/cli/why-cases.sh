@@ -29,6 +29,11 @@ got=$("$OOMLAB" why --json --log "$L/hostile-summary.log" |
 	jq_py 'print([(k["pid"], k["comm"], k["task_memcg"], k["total_vm_kb"]) for k in d["kills"]])')
 check "hostile summary: $got" test "$got" = "[(700, 'a,task=b', '/evil', 9000), (701, '(x)) total-vm:1kB', None, 5000), (702, '\\\\\\n', None, 6000)]"
 
+# a comm cannot start a fake line in text output: control bytes are shown as \xNN
+t=$("$OOMLAB" why --log "$L/hostile-summary.log")
+check "control bytes escaped in text" grep -qF 'OOM kill of pid 702 (\x5c\x0a), uid 0' <<<"$t"
+check "one line per kill header" test "$(grep -c '^OOM kill of pid' <<<"$t")" = 3
+
 # 3. rate-limited burst: 20 kills, 5 without header, all with the right pid in log order
 got=$("$OOMLAB" why --json --log "$L/captured-6.18-burst-ratelimited.kmsg" |
 	jq_py 'k=d["kills"]; print(len(k), sum(1 for x in k if x["invoker_comm"] is None), ",".join(str(x["pid"]) for x in k))')
