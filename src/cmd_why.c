@@ -85,6 +85,39 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 
 	/* a report, not a stream: full buffering (main() sets line buffering for live views) */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (!log && !have_since) {
+		/* the live buffer: the same account `oomlab run` gives at its end */
+		struct json j;
+
+		json_init(&j, stdout, false);
+		if (cli->json)
+			json_obj_open(&j);
+		r = explain_account(stdout, cli->json ? &j : NULL, &cli->host, pid, cgroup);
+		if (r < 0) {
+			if (r == -EPERM || r == -EACCES)
+				return cli_error(cli, "cannot read '/dev/kmsg': %s (needs root, or CAP_SYSLOG "
+						 "when kernel.dmesg_restrict=1)", strerror(-r));
+			return cli_error(cli, "cannot read '/dev/kmsg': %s", strerror(-r));
+		}
+		if (cli->json) {
+			if (cgroup) {
+				json_key(&j, "cgroup");
+				if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)
+					json_null(&j);
+			}
+			json_obj_close(&j);
+			json_end(&j);
+			return EXIT_OK;
+		}
+		if (r == 0)
+			printf("no OOM kill%s in the kernel log\n", (pid || cgroup) ? " matching the filters" : "");
+		if (cgroup) {
+			fputc('\n', stdout);
+			if (explain_cgroup_text(stdout, &cli->host, cgroup) < 0)
+				printf("cgroup %s does not exist (any more)\n", cgroup);
+		}
+		return EXIT_OK;
+	}
 	r = explain_collect(&cli->host, log, &kills);
 	if (r < 0) {
 		if (!log && (r == -EPERM || r == -EACCES))
@@ -123,7 +156,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			oom_event_to_json(ev, &j);
 		}
 		json_arr_close(&j);
-		if (cgroup && host_is_live(&cli->host) && !log) {
+		if (cgroup && !log) {
 			json_key(&j, "cgroup");
 			if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)
 				json_null(&j);

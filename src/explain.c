@@ -561,3 +561,39 @@ int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 	json_obj_close(j);
 	return 0;
 }
+
+int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
+		    const char *cgroup)
+{
+	struct kill_list kills = { 0 };
+	char cgbuf[PATH_MAX];
+	int r, n = 0;
+
+	if (cgroup)
+		cgroup = explain_cgroup_rel(cgroup, cgbuf, sizeof(cgbuf));
+	r = explain_collect(h, NULL, &kills);
+	if (r < 0)
+		return r;
+	if (j) {
+		json_key(j, "kills");
+		json_arr_open(j);
+	}
+	for (size_t i = 0; i < kills.n; i++) {
+		struct oom_event *ev = &kills.v[i];
+		if (!explain_match(ev, pid, cgroup))
+			continue;
+		explain_enrich(ev, h, ENRICH_NAME | ENRICH_LIMIT);
+		if (j) {
+			oom_event_to_json(ev, j);
+		} else {
+			if (n)
+				fputc('\n', out);
+			explain_kill_text(out, ev);
+		}
+		n++;
+	}
+	if (j)
+		json_arr_close(j);
+	kill_list_free(&kills);
+	return n;
+}

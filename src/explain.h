@@ -53,4 +53,12 @@ void explain_kill_json_line(FILE *out, const struct oom_event *ev);
 int explain_cgroup_text(FILE *out, const struct host *h, const char *cgroup);
 int explain_cgroup_json(struct json *j, const struct host *h, const char *cgroup);
 
+/*
+ * The end-of-run account (`oomlab run`): the kills of pid (0 = any) in cgroup (NULL = any)
+ * from the live kernel buffer, explained. Text to out when j is NULL, else a "kills" array
+ * added to the JSON object the caller has open. Returns the number of kills or -errno.
+ */
+int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
+		    const char *cgroup);
+
 #endif
