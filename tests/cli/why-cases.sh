@@ -4,6 +4,7 @@
 # hostile comms, rate-limited kills, text wording, usage errors.
 set -u
 L=$FIXTURES/logs
+command -v python3 >/dev/null || { echo "SKIP: python3 needed to read the JSON output"; exit 77; }
 fail=0
 check() { # description, command... (must succeed)
 	local d=$1; shift
