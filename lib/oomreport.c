@@ -536,8 +536,13 @@ static void apply_summary(struct report *rep, const char *comm_hint)
 {
 	struct oom_summary_line o;
 
-	if (!rep->have_summary ||
-	    oomreport_parse_summary(rep->summary_raw, rep->summary_len, comm_hint, &o) < 0)
+	if (!rep->have_summary)
+		return;
+	/* the pid was parsed when the line came; a line longer than summary_raw was cut */
+	rep->ev.pid = rep->summary_pid;
+	rep->ev.have |= OOM_HAVE_PID;
+	if (oomreport_parse_summary(rep->summary_raw, rep->summary_len, comm_hint, &o) < 0 ||
+	    o.pid != rep->summary_pid)
 		return;
 	copy_n(rep->ev.constraint, sizeof(rep->ev.constraint), o.constraint, strlen(o.constraint));
 	if (o.global_oom) {
