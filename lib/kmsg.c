@@ -175,7 +175,7 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 {
 	const char *close;
 	size_t inner;
-	bool letters = false, colon = false, ok = true;
+	bool colon = false, ok = true;
 
 	if (p >= end || *p != '[')
 		return 0;
@@ -193,8 +193,8 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 		/* dmesg -T "[Mon Nov 25 10:00:00 2026]" or an ISO date in brackets */
 		for (const char *q = p + 1; q < close; q++) {
 			if (is_alpha(*q))
-				letters = true;
-			else if (*q == ':')
+				continue;
+			if (*q == ':')
 				colon = true;
 			else if (!is_digit(*q) && *q != ' ' && *q != '-' && *q != '+' && *q != ','
 				 && *q != '.')
@@ -202,7 +202,6 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 		}
 		if (!ok || !colon || inner < 8)
 			return 0;
-		(void)letters;
 	}
 	close++;
 	if (close < end && *close == ' ')
