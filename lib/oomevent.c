@@ -76,5 +76,17 @@ void oom_event_to_json(const struct oom_event *ev, struct json *j)
 	json_kv_i64_opt(j, "invoker_pid", h & OOM_HAVE_INVOKER_PID, ev->invoker_pid);
 	json_kv_bool(j, "after_the_fact", ev->after_the_fact);
 	json_kv_u64_opt(j, "seen_time_us", h & OOM_HAVE_SEEN_TIME, ev->seen_time_us);
+	/* additions (issue 4): context from the kernel log and live enrichment */
+	json_kv_bool(j, "killed", ev->killed);
+	json_kv_i64_opt(j, "invoker_oom_score_adj", h & OOM_HAVE_INVOKER_ADJ, ev->invoker_adj);
+	json_kv_str(j, "gfp_mask", nz(ev->gfp_mask));
+	json_kv_i64_opt(j, "order", h & OOM_HAVE_ORDER, ev->order);
+	json_kv_u64_opt(j, "score", h & OOM_HAVE_SCORE, ev->score);
+	json_kv_bool(j, "oom_group", ev->oom_group);
+	json_kv_bool(j, "reaped", ev->reaped);
+	json_kv_u64_opt(j, "tasks_listed", ev->tasks_listed > 0, ev->tasks_listed);
+	json_kv_u64_opt(j, "victim_rank", ev->victim_rank > 0, ev->victim_rank);
+	json_kv_str(j, "container", nz(ev->container));
+	json_kv_u64_opt(j, "limit_now_kb", h & OOM_HAVE_LIMIT_NOW, ev->limit_now_kb);
 	json_obj_close(j);
 }

@@ -94,7 +94,20 @@ struct oom_event {
 				 * from the kernel at the kill (pid-only tracepoint, tracefs) */
 	bool kmsg_checked;	/* constraint/oom_memcg confirmed by the kernel log's summary */
 	uint64_t seen_time_us;	/* CLOCK_MONOTONIC µs when oomlab emitted it (latency) */
+
+	/* Added by the kernel-log reader (issue 4); null/0 when the source does not carry them. */
+	bool reaped;		/* an oom_reaper line followed */
+	bool oom_group;		/* killed as a member of a memory.oom.group cgroup */
+	bool inferred_task_memcg; /* task_memcg read from /proc/PID/cgroup, not from the log */
+	uint32_t tasks_listed;	/* rows of the report's task table (0: no table) */
+	uint32_t victim_rank;	/* 1 = largest rss+swap+page tables in the table, 0 unknown */
+	char container[160];	/* "docker 3f2a…", "kubepods burstable pod … container …", "" */
+	uint64_t limit_now_kb;	/* the cgroup's limit when the event was enriched */
 };
+
+/* have bit of a field added above by the kernel-log reader (OOM_HAVE_INVOKER_PID is in the
+ * enum: the BPF source sets it too) */
+#define OOM_HAVE_LIMIT_NOW (1u << 25)
 
 const char *oom_scope_to_string(enum oom_scope s);	/* "memcg", "global", NULL */
 const char *oom_source_to_string(enum oom_source s);	/* "kmsg", "log", ... */

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `oomlab watch` latency: from the kill record's kernel time stamp to the moment watch has
+# printed the event, over N memcg OOM kills (default 50, 100 ms apart), median and p99.
+# watch --latency prints, per kill, the record's time stamp (printk's local_clock(), µs) and
+# CLOCK_MONOTONIC / CLOCK_BOOTTIME read right after the event was written. local_clock() is
+# not exactly either clock: the offset is measured below (CLOCK_MONOTONIC minus the time
+# stamp of a record written through /dev/kmsg) and reported, not subtracted.
+# Then: idle cost of a blocked watcher over IDLE seconds (default 60): wake-ups (context
+# switches), CPU time and RSS, side by side with `dmesg --follow-new` (util-linux).
+# Needs root; creates /sys/fs/cgroup/memory/oomlab-test-kmsg-bench-<pid> and removes it.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+OOMLAB=${OOMLAB:-$top/oomlab}
+N=${N:-50}
+IDLE=${IDLE:-60}
+cg=/sys/fs/cgroup/memory/oomlab-test-kmsg-bench-$$
+tmp=$(mktemp -d /tmp/oomlab-bench.XXXXXX)
+wpid=
+cleanup() {
+	[ -n "$wpid" ] && kill "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null
+	rmdir "$cg" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkdir "$cg"
+echo $((64 << 20)) >"$cg/memory.limit_in_bytes"
+echo "machine: $(nproc) CPU, kernel $(uname -r), HZ=$(getconf CLK_TCK) (USER_HZ), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+# clock offset: write a record and read its time stamp back
+python3 - <<'PY'
+import os, time
+fd = os.open("/dev/kmsg", os.O_RDWR | os.O_NONBLOCK)
+os.lseek(fd, 0, os.SEEK_END)
+offs = []
+for i in range(20):
+    t0 = time.clock_gettime(time.CLOCK_MONOTONIC)
+    b0 = time.clock_gettime(time.CLOCK_BOOTTIME)
+    os.write(fd, b"<7>oomlab-bench: clock probe\n")
+    while True:
+        try:
+            rec = os.read(fd, 8192).decode(errors="replace")
+        except BlockingIOError:
+            continue
+        if "oomlab-bench: clock probe" in rec:
+            break
+    ts = int(rec.split(",")[2])
+    offs.append((t0 * 1e6 - ts, b0 * 1e6 - ts))
+offs.sort()
+m = offs[len(offs) // 2]
+print("clock offset at write time: CLOCK_MONOTONIC - printk stamp = %.0f us, CLOCK_BOOTTIME - printk stamp = %.0f us (median of 20)" % m)
+PY
+
+mkfifo "$tmp/err"
+"$OOMLAB" watch --json --latency --timeout 300s >"$tmp/out" 2>"$tmp/err" &
+wpid=$!
+exec 3<"$tmp/err"
+read -r -t 10 ready <&3
+pids=()
+for i in $(seq "$N"); do
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec python3 -c "b = bytearray(200 << 20)"' sh "$cg" 2>/dev/null &
+	pids+=($!)
+	sleep 0.1
+done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+sleep 0.5
+kill "$wpid"; wait "$wpid" 2>/dev/null || true
+wpid=
+timeout 1 cat <&3 >"$tmp/lat" || true
+python3 - "$tmp/lat" "${pids[@]}" <<'PY'
+import sys
+pids = set(int(p) for p in sys.argv[2:])
+mono, boot = [], []
+for l in open(sys.argv[1]):
+    if not l.startswith("latency "):
+        continue
+    f = dict(kv.split("=") for kv in l.split()[1:])
+    if int(f["pid"]) not in pids:
+        continue
+    k = int(f["kernel_us"])
+    mono.append(int(f["monotonic_us"]) - k)
+    boot.append(int(f["boottime_us"]) - k)
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+print("kills seen: %d of %d" % (len(mono), len(pids)))
+for name, v in (("CLOCK_MONOTONIC", mono), ("CLOCK_BOOTTIME", boot)):
+    print("latency vs %-15s median %6d us  p99 %6d us  max %6d us  min %6d us" %
+          (name, pct(v, 50), pct(v, 99), max(v), min(v)))
+PY
+
+# idle: a blocked watcher vs dmesg --follow, nothing logged on purpose
+idle() { # label pid
+	local pid=$1 s0 s1 v0 v1 n0 n1 c0 c1
+	sleep 1
+	v0=$(awk '/^voluntary_ctxt_switches/ {print $2}' /proc/$pid/status)
+	n0=$(awk '/^nonvoluntary_ctxt_switches/ {print $2}' /proc/$pid/status)
+	c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+	sleep "$IDLE"
+	v1=$(awk '/^voluntary_ctxt_switches/ {print $2}' /proc/$pid/status)
+	n1=$(awk '/^nonvoluntary_ctxt_switches/ {print $2}' /proc/$pid/status)
+	c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+	echo "wakeups(voluntary)=$((v1 - v0)) involuntary=$((n1 - n0)) cpu_ticks=$((c1 - c0)) $(grep -E '^(VmRSS|VmHWM)' /proc/$pid/status | tr -s ' \t' ' ' | tr '\n' ' ')"
+}
+"$OOMLAB" watch >/dev/null 2>&1 &
+wpid=$!
+echo "idle ${IDLE}s, oomlab watch:    $(idle $wpid)"
+kill "$wpid"; wait "$wpid" 2>/dev/null || true
+wpid=
+dmesg --follow-new >/dev/null 2>&1 &
+wpid=$!
+echo "idle ${IDLE}s, dmesg --follow-new:$(idle $wpid)"
+echo "(other kernel messages during the window wake both: the machine's own services log rarely)"

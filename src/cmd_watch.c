@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * oomlab watch: a machine-wide live stream of OOM kills from /dev/kmsg.
+ *
+ * One poll() on /dev/kmsg (records after lseek(SEEK_END)) and a signalfd (SIGCHLD of --exec
+ * hooks, SIGINT/SIGTERM): no timer, no wake-up while the kernel logs nothing. Memory is
+ * bounded by the assembler's fixed table of open reports. The event source is only the
+ * feeding loop below; rendering and hooks work on struct oom_event, whatever produced it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oomlab.h"
+#include "explain.h"
+#include "../lib/kmsg.h"
+#include "../lib/oomreport.h"
+#include "../lib/banned.h"
+
+#define HOOKS_MAX 32	/* running --exec hooks at once; more are skipped with a warning */
+
+struct watch {
+	struct cli *cli;
+	const char *cgroup;
+	const char *exec;
+	uint64_t count, seen;
+	bool latency;
+	bool stop;
+	int hooks;
+	uint64_t hooks_skipped;
+};
+
+static uint64_t clock_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void run_hook(struct watch *w, const struct oom_event *ev)
+{
+	char *json = NULL;
+	size_t jlen = 0;
+	FILE *m;
+	int p[2];
+	pid_t child;
+
+	if (w->hooks >= HOOKS_MAX) {
+		w->hooks_skipped++;
+		cli_warn(w->cli, "--exec: %d hooks still running, not starting one for pid %d",
+			 w->hooks, (int)ev->pid);
+		return;
+	}
+	m = open_memstream(&json, &jlen);
+	if (!m)
+		return;
+	explain_kill_json_line(m, ev);
+	fclose(m);
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(json);
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		char num[32];
+
+		/* the child's stdin is the read end, made blocking again for the hook */
+		dup2(p[0], STDIN_FILENO);
+		fcntl(STDIN_FILENO, F_SETFL, 0);
+		xsnprintf(num, sizeof(num), "%d", (int)ev->pid);
+		setenv("OOMLAB_PID", num, 1);
+		setenv("OOMLAB_COMM", ev->comm, 1);
+		setenv("OOMLAB_TASK_MEMCG", ev->task_memcg, 1);
+		setenv("OOMLAB_OOM_MEMCG", ev->oom_memcg, 1);
+		setenv("OOMLAB_SCOPE", ev->scope == OOM_SCOPE_GLOBAL ? "global" :
+				       ev->scope == OOM_SCOPE_MEMCG ? "memcg" : "", 1);
+		setenv("OOMLAB_CONTAINER", ev->container, 1);
+		xsnprintf(num, sizeof(num), "%llu", (unsigned long long)ev->anon_rss_kb);
+		setenv("OOMLAB_ANON_RSS_KB", num, 1);
+		xsnprintf(num, sizeof(num), "%llu", (unsigned long long)ev->memcg_limit_kb);
+		setenv("OOMLAB_MEMCG_LIMIT_KB", (ev->have & OOM_HAVE_MEMCG_LIMIT) ? num : "", 1);
+		xsnprintf(num, sizeof(num), "%llu", (unsigned long long)ev->kernel_time_us);
+		setenv("OOMLAB_KERNEL_TIME_US", (ev->have & OOM_HAVE_KTIME) ? num : "", 1);
+		signal(SIGPIPE, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", w->exec, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	if (child < 0) {
+		cli_warn(w->cli, "--exec: cannot fork: %s", strerror(errno));
+	} else {
+		/* under PIPE_BUF*16: fits the pipe buffer, never blocks; a hook that exits early
+		 * without reading gets EPIPE here, which we ignore (SIGPIPE is ignored) */
+		ssize_t n = write(p[1], json, jlen);
+		(void)n;
+		w->hooks++;
+	}
+	close(p[1]);
+	free(json);
+}
+
+static void on_kill(const struct oom_event *e, void *userdata)
+{
+	struct watch *w = userdata;
+	struct oom_event ev = *e;
+
+	if (w->stop)
+		return;
+	explain_enrich(&ev, &w->cli->host, ENRICH_NAME | ENRICH_LIMIT |
+		       (host_is_live(&w->cli->host) ? ENRICH_PROC : 0));
+	if (!explain_match(&ev, 0, w->cgroup))
+		return;
+	if (w->cli->json)
+		explain_kill_json_line(stdout, &ev);
+	else
+		explain_kill_line(stdout, &ev);
+	fflush(stdout);
+	if (w->latency && (ev.have & OOM_HAVE_KTIME)) {
+		uint64_t mono = clock_us(CLOCK_MONOTONIC), boot = clock_us(CLOCK_BOOTTIME);
+		fprintf(stderr, "latency pid=%d kernel_us=%llu monotonic_us=%llu boottime_us=%llu\n",
+			(int)ev.pid, (unsigned long long)ev.kernel_time_us, (unsigned long long)mono,
+			(unsigned long long)boot);
+	}
+	if (w->exec)
+		run_hook(w, &ev);
+	if (w->count && ++w->seen >= w->count)
+		w->stop = true;
+}
+
+static void reap_children(struct watch *w)
+{
+	for (;;) {
+		pid_t p = waitpid(-1, NULL, WNOHANG);
+		if (p <= 0)
+			break;
+		if (w->hooks > 0)
+			w->hooks--;
+	}
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: oomlab watch [--json] [--exec CMD] [--cgroup PATH] [--count N] [--timeout DUR]\n\n"
+		"Stream OOM kills machine-wide as the kernel reports them (/dev/kmsg), decoded,\n"
+		"enriched while the cgroup exists, with the container or pod named.\n\n"
+		"Options:\n"
+		"  -J, --json          one JSON object per kill per line\n"
+		"  -e, --exec CMD      run CMD (/bin/sh -c) for each kill: the event in OOMLAB_PID,\n"
+		"                      OOMLAB_COMM, OOMLAB_TASK_MEMCG, OOMLAB_OOM_MEMCG, ... and as JSON\n"
+		"                      on its stdin; never blocks the stream\n"
+		"  -c, --cgroup PATH   only kills in cgroup PATH or below it\n"
+		"  -n, --count N       exit after N kills\n"
+		"  -t, --timeout DUR   exit after DUR (e.g. 30s, 10m)\n"
+		"      --latency       print the kernel time stamp and CLOCK_MONOTONIC/CLOCK_BOOTTIME\n"
+		"                      at print time of each kill on stderr (benchmarks)\n"
+		"  -h, --help          show this help\n");
+}
+
+int cmd_watch(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },	     { "exec", required_argument, NULL, 'e' },
+		{ "cgroup", required_argument, NULL, 'c' }, { "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' }, { "latency", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },	     { 0 },
+	};
+	struct watch w = { .cli = cli };
+	struct oomreport_ops ops = { .on_kill = on_kill, .userdata = &w };
+	struct oomreport *rep = NULL;
+	char cgbuf[PATH_MAX], path[PATH_MAX], buf[KMSG_RECORD_MAX];
+	uint64_t timeout = 0, deadline = 0, lost = 0;
+	sigset_t mask;
+	int c, r, fd = -1, sfd = -1, rc = EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "Je:c:n:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			cli->json = true;
+			break;
+		case 'e':
+			w.exec = optarg;
+			break;
+		case 'c':
+			if (!optarg[0])
+				return cli_usage_error(cli, "empty cgroup path for --cgroup");
+			w.cgroup = explain_cgroup_rel(optarg, cgbuf, sizeof(cgbuf));
+			break;
+		case 'n':
+			if (parse_u64(optarg, &w.count) < 0 || w.count == 0)
+				return cli_usage_error(cli, "invalid count '%s' for --count", optarg);
+			break;
+		case 't':
+			if (cli_parse_duration(cli, "--timeout", optarg, &timeout))
+				return EXIT_USAGE;
+			break;
+		case 'L':
+			w.latency = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+
+	r = host_path(&cli->host, "/dev/kmsg", path, sizeof(path));
+	if (r >= 0)
+		r = fd = kmsg_open(path, true);
+	if (r < 0) {
+		if (r == -EPERM || r == -EACCES)
+			return cli_error(cli, "cannot open '%s': %s (needs root, or CAP_SYSLOG when "
+					 "kernel.dmesg_restrict=1)", path, strerror(-r));
+		return cli_error(cli, "cannot open '%s': %s", path, strerror(-r));
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		rc = cli_error(cli, "cannot create a signalfd: %s", strerror(errno));
+		goto out;
+	}
+	r = oomreport_new(OOM_SOURCE_KMSG, &ops, &rep);
+	if (r < 0) {
+		rc = cli_error(cli, "cannot start: %s", strerror(-r));
+		goto out;
+	}
+	if (timeout)
+		deadline = now_us() + timeout;
+	/* on stderr in JSON mode too: scripts wait for this line before provoking kills */
+	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n", path,
+		w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
+
+	while (!w.stop) {
+		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		int tmo = -1;
+
+		if (deadline) {
+			uint64_t now = now_us();
+			if (now >= deadline)
+				break;
+			tmo = (int)((deadline - now + 999) / 1000);
+		}
+		r = poll(pfd, 2, tmo);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = cli_error(cli, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD)
+					reap_children(&w);
+				else
+					w.stop = true;
+			}
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLERR)))
+			continue;
+		for (;;) {
+			struct kmsg_record rec;
+			ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
+
+			if (n == -EPIPE) {
+				/* the ring buffer wrapped under us: resume with the oldest record */
+				lost++;
+				continue;
+			}
+			if (n < 0) {
+				rc = cli_error(cli, "cannot read '%s': %s", path, strerror((int)-n));
+				w.stop = true;
+				break;
+			}
+			if (n == 0)
+				break;
+			if (kmsg_parse_record(buf, (size_t)n, &rec) == 0)
+				oomreport_feed_text(rep, rec.text, rec.len, true, rec.ts_us, true);
+			if (w.stop)
+				break;
+		}
+	}
+	if (lost)
+		cli_warn(cli, "the kernel log overwrote records %llu time(s) before they were read",
+			 (unsigned long long)lost);
+out:
+	oomreport_free(rep);
+	if (fd >= 0)
+		close(fd);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}

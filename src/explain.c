@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: MIT
+/* Rendering and explaining OOM kills (see explain.h). */
+#include "explain.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cgname.h"
+#include "../lib/kmsg.h"
+#include "../lib/oomreport.h"
+#include "../lib/util.h"
+#include "../lib/banned.h"
+
+void kill_list_free(struct kill_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+struct collect {
+	struct kill_list *l;
+	int err;
+	struct oomreport *rep;
+};
+
+static void collect_kill(const struct oom_event *ev, void *userdata)
+{
+	struct collect *c = userdata;
+	struct kill_list *l = c->l;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct oom_event *v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			c->err = -ENOMEM;
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *ev;
+}
+
+static void collect_reap(const struct oom_reap *reap, void *userdata)
+{
+	struct collect *c = userdata;
+
+	for (size_t i = c->l->n; i-- > 0;)
+		if (c->l->v[i].pid == reap->pid) {
+			c->l->v[i].reaped = true;
+			return;
+		}
+}
+
+static int collect_chunk(const char *buf, size_t len, void *userdata)
+{
+	struct collect *c = userdata;
+
+	oomreport_feed_log(c->rep, buf, len);
+	return c->err;
+}
+
+int explain_collect(const struct host *h, const char *path, struct kill_list *ret)
+{
+	struct collect c = { .l = ret };
+	struct oomreport_ops ops = { .on_kill = collect_kill, .on_reap = collect_reap, .userdata = &c };
+	int r;
+
+	r = oomreport_new(path ? OOM_SOURCE_LOG : OOM_SOURCE_KMSG, &ops, &c.rep);
+	if (r < 0)
+		return r;
+	if (path) {
+		char p[PATH_MAX];
+		if (strcmp(path, "-") == 0 || path[0] != '/' || host_is_live(h))
+			r = kmsg_read_log_chunks(path, collect_chunk, &c);
+		else if ((r = host_path(h, path, p, sizeof(p))) >= 0)
+			r = kmsg_read_log_chunks(p, collect_chunk, &c);
+	} else {
+		char p[PATH_MAX], buf[KMSG_RECORD_MAX];
+		int fd;
+
+		r = host_path(h, "/dev/kmsg", p, sizeof(p));
+		if (r >= 0) {
+			/* a sysroot's dev/kmsg is a saved text file of raw records */
+			fd = host_is_live(h) ? kmsg_open(p, false) : -ENOTSUP;
+			if (fd == -ENOTSUP) {
+				r = kmsg_read_log_chunks(p, collect_chunk, &c);
+			} else if (fd < 0) {
+				r = fd;
+			} else {
+				for (;;) {
+					struct kmsg_record rec;
+					ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
+					if (n == -EPIPE)
+						continue; /* overwritten while we read: go on */
+					if (n <= 0) {
+						r = (int)n;
+						break;
+					}
+					if (kmsg_parse_record(buf, (size_t)n, &rec) == 0)
+						oomreport_feed_text(c.rep, rec.text, rec.len, true, rec.ts_us, true);
+				}
+				close(fd);
+			}
+		}
+	}
+	if (r > 0)
+		r = 0;
+	oomreport_flush(c.rep);
+	oomreport_free(c.rep);
+	if (r == 0 && c.err)
+		r = c.err;
+	return r;
+}
+
+static const char *const cg_mounts[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified",
+					 "/sys/fs/cgroup" };
+
+const char *explain_cgroup_rel(const char *path, char *buf, size_t sz)
+{
+	for (size_t i = 0; i < ELEMENTSOF(cg_mounts); i++) {
+		size_t n = strlen(cg_mounts[i]);
+		if (strncmp(path, cg_mounts[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) {
+			path += n;
+			break;
+		}
+	}
+	xsnprintf(buf, sz, "%s%s", path[0] == '/' ? "" : "/", path);
+	/* no trailing slash, except for the root */
+	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+static bool under(const char *path, const char *cg)
+{
+	size_t n = strlen(cg);
+
+	if (strcmp(cg, "/") == 0)
+		return path[0] == '/';
+	return strncmp(path, cg, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup)
+{
+	if (pid > 0 && (!(ev->have & OOM_HAVE_PID) || ev->pid != pid))
+		return false;
+	if (cgroup) {
+		if (ev->task_memcg[0] && under(ev->task_memcg, cgroup))
+			return true;
+		if (ev->oom_memcg[0] && !ev->task_memcg[0] && under(ev->oom_memcg, cgroup))
+			return true;
+		return false;
+	}
+	return true;
+}
+
+/* the cgroup's hard limit now: v1 memory.limit_in_bytes or v2 memory.max */
+static int cgroup_limit(const struct host *h, const char *cg, uint64_t *ret)
+{
+	static const char *const files[][2] = {
+		{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes" },
+		{ "/sys/fs/cgroup", "memory.max" },
+	};
+	char rel[PATH_MAX], path[PATH_MAX], buf[64];
+
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		uint64_t v;
+		if (xsnprintf(rel, sizeof(rel), "%s%s/%s", files[i][0], strcmp(cg, "/") ? cg : "",
+			      files[i][1]) < 0 ||
+		    host_path(h, rel, path, sizeof(path)) < 0 || read_file(path, buf, sizeof(buf)) < 0)
+			continue;
+		strip_trailing(buf);
+		if (strcmp(buf, "max") == 0) {
+			*ret = SIZE_UNLIMITED;
+			return 0;
+		}
+		if (parse_u64(buf, &v) == 0) {
+			*ret = v;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
+{
+	struct cgname n;
+	const char *cg = ev->task_memcg[0] ? ev->task_memcg : ev->oom_memcg;
+	uint64_t lim;
+
+	if (!ev->task_memcg[0] && (flags & ENRICH_PROC) && (ev->have & OOM_HAVE_PID)) {
+		/* rate-limited report: the victim may still be exiting; its memory cgroup line */
+		char rel[64], path[PATH_MAX], buf[4096];
+		xsnprintf(rel, sizeof(rel), "/proc/%d/cgroup", (int)ev->pid);
+		if (host_path(h, rel, path, sizeof(path)) >= 0 && read_file(path, buf, sizeof(buf)) > 0) {
+			char *l = buf;
+			while (l && *l) {
+				char *nl = strchr(l, '\n'), *c;
+				if (nl)
+					*nl = '\0';
+				c = strstr(l, ":memory:");
+				if (!c && startswith(l, "0::"))
+					c = l + 3 - 8;
+				if (c && c[8] == '/') {
+					size_t len = strlen(c + 8);
+					if (len < sizeof(ev->task_memcg) && (strstr(l, ":memory:") || !ev->task_memcg[0])) {
+						memcpy(ev->task_memcg, c + 8, len + 1);
+						ev->inferred_task_memcg = true;
+					}
+				}
+				l = nl ? nl + 1 : NULL;
+			}
+			/* a victim already gone reads "/" */
+			if (ev->inferred_task_memcg && strcmp(ev->task_memcg, "/") == 0) {
+				ev->task_memcg[0] = '\0';
+				ev->inferred_task_memcg = false;
+			}
+		}
+		cg = ev->task_memcg[0] ? ev->task_memcg : ev->oom_memcg;
+	}
+	if ((flags & ENRICH_NAME) && cg[0] && cgname_parse(cg, &n) > 0)
+		cgname_format(&n, ev->container, sizeof(ev->container));
+	if ((flags & ENRICH_LIMIT) && cg[0] && cgroup_limit(h, ev->oom_memcg[0] ? ev->oom_memcg : cg, &lim) == 0) {
+		ev->limit_now_kb = lim == SIZE_UNLIMITED ? UINT64_MAX : lim / 1024;
+		ev->have |= OOM_HAVE_LIMIT_NOW;
+	}
+}
+
+static const char *kb(uint64_t k, char *buf)
+{
+	if (k >= (UINT64_MAX >> 10))
+		return "unlimited";
+	/* the kernel prints PAGE_COUNTER_MAX as 9007199254740988kB */
+	if (k >= 9007199254740988ull)
+		return "unlimited";
+	return format_bytes(k * 1024, buf, 32);
+}
+
+/*
+ * Text output shows kernel strings with control bytes as \xNN: a comm is chosen by the
+ * process and must not be able to start a fake line ("\nkill pid 1 …") in watch's stream.
+ */
+static const char *safe(const char *s, char *buf, size_t sz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s && o + 5 < sz; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+#define SAFE(s) safe((s), (char[OOM_CGROUP_MAX * 4 + 8]){ 0 }, OOM_CGROUP_MAX * 4 + 8)
+
+static const char *comm_or(const struct oom_event *ev, char *buf, size_t sz)
+{
+	return ev->comm[0] ? safe(ev->comm, buf, sz) : "?";
+}
+
+void explain_kill_line(FILE *out, const struct oom_event *ev)
+{
+	char a[32], b[32], c[32], d[32];
+
+	char cb[OOM_COMM_MAX * 4 + 8];
+
+	fprintf(out, "kill pid %d (%s)", (int)ev->pid, comm_or(ev, cb, sizeof(cb)));
+	if (ev->have & OOM_HAVE_KTIME)
+		fprintf(out, " at %llu.%06llu", (unsigned long long)(ev->kernel_time_us / 1000000),
+			(unsigned long long)(ev->kernel_time_us % 1000000));
+	if (ev->task_memcg[0])
+		fprintf(out, " cgroup %s%s", SAFE(ev->task_memcg), ev->inferred_task_memcg ? " (from /proc)" : "");
+	if (ev->scope == OOM_SCOPE_GLOBAL)
+		fprintf(out, ": host out of memory");
+	else if (ev->oom_memcg[0])
+		fprintf(out, ": limit of %s", SAFE(ev->oom_memcg));
+	else if (ev->scope == OOM_SCOPE_MEMCG)
+		fprintf(out, ": memory cgroup limit");
+	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
+		fprintf(out, " (%s of %s)", kb(ev->memcg_usage_kb, a), kb(ev->memcg_limit_kb, b));
+	if (ev->have & OOM_HAVE_ANON_RSS)
+		fprintf(out, "; anon %s file %s shmem %s", kb(ev->anon_rss_kb, a), kb(ev->file_rss_kb, b),
+			(ev->have & OOM_HAVE_SHMEM_RSS) ? kb(ev->shmem_rss_kb, c) : "?");
+	if (ev->have & OOM_HAVE_ADJ)
+		fprintf(out, "; oom_score_adj %d", ev->oom_score_adj);
+	if (ev->oom_group)
+		fprintf(out, "; memory.oom.group");
+	if (ev->container[0])
+		fprintf(out, " [%s]", ev->container);
+	if ((ev->have & OOM_HAVE_LIMIT_NOW) && !(ev->have & OOM_HAVE_MEMCG_LIMIT))
+		fprintf(out, " (limit now %s)", kb(ev->limit_now_kb, d));
+	fputc('\n', out);
+}
+
+void explain_kill_json_line(FILE *out, const struct oom_event *ev)
+{
+	struct json j;
+
+	json_init(&j, out, false);
+	oom_event_to_json(ev, &j);
+	json_end(&j);
+}
+
+static void advice(FILE *out, const struct oom_event *ev)
+{
+	uint64_t rss = ev->anon_rss_kb + ev->file_rss_kb + ev->shmem_rss_kb;
+	char a[32];
+
+	fprintf(out, "  next:    ");
+	if (ev->scope == OOM_SCOPE_GLOBAL) {
+		fprintf(out, "the whole host ran out of memory, no cgroup limit was involved. Put limits on "
+			     "the large consumers so a kill stays inside one cgroup, add memory, or protect "
+			     "critical services with a lower oom_score_adj.\n");
+	} else if (ev->have & OOM_HAVE_MEMCG_LIMIT) {
+		fprintf(out, "if %s is below what the workload really needs, raise the limit of %s "
+			     "(memory.max on cgroup v2, memory.limit_in_bytes on v1); if its use grows "
+			     "without bound, find the leak first (oomlab run shows the growth).\n",
+			kb(ev->memcg_limit_kb, a), ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "the cgroup");
+	} else {
+		fprintf(out, "the kernel's report was rate-limited or cut, so the limit is not in the log; "
+			     "check the cgroup's limit and memory.events (oomlab why --cgroup PATH on a live "
+			     "cgroup).\n");
+	}
+	if ((ev->have & OOM_HAVE_ANON_RSS) && rss > 0) {
+		if (ev->shmem_rss_kb * 2 > rss)
+			fprintf(out, "           most of it was shmem (tmpfs, /dev/shm, shared memory): it is "
+				     "charged to the cgroup and cannot be reclaimed without swap; remove files "
+				     "from tmpfs or size it.\n");
+		else if (ev->anon_rss_kb * 2 > rss)
+			fprintf(out, "           most of it was anonymous memory (heap, stacks): without swap it "
+				     "cannot be reclaimed. Swap or zram would turn the kill into slowness; that is "
+				     "a trade-off, not a fix.\n");
+		else
+			fprintf(out, "           most of it was file-backed: page cache is reclaimable, so the "
+				     "rest of the cgroup (other tasks, kernel memory, shmem) filled the limit.\n");
+	}
+	if (ev->victim_rank > 1)
+		fprintf(out, "           it was not the largest task: oom_score_adj decided. Lower the "
+			     "adj of what must survive (needs CAP_SYS_RESOURCE) or raise it on the "
+			     "real culprit.\n");
+	else if ((ev->have & OOM_HAVE_ADJ) && ev->oom_score_adj > 0)
+		fprintf(out, "           its oom_score_adj %d made it a preferred victim.\n",
+			ev->oom_score_adj);
+	if (ev->oom_group)
+		fprintf(out, "           memory.oom.group is set on %s: the whole group is killed "
+			     "together.\n", ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "its cgroup");
+}
+
+void explain_kill_text(FILE *out, const struct oom_event *ev)
+{
+	char a[32], b[32], c[32], d[32];
+
+	char cb[OOM_COMM_MAX * 4 + 8];
+
+	fprintf(out, "OOM kill of pid %d (%s)", (int)ev->pid, comm_or(ev, cb, sizeof(cb)));
+	if (ev->have & OOM_HAVE_UID)
+		fprintf(out, ", uid %u", ev->uid);
+	if (ev->have & OOM_HAVE_KTIME)
+		fprintf(out, ", kernel time %llu.%06llu s",
+			(unsigned long long)(ev->kernel_time_us / 1000000),
+			(unsigned long long)(ev->kernel_time_us % 1000000));
+	fputc('\n', out);
+
+	fprintf(out, "  cause:   ");
+	if (ev->scope == OOM_SCOPE_GLOBAL) {
+		fprintf(out, "the host ran out of memory (%s)", ev->constraint[0] ? ev->constraint : "global OOM");
+	} else if (ev->oom_memcg[0]) {
+		fprintf(out, "memory cgroup %s reached its limit", SAFE(ev->oom_memcg));
+	} else if (ev->scope == OOM_SCOPE_MEMCG) {
+		fprintf(out, "a memory cgroup reached its limit (the log does not say which)");
+	} else {
+		fprintf(out, "unknown (only the kill line is in the log)");
+	}
+	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
+		fprintf(out, ": usage %s of a %s limit", kb(ev->memcg_usage_kb, a), kb(ev->memcg_limit_kb, b));
+	fputc('\n', out);
+	if (ev->task_memcg[0]) {
+		fprintf(out, "  cgroup:  %s", SAFE(ev->task_memcg));
+		if (ev->oom_memcg[0] && strcmp(ev->oom_memcg, ev->task_memcg) != 0)
+			fprintf(out, " (the limit hit was its ancestor %s's, shared with its siblings)",
+				SAFE(ev->oom_memcg));
+		else if (ev->oom_memcg[0])
+			fprintf(out, " (its own limit)");
+		if (ev->inferred_task_memcg)
+			fprintf(out, " (read from /proc, not in the log)");
+		fputc('\n', out);
+	}
+	if (ev->container[0])
+		fprintf(out, "  belongs: %s\n", ev->container);
+	if (ev->have & OOM_HAVE_ANON_RSS) {
+		fprintf(out, "  victim:  anon %s, file %s, shmem %s", kb(ev->anon_rss_kb, a),
+			kb(ev->file_rss_kb, b),
+			(ev->have & OOM_HAVE_SHMEM_RSS) ? kb(ev->shmem_rss_kb, c) : "(not logged)");
+		if (ev->have & OOM_HAVE_TOTAL_VM)
+			fprintf(out, " (total-vm %s", kb(ev->total_vm_kb, d));
+		if (ev->have & OOM_HAVE_PGTABLES)
+			fprintf(out, ", page tables %s", kb(ev->pgtables_kb, a));
+		if (ev->have & OOM_HAVE_TOTAL_VM)
+			fputc(')', out);
+		fputc('\n', out);
+	}
+	fprintf(out, "  rank:    ");
+	if (ev->victim_rank == 1)
+		fprintf(out, "the largest of %u task(s) in the report's table", ev->tasks_listed);
+	else if (ev->victim_rank > 1)
+		fprintf(out, "number %u by size of %u task(s) in the report's table", ev->victim_rank,
+			ev->tasks_listed);
+	else
+		fprintf(out, "unknown (no task table in the log)");
+	if (ev->have & OOM_HAVE_ADJ)
+		fprintf(out, "; oom_score_adj %d", ev->oom_score_adj);
+	if (ev->have & OOM_HAVE_SCORE)
+		fprintf(out, "; badness score %llu", (unsigned long long)ev->score);
+	fputc('\n', out);
+	if (ev->invoker_comm[0]) {
+		fprintf(out, "  trigger: %s", SAFE(ev->invoker_comm));
+		if (ev->have & OOM_HAVE_INVOKER_PID)
+			fprintf(out, " (pid %d)", (int)ev->invoker_pid);
+		fprintf(out, " asked for memory");
+		if (ev->gfp_mask[0])
+			fprintf(out, ", gfp_mask=%s", ev->gfp_mask);
+		if (ev->have & OOM_HAVE_ORDER)
+			fprintf(out, ", order=%d", ev->order);
+		fputc('\n', out);
+	} else {
+		fprintf(out, "  trigger: not logged (the kernel rate-limits the report header during bursts)\n");
+	}
+	if (ev->oom_group)
+		fprintf(out, "  group:   killed with the rest of %s (memory.oom.group)\n", SAFE(ev->oom_memcg));
+	if (ev->reaped)
+		fprintf(out, "  reaped:  the oom_reaper freed its memory\n");
+	advice(out, ev);
+}
+
+/* ---- live cgroup state ---- */
+
+struct cgfile {
+	const char *mount, *file, *label;
+};
+
+static const struct cgfile cgfiles[] = {
+	{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes", "limit" },
+	{ "/sys/fs/cgroup/memory", "memory.usage_in_bytes", "usage" },
+	{ "/sys/fs/cgroup/memory", "memory.max_usage_in_bytes", "peak" },
+	{ "/sys/fs/cgroup/memory", "memory.failcnt", "failcnt" },
+	{ "/sys/fs/cgroup/memory", "memory.oom_control", "oom_control" },
+	{ "/sys/fs/cgroup", "memory.max", "max" },
+	{ "/sys/fs/cgroup", "memory.high", "high" },
+	{ "/sys/fs/cgroup", "memory.current", "current" },
+	{ "/sys/fs/cgroup", "memory.peak", "peak" },
+	{ "/sys/fs/cgroup", "memory.events", "events" },
+	{ "/sys/fs/cgroup", "memory.pressure", "pressure" },
+	{ "/sys/fs/cgroup/unified", "memory.pressure", "pressure" },
+};
+
+static int read_cgfile(const struct host *h, const char *cg, const struct cgfile *f, char *buf,
+		       size_t sz)
+{
+	char rel[PATH_MAX], path[PATH_MAX];
+	ssize_t n;
+
+	if (xsnprintf(rel, sizeof(rel), "%s%s/%s", f->mount, strcmp(cg, "/") ? cg : "", f->file) < 0 ||
+	    host_path(h, rel, path, sizeof(path)) < 0)
+		return -ENAMETOOLONG;
+	n = read_file(path, buf, sz);
+	if (n < 0)
+		return (int)n;
+	strip_trailing(buf);
+	return 0;
+}
+
+static bool cgroup_exists(const struct host *h, const char *cg)
+{
+	const char *mounts[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup" };
+	char rel[PATH_MAX], path[PATH_MAX];
+
+	for (size_t i = 0; i < ELEMENTSOF(mounts); i++) {
+		if (xsnprintf(rel, sizeof(rel), "%s%s/memory.%s", mounts[i], strcmp(cg, "/") ? cg : "",
+			      i == 0 ? "usage_in_bytes" : "current") >= 0 &&
+		    host_path(h, rel, path, sizeof(path)) >= 0 && access(path, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
+{
+	char buf[4096];
+	bool psi = false;
+
+	if (!cgroup_exists(h, cg))
+		return -ENOENT;
+	fprintf(out, "cgroup %s now:\n", cg);
+	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
+		const struct cgfile *f = &cgfiles[i];
+		uint64_t v;
+		char b[32];
+
+		if (strcmp(f->label, "pressure") == 0 && psi)
+			continue;
+		if (read_cgfile(h, cg, f, buf, sizeof(buf)) < 0)
+			continue;
+		if (strcmp(f->label, "pressure") == 0)
+			psi = true;
+		if (strchr(buf, '\n') || strchr(buf, ' ')) {
+			fprintf(out, "  %s (%s):\n", f->label, f->file);
+			for (char *l = buf; l && *l;) {
+				char *nl = strchr(l, '\n');
+				if (nl)
+					*nl = '\0';
+				fprintf(out, "    %s\n", l);
+				l = nl ? nl + 1 : NULL;
+			}
+		} else if (strcmp(f->label, "failcnt") != 0 && parse_u64(buf, &v) == 0) {
+			fprintf(out, "  %-8s %s (%s)\n", f->label,
+				v >= 9223372036854771712ull ? "unlimited" : format_bytes(v, b, sizeof(b)), f->file);
+		} else {
+			fprintf(out, "  %-8s %s (%s)\n", f->label, buf, f->file);
+		}
+	}
+	return 0;
+}
+
+int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
+{
+	char buf[4096];
+	bool psi = false;
+
+	if (!cgroup_exists(h, cg))
+		return -ENOENT;
+	json_obj_open(j);
+	json_kv_str(j, "path", cg);
+	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
+		const struct cgfile *f = &cgfiles[i];
+		uint64_t v;
+
+		if (strcmp(f->label, "pressure") == 0 && psi)
+			continue;
+		if (read_cgfile(h, cg, f, buf, sizeof(buf)) < 0)
+			continue;
+		if (strcmp(f->label, "pressure") == 0)
+			psi = true;
+		if (parse_u64(buf, &v) == 0)
+			json_kv_u64(j, f->file, v);
+		else
+			json_kv_str(j, f->file, buf);
+	}
+	json_obj_close(j);
+	return 0;
+}
+
+int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
+		    const char *cgroup)
+{
+	struct kill_list kills = { 0 };
+	char cgbuf[PATH_MAX];
+	int r, n = 0;
+
+	if (cgroup)
+		cgroup = explain_cgroup_rel(cgroup, cgbuf, sizeof(cgbuf));
+	r = explain_collect(h, NULL, &kills);
+	if (r < 0)
+		return r;
+	if (j) {
+		json_key(j, "kills");
+		json_arr_open(j);
+	}
+	for (size_t i = 0; i < kills.n; i++) {
+		struct oom_event *ev = &kills.v[i];
+		if (!explain_match(ev, pid, cgroup))
+			continue;
+		explain_enrich(ev, h, ENRICH_NAME | ENRICH_LIMIT);
+		if (j) {
+			oom_event_to_json(ev, j);
+		} else {
+			if (n)
+				fputc('\n', out);
+			explain_kill_text(out, ev);
+		}
+		n++;
+	}
+	if (j)
+		json_arr_close(j);
+	kill_list_free(&kills);
+	return n;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering and explaining OOM kills, shared by `oomlab why`, `oomlab watch` and the
+ * end-of-run account of `oomlab run`: whatever the source of the struct oom_event (kernel log,
+ * BPF ring buffer, tracefs), the same text, the same JSON, the same plain words.
+ */
+#ifndef OOMLAB_EXPLAIN_H
+#define OOMLAB_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "../lib/host.h"
+#include "../lib/json.h"
+#include "../lib/oomevent.h"
+
+struct kill_list {
+	struct oom_event *v;
+	size_t n, cap;
+};
+void kill_list_free(struct kill_list *l);
+
+/*
+ * Collect every kill of a log (path, "-" = stdin) or, with path NULL, of the live kernel
+ * buffer (/dev/kmsg under h), in log order. Returns 0 or -errno (open/read failure).
+ */
+int explain_collect(const struct host *h, const char *path, struct kill_list *ret);
+
+/* "/sys/fs/cgroup/memory/x" -> "/x"; "x" -> "/x" (into buf). */
+const char *explain_cgroup_rel(const char *path, char *buf, size_t sz);
+/* pid 0 / cgroup NULL = any. A kill whose cgroup the log did not carry never matches a cgroup. */
+bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup);
+
+/* Enrichment: the container/pod/unit name from the cgroup path (pure); while the cgroup
+ * exists its current limit; and task_memcg from /proc/PID/cgroup when the log did not carry
+ * it (a rate-limited report, only right after the kill: pids get reused). */
+enum {
+	ENRICH_NAME = 1 << 0,
+	ENRICH_LIMIT = 1 << 1,
+	ENRICH_PROC = 1 << 2,
+};
+void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags);
+
+/* The plain-words account of one kill (several lines). */
+void explain_kill_text(FILE *out, const struct oom_event *ev);
+/* One line per kill (watch). */
+void explain_kill_line(FILE *out, const struct oom_event *ev);
+/* One compact JSON object and a newline (watch --json). */
+void explain_kill_json_line(FILE *out, const struct oom_event *ev);
+
+/* A live cgroup's memory state: limits, usage, peak, OOM counters, PSI. -ENOENT if gone. */
+int explain_cgroup_text(FILE *out, const struct host *h, const char *cgroup);
+int explain_cgroup_json(struct json *j, const struct host *h, const char *cgroup);
+
+/*
+ * The end-of-run account (`oomlab run`): the kills of pid (0 = any) in cgroup (NULL = any)
+ * from the live kernel buffer, explained. Text to out when j is NULL, else a "kills" array
+ * added to the JSON object the caller has open. Returns the number of kills or -errno.
+ */
+int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
+		    const char *cgroup);
+
+#endif
