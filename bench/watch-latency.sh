@@ -53,7 +53,7 @@ print("clock offset at write time: CLOCK_MONOTONIC - printk stamp = %.0f us, CLO
 PY
 
 mkfifo "$tmp/err"
-"$OOMLAB" watch --json --latency --timeout 300s >"$tmp/out" 2>"$tmp/err" &
+"$OOMLAB" watch --source kmsg --json --latency --timeout 300s >"$tmp/out" 2>"$tmp/err" &
 wpid=$!
 exec 3<"$tmp/err"
 read -r -t 10 ready <&3
@@ -103,7 +103,7 @@ idle() { # label pid
 	c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
 	echo "wakeups(voluntary)=$((v1 - v0)) involuntary=$((n1 - n0)) cpu_ticks=$((c1 - c0)) $(grep -E '^(VmRSS|VmHWM)' /proc/$pid/status | tr -s ' \t' ' ' | tr '\n' ' ')"
 }
-"$OOMLAB" watch >/dev/null 2>&1 &
+"$OOMLAB" watch --source kmsg >/dev/null 2>&1 &
 wpid=$!
 echo "idle ${IDLE}s, oomlab watch:    $(idle $wpid)"
 kill "$wpid"; wait "$wpid" 2>/dev/null || true

@@ -27,7 +27,7 @@ if ! command -v bpftrace >/dev/null; then
 	echo "installing bpftrace (bench only: it is large)" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y bpftrace >&2
 fi
-"$OOMLAB" trace --source bpf --timeout 1ms 2>&1 | grep -q 'not compiled in' &&
+"$OOMLAB" watch --source bpf --timeout 1ms 2>&1 | grep -q 'not compiled in' &&
 	{ echo "oomlab was built with BPF=0" >&2; exit 1; }
 
 cc=${CC:-cc}
@@ -93,8 +93,8 @@ OOMLAB, OUT, KILLS, IDLE = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.a
 EATER, KPROBE = f"{OUT}/eater", f"{OUT}/kmsg-probe"
 BT = "tracepoint:oom:mark_victim { printf(\"%d %llu\\n\", args->pid, nsecs); }"
 SOURCES = {
-    "oomlab-bpf": ([OOMLAB, "trace", "--source", "bpf", "--json", "--no-kmsg"], "oomlab trace: source"),
-    "oomlab-tracefs": ([OOMLAB, "trace", "--source", "tracefs", "--json", "--no-kmsg"], "oomlab trace: source"),
+    "oomlab-bpf": ([OOMLAB, "watch", "--source", "bpf", "--json", "--no-kmsg"], "oomlab watch: source"),
+    "oomlab-tracefs": ([OOMLAB, "watch", "--source", "tracefs", "--json", "--no-kmsg"], "oomlab watch: source"),
     "kmsg-read": ([KPROBE], "ready"),
     "bpftrace": (["bpftrace", "-B", "line", "-e", BT], "Attaching"),
 }

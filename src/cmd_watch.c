@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * oomlab watch: a machine-wide live stream of OOM kills from /dev/kmsg.
+ * oomlab watch: a machine-wide live stream of OOM kills.
  *
- * One poll() on /dev/kmsg (records after lseek(SEEK_END)) and a signalfd (SIGCHLD of --exec
- * hooks, SIGINT/SIGTERM): no timer, no wake-up while the kernel logs nothing. Memory is
- * bounded by the assembler's fixed table of open reports. The event source is only the
- * feeding loop below; rendering and hooks work on struct oom_event, whatever produced it.
+ * Sources (--source): the kernel's oom:mark_victim tracepoint through BPF or a tracefs
+ * instance (lib/victimsrc.h), or the kernel log (/dev/kmsg, records after lseek(SEEK_END)).
+ * auto takes the first that works in that order and says why the others were not used.
+ * One poll() on the source's fd and a signalfd (SIGCHLD of --exec hooks, SIGINT/SIGTERM/
+ * SIGHUP): no timer, no wake-up while nothing happens. Memory is bounded by the assembler's
+ * fixed table of open reports (kmsg) or one ring buffer (BPF). Rendering, filtering and hooks
+ * work on struct oom_event, whatever produced it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include "explain.h"
 #include "../lib/kmsg.h"
 #include "../lib/oomreport.h"
+#include "../lib/victimsrc.h"
 #include "../lib/banned.h"
 
 #define HOOKS_MAX 32	/* running --exec hooks at once; more are skipped with a warning */
@@ -137,6 +141,15 @@ static void on_kill(const struct oom_event *e, void *userdata)
 		w->stop = true;
 }
 
+/* victim sources deliver through this (their callback type returns int) */
+static int on_victim(const struct oom_event *e, void *userdata)
+{
+	struct watch *w = userdata;
+
+	on_kill(e, userdata);
+	return w->stop ? -ECANCELED : 0;
+}
+
 static void reap_children(struct watch *w)
 {
 	for (;;) {
@@ -151,17 +164,24 @@ static void reap_children(struct watch *w)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: oomlab watch [--json] [--exec CMD] [--cgroup PATH] [--count N] [--timeout DUR]\n\n"
-		"Stream OOM kills machine-wide as the kernel reports them (/dev/kmsg), decoded,\n"
-		"enriched while the cgroup exists, with the container or pod named.\n\n"
+		"Usage: oomlab watch [--source SRC] [--json] [--exec CMD] [--cgroup PATH] [--count N]\n"
+		"                    [--timeout DUR]\n\n"
+		"Stream OOM kills machine-wide as the kernel reports them, decoded, enriched while the\n"
+		"cgroup exists, with the container or pod named.\n\n"
 		"Options:\n"
+		"  -s, --source SRC    auto (default): bpf, else tracefs, else kmsg; bpf: the\n"
+		"                      oom:mark_victim tracepoint through BPF (the victim's record and\n"
+		"                      memcg chain before it is gone); tracefs: the same tracepoint\n"
+		"                      through a private tracefs instance; kmsg: the kernel log\n"
+		"      --no-kmsg       bpf/tracefs: do not read /dev/kmsg to fill in the constraint\n"
 		"  -J, --json          one JSON object per kill per line\n"
 		"  -e, --exec CMD      run CMD (/bin/sh -c) for each kill: the event in OOMLAB_PID,\n"
 		"                      OOMLAB_COMM, OOMLAB_TASK_MEMCG, OOMLAB_OOM_MEMCG, ... and as JSON\n"
 		"                      on its stdin; never blocks the stream\n"
 		"  -c, --cgroup PATH   only kills in cgroup PATH or below it\n"
 		"  -n, --count N       exit after N kills\n"
-		"  -t, --timeout DUR   exit after DUR (e.g. 30s, 10m)\n"
+		"  -t, --timeout DUR   exit after DUR (e.g. 30s, 10m); with --count, fewer kills\n"
+		"                      by then is exit status 1\n"
 		"      --latency       print the kernel time stamp and CLOCK_MONOTONIC/CLOCK_BOOTTIME\n"
 		"                      at print time of each kill on stderr (benchmarks)\n"
 		"  -h, --help          show this help\n");
@@ -173,8 +193,16 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },	     { "exec", required_argument, NULL, 'e' },
 		{ "cgroup", required_argument, NULL, 'c' }, { "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' }, { "latency", no_argument, NULL, 'L' },
+		{ "source", required_argument, NULL, 's' },  { "no-kmsg", no_argument, NULL, 'K' },
+		{ "bpf-attach", required_argument, NULL, 'A' }, /* tests: tp_btf|raw_tp|tracepoint */
+		{ "pid-only", no_argument, NULL, 'P' },	     /* tests: the pre-6.9 tracepoint path */
 		{ "help", no_argument, NULL, 'h' },	     { 0 },
 	};
+	enum victim_source_kind kind = VICTIM_SOURCE_AUTO;
+	struct victim_source_opts vo = { .host = &cli->host };
+	struct victim_source *src = NULL;
+	bool kmsg_only = false;
+	char why[768] = "";
 	struct watch w = { .cli = cli };
 	struct oomreport_ops ops = { .on_kill = on_kill, .userdata = &w };
 	struct oomreport *rep = NULL;
@@ -185,8 +213,24 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "Je:c:n:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Je:c:n:t:s:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			if (strcmp(optarg, "kmsg") == 0)
+				kmsg_only = true;
+			else if (victim_source_kind_from_string(optarg, &kind) < 0)
+				return cli_usage_error(cli, "invalid source '%s' for --source: expected auto, bpf, tracefs or kmsg",
+						       optarg);
+			break;
+		case 'K':
+			vo.no_kmsg_check = true;
+			break;
+		case 'A':
+			vo.bpf_attach = optarg;
+			break;
+		case 'P':
+			vo.force_pid_only = true;
+			break;
 		case 'J':
 			cli->json = true;
 			break;
@@ -213,12 +257,38 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_option_error(cli, argv, c);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	/* blocked before a source opens (BPF takes ~50 ms): a Ctrl-C then is kept, not lost */
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if (!kmsg_only) {
+		r = victim_source_open(kind, &vo, &src, why, sizeof(why));
+		if (r < 0 && kind != VICTIM_SOURCE_AUTO)
+			return cli_error(cli, "cannot open the %s source: %s",
+					 victim_source_kind_to_string(kind), why);
+		if (r == 0) {
+			/* on stderr in JSON mode too: scripts wait for this line */
+			fprintf(stderr, "oomlab watch: source %s: %s\n",
+				victim_source_kind_to_string(victim_source_get_kind(src)),
+				victim_source_detail(src));
+			if (why[0])
+				fprintf(stderr, "oomlab watch: not used: %s\n", why);
+			fd = victim_source_fd(src);
+			xsnprintf(path, sizeof(path), "the %s source",
+				  victim_source_kind_to_string(victim_source_get_kind(src)));
+			goto opened;
+		}
+		/* auto: nothing kernel-side works here; the kernel log does the job */
+	}
 	r = host_path(&cli->host, "/dev/kmsg", path, sizeof(path));
 	if (r >= 0)
 		r = fd = kmsg_open(path, true);
@@ -228,11 +298,10 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 					 "kernel.dmesg_restrict=1)", path, strerror(-r));
 		return cli_error(cli, "cannot open '%s': %s", path, strerror(-r));
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	fprintf(stderr, "oomlab watch: source kmsg: %s\n", path);
+	if (why[0])
+		fprintf(stderr, "oomlab watch: not used: %s\n", why);
+opened:
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
@@ -278,6 +347,14 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLERR)))
 			continue;
+		if (src) {
+			r = victim_source_consume(src, on_victim, &w);
+			if (r < 0 && r != -ECANCELED) {
+				rc = cli_error(cli, "cannot read %s: %s", path, strerror(-r));
+				break;
+			}
+			continue;
+		}
 		for (;;) {
 			struct kmsg_record rec;
 			ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
@@ -303,9 +380,14 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	if (lost)
 		cli_warn(cli, "the kernel log overwrote records %llu time(s) before they were read",
 			 (unsigned long long)lost);
+	if (rc == EXIT_OK && w.count && w.seen < w.count && !w.stop)
+		rc = cli_error(cli, "timeout: %llu of %llu kills seen", (unsigned long long)w.seen,
+			       (unsigned long long)w.count);
 out:
 	oomreport_free(rep);
-	if (fd >= 0)
+	if (src)
+		victim_source_close(src);
+	else if (fd >= 0)
 		close(fd);
 	if (sfd >= 0)
 		close(sfd);

@@ -9,6 +9,5 @@ CMD(protect, "lower a process's oom_score_adj (or raise its cgroup peers) and sh
 CMD(expose, "raise a process's oom_score_adj so it dies first, and show the new ranking")
 CMD(psi, "memory pressure (PSI) of the system, a cgroup, a pid or a container, with a verdict")
 CMD(top, "every cgroup's memory pressure, usage and limits in one refreshing table")
-CMD(trace, "print OOM victims as the kernel marks them (BPF or tracefs)")
 CMD(why, "explain the OOM kills in the kernel log or a saved log")
 CMD(watch, "stream OOM kills live from /dev/kmsg, decoded and named")

@@ -220,7 +220,7 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 		st.has_victim = true;
 		st.victim_note = NULL;
 	} else if (!rv.src && st.oom_kills) {
-		st.victim_note = "no kernel-side victim source here (see 'oomlab trace')";
+		st.victim_note = "no kernel-side victim source here (see 'oomlab watch --source')";
 	}
 	if (st.exited)
 		ret = st.exit_code;

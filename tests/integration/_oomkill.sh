@@ -65,14 +65,14 @@ oom_cleanup() {
 	return 0
 }
 
-# watch_start OUT ERR ARGS...: starts `oomlab trace ARGS` in the background (WATCHER=pid), waits
+# watch_start OUT ERR ARGS...: starts `oomlab watch ARGS` in the background (WATCHER=pid), waits
 # until it says which source runs (or fails); skips when BPF is not there to test.
 watch_start() {
 	local out=$1 err=$2; shift 2
-	"$OOMLAB" trace "$@" > "$out" 2> "$err" &
+	"$OOMLAB" watch "$@" > "$out" 2> "$err" &
 	WATCHER=$!
 	for _ in $(seq 1 100); do
-		grep -q '^oomlab trace: source ' "$err" && return 0
+		grep -q '^oomlab watch: source ' "$err" && return 0
 		if ! kill -0 $WATCHER 2>/dev/null; then
 			wait $WATCHER; WATCHER=
 			if grep -q 'not compiled in' "$err"; then echo "SKIP: built with BPF=0"; exit 77; fi

@@ -17,7 +17,7 @@ cp "$OOMLAB" "$tmp/oomlab" && chmod 755 "$tmp/oomlab"
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 caps="--inh-caps=-all,+bpf,+perfmon --ambient-caps=-all,+bpf,+perfmon"
 
-nobody "$tmp/oomlab" trace --source bpf --timeout 1ms > /dev/null 2> "$tmp/nocap"
+nobody "$tmp/oomlab" watch --source bpf --timeout 1ms > /dev/null 2> "$tmp/nocap"
 st=$?
 if grep -q 'not compiled in' "$tmp/nocap"; then echo "SKIP: built with BPF=0"; exit 77; fi
 [ $st = 1 ] || { echo "without capabilities: exit $st, want 1"; cat "$tmp/nocap"; exit 1; }
@@ -26,11 +26,11 @@ echo "without capabilities: $(cat "$tmp/nocap")"
 
 OOMLAB_CAPS="$tmp/oomlab"
 # setpriv itself (not the shell function) in the background: $! must be oomlab's pid
-setpriv --reuid=65534 --regid=65534 --clear-groups $caps "$OOMLAB_CAPS" trace --source bpf --json \
+setpriv --reuid=65534 --regid=65534 --clear-groups $caps "$OOMLAB_CAPS" watch --source bpf --json \
 	--timeout 60s > "$tmp/out" 2> "$tmp/err" &
 WATCHER=$!
-for _ in $(seq 1 100); do grep -q '^oomlab trace: source ' "$tmp/err" && break; sleep 0.05; done
-grep -q '^oomlab trace: source bpf' "$tmp/err" || { echo "did not start"; cat "$tmp/err"; exit 1; }
+for _ in $(seq 1 100); do grep -q '^oomlab watch: source ' "$tmp/err" && break; sleep 0.05; done
+grep -q '^oomlab watch: source bpf' "$tmp/err" || { echo "did not start"; cat "$tmp/err"; exit 1; }
 cat "$tmp/err"
 pids=$(oom_eat 2>/dev/null)
 watch_until "$tmp/out" "$pids" || exit 1

@@ -11,7 +11,7 @@ tmp=$(mktemp -d /tmp/oomlab-watch.XXXXXX)
 trap 'kmsg_cleanup; rm -rf "$tmp"' EXIT
 mkfifo "$tmp/err"
 
-"$OOMLAB" watch --json --timeout 60s >"$tmp/out" 2>"$tmp/err" &
+"$OOMLAB" watch --source kmsg --json --timeout 60s >"$tmp/out" 2>"$tmp/err" &
 wpid=$!
 BGPIDS+=("$wpid")
 exec 3<"$tmp/err"

@@ -11,7 +11,7 @@ trap 'kmsg_cleanup; rm -rf "$tmp"' EXIT
 mkfifo "$tmp/err"
 
 for attempt in 1 2 3; do
-	"$OOMLAB" watch --cgroup "$cg" --count 1 --timeout 5s \
+	"$OOMLAB" watch --source kmsg --cgroup "$cg" --count 1 --timeout 5s \
 		--exec "cat > $tmp/stdin.json; env | grep ^OOMLAB_ | sort > $tmp/env" >"$tmp/out" 2>"$tmp/err" &
 	wpid=$!
 	BGPIDS+=("$wpid")

@@ -9,7 +9,7 @@ if ! have_oomlab watch; then
 fi
 mkcg W watch || { finish oomlab-watch; exit 0; }
 cgw "$W" memory.max 64M
-oomlab watch --json --cgroup "$(rel "$W")" --count 1 --timeout "${TMO}s" >"$T/json" 2>"$T/err" &
+oomlab watch --source kmsg --json --cgroup "$(rel "$W")" --count 1 --timeout "${TMO}s" >"$T/json" 2>"$T/err" &
 wp=$!
 # ready once it holds /dev/kmsg open (it reads only records newer than its start)
 wait_fd "$wp" '/dev/kmsg' || fail "oomlab watch did not open /dev/kmsg"
