@@ -15,7 +15,8 @@ log=$dir/why-$size_mib-$reports.log
 mkdir -p "$dir"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -f "$log"' EXIT
 
-python3 - "$top/tests/fixtures/logs/captured-6.18-v1-memcg.kmsg" "$log" "$size_mib" "$reports" <<'PY'
+# KEEP=1 keeps the log and reuses it on the next run
+[ -s "$log" ] || python3 - "$top/tests/fixtures/logs/captured-6.18-v1-memcg.kmsg" "$log" "$size_mib" "$reports" <<'PY'
 import sys
 src, out, size_mib, reports = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 report = []

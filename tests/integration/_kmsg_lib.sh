@@ -27,13 +27,14 @@ kmsg_cleanup() {
 	done
 }
 
-# make_cgroup NAME LIMIT_BYTES -> prints the cgroup path relative to the memory root
+# make_cgroup NAME LIMIT_BYTES: creates it, sets CG to its path relative to the memory root.
+# Not for $(...): the cleanup list must be filled in this shell, not in a subshell.
 make_cgroup() {
 	local d=$MEMROOT/$1
 	mkdir "$d" || return 1
 	CGS+=("$d")
-	[ -n "${2:-}" ] && echo "$2" > "$d/memory.limit_in_bytes"
-	echo "/$1"
+	if [ -n "${2:-}" ]; then echo "$2" >"$d/memory.limit_in_bytes" || return 1; fi
+	CG=/$1
 }
 
 # start_eater CGROUP_REL [COMM] : an anonymous eater (200 MiB, touched) in CGROUP, its pid in

@@ -6,7 +6,8 @@
 set -u
 . "$(dirname "$0")/_kmsg_lib.sh"
 kmsg_need
-cg=$(make_cgroup oomlab-test-kmsg-watch-$$ $((64 << 20))) || exit 1
+make_cgroup oomlab-test-kmsg-watch-$$ $((64 << 20)) || exit 1
+cg=$CG
 tmp=$(mktemp -d /tmp/oomlab-watch.XXXXXX)
 trap 'kmsg_cleanup; rm -rf "$tmp"' EXIT
 mkfifo "$tmp/err"

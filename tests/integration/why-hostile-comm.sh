@@ -5,7 +5,8 @@
 set -u
 . "$(dirname "$0")/_kmsg_lib.sh"
 kmsg_need
-cg=$(make_cgroup oomlab-test-kmsg-hostile-$$ $((64 << 20))) || exit 1
+make_cgroup oomlab-test-kmsg-hostile-$$ $((64 << 20)) || exit 1
+cg=$CG
 start_eater "$cg" 'x) total-vm:1kB'
 pid=$EATER_PID
 wait $pid

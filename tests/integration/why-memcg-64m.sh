@@ -6,8 +6,10 @@
 set -u
 . "$(dirname "$0")/_kmsg_lib.sh"
 kmsg_need
-cg=$(make_cgroup oomlab-test-kmsg-why-$$ $((64 << 20))) || exit 1
-sib=$(make_cgroup oomlab-test-kmsg-why2-$$ $((64 << 20))) || exit 1
+make_cgroup oomlab-test-kmsg-why-$$ $((64 << 20)) || exit 1
+cg=$CG
+make_cgroup oomlab-test-kmsg-why2-$$ $((64 << 20)) || exit 1
+sib=$CG
 py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 for attempt in 1 2 3; do
