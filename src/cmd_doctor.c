@@ -19,6 +19,7 @@
 #include "../lib/memstat.h"
 #include "../lib/proc.h"
 #include "../lib/psi.h"
+#include "../lib/victimsrc.h"
 #include "../lib/banned.h"
 
 enum status { ST_OK, ST_LIMITED, ST_MISSING, ST_INFO };
@@ -327,6 +328,13 @@ static void check_misc(struct cli *cli, struct report *r)
 	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ? "/sys/kernel/btf/vmlinux present" : "no kernel BTF",
 	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ? "BPF CO-RE programs can load" :
 							    "no BPF kill source; tracefs and kmsg still work");
+	/* a fact about this binary, not the host: not shown for fixture trees */
+	if (host_is_live(&cli->host))
+		fact(r, "bpf.build", victim_source_bpf_compiled() ? ST_OK : ST_LIMITED,
+	     victim_source_bpf_compiled() ? "this oomlab has the BPF kill source" :
+					    "this oomlab was built with BPF=0",
+	     victim_source_bpf_compiled() ? "watch --source bpf and run's victim record come from the kernel at the kill" :
+					    "watch and run use tracefs or the kernel log (rebuild with clang, bpftool, libbpf-dev)");
 	check_sysctl(cli, r, "vm.overcommit_memory", "/proc/sys/vm/overcommit_memory",
 		     "heuristic overcommit: allocations succeed, the OOM killer settles the bill later",
 		     "always overcommit: allocations never fail, the OOM killer is the only brake",

@@ -359,6 +359,55 @@ static void step_pressure(struct lab *lab)
 	runreport_free(&st);
 }
 
+/* The kernel's kill line for this victim, then field by field (into the item's detail too). */
+static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_event *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	fprintf(m, "the kernel's record of the kill (from %s), in the kernel log's kill-line format:\n",
+		v->source == OOM_SOURCE_BPF ? "the oom:mark_victim tracepoint through BPF" :
+		v->source == OOM_SOURCE_TRACEFS ? "the oom:mark_victim tracepoint through tracefs" :
+						  "the kernel log");
+	fprintf(m, "  %s: Killed process %d (%s) total-vm:%" PRIu64 "kB, anon-rss:%" PRIu64
+		   "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, UID:%u pgtables:%" PRIu64
+		   "kB oom_score_adj:%d\n",
+		v->scope == OOM_SCOPE_GLOBAL ? "Out of memory" : "Memory cgroup out of memory",
+		(int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
+		v->uid, v->pgtables_kb, v->oom_score_adj);
+	fprintf(m, "field by field:\n");
+	fprintf(m, "  Memory cgroup out of memory  a cgroup hit its own limit (a host-wide OOM says \"Out of memory\")\n");
+	fprintf(m, "  Killed process %-11d the victim's pid; (%s) its name (comm, 15 bytes, chosen by the process)\n",
+		(int)v->pid, v->comm);
+	fprintf(m, "  total-vm:%-17" PRIu64 " kB of address space mapped: NOT memory used; the kernel ignores it\n",
+		v->total_vm_kb);
+	fprintf(m, "  anon-rss:%-17" PRIu64 " kB of anonymous memory in RAM: what only a kill (or swap) gets back\n",
+		v->anon_rss_kb);
+	fprintf(m, "  file-rss:%-17" PRIu64 " kB of mapped file pages (the binary, libraries): reclaimable\n",
+		v->file_rss_kb);
+	fprintf(m, "  shmem-rss:%-16" PRIu64 " kB of shared memory / tmpfs: like anonymous without swap\n",
+		v->shmem_rss_kb);
+	fprintf(m, "  UID:%-22u the victim's user\n", v->uid);
+	fprintf(m, "  pgtables:%-17" PRIu64 " kB of page tables: counted in its badness too\n", v->pgtables_kb);
+	fprintf(m, "  oom_score_adj:%-12d added to its badness (x limit/1000): -1000 = never, +1000 = first\n",
+		v->oom_score_adj);
+	if (v->task_memcg[0])
+		fprintf(m, "  the victim's cgroup %s%s%s%s\n", v->task_memcg,
+			v->oom_memcg[0] ? ", the cgroup that ran out " : "", v->oom_memcg,
+			v->constraint[0] ? "" : "");
+	if (v->constraint[0])
+		fprintf(m, "  constraint %s: %s\n", v->constraint,
+			strcmp(v->constraint, "CONSTRAINT_MEMCG") == 0 ? "a memory cgroup's limit, not the host's memory" :
+			strcmp(v->constraint, "CONSTRAINT_NONE") == 0 ? "the whole host ran out" : "a cpuset or mempolicy");
+	fclose(m);
+	fputs(buf, lab->out);
+	xsnprintf(it->detail, sizeof(it->detail), "%s", buf);
+	free(buf);
+}
+
 static void step_kill(struct lab *lab)
 {
 	struct lab_item *it = item_new(lab, "step4", false, "the kill: exit code 137 explained");
@@ -387,6 +436,11 @@ static void step_kill(struct lab *lab)
 	     d->current ? (unsigned)((d->stat.anon + d->stat.shmem) * 1000 / d->current) / 10 : 0,
 	     d->current ? (unsigned)((d->stat.anon + d->stat.shmem) * 1000 / d->current) % 10 : 0,
 	     st.has_host ? format_bytes(st.host.available, b3, sizeof(b3)) : "unknown");
+	if (st.has_victim)
+		decode_kill(lab, it, &st.victim);
+	else
+		say(lab, "the kernel's record of the kill: not found (%s)",
+		    st.victim_note ? st.victim_note : "no source");
 	say(lab, "137 = 128 + 9: the process was ended by signal 9, SIGKILL, which cannot be caught;");
 	say(lab, "the cgroup's own oom_kill counter moved, so it was the kernel's OOM killer, and the");
 	say(lab, "limit it hit was the cgroup's (%s), not the host's: the host had %s available.",
@@ -396,6 +450,55 @@ static void step_kill(struct lab *lab)
 		finish(lab, it, LAB_PASS, "OOM-killed inside the cgroup; the host was not short of memory");
 	else
 		finish(lab, it, LAB_FAIL, "expected exit 137 with the cgroup's oom_kill counter moving");
+	runreport_free(&st);
+}
+
+/* Step 6: the kill as the kernel marks it, seen live, with the delay to the report. */
+static void step_tracer(struct lab *lab)
+{
+	struct lab_item *it = item_new(lab, "step6", false, "the live tracer: the kill as it happens");
+	struct run_state st = { 0 };
+	char *argv[] = { self(), "eat", "--rate", "200M/s", "-q", NULL };
+	const struct oom_event *v = &st.victim;
+	int ret;
+
+	it->plot_max = 128 * MiB;
+	setf(it->expected, sizeof(it->expected),
+	     "the kill is reported the moment the kernel marks the victim (oom:mark_victim), with its pid, cgroup and memory, a fraction of a millisecond after the kernel's own time stamp");
+	say(lab, "a 128 MiB cgroup, an eater at 200 MiB/s; oomlab listens on the best kernel source here");
+	ret = lab_run(lab, argv, 128 * MiB, false, 0, 250000, 60 * 1000000, &st);
+	take_points(it, &st);
+	if (st.oom_kills)
+		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+	if (!st.has_victim) {
+		setf(it->observed, sizeof(it->observed), "exit %d; no victim record: %s", ret,
+		     st.victim_note ? st.victim_note : "no source");
+		finish(lab, it, ret == 137 ? LAB_SKIPPED : LAB_FAIL,
+		       "no kernel-side source (BPF, tracefs) and no kernel log on this host");
+		runreport_free(&st);
+		return;
+	}
+	if ((v->source == OOM_SOURCE_BPF || v->source == OOM_SOURCE_TRACEFS) &&
+	    (v->have & OOM_HAVE_KTIME) && (v->have & OOM_HAVE_SEEN_TIME) &&
+	    v->seen_time_us >= v->kernel_time_us) {
+		uint64_t lat = v->seen_time_us - v->kernel_time_us;
+		setf(it->observed, sizeof(it->observed),
+		     "exit %d; %s reported pid %d (%s) in %s, %" PRIu64 " kB anonymous, %" PRIu64 ".%03" PRIu64 " ms after the kernel marked it%s",
+		     ret, v->source == OOM_SOURCE_BPF ? "BPF (tp oom:mark_victim, ring buffer)" : "tracefs (trace_pipe)",
+		     (int)v->pid, v->comm, v->task_memcg[0] ? v->task_memcg : "?", v->anon_rss_kb,
+		     lat / 1000, lat % 1000, v->kmsg_checked ? "; the kernel log's summary line agrees" : "");
+		if (v->pid == st.pid)
+			finish(lab, it, LAB_PASS, "the victim was seen live, before the parent's waitpid() returned");
+		else
+			finish(lab, it, LAB_FAIL, "the source reported pid %d, the command was %d",
+			       (int)v->pid, (int)st.pid);
+	} else {
+		setf(it->observed, sizeof(it->observed),
+		     "exit %d; only the kernel log had the kill (pid %d, %s): no tracepoint source here",
+		     ret, (int)v->pid, v->comm);
+		finish(lab, it, LAB_SKIPPED,
+		       "no BPF or tracefs source on this host (see oomlab doctor): the kernel log is read after the fact, without a live latency");
+	}
 	runreport_free(&st);
 }
 
@@ -831,7 +934,7 @@ static void lab_usage(FILE *out)
 		"Options:\n"
 		"  --max SIZE        the box's hard limit (default 512M)\n"
 		"  --high SIZE       the box's memory.high (default 400M; cgroup v2 only)\n"
-		"  --step N          run step N only (1-5, 7)\n"
+		"  --step N          run step N only (1-7)\n"
 		"  --exercise N      run exercise N only (1-4)\n"
 		"  --all             the steps and the four exercises\n"
 		"  --report FILE     write a self-contained HTML report with plots\n"
@@ -927,7 +1030,7 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 	static struct lab lab; /* large: items carry text and plots */
 	const char *report = NULL;
 	int step = 0, exercise = 0, c, r, failed = 0;
-	bool all = false;
+	bool all = false, high_given = false;
 	sigset_t mask, oldmask;
 
 	memset(&lab, 0, sizeof(lab));
@@ -953,10 +1056,11 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 			if (lab.high == 0)
 				return cli_usage_error(cli, "--high must be more than 0");
 			lab.has_high = lab.high != SIZE_UNLIMITED;
+			high_given = true;
 			break;
 		case 's':
-			if (parse_int(optarg, &step) < 0 || step < 1 || step > 7 || step == 6)
-				return cli_usage_error(cli, "invalid step '%s': expected 1-5 or 7", optarg);
+			if (parse_int(optarg, &step) < 0 || step < 1 || step > 7)
+				return cli_usage_error(cli, "invalid step '%s': expected 1-7", optarg);
 			break;
 		case 'e':
 			if (parse_int(optarg, &exercise) < 0 || exercise < 1 || exercise > 4)
@@ -982,6 +1086,8 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (!high_given && lab.max != 512 * MiB)
+		lab.high = lab.max / 32 * 25; /* the seed's 400M under 512M, scaled */
 	if (lab.has_high && lab.high > lab.max)
 		return cli_usage_error(cli, "--high is above --max");
 	if ((step && exercise) || ((step || exercise) && all))
@@ -1020,7 +1126,7 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 
 	{
 		void (*steps[])(struct lab *) = { step_box, step_gauge, step_pressure, step_kill,
-						  step_protect, NULL, step_side_by_side };
+						  step_protect, step_tracer, step_side_by_side };
 		void (*exs[])(struct lab *) = { ex_kill_point, ex_warning, ex_band, ex_two };
 		for (int i = 1; i <= 7 && !exercise; i++) {
 			if ((step && i != step) || !steps[i - 1])

@@ -20,9 +20,70 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "explain.h"
 #include "runvictim.h"
 #include "spawn.h"
 #include "../lib/banned.h"
+
+/*
+ * The kernel log's report of this run's kill, matched by the run's cgroup (unique:
+ * oomlab-<pid>-<n>) and, where it can, the command's pid. It is the victim when no tracepoint
+ * source gave one; otherwise it fills what the tracepoint does not carry (the constraint, the
+ * task that invoked the OOM killer, gfp_mask and order) for the same pid.
+ */
+static void run_match_kmsg(struct cli *cli, struct run_state *st, const char *cgname, pid_t pid,
+			   bool had_source)
+{
+	struct kill_list kl = { 0 };
+	const struct oom_event *best = NULL;
+
+	if (explain_collect(&cli->host, NULL, &kl) < 0) {
+		if (!st->has_victim)
+			st->victim_note = "the kernel log is not readable (needs root or CAP_SYSLOG)";
+		return;
+	}
+	for (size_t i = 0; i < kl.n; i++) {
+		const struct oom_event *e = &kl.v[i];
+		/* this run's kills only: not before it started (kmsg stamps run ~1 ms ahead of
+		 * CLOCK_MONOTONIC here; allow 1 s) */
+		if ((e->have & OOM_HAVE_KTIME) && e->kernel_time_us + 1000000 < st->t_start)
+			continue;
+		if (st->has_victim ? e->pid != st->victim.pid : !explain_match(e, 0, cgname))
+			continue;
+		if (!best || e->pid == pid)
+			best = e;
+	}
+	if (best && !st->has_victim) {
+		st->victim = *best;
+		st->has_victim = true;
+	} else if (best) {
+		struct oom_event *v = &st->victim;
+		if (!v->constraint[0])
+			memcpy(v->constraint, best->constraint, sizeof(v->constraint));
+		if (!v->invoker_comm[0])
+			memcpy(v->invoker_comm, best->invoker_comm, sizeof(v->invoker_comm));
+		if (!v->gfp_mask[0])
+			memcpy(v->gfp_mask, best->gfp_mask, sizeof(v->gfp_mask));
+		if (!(v->have & OOM_HAVE_ORDER) && (best->have & OOM_HAVE_ORDER)) {
+			v->order = best->order;
+			v->have |= OOM_HAVE_ORDER;
+		}
+		if (!(v->have & OOM_HAVE_INVOKER_PID) && (best->have & OOM_HAVE_INVOKER_PID)) {
+			v->invoker_pid = best->invoker_pid;
+			v->have |= OOM_HAVE_INVOKER_PID;
+		}
+		if (best->oom_memcg[0]) {
+			memcpy(v->oom_memcg, best->oom_memcg, sizeof(v->oom_memcg));
+			v->inferred_oom_memcg = false;
+		}
+		v->kmsg_checked = true;
+	}
+	if (!st->has_victim)
+		st->victim_note = best ? NULL :
+			had_source ? "neither the tracepoint source nor the kernel log has this cgroup's kill" :
+			"no kernel-side victim source here and no matching record in the kernel log (rate-limited or overwritten)";
+	kill_list_free(&kl);
+}
 
 int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *stp)
 {
@@ -218,10 +279,10 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	if (rv.have) {
 		st.victim = rv.ev;
 		st.has_victim = true;
-		st.victim_note = NULL;
-	} else if (!rv.src && st.oom_kills) {
-		st.victim_note = "no kernel-side victim source here (see 'oomlab watch --source')";
 	}
+	if (st.oom_kills)
+		run_match_kmsg(cli, &st, cg.name, child.pid, rv.src != NULL);
+
 	if (st.exited)
 		ret = st.exit_code;
 	else

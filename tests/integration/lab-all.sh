@@ -18,7 +18,7 @@ rc = int(sys.argv[2])
 for k in ("kernel", "cgroup_mode", "memory_high", "psi_per_cgroup", "cap_sys_resource"):
     assert k in d["host"], f"host.{k} missing"
 steps, exs = d["steps"], d["exercises"]
-assert [s["id"] for s in steps] == ["step1", "step2", "step3", "step4", "step5", "step7"], [s["id"] for s in steps]
+assert [s["id"] for s in steps] == ["step1", "step2", "step3", "step4", "step5", "step6", "step7"], [s["id"] for s in steps]
 assert [e["id"] for e in exs] == ["ex1", "ex2", "ex3", "ex4"], [e["id"] for e in exs]
 bad = []
 for s in steps + exs:
