@@ -24,8 +24,12 @@ for attempt in 1 2 3; do
 	wait "$wpid"
 	rc=$?
 	exec 3<&-
-	[ $rc = 0 ] || { echo "watch exited $rc"; exit 1; }
-	[ -s "$tmp/out" ] && break
+	# 0: the kill was seen; 1 with no output: --count 1 not reached by --timeout
+	if [ -s "$tmp/out" ]; then
+		[ $rc = 0 ] || { echo "watch exited $rc after printing a kill"; exit 1; }
+		break
+	fi
+	[ $rc = 1 ] || { echo "watch exited $rc"; exit 1; }
 	# a rate-limited report carries no cgroup; the victim left /proc before watch looked
 	echo "attempt $attempt: no cgroup for our kill (report rate-limited), retrying in 5 s"
 	sleep 5 # the kernel's printk rate-limit window, nothing to wait on
