@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cgwalk.h"
+#include "cgroup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -129,36 +130,6 @@ bool cgw_component_matches_id(const char *comp, const char *id)
 	return true;
 }
 
-static int read_u64_at(const char *dir, const char *file, uint64_t *ret)
-{
-	char path[PATH_MAX], buf[64];
-	ssize_t n;
-	int r = path_join(path, sizeof(path), dir, file);
-
-	if (r < 0)
-		return r;
-	n = read_file(path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	strip_trailing(buf);
-	if (strcmp(buf, "max") == 0) {
-		*ret = SIZE_UNLIMITED;
-		return 0;
-	}
-	return parse_u64(buf, ret);
-}
-
-static int read_text_at(const char *dir, const char *file, char *buf, size_t sz)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int r = path_join(path, sizeof(path), dir, file);
-
-	if (r < 0)
-		return r;
-	n = read_file(path, buf, sz);
-	return n < 0 ? (int)n : 0;
-}
 
 int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char *psi_path,
 	       struct cgw_sample *ret)
@@ -170,15 +141,15 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
 	s.t_us = now_us();
 	if (mem && *mem) {
 		if (mem_is_v2) {
-			r = read_u64_at(mem, "memory.current", &s.usage);
+			r = cg_read_u64(mem, "memory.current", &s.usage);
 			s.ok = r == 0;
-			if (read_u64_at(mem, "memory.max", &s.max) < 0)
+			if (cg_read_u64(mem, "memory.max", &s.max) < 0)
 				s.max = SIZE_UNLIMITED;
-			s.has_high = read_u64_at(mem, "memory.high", &s.high) == 0;
+			s.has_high = cg_read_u64(mem, "memory.high", &s.high) == 0;
 			if (!s.has_high)
 				s.high = SIZE_UNLIMITED;
-			s.has_peak = read_u64_at(mem, "memory.peak", &s.peak) == 0;
-			if (read_text_at(mem, "memory.events", buf, sizeof(buf)) == 0) {
+			s.has_peak = cg_read_u64(mem, "memory.peak", &s.peak) == 0;
+			if (cg_read_text(mem, "memory.events", buf, sizeof(buf)) == 0) {
 				struct memcg_events e;
 				if (memcg_events_parse(buf, &e) == 0) {
 					s.oom_kill = e.oom_kill;
@@ -187,13 +158,13 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
 				}
 			}
 		} else {
-			r = read_u64_at(mem, "memory.usage_in_bytes", &s.usage);
+			r = cg_read_u64(mem, "memory.usage_in_bytes", &s.usage);
 			s.ok = r == 0;
-			if (read_u64_at(mem, "memory.limit_in_bytes", &s.max) < 0)
+			if (cg_read_u64(mem, "memory.limit_in_bytes", &s.max) < 0)
 				s.max = SIZE_UNLIMITED;
 			s.max = cg_v1_normalize_limit(s.max);
-			s.has_peak = read_u64_at(mem, "memory.max_usage_in_bytes", &s.peak) == 0;
-			if (read_text_at(mem, "memory.oom_control", buf, sizeof(buf)) == 0) {
+			s.has_peak = cg_read_u64(mem, "memory.max_usage_in_bytes", &s.peak) == 0;
+			if (cg_read_text(mem, "memory.oom_control", buf, sizeof(buf)) == 0) {
 				struct memcg_oom_control o;
 				if (memcg_oom_control_parse(buf, &o) == 0 && o.has_oom_kill) {
 					s.oom_kill = o.oom_kill;
@@ -431,7 +402,7 @@ uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2)
 		size_t dl = strlen(dir);
 		if (dl <= rl)
 			break; /* the root has no limit file (v2) or an unlimited one (v1) */
-		if (read_u64_at(dir, mem_is_v2 ? "memory.max" : "memory.limit_in_bytes", &v) == 0) {
+		if (cg_read_u64(dir, mem_is_v2 ? "memory.max" : "memory.limit_in_bytes", &v) == 0) {
 			if (!mem_is_v2)
 				v = cg_v1_normalize_limit(v);
 			if (v < best)

@@ -4,6 +4,7 @@
  * /proc and cgroupfs, and the /dev/kmsg side channel that fills and checks the constraint.
  */
 #include "victimsrc.h"
+#include "cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -386,24 +387,6 @@ static void memcg_root(const struct host *h, bool v1, char *buf, size_t sz)
 		buf[0] = '\0';
 }
 
-static int read_bytes(const char *dir, const char *file, uint64_t *ret)
-{
-	char p[PATH_MAX], buf[64];
-	int r;
-
-	r = xsnprintf(p, sizeof(p), "%s/%s", dir, file);
-	if (r < 0)
-		return r;
-	r = (int)read_file(p, buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	strip_trailing(buf);
-	if (strcmp(buf, "max") == 0) {
-		*ret = UINT64_MAX;
-		return 0;
-	}
-	return parse_u64(buf, ret);
-}
 
 static void fill_memcg_from_fs(const struct host *h, struct oom_event *ev, bool v1)
 {
@@ -425,8 +408,8 @@ static void fill_memcg_from_fs(const struct host *h, struct oom_event *ev, bool 
 
 		if (xsnprintf(dir, sizeof(dir), "%s%s", root, paths[n]) < 0)
 			return;
-		if (read_bytes(dir, usage_f, &lv[n].usage_bytes) < 0 ||
-		    read_bytes(dir, limit_f, &lv[n].limit_bytes) < 0)
+		if (cg_read_u64(dir, usage_f, &lv[n].usage_bytes) < 0 ||
+		    cg_read_u64(dir, limit_f, &lv[n].limit_bytes) < 0)
 			break;
 		if (n == 0) {
 			ev->task_memcg_usage_kb = lv[0].usage_bytes / 1024;
