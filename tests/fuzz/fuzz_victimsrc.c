@@ -43,50 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef REPLAY
-static uint32_t rnd(uint32_t *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 8;
-}
+#include "replay_mutate.h"
 
 int main(int argc, char **argv)
 {
-	static const char interesting[] = ":=,\n\t ./0123456789-kBpid";
-	long rounds = getenv("FUZZ_ROUNDS") ? strtol(getenv("FUZZ_ROUNDS"), NULL, 10) : 2000;
-	uint32_t seed = 42;
-
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		uint8_t data[8192], m[8192];
-		size_t n;
-		if (!f) {
-			perror(argv[i]);
-			return 1;
-		}
-		n = fread(data, 1, sizeof(data), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(data, n);
-		for (long r = 0; r < rounds; r++) {
-			size_t len = n;
-			memcpy(m, data, n);
-			for (int k = 0, edits = 1 + (int)(rnd(&seed) % 8); k < edits && len; k++) {
-				size_t at = rnd(&seed) % len;
-				switch (rnd(&seed) % 4) {
-				case 0: m[at] = (uint8_t)rnd(&seed); break;
-				case 1: m[at] = (uint8_t)interesting[rnd(&seed) % (sizeof(interesting) - 1)]; break;
-				case 2: len = at; break;
-				default:
-					if (len < sizeof(m) - 1) {
-						memmove(m + at + 1, m + at, len - at);
-						m[at] = (uint8_t)interesting[rnd(&seed) % (sizeof(interesting) - 1)];
-						len++;
-					}
-				}
-			}
-			LLVMFuzzerTestOneInput(m, len);
-		}
-	}
-	printf("replayed %d inputs, %ld mutations each\n", argc - 1, rounds);
-	return 0;
+	return replay_mutate_main(argc, argv, ":=,\n\t ./0123456789-kBpid");
 }
 #endif
