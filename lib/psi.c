@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "json.h"
 #include "util.h"
 #include "banned.h"
 
@@ -182,4 +183,25 @@ int psi_trigger_parse(const char *spec, bool *ret_full, uint64_t *ret_stall, uin
 	*ret_stall = stall;
 	*ret_window = window;
 	return 0;
+}
+
+void psi_line_to_json(struct json *j, const char *key, const struct psi_line *l, bool has_share,
+		      uint32_t share)
+{
+	json_key(j, key);
+	if (!l->present) {
+		json_null(j);
+		return;
+	}
+	json_obj_open(j);
+	json_kv_centi(j, "avg10", l->avg10);
+	json_kv_centi(j, "avg60", l->avg60);
+	json_kv_centi(j, "avg300", l->avg300);
+	json_kv_u64(j, "total_us", l->total_us);
+	json_key(j, "share");
+	if (has_share)
+		json_centi(j, share);
+	else
+		json_null(j);
+	json_obj_close(j);
 }

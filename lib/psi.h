@@ -35,4 +35,12 @@ uint32_t psi_share(uint64_t total_before_us, uint64_t total_after_us, uint64_t w
 int psi_trigger_parse(const char *spec, bool *ret_full, uint64_t *ret_stall_us,
 		      uint64_t *ret_window_us);
 
+/*
+ * One line as JSON: key: {"avg10", "avg60", "avg300" (percent), "total_us", "share" (the
+ * interval's stall share in percent, null when there is no interval)}, or null when absent.
+ */
+struct json;
+void psi_line_to_json(struct json *j, const char *key, const struct psi_line *l, bool has_share,
+		      uint32_t share);
+
 #endif

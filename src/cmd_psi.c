@@ -164,26 +164,6 @@ static void iso_time(char *buf, size_t sz)
 		  (unsigned long long)(t / 1000 % 1000));
 }
 
-static void json_psi_line(struct json *j, const char *k, const struct psi_line *l, bool has_share,
-			  uint32_t share)
-{
-	json_key(j, k);
-	if (!l->present) {
-		json_null(j);
-		return;
-	}
-	json_obj_open(j);
-	json_kv_centi(j, "avg10", l->avg10);
-	json_kv_centi(j, "avg60", l->avg60);
-	json_kv_centi(j, "avg300", l->avg300);
-	json_kv_u64(j, "total_us", l->total_us);
-	json_key(j, "share");
-	if (has_share)
-		json_centi(j, share);
-	else
-		json_null(j);
-	json_obj_close(j);
-}
 
 static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool with_time)
 {
@@ -217,8 +197,8 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 	json_key(&j, "psi");
 	if (s->psi_err == 0) {
 		json_obj_open(&j);
-		json_psi_line(&j, "some", &s->psi.some, v->has_share, v->some_share);
-		json_psi_line(&j, "full", &s->psi.full, v->has_share, v->full_share);
+		psi_line_to_json(&j, "some", &s->psi.some, v->has_share, v->some_share);
+		psi_line_to_json(&j, "full", &s->psi.full, v->has_share, v->full_share);
 		json_obj_close(&j);
 	} else {
 		char buf[512];

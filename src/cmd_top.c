@@ -372,26 +372,6 @@ static const char *trees_of(const struct top_ctx *c, const struct row *w)
 	return w->in_mem ? "v1" : "v2";
 }
 
-static void json_psi(struct json *j, const char *k, const struct psi_line *l, bool has_share,
-		     uint32_t share)
-{
-	json_key(j, k);
-	if (!l->present) {
-		json_null(j);
-		return;
-	}
-	json_obj_open(j);
-	json_key(j, "share");
-	if (has_share)
-		json_centi(j, share);
-	else
-		json_null(j);
-	json_kv_centi(j, "avg10", l->avg10);
-	json_kv_centi(j, "avg60", l->avg60);
-	json_kv_centi(j, "avg300", l->avg300);
-	json_kv_u64(j, "total_us", l->total_us);
-	json_obj_close(j);
-}
 
 /* One PSI problem that applies to the whole host, or NULL: said once, not per row. */
 static const char *host_psi_note(struct top_ctx *c, char *buf, size_t sz)
@@ -420,8 +400,8 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	json_key(&j, "system");
 	if (c->sys_err == 0) {
 		json_obj_open(&j);
-		json_psi(&j, "some", &c->sys.some, false, 0);
-		json_psi(&j, "full", &c->sys.full, false, 0);
+		psi_line_to_json(&j, "some", &c->sys.some, false, 0);
+		psi_line_to_json(&j, "full", &c->sys.full, false, 0);
 		json_obj_close(&j);
 	} else {
 		json_null(&j);
@@ -442,8 +422,8 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 		json_key(&j, "psi");
 		if (s->psi_err == 0) {
 			json_obj_open(&j);
-			json_psi(&j, "some", &s->psi.some, w->has_share, w->some_share);
-			json_psi(&j, "full", &s->psi.full, w->has_share, w->full_share);
+			psi_line_to_json(&j, "some", &s->psi.some, w->has_share, w->some_share);
+			psi_line_to_json(&j, "full", &s->psi.full, w->has_share, w->full_share);
 			json_obj_close(&j);
 		} else {
 			json_null(&j);
