@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # the library objects must be rebuilt with the sanitizer to be checked: compile the sources
 # the BPF backend compiles to its BPF=0 stub here: no libbpf needed
-srcs="$TOP/lib/victimsrc.c $TOP/lib/victimsrc_tracefs.c $TOP/lib/victimsrc_bpf.c $TOP/lib/util.c $TOP/lib/host.c $TOP/lib/cgroup.c $TOP/lib/memstat.c $TOP/lib/psi.c"
+srcs="$TOP/lib/victimsrc.c $TOP/lib/victimsrc_tracefs.c $TOP/lib/victimsrc_bpf.c $TOP/lib/util.c $TOP/lib/host.c $TOP/lib/cgroup.c $TOP/lib/memstat.c $TOP/lib/psi.c $TOP/lib/json.c"
 if ! cc -std=gnu11 -D_GNU_SOURCE -DREPLAY $san -g -O1 -I"$TOP/lib" -o "$out/fuzz_victimsrc" \
 	"$TESTS/fuzz/fuzz_victimsrc.c" $srcs 2>"$out/cc.log"; then
 	echo "no sanitizer support, building without"; san=""
