@@ -22,6 +22,10 @@ const char *oom_unkillable_to_string(enum oom_unkillable u)
 		return "init";
 	case OOM_UNKILLABLE_NO_MM:
 		return "no memory map";
+	case OOM_UNKILLABLE_OOM_SKIP:
+		return "already reaped (MMF_OOM_SKIP)";
+	case OOM_UNKILLABLE_VFORK:
+		return "in vfork";
 	}
 	return "?";
 }
@@ -195,4 +199,31 @@ int oom_relative_plan(const struct oom_cand *c, size_t n, size_t target, int wan
 	}
 	*ret_capped = capped;
 	return 0;
+}
+
+void oom_cand_from_task(struct oom_cand *c, const struct oom_task *t, unsigned page_kb)
+{
+	memset(c, 0, sizeof(*c));
+	c->pid = t->pid;
+	xsnprintf(c->comm, sizeof(c->comm), "%s", t->comm);
+	c->rss_kb = (t->anon + t->file + t->shmem) * page_kb;
+	c->swap_kb = t->swap * page_kb;
+	c->pgtables_kb = t->pgtables_bytes / 1024;
+	c->adj = t->adj;
+	c->starttime = t->start_ns;
+	c->oom_victim = t->flags & OT_F_OOM_VICTIM;
+	c->oom_origin = t->flags & OT_F_OOM_ORIGIN;
+	/* the kernel's order of tests: oom_unkillable_task(), then oom_badness() */
+	if (t->pid == 1)
+		c->unkillable = OOM_UNKILLABLE_INIT; /* the table is only read in the initial pid ns */
+	else if (t->flags & OT_F_KTHREAD)
+		c->unkillable = OOM_UNKILLABLE_KTHREAD;
+	else if (!(t->flags & OT_F_MM))
+		c->unkillable = OOM_UNKILLABLE_NO_MM;
+	else if (t->adj == OOM_SCORE_ADJ_MIN)
+		c->unkillable = OOM_UNKILLABLE_ADJ_MIN;
+	else if (t->flags & OT_F_OOM_SKIP)
+		c->unkillable = OOM_UNKILLABLE_OOM_SKIP;
+	else if (t->flags & OT_F_VFORK)
+		c->unkillable = OOM_UNKILLABLE_VFORK;
 }

@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "oomtasks.h"
 #include "proc.h"
 
 #define OOM_SCORE_ADJ_MIN (-1000)
@@ -42,6 +43,8 @@ enum oom_unkillable {
 	OOM_UNKILLABLE_KTHREAD, /* PF_KTHREAD */
 	OOM_UNKILLABLE_INIT,    /* the global init (pid 1 of the initial namespace) */
 	OOM_UNKILLABLE_NO_MM,   /* no memory map: exiting or zombie */
+	OOM_UNKILLABLE_OOM_SKIP, /* MMF_OOM_SKIP: already reaped by the oom_reaper (BPF source) */
+	OOM_UNKILLABLE_VFORK,   /* in_vfork(): borrows its parent's mm (BPF source) */
 };
 const char *oom_unkillable_to_string(enum oom_unkillable u); /* "", "adj -1000", ... */
 
@@ -59,6 +62,9 @@ struct oom_cand {
 	/* iteration order keys: memcg pre-order index, start time (ticks), pid */
 	unsigned group;
 	uint64_t starttime;
+	/* seen by the BPF source only */
+	bool oom_victim;    /* already an OOM victim, still exiting (signal->oom_mm) */
+	bool oom_origin;    /* oom_task_origin(): swapoff/ksm, chosen before anything else */
 };
 
 /* points for one task: exact kernel arithmetic (64-bit long). page_kb is PAGE_SIZE / 1024. */
@@ -75,6 +81,13 @@ void oom_cand_score(struct oom_cand *c, uint64_t totalpages, unsigned page_kb);
 
 /* Build a candidate from /proc data (classifies init, kernel threads, no mm, adj -1000). */
 void oom_cand_from_proc(struct oom_cand *c, pid_t pid, const struct proc_oom_info *info);
+/*
+ * Build a candidate from a BPF task-iterator entry (oomtasks.h): the counters oom_badness()
+ * reads, in pages; also classifies MMF_OOM_SKIP and in_vfork(), which /proc does not show.
+ * oom_score is left unset (has_oom_score false): the iterator does not produce it.
+ * starttime gets the fork time in ns (only its order matters).
+ */
+void oom_cand_from_task(struct oom_cand *c, const struct oom_task *t, unsigned page_kb);
 
 /*
  * The kernel's selection over c[0..n) in array order (sort with oom_cand_sort first).

@@ -11,6 +11,7 @@
 
 #include "oomscope.h"
 #include "memstat.h"
+#include "oomtasks.h"
 #include "proc.h"
 #include "util.h"
 #include "banned.h"
@@ -114,30 +115,121 @@ static int cand_push(struct cand_vec *cv, struct oom_cand **ret)
 	return 0;
 }
 
-/* Read one pid into the vector; vanished processes are counted, not errors. */
-static int add_pid(int proc_fd, pid_t pid, unsigned group, bool want_start,
-		   const struct host *h, struct cand_vec *cv, size_t *skipped)
+/* Read one pid from /proc into c; -errno when it vanished. */
+static int read_proc_cand(int proc_fd, const struct host *h, pid_t pid, struct oom_cand *c)
 {
 	struct proc_oom_info info;
-	struct oom_cand *c;
+	struct proc_stat st;
+	unsigned group = c->group;
 	int r = proc_read_oom_info_at(proc_fd, pid, &info);
 
-	if (r < 0) {
-		(*skipped)++;
-		return 0;
-	}
-	if ((r = cand_push(cv, &c)) < 0)
+	if (r < 0)
 		return r;
 	oom_cand_from_proc(c, pid, &info);
 	c->group = group;
-	if (want_start) {
-		struct proc_stat st;
-		if (proc_read_stat(h, pid, &st) >= 0) {
-			c->starttime = st.starttime;
-			if (st.flags & PROC_PF_KTHREAD)
-				c->unkillable = OOM_UNKILLABLE_KTHREAD;
-		}
+	if (proc_read_stat(h, pid, &st) >= 0) {
+		c->starttime = st.starttime;
+		if (st.flags & PROC_PF_KTHREAD)
+			c->unkillable = OOM_UNKILLABLE_KTHREAD;
 	}
+	return 0;
+}
+
+/*
+ * Fill the candidates the walk collected (pid and group only), from the BPF table or /proc.
+ * The table is read after the walk: a process listed in cgroup.procs that is not in it has
+ * exited meanwhile, and is counted as vanished like a failed /proc read.
+ */
+static void fill_cands(const struct host *h, int proc_fd, const struct oom_task *tab,
+		       size_t ntab, unsigned page_kb, struct cand_vec *cv, size_t *skipped)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < cv->n; i++) {
+		struct oom_cand *c = &cv->v[i];
+		unsigned group = c->group;
+		pid_t pid = c->pid;
+		int r = 0;
+
+		if (tab) {
+			const struct oom_task *t = oom_tasks_find(tab, ntab, pid);
+			if (t) {
+				oom_cand_from_task(c, t, page_kb);
+				c->group = group;
+			} else {
+				r = -ESRCH;
+			}
+		} else {
+			r = read_proc_cand(proc_fd, h, pid, c);
+		}
+		if (r < 0) {
+			(*skipped)++;
+			continue;
+		}
+		if (k != i)
+			cv->v[k] = *c;
+		k++;
+	}
+	cv->n = k;
+}
+
+const char *oom_source_name(const struct oom_rank *s)
+{
+	return s->from_bpf ? "bpf-task-iter" : "procfs";
+}
+
+/*
+ * Are we in the initial pid namespace? The iterator reports global pids and, in a child
+ * namespace, only that namespace's tasks: /proc is right there, the iterator is not.
+ */
+static bool initial_pid_ns(void)
+{
+	char buf[4096];
+	const char *p;
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return false;
+	p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return true; /* before 4.1: no NSpid line; namespaces cannot be told apart: assume */
+	p += strlen("\nNSpid:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '\n' || *p == '\0'; /* one pid: the initial namespace */
+}
+
+/*
+ * The BPF table for src, or none (/proc). With SCORES_SOURCE_AUTO every failure falls back to
+ * /proc and leaves the reason in s->source_note; with SCORES_SOURCE_BPF it is an error.
+ */
+static int load_tasks(const struct host *h, enum scores_source src, struct oom_rank *s,
+		      struct oom_task **ret, size_t *ret_n)
+{
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (src == SCORES_SOURCE_PROC)
+		return 0;
+	if (!host_is_live(h)) {
+		xsnprintf(s->source_note, sizeof(s->source_note),
+			  "a --sysroot tree has no running kernel behind it for the BPF task iterator");
+		return src == SCORES_SOURCE_BPF ? -EOPNOTSUPP : 0;
+	}
+	if (!initial_pid_ns()) {
+		xsnprintf(s->source_note, sizeof(s->source_note),
+			  "not in the initial pid namespace: the task iterator would show global pids");
+		return src == SCORES_SOURCE_BPF ? -EOPNOTSUPP : 0;
+	}
+	r = oom_tasks_read(ret, ret_n, s->source_note, sizeof(s->source_note));
+	if (r < 0)
+		return src == SCORES_SOURCE_BPF ? r : 0;
+	s->from_bpf = true;
+	s->source_note[0] = '\0';
 	return 0;
 }
 
@@ -145,8 +237,7 @@ static int add_pid(int proc_fd, pid_t pid, unsigned group, bool want_start,
  * Pre-order walk of a memory cgroup directory, as for_each_mem_cgroup_tree() visits it: the
  * cgroup itself, then each child subtree (creation order in the kernel; readdir order here).
  */
-static int walk_memcg(int proc_fd, const struct host *h, const char *dir, unsigned *group,
-		      int depth, struct cand_vec *cv, size_t *skipped)
+static int walk_memcg(const char *dir, unsigned *group, int depth, struct cand_vec *cv)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *procs = NULL;
@@ -169,8 +260,12 @@ static int walk_memcg(int proc_fd, const struct host *h, const char *dir, unsign
 		if (nl)
 			*nl = '\0';
 		if (*p && parse_u64(p, &pid) >= 0 && pid > 0 && pid <= INT32_MAX) {
-			if ((r = add_pid(proc_fd, (pid_t)pid, my, true, h, cv, skipped)) < 0)
+			struct oom_cand *c;
+			if ((r = cand_push(cv, &c)) < 0)
 				return r;
+			memset(c, 0, sizeof(*c));
+			c->pid = (pid_t)pid;
+			c->group = my;
 		}
 		if (!nl)
 			break;
@@ -188,7 +283,7 @@ static int walk_memcg(int proc_fd, const struct host *h, const char *dir, unsign
 		if (de->d_type != DT_DIR &&
 		    (de->d_type != DT_UNKNOWN || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)))
 			continue;
-		if ((r = walk_memcg(proc_fd, h, path, group, depth + 1, cv, skipped)) < 0) {
+		if ((r = walk_memcg(path, group, depth + 1, cv)) < 0) {
 			if (r == -ENOENT) /* removed while we walked */
 				continue;
 			closedir(d);
@@ -220,8 +315,8 @@ static void break_global_tie(const struct host *h, struct oom_rank *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct oom_cand *c = &s->c[i];
 		struct proc_stat st;
-		if (c->unkillable != OOM_KILLABLE || c->badness != top)
-			continue;
+		if (c->unkillable != OOM_KILLABLE || c->badness != top || s->from_bpf)
+			continue; /* the BPF table has the fork times already */
 		if (proc_read_stat(h, c->pid, &st) >= 0)
 			c->starttime = st.starttime;
 	}
@@ -254,12 +349,21 @@ void oom_scope_rescore(struct oom_rank *s)
 			c->oom_score_computed = oom_score_from_badness(g, true,
 								       s->global_totalpages);
 		}
+		if (s->from_bpf) {
+			/* the iterator has no oom_score: proc_oom_score()'s formula over the same
+			 * counters gives what the file would read (tests/integration/scores-bpf) */
+			c->oom_score = (int)c->oom_score_computed;
+			c->has_oom_score = true;
+		}
 	}
 	s->has_victim = oom_select(s->c, s->n, &s->victim, &s->runner, &s->tie) >= 0;
 }
 
 static int finish(const struct host *h, struct oom_rank *s, bool global_order)
 {
+	s->oom_victims = 0;
+	for (size_t i = 0; i < s->n; i++)
+		s->oom_victims += s->c[i].oom_victim;
 	if (!global_order)
 		oom_cand_sort(s->c, s->n);
 	oom_scope_rescore(s);
@@ -269,8 +373,10 @@ static int finish(const struct host *h, struct oom_rank *s, bool global_order)
 }
 
 int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const char *name,
-			  struct oom_rank *ret)
+			  enum scores_source src, struct oom_rank *ret)
 {
+	_cleanup_free_ struct oom_task *tab = NULL;
+	size_t ntab = 0;
 	struct oom_rank s = { .page_size = page_size() };
 	struct cand_vec cv = { 0 };
 	_cleanup_close_ int proc_fd = -1;
@@ -321,11 +427,16 @@ int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const
 		struct cg walk;
 		if ((r = cg_open(l, s.memcg ? s.domain : cg.name, &walk)) < 0)
 			return r;
-		r = walk_memcg(proc_fd, h, walk.mem, &group, 0, &cv, &s.skipped);
+		r = walk_memcg(walk.mem, &group, 0, &cv);
+		if (r >= 0)
+			r = load_tasks(h, src, &s, &tab, &ntab);
 		if (r < 0) {
+			xsnprintf(ret->source_note, sizeof(ret->source_note), "%s", s.source_note);
 			free(cv.v);
 			return r;
 		}
+		fill_cands(h, proc_fd, tab, ntab, s.page_size / 1024 ? s.page_size / 1024 : 4, &cv,
+			   &s.skipped);
 	}
 	s.c = cv.v;
 	s.n = cv.n;
@@ -376,8 +487,27 @@ static void *read_work_run(void *arg)
 #define READ_THREADS_MAX 8
 #define READ_THREADS_MIN_PIDS 512
 
-int oom_scope_load_all(const struct host *h, struct oom_rank *ret)
+/* The whole host from the BPF table: every process, in pid order (finish() re-checks ties by
+ * fork time, the task list's order). */
+static int load_all_bpf(const struct host *h, struct oom_rank *s, struct oom_task *tab,
+			size_t ntab)
 {
+	unsigned page_kb = s->page_size / 1024 ? s->page_size / 1024 : 4;
+	struct oom_cand *c = calloc(ntab ? ntab : 1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	for (size_t i = 0; i < ntab; i++)
+		oom_cand_from_task(&c[i], &tab[i], page_kb);
+	s->c = c;
+	s->n = ntab;
+	return finish(h, s, true);
+}
+
+int oom_scope_load_all(const struct host *h, enum scores_source src, struct oom_rank *ret)
+{
+	_cleanup_free_ struct oom_task *tab = NULL;
+	size_t ntab = 0;
 	struct oom_rank s = { .page_size = page_size() };
 	struct read_work work;
 	pthread_t th[READ_THREADS_MAX];
@@ -395,6 +525,16 @@ int oom_scope_load_all(const struct host *h, struct oom_rank *ret)
 		return r;
 	s.totalpages = s.global_totalpages;
 	s.swap_pages = swap_bytes / s.page_size;
+	if ((r = load_tasks(h, src, &s, &tab, &ntab)) < 0) {
+		xsnprintf(ret->source_note, sizeof(ret->source_note), "%s", s.source_note);
+		return r;
+	}
+	if (s.from_bpf) {
+		if ((r = load_all_bpf(h, &s, tab, ntab)) < 0)
+			return r;
+		*ret = s;
+		return 0;
+	}
 	if ((proc_fd = open_proc(h)) < 0)
 		return proc_fd;
 	if ((r = proc_list_pids(h, &pids, &np)) < 0)

@@ -17,6 +17,13 @@
 #include "cgroup.h"
 #include "host.h"
 
+/* Where the per-process numbers come from. */
+enum scores_source {
+	SCORES_SOURCE_AUTO = 0, /* the BPF task iterator when it loads, else /proc */
+	SCORES_SOURCE_BPF,      /* the BPF task iterator or an error */
+	SCORES_SOURCE_PROC,     /* /proc/PID/{status,oom_score_adj,oom_score} */
+};
+
 struct oom_rank {
 	bool memcg;                  /* memcg OOM (else global) */
 	char asked[PATH_MAX];        /* the cgroup asked for ("" for --all) */
@@ -33,6 +40,9 @@ struct oom_rank {
 	size_t victim, runner;       /* indexes into c (runner SIZE_MAX: none) */
 	bool tie;                    /* victim and runner-up have equal points */
 	size_t skipped;              /* processes that vanished while reading */
+	bool from_bpf;               /* numbers from the BPF task iterator (oom_score computed) */
+	char source_note[200];       /* why not BPF (auto fell back), or why --source bpf failed */
+	size_t oom_victims;          /* candidates already OOM victims, still exiting (BPF) */
 };
 
 /*
@@ -40,9 +50,11 @@ struct oom_rank {
  * limited ancestor; global scope (over these members only) if none is limited.
  */
 int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const char *name,
-			  struct oom_rank *ret);
+			  enum scores_source src, struct oom_rank *ret);
 /* Every process of the host, global OOM. */
-int oom_scope_load_all(const struct host *h, struct oom_rank *ret);
+int oom_scope_load_all(const struct host *h, enum scores_source src, struct oom_rank *ret);
+/* On an error of either loader with SCORES_SOURCE_BPF, ret->source_note says why. */
+const char *oom_source_name(const struct oom_rank *s); /* "bpf-task-iter" or "procfs" */
 /* Re-score with the current candidate fields (after changing adj) and re-select. */
 void oom_scope_rescore(struct oom_rank *s);
 void oom_scope_free(struct oom_rank *s);

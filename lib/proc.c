@@ -446,6 +446,40 @@ static int read_at(int dfd, const char *rel, char *buf, size_t sz)
 	return (int)len;
 }
 
+/*
+ * The leader has exited but threads live on (its status has no memory lines): the OOM killer
+ * takes the first thread that still has an mm (find_lock_task_mm()), and so do we. All threads
+ * share one mm, so any thread's counters are the process's.
+ */
+static void lend_from_thread(int dfd, pid_t pid, struct proc_oom_info *info)
+{
+	_cleanup_close_ int tfd = openat(dfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+
+	if (tfd < 0 || !(d = fdopendir(tfd)))
+		return;
+	tfd = -1; /* owned by d now */
+	while ((de = readdir(d))) {
+		char rel[64], buf[STATUS_BUF];
+		struct proc_status st;
+		uint64_t tid;
+
+		if (parse_u64(de->d_name, &tid) < 0 || tid == (uint64_t)pid || tid > INT32_MAX)
+			continue;
+		if (xsnprintf(rel, sizeof(rel), "task/%s/status", de->d_name) < 0 ||
+		    read_at(dfd, rel, buf, sizeof(buf)) < 0 || proc_status_parse(buf, &st) < 0 ||
+		    !st.has_mm)
+			continue;
+		memcpy(st.comm, info->st.comm, sizeof(st.comm)); /* the process keeps its name */
+		st.tgid = info->st.tgid;
+		info->st = st;
+		info->mm_tid = (pid_t)tid;
+		break;
+	}
+	closedir(d);
+}
+
 int proc_read_oom_info_at(int proc_fd, pid_t pid, struct proc_oom_info *ret)
 {
 	char rel[16], buf[STATUS_BUF];
@@ -469,6 +503,8 @@ int proc_read_oom_info_at(int proc_fd, pid_t pid, struct proc_oom_info *ret)
 		return r;
 	if ((r = proc_status_parse(buf, &info.st)) < 0)
 		return r;
+	if (!info.st.has_mm && !info.st.kthread)
+		lend_from_thread(dfd, pid, &info);
 
 	if ((r = read_at(dfd, "oom_score_adj", buf, 32)) < 0)
 		return r;

@@ -97,6 +97,7 @@ struct proc_oom_info {
 	int oom_score_adj;
 	int oom_score;
 	bool has_oom_score;
+	pid_t mm_tid; /* st's memory lines come from this thread: the leader has exited */
 };
 int proc_read_oom_info_at(int proc_fd, pid_t pid, struct proc_oom_info *ret);
 

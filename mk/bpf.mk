@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# BPF victim source (lib/bpf/oomvictim.bpf.c, lib/victimsrc_bpf.c).
+# BPF victim source (lib/bpf/oomvictim.bpf.c, lib/victimsrc_bpf.c) and the task iterator of
+# `scores` (lib/bpf/oomtasks.bpf.c, lib/oomtasks.c).
 #   BPF=auto (default)  build it when clang, bpftool, libbpf (pkg-config) and a kernel BTF are found
 #   BPF=1               build it, fail if something is missing
 #   BPF=0               leave it out: `--source bpf` then says support was not compiled in
@@ -70,6 +71,23 @@ $(BPF_OUT)/.dir:
 
 # the skeleton is generated: order it before the one object that includes it
 $(B)/lib/victimsrc_bpf.o: $(BPF_SKEL)
+
+# The task iterator of `scores` (lib/bpf/oomtasks.bpf.c) is a LIGHT skeleton (-L): the kernel
+# applies the CO-RE relocations itself (5.17+), so user space does not parse the kernel BTF
+# (28-37 ms) before every run, and nothing of libbpf runs (skel_internal.h is header-only).
+BPF_LSKEL := $(BPF_OUT)/oomtasks.lskel.h
+
+$(BPF_OUT)/oomtasks.bpf.o: lib/bpf/oomtasks.bpf.c lib/bpf/oomtasks.h $(BPF_OUT)/vmlinux.h
+	$(call msg,BPF,$<)
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
+		$(shell pkg-config --cflags libbpf) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(BPF_LSKEL): $(BPF_OUT)/oomtasks.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton -L $< name oomtasks > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/oomtasks.o: $(BPF_LSKEL)
 endif
 
 # `make bpf-info`: what the build decided

@@ -647,7 +647,7 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);
-		if (m && oom_scope_load_cgroup(&lab->cli->host, &lab->layout, cg.name, &sc) == 0) {
+		if (m && oom_scope_load_cgroup(&lab->cli->host, &lab->layout, cg.name, SCORES_SOURCE_AUTO, &sc) == 0) {
 			scores_rank(&sc);
 			scores_print_table(m, &sc, 0, 10);
 			scores_print_verdict(m, &sc);

@@ -170,7 +170,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	if ((r = oom_pid_memcg(&cli->host, &l, pid, memcg, sizeof(memcg))) < 0)
 		return cli_error(cli, "cannot read the memory cgroup of pid %d: %s", (int)pid,
 				 strerror(-r));
-	if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, &before)) < 0)
+	if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, SCORES_SOURCE_AUTO, &before)) < 0)
 		return cli_error(cli, "cannot read cgroup '%s': %s", memcg, strerror(-r));
 	if ((ti = find_pid(&before, pid)) < 0) {
 		oom_scope_free(&before);
@@ -286,7 +286,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		for (size_t i = 0; i < after.n; i++)
 			if (after.c[i].unkillable == OOM_KILLABLE)
 				after.c[i].oom_score = (int)after.c[i].oom_score_computed;
-	} else if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, &after)) < 0) {
+	} else if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, SCORES_SOURCE_AUTO, &after)) < 0) {
 		rc = cli_error(cli, "cannot re-read cgroup '%s': %s", memcg, strerror(-r));
 		goto out;
 	}

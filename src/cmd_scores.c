@@ -152,6 +152,11 @@ void scores_print_verdict(FILE *out, const struct oom_rank *s)
 	else
 		fprintf(out, ", %" PRId64 " pages (%s) ahead of %d (%s)\n", m,
 			format_bytes(pages_to_bytes(s, m), b1, sizeof(b1)), (int)r->pid, r->comm);
+	if (s->oom_victims)
+		fprintf(out, "  note: %zu process%s already OOM victim%s, still exiting: until %s gone "
+			     "the kernel waits instead of choosing another\n",
+			s->oom_victims, s->oom_victims == 1 ? " is an" : "es are",
+			s->oom_victims == 1 ? "" : "s", s->oom_victims == 1 ? "it is" : "they are");
 	if (scores_too_close(s))
 		fprintf(out, "  too close to call: the kernel reads per-CPU rss counters that may lag "
 			     "by up to %" PRIu64 " pages between two tasks\n",
@@ -175,6 +180,13 @@ void scores_print_legend(FILE *out, const struct oom_rank *s)
 		s->memcg ? "totalpages = the memcg limit (+ the swap it may use): one adj point "
 			   "weighs far less than in a global OOM.\n"
 			 : "");
+	if (s->from_bpf)
+		fprintf(out, "numbers: one BPF task-iterator pass over the kernel's own counters (what "
+			     "oom_badness()\n"
+			     "           reads); oom_score is computed with proc_oom_score()'s formula.\n");
+	else
+		fprintf(out, "numbers: /proc/PID/status, oom_score_adj and oom_score%s%s\n",
+			s->source_note[0] ? "; BPF not used: " : "", s->source_note);
 }
 
 void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
@@ -214,6 +226,13 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 	json_kv_bool(j, "too_close_to_call", scores_too_close(s));
 	json_kv_u64(j, "counter_error_pages", oom_counter_error_pages(ncpus()));
 	json_kv_u64(j, "vanished", s->skipped);
+	json_kv_str(j, "source", oom_source_name(s));
+	if (s->source_note[0])
+		json_kv_str(j, "source_note", s->source_note);
+	else
+		json_kv_null(j, "source_note");
+	json_kv_str(j, "oom_score_from", s->from_bpf ? "computed" : "procfs");
+	json_kv_u64(j, "oom_victims_exiting", s->oom_victims);
 	json_key(j, "processes");
 	json_arr_open(j);
 	for (size_t i = 0; i < rows; i++) {
@@ -235,6 +254,7 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 		else
 			json_kv_str(j, "unkillable_reason", oom_unkillable_to_string(c->unkillable));
 		json_kv_bool(j, "victim", s->has_victim && i == s->victim);
+		json_kv_bool(j, "oom_victim_exiting", c->oom_victim);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
@@ -244,7 +264,7 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: oomlab scores [CGROUP | --pid N | --all] [--top N] [--json]\n\n"
+		"Usage: oomlab scores [CGROUP | --pid N | --all] [--top N] [--source S] [--json]\n\n"
 		"Who the OOM killer would kill next, computed as the kernel computes it: every\n"
 		"process of a memory cgroup (its whole subtree) or of the host with rss, swap, page\n"
 		"tables, oom_score_adj, /proc/PID/oom_score and the kernel's badness for this kind of\n"
@@ -255,6 +275,9 @@ static void usage(FILE *out)
 		"  -a, --all    every process of the host, global OOM (the default)\n"
 		"  -n, --top N  show only the N highest rows (0: all, the default)\n"
 		"  -J, --json   JSON output\n"
+		"  --source S   where the numbers come from: bpf (one BPF task-iterator pass: the\n"
+		"               counters oom_badness() reads), proc (/proc/PID files), or auto (the\n"
+		"               default: bpf when it loads, else proc)\n"
 		"  -h, --help   show this help\n\n"
 		"See oomlab-scores(1) and docs/SCORES.md.\n");
 }
@@ -264,8 +287,10 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' }, { "all", no_argument, NULL, 'a' },
 		{ "top", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },      { 0 }
+		{ "source", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ 0 }
 	};
+	enum scores_source src = SCORES_SOURCE_AUTO;
 	struct oom_rank s = { 0 };
 	struct cg_layout l;
 	const char *cgroup = NULL;
@@ -276,7 +301,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours */
-	while ((c = getopt_long(argc, argv, ":p:an:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:an:JS:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			int v;
@@ -297,6 +322,17 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 		}
 		case 'J':
 			cli->json = true;
+			break;
+		case 'S':
+			if (strcmp(optarg, "auto") == 0)
+				src = SCORES_SOURCE_AUTO;
+			else if (strcmp(optarg, "bpf") == 0)
+				src = SCORES_SOURCE_BPF;
+			else if (strcmp(optarg, "proc") == 0)
+				src = SCORES_SOURCE_PROC;
+			else
+				return cli_usage_error(cli, "invalid source '%s' for --source (auto, bpf "
+							    "or proc)", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -329,11 +365,15 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 						 (int)pid, strerror(-r));
 			cgroup = name;
 		}
-		r = oom_scope_load_cgroup(&cli->host, &l, cgroup, &s);
+		r = oom_scope_load_cgroup(&cli->host, &l, cgroup, src, &s);
+		if (r < 0 && src == SCORES_SOURCE_BPF && s.source_note[0])
+			return cli_error(cli, "--source bpf: %s", s.source_note);
 		if (r < 0)
 			return cli_error(cli, "cannot read cgroup '%s': %s", cgroup, strerror(-r));
 	} else {
-		r = oom_scope_load_all(&cli->host, &s);
+		r = oom_scope_load_all(&cli->host, src, &s);
+		if (r < 0 && src == SCORES_SOURCE_BPF && s.source_note[0])
+			return cli_error(cli, "--source bpf: %s", s.source_note);
 		if (r < 0)
 			return cli_error(cli, "cannot read the process table: %s", strerror(-r));
 	}

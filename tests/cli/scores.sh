@@ -38,6 +38,8 @@ check expose-dry.txt 0 expose 101 --dry-run
 check usage-both.txt 2 scores /app --all
 check usage-relative.txt 2 scores app
 check usage-adj.txt 2 protect 100 --adj 5000
+check usage-source.txt 2 scores --all --source bogus
+check source-bpf-sysroot.txt 1 scores --all --source bpf
 check usage-nopid.txt 2 protect
 check missing-cgroup.txt 1 scores /nope
 root=$FIXTURES/scores/v2

@@ -5,6 +5,11 @@
  * Allocates and touches INITIAL_MIB of anonymous memory, prints "ready PID", then waits for a
  * line on stdin; on it, allocates MORE_MIB more (anonymous, or written into an unmapped memfd:
  * shmem charged to the cgroup but counted in nobody's rss), prints "grew", and waits for EOF.
+ *   _scores_eater leaderless MIB
+ * The main thread starts a second thread and exits (pthread_exit): the process lives on in that
+ * thread, which allocates and touches MIB, prints "ready PID" and waits for EOF on stdin. Its
+ * leader has no mm any more: /proc/PID/status shows no memory, the kernel's OOM killer still
+ * counts the thread's (find_lock_task_mm()).
  *   _scores_eater kmsg
  * Opens /dev/kmsg at its end, prints "ready PID", waits for a line on stdin, then prints the pid
  * of every "Killed process N" record logged meanwhile, in the kernel's order, and "end".
@@ -15,6 +20,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -63,6 +69,18 @@ static int kmsg_kills(void)
 	return 0;
 }
 
+static void *leaderless_thread(void *arg)
+{
+	char line[64];
+
+	touch((size_t)arg);
+	printf("ready %d\n", (int)getpid());
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin))
+		;
+	exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	size_t initial, more = 0;
@@ -73,6 +91,13 @@ int main(int argc, char **argv)
 		return 2;
 	if (strcmp(argv[1], "kmsg") == 0)
 		return kmsg_kills();
+	if (strcmp(argv[1], "leaderless") == 0 && argc > 2) {
+		pthread_t th;
+		if (pthread_create(&th, NULL, leaderless_thread,
+				   (void *)strtoul(argv[2], NULL, 10)) != 0)
+			return 1;
+		pthread_exit(NULL);
+	}
 	initial = strtoul(argv[1], NULL, 10);
 	if (argc > 2)
 		more = strtoul(argv[2], NULL, 10);

@@ -15,7 +15,7 @@ scores_prereqs() {
 		skip "swap is on: a memcg OOM would swap first and sizes would not be exact"
 	command -v cc >/dev/null || skip "no C compiler for the eater helper"
 	WORK=$(mktemp -d /tmp/oomlab-scores.XXXXXX)
-	cc -O2 -o "$WORK/_scores_eater" "$TESTS/integration/_scores_eater.c" || fail "cannot build the eater"
+	cc -O2 -pthread -o "$WORK/_scores_eater" "$TESTS/integration/_scores_eater.c" || fail "cannot build the eater"
 	CG=$MEMROOT/oomlab-test-scores-$$
 	CGNAME=/oomlab-test-scores-$$
 	mkdir "$CG" || fail "cannot create $CG"

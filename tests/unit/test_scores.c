@@ -285,6 +285,100 @@ START_TEST(test_cand_from_proc)
 }
 END_TEST
 
+static struct ot_rec rec(int tgid, int tid, unsigned flags, const char *comm, long long anon,
+			 long long file)
+{
+	struct ot_rec r = { .tgid = tgid, .mm_tid = tid, .flags = flags };
+	strncpy(r.comm, comm, sizeof(r.comm));
+	r.counters[OT_ANONPAGES] = anon;
+	r.counters[OT_FILEPAGES] = file;
+	r.start_ns = (unsigned long long)tgid * 1000;
+	return r;
+}
+
+START_TEST(test_tasks_merge)
+{
+	struct ot_rec in[6];
+	struct oom_task out[6];
+	size_t n;
+
+	in[0] = rec(30, 30, OT_F_MM, "c", 5, 1);
+	/* a leader that exited: its own record without an mm, then a thread lending its mm */
+	in[1] = rec(20, 20, OT_F_EXITING, "leaderless", 0, 0);
+	in[2] = rec(20, 23, OT_F_MM | OT_F_MM_FROM_THREAD, "worker", 700, 3);
+	in[2].start_ns = 99; /* the lending record carries the leader's fork time */
+	in[3] = rec(10, 10, OT_F_MM, "a", 2, 0);
+	/* negative per-mm counts (pages freed on another CPU): get_mm_counter() clamps them */
+	in[4] = rec(40, 40, OT_F_MM, "neg", -7, 4);
+	in[5] = rec(0, 0, 0, "", 0, 0); /* the idle task: no tgid, dropped */
+	n = oom_tasks_from_records(in, 6, out);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(out[0].pid, 10);
+	ck_assert_int_eq(out[1].pid, 20);
+	ck_assert_str_eq(out[1].comm, "leaderless"); /* the process keeps its leader's name */
+	ck_assert_uint_eq(out[1].anon, 700);
+	ck_assert(out[1].flags & OT_F_MM);
+	ck_assert_uint_eq(out[1].start_ns, 20000);
+	ck_assert_int_eq(out[2].pid, 30);
+	ck_assert_uint_eq(out[3].anon, 0);
+	ck_assert_uint_eq(out[3].file, 4);
+	ck_assert_ptr_eq(oom_tasks_find(out, n, 20), &out[1]);
+	ck_assert_ptr_null(oom_tasks_find(out, n, 21));
+	/* a lending thread seen before its leader's own record: same result */
+	in[0] = rec(20, 23, OT_F_MM | OT_F_MM_FROM_THREAD, "worker", 700, 3);
+	in[1] = rec(20, 20, OT_F_EXITING, "leaderless", 0, 0);
+	n = oom_tasks_from_records(in, 2, out);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(out[0].comm, "leaderless");
+	ck_assert_uint_eq(out[0].anon, 700);
+}
+END_TEST
+
+START_TEST(test_cand_from_task)
+{
+	struct oom_task t = { .pid = 42, .comm = "svc", .flags = OT_F_MM, .anon = 1000,
+			      .file = 200, .shmem = 24, .swap = 8, .pgtables_bytes = 65536 };
+	struct oom_cand c;
+
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_KILLABLE);
+	ck_assert_uint_eq(c.rss_kb, 1224 * 4);
+	ck_assert_uint_eq(c.swap_kb, 32);
+	ck_assert_uint_eq(c.pgtables_kb, 64);
+	ck_assert(!c.has_oom_score);
+	oom_cand_score(&c, 1000000, 4);
+	ck_assert_int_eq(c.badness, 1224 + 8 + 16);
+	/* the kernel's order of tests: init and kernel threads first, then no mm, adj -1000,
+	 * MMF_OOM_SKIP and vfork */
+	t.flags = OT_F_MM | OT_F_OOM_SKIP | OT_F_VFORK;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_UNKILLABLE_OOM_SKIP);
+	t.flags = OT_F_MM | OT_F_VFORK;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_UNKILLABLE_VFORK);
+	t.adj = -1000;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_UNKILLABLE_ADJ_MIN);
+	t.flags = OT_F_EXITING;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_UNKILLABLE_NO_MM);
+	t.flags = OT_F_KTHREAD;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_UNKILLABLE_KTHREAD);
+	t.pid = 1;
+	t.flags = OT_F_MM;
+	t.adj = 0;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert_int_eq(c.unkillable, OOM_UNKILLABLE_INIT);
+	t.pid = 7;
+	t.flags = OT_F_MM | OT_F_OOM_VICTIM | OT_F_OOM_ORIGIN;
+	oom_cand_from_task(&c, &t, 4);
+	ck_assert(c.oom_victim && c.oom_origin);
+	ck_assert_str_eq(oom_unkillable_to_string(OOM_UNKILLABLE_OOM_SKIP),
+			 "already reaped (MMF_OOM_SKIP)");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("scores");
@@ -299,6 +393,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_relative_plan);
 	tcase_add_test(tc, test_relative_plan_limits);
 	tcase_add_test(tc, test_cand_from_proc);
+	tcase_add_test(tc, test_tasks_merge);
+	tcase_add_test(tc, test_cand_from_task);
 	suite_add_tcase(s, tc);
 	return s;
 }
