@@ -3,7 +3,8 @@
 # How long does `oomlab scores --all` take on a host with N (default 5000) processes?
 # Starts N sleeping processes of our own (killed afterwards, by pid), then times R runs
 # (default 20) of each command and prints min / median / max in ms, side by side:
-#   oomlab scores --all --json     (reads status, oom_score_adj and oom_score of every pid)
+#   oomlab scores --all --json     (default source: one BPF task-iterator pass, when it loads)
+#   oomlab scores --all --json --source proc (status, oom_score_adj and oom_score of every pid)
 #   ps -eo pid,oom,oomadj         (the baseline; "oom" is procps-ng's oom_score: procps reads stat/status and oom_score)
 # Reference: nohang's victim search was measured at 590 ms (nohang issue #85).
 # Wall times include /usr/bin/time's fork+exec (~1 ms); "cpu" is user+sys of the command (10 ms
@@ -54,10 +55,14 @@ timeit() { # label cmd... -> min/median/max wall ms of RUNS runs, median CPU (us
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates every figure)"
+src=$("$OOMLAB" scores --all --json | sed -n 's/.*"source":"\([^"]*\)".*/\1/p')
+echo "default source here: $src"
 timeit "oomlab scores --all --json" "$OOMLAB" scores --all --json
 timeit "oomlab scores --all (text)" "$OOMLAB" scores --all
+timeit "oomlab scores --all --json --source proc" "$OOMLAB" scores --all --json --source proc
 timeit "ps -eo pid,oom,oomadj" ps -eo pid,oom,oomadj
 timeit "oomlab scores --all --json, 1 CPU" taskset -c 0 "$OOMLAB" scores --all --json
+timeit "... --source proc, 1 CPU" taskset -c 0 "$OOMLAB" scores --all --json --source proc
 if [ "${BENCH_NICE:-0}" = 1 ]; then
 	# On a shared machine: the same commands at nice -20, so other work (nice 0) barely gets
 	# the CPUs while they run. A proxy for an idle host, labelled as such.

@@ -165,7 +165,7 @@ int oom_tasks_read(struct oom_task **ret, size_t *ret_n, char *why, size_t whysz
 	if (oomtasks__load(skel) < 0) {
 		r = errno ? -errno : -EINVAL;
 		xsnprintf(why, whysz, "the kernel refused the BPF task iterator (%s)%s", strerror(-r),
-			  r == -EPERM ? ": needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN" : "");
+			  r == -EPERM ? ": needs root, or CAP_BPF and CAP_PERFMON" : "");
 		oomtasks__destroy(skel);
 		return r;
 	}

@@ -6,8 +6,7 @@
  * opening three /proc files per process (docs/BENCHMARKS.md).
  *
  * Needs a kernel with BPF task iterators, in-kernel CO-RE (light skeleton, 5.17+) and the
- * privilege to load tracing programs (root, or CAP_BPF + CAP_PERFMON + CAP_SYS_ADMIN for the
- * loader). Every failure is an error with a reason; callers fall back to /proc.
+ * privilege to load tracing programs (root, or CAP_BPF + CAP_PERFMON: tested). Every failure is an error with a reason; callers fall back to /proc.
  */
 #ifndef OOMLAB_OOMTASKS_H
 #define OOMLAB_OOMTASKS_H

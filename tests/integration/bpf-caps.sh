@@ -35,3 +35,14 @@ cat "$tmp/err"
 pids=$(oom_eat 2>/dev/null)
 watch_until "$tmp/out" "$pids" || exit 1
 check_events "$tmp/out" "$pids" bpf false
+
+# the scores task iterator: the same two capabilities load it; without them scores falls back
+# to /proc and says why
+src=$(nobody $caps "$OOMLAB_CAPS" scores --all --top 1 --json 2>&1 | sed -n 's/.*"source":"\([^"]*\)".*/\1/p')
+[ "$src" = bpf-task-iter ] || { echo "scores with CAP_BPF+CAP_PERFMON: source '$src', want bpf-task-iter"; exit 1; }
+out=$(nobody "$OOMLAB_CAPS" scores --all --top 1 --json 2>&1)
+echo "$out" | grep -q '"source":"procfs","source_note":"the kernel refused the BPF task iterator (Operation not permitted)' ||
+	{ echo "scores without capabilities: no fallback note"; echo "$out" | head -c 600; exit 1; }
+nobody "$OOMLAB_CAPS" scores --all --top 1 --source bpf > /dev/null 2> "$tmp/err" && { echo "--source bpf without capabilities succeeded"; exit 1; }
+grep -q 'needs root, or CAP_BPF and CAP_PERFMON' "$tmp/err" || { cat "$tmp/err"; exit 1; }
+echo "scores: bpf-task-iter with CAP_BPF+CAP_PERFMON; without: $(cat "$tmp/err")"
