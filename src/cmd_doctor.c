@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include "../lib/proc.h"
 #include "../lib/psi.h"
 #include "../lib/victimsrc.h"
+#include "../lib/oomtasks.h"
 #include "../lib/banned.h"
 
 enum status { ST_OK, ST_LIMITED, ST_MISSING, ST_INFO };
@@ -335,6 +337,23 @@ static void check_misc(struct cli *cli, struct report *r)
 					    "this oomlab was built with BPF=0",
 	     victim_source_bpf_compiled() ? "watch --source bpf and run's victim record come from the kernel at the kill" :
 					    "watch and run use tracefs or the kernel log (rebuild with clang, bpftool, libbpf-dev)");
+	if (host_is_live(&cli->host)) {
+		struct oom_task *t = NULL;
+		char why[200] = "", val[256];
+		size_t n = 0;
+		uint64_t t0 = now_us();
+		int rr = oom_tasks_read(&t, &n, why, sizeof(why));
+		uint64_t dt = now_us() - t0;
+
+		free(t);
+		if (rr >= 0)
+			xsnprintf(val, sizeof(val),
+				  "the BPF task iterator loads: %zu processes in %" PRIu64 ".%" PRIu64 " ms",
+				  n, dt / 1000, dt % 1000 / 100);
+		fact(r, "scores.bpf", rr >= 0 ? ST_OK : ST_LIMITED, rr >= 0 ? val : why,
+		     rr >= 0 ? "scores reads the OOM killer's own counters in one pass" :
+			       "scores reads /proc: slower, and rss as /proc/PID/status sums it (6.16+: a little above what the OOM killer counts)");
+	}
 	check_sysctl(cli, r, "vm.overcommit_memory", "/proc/sys/vm/overcommit_memory",
 		     "heuristic overcommit: allocations succeed, the OOM killer settles the bill later",
 		     "always overcommit: allocations never fail, the OOM killer is the only brake",
