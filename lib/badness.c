@@ -65,6 +65,9 @@ void oom_cand_from_proc(struct oom_cand *c, pid_t pid, const struct proc_oom_inf
 	c->pid = pid;
 	memcpy(c->comm, info->st.comm, sizeof(c->comm));
 	c->rss_kb = info->st.rss_anon_kb + info->st.rss_file_kb + info->st.rss_shmem_kb;
+	c->rss_anon_kb = info->st.rss_anon_kb;
+	c->rss_file_kb = info->st.rss_file_kb;
+	c->rss_shmem_kb = info->st.rss_shmem_kb;
 	c->swap_kb = info->st.swap_kb;
 	c->pgtables_kb = info->st.pte_kb;
 	c->adj = info->oom_score_adj;
@@ -89,25 +92,29 @@ int oom_select(const struct oom_cand *c, size_t n, size_t *ret_victim, size_t *r
 	int64_t chosen_points = INT64_MIN;
 
 	for (size_t i = 0; i < n; i++) {
-		if (c[i].unkillable != OOM_KILLABLE)
+		bool origin = oom_cand_is_origin(&c[i]);
+		int64_t points = origin ? INT64_MAX : c[i].badness;
+
+		if (!origin && c[i].unkillable != OOM_KILLABLE)
 			continue;
 		/* oom_evaluate_task: "points < oc->chosen_points" -> next; equal replaces */
-		if (chosen != SIZE_MAX && c[i].badness < chosen_points)
+		if (chosen != SIZE_MAX && points < chosen_points)
 			continue;
 		chosen = i;
-		chosen_points = c[i].badness;
+		chosen_points = points;
 	}
 	if (chosen == SIZE_MAX)
 		return -ENOENT;
 	for (size_t i = 0; i < n; i++) {
-		if (i == chosen || c[i].unkillable != OOM_KILLABLE)
+		if (i == chosen || c[i].unkillable != OOM_KILLABLE || oom_cand_is_origin(&c[i]))
 			continue;
 		if (runner == SIZE_MAX || c[i].badness > c[runner].badness)
 			runner = i;
 	}
 	*ret_victim = chosen;
 	*ret_runner = runner;
-	*ret_tie = runner != SIZE_MAX && c[runner].badness == chosen_points;
+	*ret_tie = runner != SIZE_MAX && !oom_cand_is_origin(&c[chosen]) &&
+		   c[runner].badness == chosen_points;
 	return 0;
 }
 
@@ -207,6 +214,9 @@ void oom_cand_from_task(struct oom_cand *c, const struct oom_task *t, unsigned p
 	c->pid = t->pid;
 	xsnprintf(c->comm, sizeof(c->comm), "%s", t->comm);
 	c->rss_kb = (t->anon + t->file + t->shmem) * page_kb;
+	c->rss_anon_kb = t->anon * page_kb;
+	c->rss_file_kb = t->file * page_kb;
+	c->rss_shmem_kb = t->shmem * page_kb;
 	c->swap_kb = t->swap * page_kb;
 	c->pgtables_kb = t->pgtables_bytes / 1024;
 	c->adj = t->adj;

@@ -53,6 +53,7 @@ struct oom_cand {
 	pid_t pid;
 	char comm[PROC_COMM_MAX];
 	uint64_t rss_kb, swap_kb, pgtables_kb;
+	uint64_t rss_anon_kb, rss_file_kb, rss_shmem_kb; /* rss_kb's parts (anon only before 4.5) */
 	int adj;
 	int oom_score;      /* /proc/PID/oom_score as read (has_oom_score) */
 	bool has_oom_score;
@@ -97,6 +98,18 @@ void oom_cand_from_task(struct oom_cand *c, const struct oom_task *t, unsigned p
  */
 int oom_select(const struct oom_cand *c, size_t n, size_t *ret_victim, size_t *ret_runner,
 	       bool *ret_tie);
+
+/*
+ * oom_task_origin(): a task running swapoff or a KSM unmerge (signal->oom_flag_origin, seen by
+ * the BPF source only) is chosen with LONG_MAX points before oom_badness() is asked, whatever
+ * its oom_score_adj; only init and kernel threads are exempt. Among several, the last wins.
+ * oom_select() models it; its badness stays the real one, and no margin is defined.
+ */
+static inline bool oom_cand_is_origin(const struct oom_cand *c)
+{
+	return c->oom_origin && c->unkillable != OOM_UNKILLABLE_KTHREAD &&
+	       c->unkillable != OOM_UNKILLABLE_INIT;
+}
 
 /* Sort into iteration order: group, then start time, then pid. */
 void oom_cand_sort(struct oom_cand *c, size_t n);

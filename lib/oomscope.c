@@ -179,30 +179,6 @@ const char *oom_source_name(const struct oom_rank *s)
 }
 
 /*
- * Are we in the initial pid namespace? The iterator reports global pids and, in a child
- * namespace, only that namespace's tasks: /proc is right there, the iterator is not.
- */
-static bool initial_pid_ns(void)
-{
-	char buf[4096];
-	const char *p;
-
-	if (read_file("/proc/self/status", buf, sizeof(buf)) < 0)
-		return false;
-	p = strstr(buf, "\nNSpid:");
-	if (!p)
-		return true; /* before 4.1: no NSpid line; namespaces cannot be told apart: assume */
-	p += strlen("\nNSpid:");
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return *p == '\n' || *p == '\0'; /* one pid: the initial namespace */
-}
-
-/*
  * The BPF table for src, or none (/proc). With SCORES_SOURCE_AUTO every failure falls back to
  * /proc and leaves the reason in s->source_note; with SCORES_SOURCE_BPF it is an error.
  */
@@ -218,11 +194,6 @@ static int load_tasks(const struct host *h, enum scores_source src, struct oom_r
 	if (!host_is_live(h)) {
 		xsnprintf(s->source_note, sizeof(s->source_note),
 			  "a --sysroot tree has no running kernel behind it for the BPF task iterator");
-		return src == SCORES_SOURCE_BPF ? -EOPNOTSUPP : 0;
-	}
-	if (!initial_pid_ns()) {
-		xsnprintf(s->source_note, sizeof(s->source_note),
-			  "not in the initial pid namespace: the task iterator would show global pids");
 		return src == SCORES_SOURCE_BPF ? -EOPNOTSUPP : 0;
 	}
 	r = oom_tasks_read(ret, ret_n, s->source_note, sizeof(s->source_note));

@@ -148,6 +148,30 @@ static int read_all(int fd, struct ot_rec **ret, size_t *ret_n)
 	return 0;
 }
 
+/*
+ * Are we in the initial pid namespace? The iterator reports global pids and, in a child
+ * namespace, only that namespace's tasks: /proc is right there, the iterator is not.
+ */
+static bool initial_pid_ns(void)
+{
+	char buf[4096];
+	const char *p;
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return false;
+	p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return true; /* before 4.1: no NSpid line; namespaces cannot be told apart: assume */
+	p += strlen("\nNSpid:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '\n' || *p == '\0'; /* one pid: the initial namespace */
+}
+
 int oom_tasks_read(struct oom_task **ret, size_t *ret_n, char *why, size_t whysz)
 {
 	_cleanup_free_ struct ot_rec *rec = NULL;
@@ -157,13 +181,18 @@ int oom_tasks_read(struct oom_task **ret, size_t *ret_n, char *why, size_t whysz
 	size_t n = 0;
 	int r;
 
+	if (!initial_pid_ns()) {
+		xsnprintf(why, whysz, "not in the initial pid namespace: the task iterator would "
+				      "show global pids");
+		return -EOPNOTSUPP;
+	}
 	skel = oomtasks__open();
 	if (!skel) {
 		xsnprintf(why, whysz, "cannot set up the BPF task iterator: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	if (oomtasks__load(skel) < 0) {
-		r = errno ? -errno : -EINVAL;
+	if ((r = oomtasks__load(skel)) < 0) {
+		/* bpf_load_and_run() returns -errno of the step that failed */
 		xsnprintf(why, whysz, "the kernel refused the BPF task iterator (%s)%s", strerror(-r),
 			  r == -EPERM ? ": needs root, or CAP_BPF and CAP_PERFMON" : "");
 		oomtasks__destroy(skel);

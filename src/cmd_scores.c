@@ -22,9 +22,15 @@ static unsigned ncpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* the victim wins by points (not by oom_task_origin) and has a runner-up: a margin exists */
+static bool has_margin(const struct oom_rank *s)
+{
+	return s->has_victim && s->runner != SIZE_MAX && !oom_cand_is_origin(&s->c[s->victim]);
+}
+
 bool scores_too_close(const struct oom_rank *s)
 {
-	if (!s->has_victim || s->runner == SIZE_MAX)
+	if (!has_margin(s))
 		return false;
 	return (uint64_t)(s->c[s->victim].badness - s->c[s->runner].badness) <
 	       oom_counter_error_pages(ncpus());
@@ -105,11 +111,17 @@ void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, siz
 		comm[k] = '\0';
 		if (c->has_oom_score)
 			xsnprintf(score, sizeof(score), "%d", c->oom_score);
-		if (c->unkillable == OOM_KILLABLE) {
+		if (victim && oom_cand_is_origin(c)) {
+			if (c->unkillable == OOM_KILLABLE)
+				xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
+			else
+				xsnprintf(bad, sizeof(bad), "-");
+			xsnprintf(note, sizeof(note), "victim: oom origin (swapoff/KSM), chosen first");
+		} else if (c->unkillable == OOM_KILLABLE) {
 			xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
 			if (victim)
 				xsnprintf(note, sizeof(note), "victim");
-			else if (s->has_victim)
+			else if (has_margin(s))
 				xsnprintf(note, sizeof(note), "-%" PRId64,
 					  s->c[s->victim].badness - c->badness);
 		} else {
@@ -137,6 +149,12 @@ void scores_print_verdict(FILE *out, const struct oom_rank *s)
 		return;
 	}
 	const struct oom_cand *v = &s->c[s->victim];
+	if (oom_cand_is_origin(v)) {
+		fprintf(out, "predicted victim: %d (%s): it is running swapoff or a KSM unmerge "
+			     "(oom_task_origin): the kernel kills it before scoring anyone\n",
+			(int)v->pid, v->comm);
+		return;
+	}
 	fprintf(out, "predicted victim: %d (%s), badness %" PRId64 " pages", (int)v->pid, v->comm,
 		v->badness);
 	if (s->runner == SIZE_MAX) {
@@ -215,7 +233,7 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 		json_kv_null(j, "predicted_victim");
 		json_kv_null(j, "predicted_victim_comm");
 	}
-	if (s->has_victim && s->runner != SIZE_MAX) {
+	if (has_margin(s)) {
 		json_kv_i64(j, "runner_up", s->c[s->runner].pid);
 		json_kv_i64(j, "margin_pages", s->c[s->victim].badness - s->c[s->runner].badness);
 	} else {
@@ -233,6 +251,9 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 		json_kv_null(j, "source_note");
 	json_kv_str(j, "oom_score_from", s->from_bpf ? "computed" : "procfs");
 	json_kv_u64(j, "oom_victims_exiting", s->oom_victims);
+	/* an unreaped victim in scope: oom_evaluate_task() aborts, nobody is killed until it is
+	 * gone; predicted_victim is who dies after that */
+	json_kv_bool(j, "kernel_waits", s->oom_victims > 0);
 	json_key(j, "processes");
 	json_arr_open(j);
 	for (size_t i = 0; i < rows; i++) {
@@ -242,6 +263,9 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 		json_kv_i64(j, "pid", c->pid);
 		json_kv_str(j, "comm", c->comm);
 		json_kv_u64(j, "rss_kb", c->rss_kb);
+		json_kv_u64(j, "rss_anon_kb", c->rss_anon_kb);
+		json_kv_u64(j, "rss_file_kb", c->rss_file_kb);
+		json_kv_u64(j, "rss_shmem_kb", c->rss_shmem_kb);
 		json_kv_u64(j, "swap_kb", c->swap_kb);
 		json_kv_u64(j, "pgtables_kb", c->pgtables_kb);
 		json_kv_i64(j, "oom_score_adj", c->adj);
@@ -255,6 +279,7 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 			json_kv_str(j, "unkillable_reason", oom_unkillable_to_string(c->unkillable));
 		json_kv_bool(j, "victim", s->has_victim && i == s->victim);
 		json_kv_bool(j, "oom_victim_exiting", c->oom_victim);
+		json_kv_bool(j, "oom_origin", c->oom_origin);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
@@ -282,12 +307,14 @@ static void usage(FILE *out)
 		"See oomlab-scores(1) and docs/SCORES.md.\n");
 }
 
+enum { OPT_SOURCE = 1000 }; /* long only */
+
 int cmd_scores(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' }, { "all", no_argument, NULL, 'a' },
 		{ "top", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'J' },
-		{ "source", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ "source", required_argument, NULL, OPT_SOURCE }, { "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	enum scores_source src = SCORES_SOURCE_AUTO;
@@ -301,7 +328,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours */
-	while ((c = getopt_long(argc, argv, ":p:an:JS:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:an:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			int v;
@@ -323,7 +350,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 		case 'J':
 			cli->json = true;
 			break;
-		case 'S':
+		case OPT_SOURCE:
 			if (strcmp(optarg, "auto") == 0)
 				src = SCORES_SOURCE_AUTO;
 			else if (strcmp(optarg, "bpf") == 0)

@@ -34,30 +34,32 @@ struct mm_struct___pre62 {
 	struct mm_rss_stat___pre62 rss_stat;
 } __attribute__((preserve_access_index));
 
-static __always_inline long long mm_counter(struct mm_struct *mm, int idx)
-{
-	long v;
-
-	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
-		struct mm_struct___pre62 *old = (void *)mm;
-
-		v = BPF_CORE_READ(old, rss_stat.count[idx].counter);
-	} else {
-		/* percpu_counter_read_positive() */
-		v = BPF_CORE_READ(mm, rss_stat[idx].count);
-	}
-	return v < 0 ? 0 : v;
-}
+/*
+ * get_mm_counter(mm, IDX), IDX a literal: with a variable index clang would relocate only up to
+ * rss_stat and step between elements by the BUILD kernel's sizeof(struct percpu_counter), which
+ * differs on kernels with lockdep or without CPU hotplug. A literal keeps the whole access
+ * (rss_stat[IDX].count) in the CO-RE relocation, so the running kernel's layout is used.
+ */
+#define MM_COUNTER(mm, IDX)                                                                        \
+	({                                                                                         \
+		long v_;                                                                           \
+		if (bpf_core_type_exists(struct mm_rss_stat___pre62))                              \
+			v_ = BPF_CORE_READ((struct mm_struct___pre62 *)(mm),                       \
+					   rss_stat.count[IDX].counter);                           \
+		else /* percpu_counter_read_positive() */                                          \
+			v_ = BPF_CORE_READ(mm, rss_stat[IDX].count);                               \
+		v_ < 0 ? 0 : v_;                                                                   \
+	})
 
 static __always_inline void fill_mm(struct ot_rec *r, struct mm_struct *mm)
 {
 	unsigned long mmflags = 0;
 
 	r->flags |= OT_F_MM;
-	r->counters[OT_FILEPAGES] = mm_counter(mm, OT_FILEPAGES);
-	r->counters[OT_ANONPAGES] = mm_counter(mm, OT_ANONPAGES);
-	r->counters[OT_SWAPENTS] = mm_counter(mm, OT_SWAPENTS);
-	r->counters[OT_SHMEMPAGES] = mm_counter(mm, OT_SHMEMPAGES);
+	r->counters[OT_FILEPAGES] = MM_COUNTER(mm, 0);	/* MM_FILEPAGES */
+	r->counters[OT_ANONPAGES] = MM_COUNTER(mm, 1);	/* MM_ANONPAGES */
+	r->counters[OT_SWAPENTS] = MM_COUNTER(mm, 2);	/* MM_SWAPENTS */
+	r->counters[OT_SHMEMPAGES] = MM_COUNTER(mm, 3);	/* MM_SHMEMPAGES */
 	if (bpf_core_field_exists(mm->pgtables_bytes))
 		r->pgtables_bytes = BPF_CORE_READ(mm, pgtables_bytes.counter);
 	else
@@ -83,7 +85,7 @@ int oomtasks(struct bpf_iter__task *ctx)
 	struct task_struct *t = ctx->task;
 	struct task_struct *p;
 	struct signal_struct *sig;
-	struct mm_struct *mm;
+	struct mm_struct *mm, *oom_mm;
 	struct ot_rec r = {};
 	unsigned int pflags;
 
@@ -121,8 +123,17 @@ int oomtasks(struct bpf_iter__task *ctx)
 		r.oom_score_adj_min = BPF_CORE_READ(sig, oom_score_adj_min);
 		if (BPF_CORE_READ(sig, oom_flag_origin))
 			r.flags |= OT_F_OOM_ORIGIN;
-		if (BPF_CORE_READ(sig, oom_mm))
-			r.flags |= OT_F_OOM_VICTIM;
+		/* tsk_is_oom_victim(): the kernel waits for it, unless its mm was already reaped
+		 * (MMF_OOM_SKIP on signal->oom_mm: then it is skipped; a zombie nobody waits for
+		 * stays in that state) */
+		oom_mm = BPF_CORE_READ(sig, oom_mm);
+		if (oom_mm) {
+			unsigned long f = 0;
+
+			bpf_core_read(&f, sizeof(f), &oom_mm->flags);
+			if (!(f & (1UL << MMF_OOM_SKIP_)))
+				r.flags |= OT_F_OOM_VICTIM;
+		}
 	}
 	if (mm) {
 		fill_mm(&r, mm);

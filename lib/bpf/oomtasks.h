@@ -17,7 +17,7 @@
 #define OT_F_OOM_SKIP 0x8	/* MMF_OOM_SKIP: already reaped, oom_badness() returns LONG_MIN */
 #define OT_F_VFORK 0x10		/* in_vfork(): shares its parent's mm, LONG_MIN */
 #define OT_F_OOM_ORIGIN 0x20	/* signal->oom_flag_origin (swapoff, ksm): chosen first */
-#define OT_F_OOM_VICTIM 0x40	/* signal->oom_mm set: already an OOM victim */
+#define OT_F_OOM_VICTIM 0x40	/* signal->oom_mm set and not reaped: the kernel waits for it */
 #define OT_F_NO_PGTABLES 0x80	/* kernel without mm->pgtables_bytes (before 4.16) */
 #define OT_F_EXITING 0x100	/* PF_EXITING */
 

@@ -10,6 +10,9 @@
  * thread, which allocates and touches MIB, prints "ready PID" and waits for EOF on stdin. Its
  * leader has no mm any more: /proc/PID/status shows no memory, the kernel's OOM killer still
  * counts the thread's (find_lock_task_mm()).
+ *   _scores_eater shared MIB
+ * Maps MIB of shared anonymous memory (shmem, counted in RssShmem / MM_SHMEMPAGES), touches it,
+ * prints "ready PID" and waits for EOF on stdin.
  *   _scores_eater kmsg
  * Opens /dev/kmsg at its end, prints "ready PID", waits for a line on stdin, then prints the pid
  * of every "Killed process N" record logged meanwhile, in the kernel's order, and "end".
@@ -91,6 +94,21 @@ int main(int argc, char **argv)
 		return 2;
 	if (strcmp(argv[1], "kmsg") == 0)
 		return kmsg_kills();
+	if (strcmp(argv[1], "shared") == 0 && argc > 2) {
+		size_t mib = strtoul(argv[2], NULL, 10);
+		char *p = mmap(NULL, mib * MIB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			       -1, 0);
+		if (p == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		memset(p, 0x5a, mib * MIB);
+		printf("ready %d\n", (int)getpid());
+		fflush(stdout);
+		while (fgets(line, sizeof(line), stdin))
+			;
+		return 0;
+	}
 	if (strcmp(argv[1], "leaderless") == 0 && argc > 2) {
 		pthread_t th;
 		if (pthread_create(&th, NULL, leaderless_thread,

@@ -343,6 +343,9 @@ START_TEST(test_cand_from_task)
 	oom_cand_from_task(&c, &t, 4);
 	ck_assert_int_eq(c.unkillable, OOM_KILLABLE);
 	ck_assert_uint_eq(c.rss_kb, 1224 * 4);
+	ck_assert_uint_eq(c.rss_anon_kb, 4000);
+	ck_assert_uint_eq(c.rss_file_kb, 800);
+	ck_assert_uint_eq(c.rss_shmem_kb, 96);
 	ck_assert_uint_eq(c.swap_kb, 32);
 	ck_assert_uint_eq(c.pgtables_kb, 64);
 	ck_assert(!c.has_oom_score);
@@ -379,6 +382,34 @@ START_TEST(test_cand_from_task)
 }
 END_TEST
 
+/* oom_task_origin(): chosen with LONG_MAX before oom_badness(), even with adj -1000; the last
+ * of several wins; init and kernel threads stay exempt */
+START_TEST(test_select_origin)
+{
+	struct oom_cand c[4] = { 0 };
+	size_t v, r;
+	bool tie;
+
+	for (int i = 0; i < 4; i++) {
+		c[i].pid = 10 + i;
+		c[i].badness = 1000 * (i + 1);
+	}
+	c[1].oom_origin = true;
+	c[1].unkillable = OOM_UNKILLABLE_ADJ_MIN;
+	ck_assert_int_eq(oom_select(c, 4, &v, &r, &tie), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_uint_eq(r, 3); /* the runner-up is the best by points */
+	ck_assert(!tie);
+	c[2].oom_origin = true;
+	ck_assert_int_eq(oom_select(c, 4, &v, &r, &tie), 0);
+	ck_assert_uint_eq(v, 2); /* equal LONG_MAX: the later one */
+	c[2].unkillable = OOM_UNKILLABLE_KTHREAD;
+	c[1].unkillable = OOM_UNKILLABLE_INIT;
+	ck_assert_int_eq(oom_select(c, 4, &v, &r, &tie), 0);
+	ck_assert_uint_eq(v, 3); /* exempt: back to points */
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("scores");
@@ -395,6 +426,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cand_from_proc);
 	tcase_add_test(tc, test_tasks_merge);
 	tcase_add_test(tc, test_cand_from_task);
+	tcase_add_test(tc, test_select_origin);
 	suite_add_tcase(s, tc);
 	return s;
 }
