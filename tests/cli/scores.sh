@@ -49,7 +49,7 @@ root=$FIXTURES/scores/v1
 # what the numbers must be, independent of the golden files
 json=$("$OOMLAB" --sysroot "$root" scores /app --json)
 for want in '"scope":"memcg"' '"total_pages":131072' '"predicted_victim":103' '"adj_unit_pages":131' \
-	'"pid":103,"comm":"batch","rss_kb":52224,"swap_kb":0,"pgtables_kb":128,"oom_score_adj":500,"oom_score":1001,"oom_score_computed":1001,"badness":78588'; do
+	'"pid":103,"comm":"batch","rss_kb":52224,"rss_anon_kb":51200,"rss_file_kb":1024,"rss_shmem_kb":0,"swap_kb":0,"pgtables_kb":128,"oom_score_adj":500,"oom_score":1001,"oom_score_computed":1001,"badness":78588'; do
 	case $json in *"$want"*) ;; *) echo "FAIL: '$want' not in: $json"; fails=$((fails + 1)) ;; esac
 done
 # init, kernel threads and adj -1000 are unkillable; the global total is RAM + swap
