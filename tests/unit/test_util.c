@@ -138,6 +138,11 @@ START_TEST(test_json_writer)
 	json_i64(&j, -2);
 	json_null(&j);
 	json_centi(&j, 1205);
+	json_i64(&j, INT64_MIN);
+	json_u64(&j, UINT64_MAX);
+	json_i64(&j, 0);
+	json_str(&j, "plain ascii");
+	json_str(&j, "q\"b\\\x01\x7f");
 	json_arr_close(&j);
 	json_kv_str(&j, "c", NULL);
 	json_key(&j, "d");
@@ -145,7 +150,9 @@ START_TEST(test_json_writer)
 	json_obj_close(&j);
 	json_obj_close(&j);
 	fclose(f);
-	ck_assert_str_eq(buf, "{\"a\":1,\"b\":[-2,null,12.05],\"c\":null,\"d\":{}}");
+	ck_assert_str_eq(buf, "{\"a\":1,\"b\":[-2,null,12.05,-9223372036854775808,"
+			      "18446744073709551615,0,\"plain ascii\",\"q\\\"b\\\\\\u0001\\u007f\"],"
+			      "\"c\":null,\"d\":{}}");
 	free(buf);
 }
 END_TEST
