@@ -175,7 +175,12 @@ void scores_print_verdict(FILE *out, const struct oom_rank *s)
 			     "the kernel waits instead of choosing another\n",
 			s->oom_victims, s->oom_victims == 1 ? " is an" : "es are",
 			s->oom_victims == 1 ? "" : "s", s->oom_victims == 1 ? "it is" : "they are");
-	if (scores_too_close(s))
+	if (scores_too_close(s) && s->from_bpf)
+		fprintf(out, "  close: these are the counts this kernel's OOM killer reads, but a "
+			     "kernel that sums the per-CPU\n  counters (2026+) may see up to %" PRIu64
+			     " pages more or less between two tasks\n",
+			oom_counter_error_pages(ncpus()));
+	else if (scores_too_close(s))
 		fprintf(out, "  too close to call: the kernel reads per-CPU rss counters that may lag "
 			     "by up to %" PRIu64 " pages between two tasks\n",
 			oom_counter_error_pages(ncpus()));
