@@ -31,12 +31,11 @@ size_t oom_tasks_from_records(const struct ot_rec *rec, size_t n, struct oom_tas
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ot_rec *r = &rec[i];
-		struct oom_task *t = &ret[k++];
+		struct oom_task *t;
 
-		if (r->tgid <= 0) {
-			k--;
+		if (r->tgid <= 0) /* the idle task */
 			continue;
-		}
+		t = &ret[k++];
 		memset(t, 0, sizeof(*t));
 		t->pid = r->tgid;
 		memcpy(t->comm, r->comm, OT_COMM_LEN);

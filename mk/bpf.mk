@@ -56,7 +56,7 @@ $(BPF_OUT)/vmlinux.h: | $(BPF_OUT)/.dir
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_OUT)/oomvictim.bpf.o: lib/bpf/oomvictim.bpf.c lib/bpf/oomvictim.h $(BPF_OUT)/vmlinux.h
+$(BPF_OUT)/oomvictim.bpf.o: lib/bpf/oomvictim.bpf.c lib/bpf/oomvictim.h lib/bpf/mm_counter.h $(BPF_OUT)/vmlinux.h
 	$(call msg,BPF,$<)
 	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
 		$(shell pkg-config --cflags libbpf) -c $< -o $@
@@ -77,7 +77,7 @@ $(B)/lib/victimsrc_bpf.o: $(BPF_SKEL)
 # (28-37 ms) before every run, and nothing of libbpf runs (skel_internal.h is header-only).
 BPF_LSKEL := $(BPF_OUT)/oomtasks.lskel.h
 
-$(BPF_OUT)/oomtasks.bpf.o: lib/bpf/oomtasks.bpf.c lib/bpf/oomtasks.h $(BPF_OUT)/vmlinux.h
+$(BPF_OUT)/oomtasks.bpf.o: lib/bpf/oomtasks.bpf.c lib/bpf/oomtasks.h lib/bpf/mm_counter.h $(BPF_OUT)/vmlinux.h
 	$(call msg,BPF,$<)
 	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
 		$(shell pkg-config --cflags libbpf) -c $< -o $@

@@ -17,6 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
+#include "mm_counter.h"
 #include "oomtasks.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -24,32 +25,6 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define PF_EXITING_ 0x00000004
 #define PF_KTHREAD_ 0x00200000
 #define MMF_OOM_SKIP_ 21
-
-/* before 6.2: atomic counters in struct mm_rss_stat */
-struct mm_rss_stat___pre62 {
-	atomic_long_t count[4];
-} __attribute__((preserve_access_index));
-
-struct mm_struct___pre62 {
-	struct mm_rss_stat___pre62 rss_stat;
-} __attribute__((preserve_access_index));
-
-/*
- * get_mm_counter(mm, IDX), IDX a literal: with a variable index clang would relocate only up to
- * rss_stat and step between elements by the BUILD kernel's sizeof(struct percpu_counter), which
- * differs on kernels with lockdep or without CPU hotplug. A literal keeps the whole access
- * (rss_stat[IDX].count) in the CO-RE relocation, so the running kernel's layout is used.
- */
-#define MM_COUNTER(mm, IDX)                                                                        \
-	({                                                                                         \
-		long v_;                                                                           \
-		if (bpf_core_type_exists(struct mm_rss_stat___pre62))                              \
-			v_ = BPF_CORE_READ((struct mm_struct___pre62 *)(mm),                       \
-					   rss_stat.count[IDX].counter);                           \
-		else /* percpu_counter_read_positive() */                                          \
-			v_ = BPF_CORE_READ(mm, rss_stat[IDX].count);                               \
-		v_ < 0 ? 0 : v_;                                                                   \
-	})
 
 static __always_inline void fill_mm(struct ot_rec *r, struct mm_struct *mm)
 {

@@ -23,6 +23,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "mm_counter.h"
 #include "oomvictim.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -52,15 +53,6 @@ struct {
 
 /* ---- compatibility types: only their names and fields matter (CO-RE) ---- */
 
-/* before 6.2: mm->rss_stat was a struct of atomics */
-struct mm_rss_stat___pre62 {
-	atomic_long_t count[4];
-} __attribute__((preserve_access_index));
-
-struct mm_struct___pre62 {
-	struct mm_rss_stat___pre62 rss_stat;
-} __attribute__((preserve_access_index));
-
 /* before 4.19: page_counter->limit */
 struct page_counter___pre419 {
 	unsigned long limit;
@@ -85,21 +77,6 @@ static __always_inline __u64 pc_max(struct page_counter *pc)
 	if (bpf_core_field_exists(pc->max))
 		return BPF_CORE_READ(pc, max);
 	return BPF_CORE_READ((struct page_counter___pre419 *)pc, limit);
-}
-
-static __always_inline __u64 mm_counter(struct mm_struct *mm, int idx)
-{
-	long v;
-
-	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
-		struct mm_struct___pre62 *old = (void *)mm;
-
-		v = BPF_CORE_READ(old, rss_stat.count[idx].counter);
-	} else {
-		/* percpu_counter_read_positive(), as the kernel's own report uses */
-		v = BPF_CORE_READ(mm, rss_stat[idx].count);
-	}
-	return v < 0 ? 0 : v;
 }
 
 static __always_inline void fill_levels(struct task_struct *t, struct ov_memcg_level *lv,
@@ -204,9 +181,9 @@ static __always_inline int from_task(struct task_struct *t)
 	mm = BPF_CORE_READ(t, mm);
 	if (mm) {
 		e->total_vm_pages = BPF_CORE_READ(mm, total_vm);
-		e->file_pages = mm_counter(mm, MM_FILEPAGES);
-		e->anon_pages = mm_counter(mm, MM_ANONPAGES);
-		e->shmem_pages = mm_counter(mm, MM_SHMEMPAGES);
+		e->file_pages = MM_COUNTER(mm, 0);	/* MM_FILEPAGES */
+		e->anon_pages = MM_COUNTER(mm, 1);	/* MM_ANONPAGES */
+		e->shmem_pages = MM_COUNTER(mm, 3);	/* MM_SHMEMPAGES */
 		if (bpf_core_field_exists(mm->pgtables_bytes))
 			e->pgtables_bytes = BPF_CORE_READ(mm, pgtables_bytes.counter);
 	} else {
