@@ -60,9 +60,23 @@ void victim_source_emit(struct victim_source *s, struct oom_event *ev,
  */
 void victim_fill_after_the_fact(const struct host *h, struct oom_event *ev);
 
-/* Register/unregister a tracefs instance directory (and its open trace_pipe fd) for
- * victim_source_signal_cleanup(). */
-void victim_cleanup_register(const char *dir, int fd);
+/*
+ * A directory fd on tracefs, without mounting anything others can see (lib/victimsrc_tracefs.c):
+ * the tracefs already mounted at /sys/kernel/tracing (or under debugfs), else a private,
+ * detached tracefs mount (fsopen + fsmount, 5.2+: in no mount namespace, gone when the fd is
+ * closed), else, on kernels without fsmount, tracefs mounted on a private temporary directory
+ * only long enough to open it (then lazily unmounted and the directory removed).
+ * *how (may be NULL) says which. Needs CAP_SYS_ADMIN unless tracefs is mounted. -errno, why set.
+ */
+enum tracefs_how { TRACEFS_MOUNTED, TRACEFS_DEBUGFS, TRACEFS_DETACHED, TRACEFS_TEMPDIR };
+int tracefs_root_open(enum tracefs_how *how, char *why, size_t sz);
+const char *tracefs_how_to_string(enum tracefs_how how);
+/* Read events/<sys>/<event>/<file> under a tracefs_root_open() fd into buf. -errno. */
+ssize_t tracefs_read_event_file(int root, const char *file, char *buf, size_t sz);
+
+/* Register/unregister a tracefs instance directory (relative to the tracefs fd root, with its
+ * open trace_pipe fd) for victim_source_signal_cleanup(). */
+void victim_cleanup_register(int root, const char *dir, int fd);
 void victim_cleanup_unregister(const char *dir);
 
 /* 2 MiB: a THP charge that did not fit; anything else is smaller */

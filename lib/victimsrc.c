@@ -771,15 +771,16 @@ void victim_source_close(struct victim_source *s)
 
 #define CLEANUP_SLOTS 4
 static char cleanup_dirs[CLEANUP_SLOTS][PATH_MAX];
-static int cleanup_fds[CLEANUP_SLOTS];
+static int cleanup_fds[CLEANUP_SLOTS], cleanup_roots[CLEANUP_SLOTS];
 static volatile sig_atomic_t cleanup_used[CLEANUP_SLOTS];
 
-void victim_cleanup_register(const char *dir, int fd)
+void victim_cleanup_register(int root, const char *dir, int fd)
 {
 	for (int i = 0; i < CLEANUP_SLOTS; i++) {
 		if (!cleanup_used[i]) {
 			xsnprintf(cleanup_dirs[i], sizeof(cleanup_dirs[i]), "%s", dir);
 			cleanup_fds[i] = fd;
+			cleanup_roots[i] = root;
 			cleanup_used[i] = 1;
 			return;
 		}
@@ -796,13 +797,13 @@ void victim_cleanup_unregister(const char *dir)
 
 void victim_source_signal_cleanup(void)
 {
-	/* close() and rmdir() are async-signal-safe; an instance whose trace_pipe is open is
+	/* close() and unlinkat() are async-signal-safe; an instance whose trace_pipe is open is
 	 * busy (EBUSY), so the pipe goes first */
 	for (int i = 0; i < CLEANUP_SLOTS; i++) {
 		if (cleanup_used[i]) {
 			if (cleanup_fds[i] >= 0)
 				close(cleanup_fds[i]);
-			rmdir(cleanup_dirs[i]);
+			unlinkat(cleanup_roots[i], cleanup_dirs[i], AT_REMOVEDIR);
 		}
 	}
 }

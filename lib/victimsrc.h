@@ -66,6 +66,15 @@ int victim_source_fd(const struct victim_source *s);
 int victim_source_consume(struct victim_source *s, victim_event_fn fn, void *userdata);
 /* Stops tracing and removes what open() created (the tracefs instance). NULL is fine. */
 void victim_source_close(struct victim_source *s);
+
+/*
+ * How this process reaches tracefs's oom/mark_victim (what the tracefs source and the BPF
+ * source's classic-tracepoint attach use): tries it (opens tracefs the way they do, reads the
+ * event's id, closes) and writes one line into how: "the tracefs mounted at /sys/kernel/tracing"
+ * or "a private detached tracefs mount (...)", or why not. 0 or -errno. Mounts nothing that
+ * outlives the call or that another process can see.
+ */
+int victim_source_tracefs_probe(char *how, size_t sz);
 /*
  * Async-signal-safe emergency cleanup for fatal signals: removes the tracefs instance of every
  * open source (rmdir only). Call from a SIGINT/SIGTERM handler before re-raising.

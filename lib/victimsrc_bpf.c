@@ -18,6 +18,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -27,6 +28,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/perf_event.h>
 
 #include "bpf/oomvictim.h"
 #include "oomvictim.skel.h"
@@ -339,6 +341,59 @@ static struct bpf_program *mark_victim_prog(struct oomvictim *skel, const char *
 	return skel->progs.mark_victim_tp;
 }
 
+/*
+ * The classic tracepoint without libbpf's tracefs lookup (which reads the id from a mounted
+ * tracefs and fails with ENOENT on a host where none is mounted): the id through
+ * tracefs_root_open() (the mounted tracefs, else a private detached mount closed right after),
+ * then our own perf_event_open(PERF_TYPE_TRACEPOINT). The BPF program runs for the event on every
+ * CPU whichever CPU the perf event is opened on (libbpf uses CPU 0 too).
+ */
+static struct bpf_link *attach_classic_tracepoint(struct bpf_program *prog, char *err, size_t sz)
+{
+	struct perf_event_attr a = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(a) };
+	struct bpf_link *link;
+	enum tracefs_how how;
+	char buf[32], why[200] = "";
+	uint64_t id;
+	ssize_t n;
+	int root, pfd, r;
+
+	root = tracefs_root_open(&how, why, sizeof(why));
+	if (root < 0) {
+		xsnprintf(err, sz, "tracepoint: %s", why);
+		errno = -root;
+		return NULL;
+	}
+	n = tracefs_read_event_file(root, "events/oom/mark_victim/id", buf, sizeof(buf));
+	close(root);
+	if (n < 0 || parse_u64(strip_trailing(buf), &id) < 0) {
+		r = n < 0 ? (int)-n : EINVAL;
+		xsnprintf(err, sz, "tracepoint: cannot read events/oom/mark_victim/id (%s): %s",
+			  tracefs_how_to_string(how), strerror(r));
+		errno = r;
+		return NULL;
+	}
+	a.config = id;
+	a.sample_period = 1;
+	a.wakeup_events = 1;
+	pfd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0) {
+		r = errno;
+		xsnprintf(err, sz, "tracepoint: perf_event_open: %s", strerror(r));
+		errno = r;
+		return NULL;
+	}
+	link = bpf_program__attach_perf_event(prog, pfd); /* owns pfd from now on */
+	if (!link) {
+		r = errno;
+		close(pfd);
+		xsnprintf(err, sz, "tracepoint: attach: %s", strerror(r));
+		errno = r;
+		return NULL;
+	}
+	return link;
+}
+
 /* open + load + attach with exactly one mark_victim program (and fentry if wanted) */
 static int try_attach(struct victim_source *s, struct bpf_src *b, const char *attach, bool full,
 		      bool fentry, const char *btf_path, char *err, size_t sz)
@@ -364,12 +419,21 @@ static int try_attach(struct victim_source *s, struct bpf_src *b, const char *at
 		destroy(b);
 		return r;
 	}
-	link = bpf_program__attach(prog);
-	if (!link) {
-		r = -errno;
-		xsnprintf(err, sz, "%s: attach: %s", attach, strerror(-r));
-		destroy(b);
-		return r;
+	if (prog == b->skel->progs.mark_victim_tp) {
+		link = attach_classic_tracepoint(prog, err, sz);
+		if (!link) {
+			r = -errno;
+			destroy(b);
+			return r;
+		}
+	} else {
+		link = bpf_program__attach(prog);
+		if (!link) {
+			r = -errno;
+			xsnprintf(err, sz, "%s: attach: %s", attach, strerror(-r));
+			destroy(b);
+			return r;
+		}
 	}
 	/* the skeleton destroys links it knows of */
 	if (prog == b->skel->progs.mark_victim_btf)

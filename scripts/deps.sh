@@ -9,11 +9,13 @@ set -euo pipefail
 # build: compiler, make, Check for unit tests, scdoc for man pages
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
 # vm:    qemu + busybox-static + lz4 for the pure cgroup v2 test VM (tests/vm)
-# tests: python3 and jq for test scripts, chromium to render the lab report
+# tests: python3 and jq for test scripts, chromium to render the lab report, linux-perf (a
+#        second user of oom:mark_victim beside the BPF source), util-linux (unshare: private
+#        mount namespaces in tests and CI), coreutils (timeout: every test has one)
 PKGS=(gcc make pkg-config check scdoc
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static lz4
-	python3 jq procps
+	python3 jq procps util-linux coreutils linux-perf
 	chromium)
 
 if [ "${1:-}" = --print ]; then
@@ -35,5 +37,5 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -318,13 +318,27 @@ static void check_misc(struct cli *cli, struct report *r)
 	     fd >= 0 ? "why and watch read the kernel's OOM reports live" :
 		       "why needs --log FILE; watch cannot read the kernel log (needs root or CAP_SYSLOG with dmesg_restrict=1)");
 
-	{
+	if (host_is_live(&cli->host)) {
+		/* tried the way watch does it: the mounted tracefs, else a private detached mount */
+		char how[256], v[320];
+		int t = victim_source_tracefs_probe(how, sizeof(how));
+		if (t == 0)
+			xsnprintf(v, sizeof(v), "oom/mark_victim read through %s", how);
+		else if (t == 1)
+			xsnprintf(v, sizeof(v), "not mounted; oom/mark_victim read through %s", how);
+		else
+			xsnprintf(v, sizeof(v), "%s", how);
+		fact(r, "tracefs", t >= 0 ? ST_OK : ST_LIMITED, v,
+		     t == 0 ? "the tracefs kill source and the BPF classic-tracepoint attach work" :
+		     t == 1 ? "the tracefs kill source and the BPF classic-tracepoint attach work without mounting anything on the host" :
+			      "no tracefs kill source (needs root); BPF tp_btf/raw_tp and the kernel log still work");
+	} else {
 		bool tr = exists(&cli->host, "/sys/kernel/tracing/events/oom/mark_victim") ||
 			  exists(&cli->host, "/sys/kernel/debug/tracing/events/oom/mark_victim");
 		bool trdir = exists(&cli->host, "/sys/kernel/tracing");
 		fact(r, "tracefs", tr ? ST_OK : ST_LIMITED,
 		     tr ? "mounted, oom/mark_victim present" : trdir ? "not mounted (mountable at /sys/kernel/tracing)" : "absent",
-		     tr ? "the tracefs kill source works" : "the tracefs source mounts tracefs first (root)");
+		     tr ? "the tracefs kill source works" : "the tracefs source uses a private tracefs mount (root)");
 	}
 	fact(r, "btf", exists(&cli->host, "/sys/kernel/btf/vmlinux") ? ST_OK : ST_MISSING,
 	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ? "/sys/kernel/btf/vmlinux present" : "no kernel BTF",

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,11 @@ static void eat_usage(FILE *out)
 		"  --total SIZE      stop after this much (default: never, eat until killed)\n"
 		"  --mode MODE       anon | file | shmem (default anon)\n"
 		"  --dir DIR         directory for the --mode file temporary file (default /var/tmp)\n"
+		"  --reread DUR      --mode file: after --total, drop the file from the page cache and\n"
+		"                    read random 4 KiB pages of it for DUR (a page-cache thrash when\n"
+		"                    the file is larger than the cgroup's limit)\n"
+		"  --readers N       --reread with N processes (1-8, default 1): with more than one,\n"
+		"                    \"full\" PSI (all stalled at once) stays below \"some\"\n"
 		"  --hold            after --total, keep the memory and sleep until signalled\n"
 		"  --progress SIZE   print a progress line every SIZE (default 64M; 0 = never)\n"
 		"  --json            progress and summary as JSON lines\n"
@@ -168,6 +174,61 @@ static void on_signal(int sig)
 	stop = sig;
 }
 
+/*
+ * The page-cache thrash (KERNEL-NOTES §6): pages stay charged to the cgroup that first read
+ * them, so the written file is flushed and dropped first; then every read of a page that is
+ * not resident is a charge at the limit (reclaim: a memory stall) and a disk read.
+ */
+static int reread_random(struct eater *e, uint64_t dur_us, int readers, uint64_t *reads)
+{
+	pid_t kids[8];
+	int nkids = 0, r = 0;
+	uint64_t pages = e->eaten / 4096, x = (now_us() ^ ((uint64_t)getpid() << 32)) | 1;
+	uint64_t end = now_us() + dur_us;
+	char buf[4096];
+
+	if (fsync(e->fd) < 0)
+		return -errno;
+	(void)posix_fadvise(e->fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (pages == 0)
+		return 0;
+	/* the other readers: children on the same file (and in the same cgroup) */
+	for (int k = 1; k < readers; k++) {
+		pid_t p = fork();
+		if (p == 0) {
+			x = (x * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)k;
+			x |= 1;
+			nkids = -1; /* a child reads and exits */
+			break;
+		}
+		if (p > 0)
+			kids[nkids++] = p;
+	}
+	while (!stop) {
+		for (int i = 0; i < 64 && !stop; i++) {
+			x ^= x << 13; /* xorshift64 */
+			x ^= x >> 7;
+			x ^= x << 17;
+			if (pread(e->fd, buf, sizeof(buf), (off_t)(x % pages * 4096)) < 0 && errno != EINTR) {
+				r = -errno;
+				break;
+			}
+			(*reads)++;
+		}
+		if (r < 0 || now_us() >= end)
+			break;
+	}
+	if (nkids < 0)
+		_exit(r < 0 ? 1 : 0);
+	for (int k = 0; k < nkids; k++) {
+		if (stop)
+			kill(kids[k], (int)stop);
+		while (waitpid(kids[k], NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	return r;
+}
+
 int cmd_eat(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -176,13 +237,15 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },    { "hold", no_argument, NULL, 'H' },
 		{ "progress", required_argument, NULL, 'p' }, { "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },        { "help", no_argument, NULL, 'h' },
+		{ "reread", required_argument, NULL, 'R' }, { "readers", required_argument, NULL, 'N' },
 		{ 0 }
 	};
 	struct eater e = { .mode = EAT_ANON, .chunk = 1 << 20, .rate = 50ULL << 20,
 			   .progress = 64ULL << 20, .fd = -1 };
 	const char *dir = "/var/tmp";
 	bool hold = false, max_rate = false;
-	uint64_t t0, next_progress;
+	uint64_t t0, next_progress, reread = 0, reads = 0;
+	int readers = 1;
 	int c, r;
 
 	optind = 1;
@@ -232,6 +295,14 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 		case 'H':
 			hold = true;
 			break;
+		case 'R':
+			if ((r = cli_parse_duration(cli, "--reread", optarg, &reread)))
+				return r;
+			break;
+		case 'N':
+			if (parse_int(optarg, &readers) < 0 || readers < 1 || readers > 8)
+				return cli_usage_error(cli, "invalid --readers '%s': expected 1-8", optarg);
+			break;
 		case 'p':
 			if ((r = cli_parse_size(cli, "--progress", optarg, &e.progress)))
 				return r;
@@ -255,6 +326,8 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	if (hold && !e.total)
 		return cli_usage_error(cli, "--hold needs --total");
+	if (reread && (e.mode != EAT_FILE || !e.total || hold))
+		return cli_usage_error(cli, "--reread needs --mode file and --total (and not --hold)");
 
 	if (e.mode == EAT_FILE && (r = open_file(cli, &e, dir)))
 		return r;
@@ -294,6 +367,13 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 		if (!e.quiet && e.progress && e.eaten >= next_progress) {
 			progress_line(&e, now_us() - t0);
 			next_progress += e.progress;
+		}
+	}
+	if (reread && !stop) {
+		r = reread_random(&e, reread, readers, &reads);
+		if (r < 0) {
+			cli_error(cli, "cannot re-read the file: %s", strerror(-r));
+			return EXIT_FAIL;
 		}
 	}
 	{

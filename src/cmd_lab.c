@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -29,6 +30,7 @@
 #include "../lib/oomscope.h"
 #include "../lib/proc.h"
 #include "../lib/psi.h"
+#include "../lib/verdict.h"
 #include "../lib/banned.h"
 
 #define MiB (1ULL << 20)
@@ -52,7 +54,7 @@ struct lab {
 
 const char *lab_status_name(enum lab_status s)
 {
-	return s == LAB_PASS ? "PASS" : s == LAB_FAIL ? "FAIL" : "SKIPPED";
+	return s == LAB_PASS ? "PASS" : s == LAB_FAIL ? "FAIL" : s == LAB_INTERRUPTED ? "INTERRUPTED" : "SKIPPED";
 }
 
 static struct lab_item *item_new(struct lab *lab, const char *id, bool exercise, const char *title)
@@ -99,9 +101,15 @@ static void finish(struct lab *lab, struct lab_item *it, enum lab_status st, con
 	va_start(ap, fmt);
 	vsnprintf(it->reason, sizeof(it->reason), fmt, ap);
 	va_end(ap);
+	if (lab->interrupted && st != LAB_SKIPPED) {
+		/* what was measured up to the signal proves nothing either way */
+		it->status = LAB_INTERRUPTED;
+		xsnprintf(it->reason, sizeof(it->reason),
+			  "interrupted: the step was stopped before it could be judged; everything it created was removed");
+	}
 	say(lab, "expected: %s", it->expected);
 	say(lab, "observed: %s", it->observed);
-	say(lab, "%s: %s", lab_status_name(st), it->reason);
+	say(lab, "%s: %s", lab_status_name(it->status), it->reason);
 }
 
 /* Ctrl-C between steps (during a step run_execute consumes it and reports it) */
@@ -111,6 +119,43 @@ static bool check_interrupt(struct lab *lab)
 	while (read(lab->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		lab->interrupted = true;
 	return lab->interrupted;
+}
+
+/* a measured quantity in hundredths (shares are already hundredths of a percent) */
+static void measure(struct lab_item *it, const char *key, uint64_t centi)
+{
+	if (it->nm >= ELEMENTSOF(it->m))
+		return;
+	xsnprintf(it->m[it->nm].key, sizeof(it->m[it->nm].key), "%s", key);
+	it->m[it->nm++].centi = centi;
+}
+
+/* poll() on fd and the lab's signalfd: 1 fd ready, 0 timeout, -EINTR a stop signal came */
+static int poll_or_signal(struct lab *lab, int fd, int timeout_ms)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = lab->sigfd, .events = POLLIN } };
+	int r;
+
+	for (;;) {
+		r = poll(p, lab->sigfd >= 0 ? 2 : 1, timeout_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		if (lab->sigfd >= 0 && (p[1].revents & POLLIN) && check_interrupt(lab))
+			return -EINTR;
+		return 1;
+	}
+}
+
+/* The worst verdict of a run's intervals (lib/verdict.c, docs/VERDICT.md: the run summary's) */
+static enum verdict worst_verdict(const struct lab_item *it)
+{
+	enum verdict w = V_HEALTHY;
+	for (size_t i = 0; i < it->npoints; i++)
+		if (it->points[i].verdict > w)
+			w = it->points[i].verdict;
+	return w;
 }
 
 static char *self(void)
@@ -275,35 +320,77 @@ static void step_gauge(struct lab *lab)
 	     "some avg10 %u.%02u total %" PRIu64 " µs; full avg10 %u.%02u total %" PRIu64 " µs",
 	     p.some.avg10 / 100, p.some.avg10 % 100, p.some.total_us, p.full.avg10 / 100,
 	     p.full.avg10 % 100, p.full.total_us);
+	measure(it, "some_total_us", p.some.total_us * 100);
+	measure(it, "full_total_us", p.full.total_us * 100);
 	if (p.some.total_us == 0 && p.full.total_us == 0 && p.some.avg10 == 0)
 		finish(lab, it, LAB_PASS, "an empty cgroup has no pressure");
 	else
 		finish(lab, it, LAB_FAIL, "an empty cgroup shows pressure");
 }
 
-/* A page-cache workload bigger than the limit: the kernel must reclaim at the limit. */
-static char **file_eater_argv(uint64_t total, char *buf, size_t sz)
+/*
+ * The "sick" workload (KERNEL-NOTES §6, measured in docs/BENCHMARKS.md): a THRASH_FILE file
+ * written, flushed and dropped from the page cache, then read at random 4 KiB pages by two
+ * processes inside a THRASH_MAX cgroup for THRASH_READ. A working set a little above the limit
+ * thrashes hardest: an evicted page comes back soon, as a refault of the working set, which PSI
+ * counts as a stall; a working set many times the limit mostly misses without refaults (2-6 %
+ * here at 4x). A small box fills in a fraction of a second, a 512 MiB one takes seconds.
+ */
+#define THRASH_MAX (64 * MiB)
+#define THRASH_FILE "80M"
+#define THRASH_READ "10s"
+
+static char **thrash_argv(void)
 {
-	static char *argv[12];
-	xsnprintf(buf, sz, "%" PRIu64, total);
-	argv[0] = self();
-	argv[1] = "eat";
-	argv[2] = "--mode";
-	argv[3] = "file";
-	argv[4] = "--total";
-	argv[5] = buf;
-	argv[6] = "--rate";
-	argv[7] = "400M/s";
-	argv[8] = "-q";
-	argv[9] = NULL;
+	static char *argv[16];
+	size_t n = 0;
+
+	argv[n++] = self();
+	argv[n++] = "eat";
+	argv[n++] = "--mode";
+	argv[n++] = "file";
+	argv[n++] = "--total";
+	argv[n++] = THRASH_FILE;
+	argv[n++] = "--rate";
+	argv[n++] = "max";
+	argv[n++] = "--reread";
+	argv[n++] = THRASH_READ;
+	argv[n++] = "--readers";
+	argv[n++] = "2";
+	argv[n++] = "-q";
+	argv[n] = NULL;
 	return argv;
+}
+
+/* "sick (some stall 41.20 % >= 20.00 %)" for the worst interval */
+static void worst_text(const struct lab_item *it, char *buf, size_t sz)
+{
+	const struct run_point *w = NULL;
+	for (size_t i = 0; i < it->npoints; i++)
+		if (!w || it->points[i].verdict > w->verdict ||
+		    (it->points[i].verdict == w->verdict && it->points[i].some_share > w->some_share))
+			w = &it->points[i];
+	if (!w) {
+		xsnprintf(buf, sz, "no samples");
+		return;
+	}
+	{
+		struct verdict_in in = { .has_psi = w->has_psi, .has_full = w->has_psi,
+					 .some_share = w->some_share, .full_share = w->full_share,
+					 .usage = w->current, .limit = w->max, .high = w->high,
+					 .has_unreclaimable = true, .unreclaimable = w->anon,
+					 .oom_kills = 0 };
+		char why[160];
+		verdict_explain(&in, &verdict_default_thresholds, why, sizeof(why));
+		xsnprintf(buf, sz, "%s (%s)", verdict_to_string(w->verdict), why);
+	}
 }
 
 static void step_pressure(struct lab *lab)
 {
 	struct lab_item *it = item_new(lab, "step3", false, "pressure: the eater crosses memory.high");
 	struct run_state st = { 0 };
-	char b1[32], b2[32], tot[32];
+	char b1[32], b2[32];
 	int ret;
 
 	it->plot_max = lab->max;
@@ -311,8 +398,8 @@ static void step_pressure(struct lab *lab)
 		char *argv[] = { self(), "eat", "-q", NULL };
 		it->plot_high = lab->high;
 		setf(it->expected, sizeof(it->expected),
-		     "above memory.high (%s) the eater is throttled: memory.events high counts up, PSI some rises above 10 %%, usage stays in the band below memory.max",
-		     format_bytes(lab->high, b1, sizeof(b1)));
+		     "above memory.high (%s) the eater is throttled: memory.events high counts up, PSI some reaches the verdict's strained bar (%u %%), usage stays in the band below memory.max",
+		     format_bytes(lab->high, b1, sizeof(b1)), verdict_default_thresholds.strained_some / 100);
 		say(lab, "eater at 1 MiB every 20 ms in max %s / high %s; watching for 20 s",
 		    format_bytes(lab->max, b1, sizeof(b1)), format_bytes(lab->high, b2, sizeof(b2)));
 		ret = lab_run(lab, argv, lab->max, true, lab->high, 250000, 20 * 1000000, &st);
@@ -325,9 +412,12 @@ static void step_pressure(struct lab *lab)
 		     st.oom_kills ? "then OOM-killed at memory.max" : "no kill in the observed time");
 		if (st.oom_kills)
 			it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+		measure(it, "some_share_max_pct", max_share(it, false));
+		measure(it, "high_events", (st.final.high_events - st.base.high_events) * 100);
 		if (!st.started)
 			finish(lab, it, LAB_FAIL, "the eater did not run (exit %d)", ret);
-		else if (st.final.high_events > st.base.high_events && max_share(it, false) >= 1000)
+		else if (st.final.high_events > st.base.high_events &&
+			 max_share(it, false) >= verdict_default_thresholds.strained_some)
 			finish(lab, it, LAB_PASS, "throttled at memory.high with pressure rising");
 		else
 			finish(lab, it, LAB_FAIL, "no throttling or no pressure observed");
@@ -335,27 +425,39 @@ static void step_pressure(struct lab *lab)
 		return;
 	}
 	/* v1 / hybrid: no memory.high; show pressure the way this host allows */
+	it->plot_max = THRASH_MAX;
 	setf(it->expected, sizeof(it->expected),
-	     "(seed: throttling at memory.high.) Here, without memory.high: a page-cache working set of 4x the limit is reclaimed at the limit: the stall share rises (sick), nobody is killed");
+	     "(seed: throttling at memory.high.) Here, without memory.high: a page-cache working set a little above the limit, read at random, is reclaimed and refaulted at the limit: the verdict of the worst interval is at least sick (some stall >= %u %% or full >= %u %%), nobody is killed",
+	     verdict_default_thresholds.sick_some / 100, verdict_default_thresholds.sick_full / 100);
 	say(lab, "memory.high does not exist on this host (cgroup v1 memory controller): no throttling band.");
-	say(lab, "Pressure without a kill comes from page cache here: writing %s through a %s cgroup.",
-	    format_bytes(4 * lab->max, b1, sizeof(b1)), format_bytes(lab->max, b2, sizeof(b2)));
-	ret = lab_run(lab, file_eater_argv(4 * lab->max, tot, sizeof(tot)), lab->max, false, 0,
-		      250000, 60 * 1000000, &st);
+	say(lab, "Pressure without a kill comes from page cache here: a %s file, dropped from the page cache,",
+	    THRASH_FILE);
+	say(lab, "read at random by two processes for %s inside a %s cgroup.", THRASH_READ,
+	    format_bytes(THRASH_MAX, b2, sizeof(b2)));
+	ret = lab_run(lab, thrash_argv(), THRASH_MAX, false, 0, 250000, 60 * 1000000, &st);
 	take_points(it, &st);
-	setf(it->observed, sizeof(it->observed),
-	     "exit %d, %" PRIu64 " OOM kills, limit hit %" PRIu64 " times, highest stall share some %u.%02u %% / full %u.%02u %%, peak %s",
-	     ret, st.oom_kills, st.final.max_events - st.base.max_events, max_share(it, false) / 100,
-	     max_share(it, false) % 100, max_share(it, true) / 100, max_share(it, true) % 100,
-	     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)));
+	{
+		char w[256];
+		worst_text(it, w, sizeof(w));
+		setf(it->observed, sizeof(it->observed),
+		     "exit %d, %" PRIu64 " OOM kills, limit hit %" PRIu64 " times, highest interval stall share some %u.%02u %% / full %u.%02u %%, worst interval %s, peak %s",
+		     ret, st.oom_kills, st.final.max_events - st.base.max_events, max_share(it, false) / 100,
+		     max_share(it, false) % 100, max_share(it, true) / 100, max_share(it, true) % 100, w,
+		     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)));
+	}
+	measure(it, "some_share_max_pct", max_share(it, false));
+	measure(it, "full_share_max_pct", max_share(it, true));
+	measure(it, "worst_verdict", (uint64_t)worst_verdict(it) * 100);
+	measure(it, "oom_kills", st.oom_kills * 100);
 	if (!lab->psi)
 		finish(lab, it, ret == 0 ? LAB_SKIPPED : LAB_FAIL,
 		       "no per-cgroup PSI on this host: reclaim without a kill is shown, pressure cannot be");
-	else if (ret == 0 && st.oom_kills == 0 && max_share(it, false) >= 500)
+	else if (ret == 0 && st.oom_kills == 0 && worst_verdict(it) >= V_SICK)
 		finish(lab, it, LAB_PASS,
-		       "sick but alive: the stall share rose while the kernel reclaimed page cache; no memory.high on this host, so this replaces the throttling band");
+		       "alive under pressure: the stall share made the verdict %s while the kernel reclaimed page cache, and nobody was killed; no memory.high on this host, so this replaces the throttling band",
+		       verdict_to_string(worst_verdict(it)));
 	else
-		finish(lab, it, LAB_FAIL, "expected a stall share >= 5 %% and no kill");
+		finish(lab, it, LAB_FAIL, "expected the verdict sick (or worse) from the stall share, and no kill");
 	runreport_free(&st);
 }
 
@@ -446,6 +548,12 @@ static void step_kill(struct lab *lab)
 	say(lab, "limit it hit was the cgroup's (%s), not the host's: the host had %s available.",
 	    format_bytes(lab->max, b1, sizeof(b1)),
 	    st.has_host ? format_bytes(st.host.available, b2, sizeof(b2)) : "memory");
+	measure(it, "exit", (uint64_t)(ret < 0 ? 0 : ret) * 100);
+	measure(it, "oom_kills", st.oom_kills * 100);
+	measure(it, "anon_pct_at_death",
+		d->current ? (d->stat.anon + d->stat.shmem) * 10000 / d->current : 0);
+	if (st.oom_kills)
+		measure(it, "kill_after_ms", (uint64_t)it->kill_t_us / 10);
 	if (ret == 137 && st.oom_killed)
 		finish(lab, it, LAB_PASS, "OOM-killed inside the cgroup; the host was not short of memory");
 	else
@@ -482,6 +590,8 @@ static void step_tracer(struct lab *lab)
 	    (v->have & OOM_HAVE_KTIME) && (v->have & OOM_HAVE_SEEN_TIME) &&
 	    v->seen_time_us >= v->kernel_time_us) {
 		uint64_t lat = v->seen_time_us - v->kernel_time_us;
+		measure(it, "report_latency_ms", lat / 10);
+		measure(it, "pid_matches", v->pid == st.pid ? 100 : 0);
 		setf(it->observed, sizeof(it->observed),
 		     "exit %d; %s reported pid %d (%s) in %s, %" PRIu64 " kB anonymous, %" PRIu64 ".%03" PRIu64 " ms after the kernel marked it%s",
 		     ret, v->source == OOM_SOURCE_BPF ? "BPF (tp oom:mark_victim, ring buffer)" : "tracefs (trace_pipe)",
@@ -545,26 +655,29 @@ static int start_eater(const struct cg *cg, char **args, bool set_adj, int adj, 
 	return 0;
 }
 
-/* Wait until the eater printed a line (its --progress), died, or timeout. 1 = line. */
-static int wait_line(struct eater_proc *e, int timeout_ms)
+/* Wait until the eater printed a line (its --progress), died, timeout or a stop signal. 1 = line. */
+static int wait_line(struct lab *lab, struct eater_proc *e, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = e->out, .events = POLLIN };
 	char buf[256];
-	int r = poll(&pfd, 1, timeout_ms);
 
-	if (r <= 0)
+	if (poll_or_signal(lab, e->out, timeout_ms) != 1)
 		return 0;
 	return read(e->out, buf, sizeof(buf)) > 0 ? 1 : 0;
 }
 
-/* 0 running, else the wait status (reaped) */
-static int wait_exit(struct eater_proc *e, int timeout_ms)
+/* 0 running (or a stop signal came: lab->interrupted), else the wait status (reaped).
+ * lab NULL: no signal watch (a plain check). */
+static int wait_exit(struct lab *lab, struct eater_proc *e, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = e->pidfd, .events = POLLIN };
 	int status;
 
-	if (e->pidfd >= 0 && poll(&pfd, 1, timeout_ms) <= 0)
-		return 0;
+	if (e->pidfd >= 0) {
+		if (lab && poll_or_signal(lab, e->pidfd, timeout_ms) != 1)
+			return 0;
+		if (!lab && poll(&pfd, 1, timeout_ms) <= 0)
+			return 0;
+	}
 	if (waitpid(e->pid, &status, e->pidfd >= 0 ? 0 : WNOHANG) == e->pid)
 		return status ? status : 1 << 8 | 0; /* a 0 status would read as "running" */
 	return 0;
@@ -615,7 +728,7 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		return;
 	}
 	r = start_eater(&cg, pargs, false, 0, &prot);
-	if (r == 0 && wait_line(&prot, 30000) != 1)
+	if (r == 0 && wait_line(lab, &prot, 30000) != 1)
 		r = -ETIMEDOUT;
 	if (r == 0) {
 		r = proc_set_oom_score_adj(&lab->cli->host, prot.pid, adj);
@@ -642,7 +755,7 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 	    (int)prot.pid, format_bytes(keep, b1, sizeof(b1)), (int)hog.pid,
 	    fallback ? ", raised" : "", format_bytes(limit, b2, sizeof(b2)));
 	/* the ranking the kernel will use, once the hog has grown a little */
-	if (wait_line(&hog, 30000) == 1) {
+	if (wait_line(lab, &hog, 30000) == 1) {
 		struct oom_rank sc;
 		char *buf = NULL;
 		size_t len = 0;
@@ -663,10 +776,10 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 			free(buf);
 		}
 	}
-	status = wait_exit(&hog, 120000);
+	status = wait_exit(lab, &hog, 120000);
 	{
 		pid_t hog_pid = hog.pid, prot_pid = prot.pid;
-		bool prot_alive = wait_exit(&prot, 0) == 0;
+		bool prot_alive = wait_exit(NULL, &prot, 0) == 0;
 		bool hog_killed = status && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 		if (status)
 			hog.pid = -1; /* reaped */
@@ -677,6 +790,9 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		     (int)predicted, (int)hog_pid, hog_killed ? "killed by SIGKILL" : status ? "ended otherwise" : "still running after 120 s",
 		     (int)prot_pid, prot_alive ? "alive" : "dead",
 		     fallback ? "raising the other (--relative fallback)" : "a negative oom_score_adj");
+		measure(it, "expendable_killed", hog_killed ? 100 : 0);
+		measure(it, "protected_alive", prot_alive ? 100 : 0);
+		measure(it, "prediction_right", predicted == hog_pid ? 100 : 0);
 		if (hog_killed && prot_alive && predicted != hog_pid)
 			finish(lab, it, LAB_FAIL, "the right process died, but the ranking predicted pid %d",
 			       (int)predicted);
@@ -713,13 +829,15 @@ static void step_side_by_side(struct lab *lab)
 	struct run_state st = { 0 };
 	struct cg idle;
 	struct psi p0, p1;
-	char name[64], path[PATH_MAX], tot[32];
+	char name[64], path[PATH_MAX], w[256];
 	uint64_t t0, t1;
 	uint32_t idle_share;
 	int r, ret;
 
 	setf(it->expected, sizeof(it->expected),
-	     "the same gauge reads ~0 %% on an idle cgroup and a high stall share on a sick one at the same time");
+	     "the same gauge at the same time: the idle cgroup healthy (some stall < %u %%), the thrashing one sick or worse (some >= %u %% or full >= %u %% in its worst interval)",
+	     verdict_default_thresholds.strained_some / 100, verdict_default_thresholds.sick_some / 100,
+	     verdict_default_thresholds.sick_full / 100);
 	if (!lab->psi) {
 		setf(it->observed, sizeof(it->observed), "no per-cgroup PSI");
 		finish(lab, it, LAB_SKIPPED, "per-cgroup PSI is not available on this host");
@@ -735,22 +853,29 @@ static void step_side_by_side(struct lab *lab)
 	path_join(path, sizeof(path), idle.v2, "memory.pressure");
 	psi_read(path, &p0);
 	t0 = now_us();
-	it->plot_max = lab->max / 2;
-	ret = lab_run(lab, file_eater_argv(2 * lab->max, tot, sizeof(tot)), lab->max / 2, false, 0,
-		      250000, 60 * 1000000, &st);
+	it->plot_max = THRASH_MAX;
+	ret = lab_run(lab, thrash_argv(), THRASH_MAX, false, 0, 250000, 60 * 1000000, &st);
 	t1 = now_us();
 	r = psi_read(path, &p1);
 	cg_destroy(&idle, 5000000);
 	take_points(it, &st);
 	idle_share = r == 0 ? psi_share(p0.some.total_us, p1.some.total_us, t1 - t0) : 0;
+	worst_text(it, w, sizeof(w));
 	setf(it->observed, sizeof(it->observed),
-	     "idle cgroup: some share %u.%02u %% over the same %" PRIu64 " ms; sick cgroup: highest interval some share %u.%02u %% (exit %d)",
+	     "idle cgroup: some share %u.%02u %% over the same %" PRIu64 " ms; sick cgroup: highest interval some share %u.%02u %%, full %u.%02u %%, worst interval %s (exit %d, %" PRIu64 " OOM kills)",
 	     idle_share / 100, idle_share % 100, (t1 - t0) / 1000, max_share(it, false) / 100,
-	     max_share(it, false) % 100, ret);
-	if (r == 0 && idle_share < 100 && max_share(it, false) >= 500)
+	     max_share(it, false) % 100, max_share(it, true) / 100, max_share(it, true) % 100, w,
+	     ret, st.oom_kills);
+	measure(it, "idle_some_share_pct", idle_share);
+	measure(it, "sick_some_share_max_pct", max_share(it, false));
+	measure(it, "sick_full_share_max_pct", max_share(it, true));
+	measure(it, "sick_worst_verdict", (uint64_t)worst_verdict(it) * 100);
+	measure(it, "sick_oom_kills", st.oom_kills * 100);
+	if (r == 0 && idle_share < verdict_default_thresholds.strained_some &&
+	    worst_verdict(it) >= V_SICK && st.oom_kills == 0)
 		finish(lab, it, LAB_PASS, "one gauge, two verdicts");
 	else
-		finish(lab, it, LAB_FAIL, "expected idle < 1 %% and sick >= 5 %%");
+		finish(lab, it, LAB_FAIL, "expected the idle cgroup healthy and the thrashing one sick (or worse), without a kill");
 	runreport_free(&st);
 }
 
@@ -804,6 +929,8 @@ static void ex_kill_point(struct lab *lab)
 	     ret, format_bytes(last, b1, sizeof(b1)), format_bytes(limit > last ? limit - last : 0, b2, sizeof(b2)),
 	     format_bytes(d->current > d->stat.anon ? d->current - d->stat.anon : 0, b3, sizeof(b3)),
 	     format_bytes(d->stat.file, b4, sizeof(b4)));
+	measure(it, "allocated_at_death_mib", last * 100 / MiB);
+	measure(it, "below_limit_kib", (limit > last ? limit - last : 0) * 100 / 1024);
 	if (ret == 137 && last > 0 && last < limit)
 		finish(lab, it, LAB_PASS, "it died below 256 MiB of its own memory: the limit counts everything the cgroup is charged for");
 	else
@@ -998,6 +1125,11 @@ static void print_json(struct lab *lab)
 			json_kv_str(&j, "observed", it->observed);
 			json_kv_i64_opt(&j, "kill_t_us", it->kill_t_us >= 0, it->kill_t_us);
 			json_kv_u64(&j, "samples", it->npoints);
+			json_key(&j, "measured");
+			json_obj_open(&j);
+			for (unsigned k = 0; k < it->nm; k++)
+				json_kv_centi(&j, it->m[k].key, it->m[k].centi);
+			json_obj_close(&j);
 			json_obj_close(&j);
 		}
 		json_arr_close(&j);
@@ -1007,15 +1139,41 @@ static void print_json(struct lab *lab)
 	json_end(&j);
 }
 
+/* [Enter] between steps; Ctrl-C at the prompt stops the lab (SIGINT is blocked: signalfd) */
 static void pause_between(struct lab *lab)
 {
-	char buf[16];
-	if (lab->yes || lab->json || !isatty(STDIN_FILENO))
+	char buf[256];
+	ssize_t n;
+
+	if (lab->yes || lab->json || lab->interrupted || !isatty(STDIN_FILENO))
 		return;
 	fprintf(lab->out, "\n[Enter] next step, Ctrl-C to stop ");
 	fflush(lab->out);
-	if (!fgets(buf, sizeof(buf), stdin))
-		lab->yes = true;
+	if (poll_or_signal(lab, STDIN_FILENO, -1) != 1) {
+		fputc('\n', lab->out);
+		return;
+	}
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n <= 0)
+		lab->yes = true; /* end of input: no more prompts */
+}
+
+/* --report: refused before the lab starts when the file cannot be written (0 or -errno) */
+static int report_writable(const char *path)
+{
+	struct stat sb;
+	bool existed = stat(path, &sb) == 0;
+	int fd;
+
+	if (existed && !S_ISREG(sb.st_mode))
+		return -EISDIR;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (!existed)
+		unlink(path);
+	return 0;
 }
 
 int cmd_lab(struct cli *cli, int argc, char **argv)
@@ -1097,6 +1255,8 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 		if (!dot || (strcmp(dot, ".html") != 0 && strcmp(dot, ".htm") != 0))
 			return cli_usage_error(cli, "--report file '%s' must end in .html", report);
 	}
+	if (report && (r = report_writable(report)) < 0)
+		return cli_error(cli, "cannot write the report '%s': %s", report, strerror(-r));
 	if (geteuid() != 0)
 		return cli_error(cli, "the lab creates cgroups and needs root");
 	r = cg_layout_detect(&cli->host, &lab.layout);

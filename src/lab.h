@@ -9,7 +9,8 @@
 #include "oomlab.h"
 #include "runreport.h"
 
-enum lab_status { LAB_PASS, LAB_FAIL, LAB_SKIPPED };
+/* INTERRUPTED: Ctrl-C (or SIGTERM/SIGHUP) stopped the step; it is neither passed nor failed */
+enum lab_status { LAB_PASS, LAB_FAIL, LAB_SKIPPED, LAB_INTERRUPTED };
 
 struct lab_item {
 	char id[16];          /* "step1" ... "ex4" */
@@ -26,6 +27,12 @@ struct lab_item {
 	int64_t kill_t_us;            /* -1: no kill */
 	int64_t warn_from_us, warn_to_us; /* -1: no warning window */
 	char detail[2048];    /* decoded kill record / ranking, preformatted text */
+	/* the quantities the verdict of the step is made from (JSON "measured", bench/lab-stability.sh) */
+	struct {
+		char key[32];
+		uint64_t centi; /* hundredths: 1234 = 12.34 */
+	} m[10];
+	unsigned nm;
 };
 
 const char *lab_status_name(enum lab_status s);

@@ -5,7 +5,11 @@
 # then "check: N passed, N failed, N skipped". Exit status 1 if anything failed.
 # A test script signals a skip by exiting 77 after printing "SKIP: <reason>" on stdout.
 # Environment: OOMLAB (the binary), BUILD (build dir), ONLY=regex (run matching tests only),
-# VERBOSE=1 (print each test's output, not only on failure).
+# VERBOSE=1 (print each test's output, not only on failure),
+# SHUFFLE=SEED (run the tests in an order shuffled with SEED, printed; SHUFFLE=1 picks a random
+# seed and prints it: rerun that order with SHUFFLE=<printed seed>),
+# TEST_TIMEOUT=SECONDS (per test; default 120 unit and cli, 300 fuzz and integration, 900 vm):
+# a test still running then is killed (its process group, TERM then KILL) and is a FAIL.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -42,14 +46,26 @@ run_subtests() { # name rc ms log
 	fi
 }
 
+group_timeout() { # group -> seconds
+	if [ -n "${TEST_TIMEOUT:-}" ]; then echo "$TEST_TIMEOUT"; return; fi
+	case $1 in unit | cli) echo 120 ;; vm) echo 900 ;; *) echo 300 ;; esac
+}
+
 run_one() { # name cmd...
 	local name=$1; shift
-	if [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]]; then return; fi
-	local log=$logdir/$(echo "$name" | tr '/ ' '__').log rc
+	local log=$logdir/$(echo "$name" | tr '/ ' '__').log rc tmo
+	tmo=$(group_timeout "${name%%/*}")
 	local t0=$(date +%s%N)
-	"$@" >"$log" 2>&1 </dev/null
+	# timeout(1) runs the test in a process group of its own and signals all of it
+	timeout -k 10 "$tmo" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	if [ $rc = 124 ] || [ $rc = 137 ] && [ $ms -ge $((tmo * 1000)) ]; then
+		fail=$((fail + 1)); failed+=("$name")
+		printf 'FAIL %s (timed out after %d s)\n' "$name" "$tmo"
+		sed 's/^/    | /' "$log" | tail -n 60
+		return
+	fi
 	if grep -q '^SUBTEST ' "$log"; then
 		run_subtests "$name" "$rc" "$ms" "$log"
 		return
@@ -66,24 +82,51 @@ run_one() { # name cmd...
 	fi
 }
 
-# 1. unit tests (Check): each binary is one test; Check prints its own summary inside
+# The tests, in order: unit (Check: each binary is one test, Check prints its own summary
+# inside), then the script groups: CLI golden tests, fuzz corpora, integration, VM.
+names=() cmds=()
+add() { # name cmd...
+	local name=$1; shift
+	if [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]]; then return; fi
+	names+=("$name")
+	cmds+=("$(printf '%q ' "$@")")
+}
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
-	run_one "unit/$(basename "$t")" env CK_FORK=yes "$t"
+	add "unit/$(basename "$t")" env CK_FORK=yes "$t"
 done
-
-# 2..n: script groups, in order: CLI golden tests, fuzz corpora, integration, VM
 for group in cli fuzz integration vm; do
 	for s in "$here"/$group/*.sh; do
 		[ -f "$s" ] || continue
 		case $(basename "$s") in _*) continue ;; esac # helpers
-		run_one "$group/$(basename "$s" .sh)" bash "$s"
+		add "$group/$(basename "$s" .sh)" bash "$s"
 	done
+done
+
+# SHUFFLE: Fisher-Yates with bash's RANDOM seeded (same seed, same bash: same order)
+if [ -n "${SHUFFLE:-}" ] && [ "${SHUFFLE}" != 0 ]; then
+	seed=$SHUFFLE
+	if [ "$seed" = 1 ]; then seed=$(( $(date +%s%N) % 1000000 + 2 )); fi
+	case $seed in *[!0-9]*) echo "tests/run.sh: SHUFFLE must be a number, got '$seed'" >&2; exit 2 ;; esac
+	echo "shuffle: seed $seed (this order again: SHUFFLE=$seed)"
+	RANDOM=$seed
+	for ((i = ${#names[@]} - 1; i > 0; i--)); do
+		j=$(( (RANDOM * 32768 + RANDOM) % (i + 1) ))
+		tn=${names[i]} tc=${cmds[i]}
+		names[i]=${names[j]} cmds[i]=${cmds[j]}
+		names[j]=$tn cmds[j]=$tc
+	done
+	echo "order: ${names[*]}"
+fi
+
+for ((i = 0; i < ${#names[@]}; i++)); do
+	eval "run_one \"\${names[i]}\" ${cmds[i]}"
 done
 
 echo
 if [ $fail -gt 0 ]; then
 	echo "failed: ${failed[*]}"
 fi
+[ -n "${seed:-}" ] && echo "shuffle seed: $seed"
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -13,8 +13,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$OOMLAB" "${S[@]}" psi --watch -i 10ms -n 3 --log "$tmp/log" 4242 >"$tmp/out" || fail "watch exit $?"
 cat "$tmp/out"
 [ "$(wc -l <"$tmp/out")" = 3 ] || fail "expected 3 lines"
-grep -Evq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z some +0\.00% full +0\.00% avg10 25\.31/18\.20 usage 250M/256M (sick|critical|strained)' "$tmp/out" &&
-	fail "unexpected line format"
+# the fixture's cgroup: no stall in the interval (a static tree), anon+shmem 240M of 256M =
+# 93.75 %: sick by the unreclaimable rule (>= 90 %, < 95 %), and only that (docs/VERDICT.md)
+grep -Evq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z some +0\.00% full +0\.00% avg10 25\.31/18\.20 usage 250M/256M sick \(avg10 lags\)$' "$tmp/out" &&
+	fail "unexpected line (format or verdict other than sick)"
 [ "$(wc -l <"$tmp/log")" = 3 ] || fail "expected 3 log lines"
 python3 - "$tmp/log" <<'PY' || fail "log lines are not JSON samples"
 import json, sys
@@ -22,6 +24,8 @@ for line in open(sys.argv[1]):
     d = json.loads(line)
     assert d["time"].endswith("Z") and d["stall_source"] == "interval", d
     assert d["psi"]["some"]["share"] == 0 and d["target"]["pid"] == 4242, d
+    assert d["verdict"] == "sick", d["verdict"]
+    assert d["reason"] == "anon+shmem 93.75 % of the limit >= 90.00 %", d["reason"]
 PY
 # --log appends
 "$OOMLAB" "${S[@]}" psi --watch -i 10ms -n 2 --log "$tmp/log" --json 4242 >"$tmp/out2" || fail "json watch exit $?"

@@ -25,6 +25,7 @@ for s in steps + exs:
     for k in ("id", "title", "status", "reason", "expected", "observed"):
         assert k in s, f"{s.get('id')}: {k} missing"
     assert s["status"] in ("PASS", "FAIL", "SKIPPED"), s["status"]
+    assert isinstance(s.get("measured"), dict), f"{s['id']}: no measured object"
     if s["status"] == "FAIL":
         bad.append(f"{s['id']}: {s['reason']} / observed: {s['observed']}")
     if s["status"] == "SKIPPED":
@@ -34,9 +35,18 @@ if not d["host"]["memory_high"]:
     for e in exs:
         if e["id"] in ("ex2", "ex3"):
             assert e["status"] == "SKIPPED" and "memory.high" in e["reason"], e
-# the kill step really killed
+# root and a memory cgroup are there (required above): the kill step must PASS, with a kill
 k = [s for s in steps if s["id"] == "step4"][0]
-assert k["status"] != "PASS" or k["kill_t_us"] is not None, "kill without a kill time"
+assert k["status"] == "PASS", f"step4: {k['status']}: {k['reason']} / observed: {k['observed']}"
+assert k["kill_t_us"] is not None, "kill without a kill time"
+assert k["measured"]["exit"] == 137 and k["measured"]["oom_kills"] >= 1, k["measured"]
+# the sick cgroup is judged by the verdict's own rules (docs/VERDICT.md): sick or worse
+if d["host"]["psi_per_cgroup"]:
+    for sid, key in (("step3", "worst_verdict"), ("step7", "sick_worst_verdict")):
+        s = [x for x in steps if x["id"] == sid][0]
+        if key in s["measured"]:
+            assert s["measured"][key] >= 2, f"{sid}: worst verdict {s['measured'][key]} < sick"
+assert d["interrupted"] is False, "interrupted without a signal"
 assert not bad, "failed: " + "; ".join(bad)
 assert rc == 0, f"exit status {rc}"
 PY
