@@ -74,6 +74,17 @@ int xsnprintf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(
 
 /* Strip trailing newline(s) / blanks in place. */
 char *strip_trailing(char *s);
+
+/*
+ * The one routine for text that goes to a terminal (cgroup names, comms, paths): control bytes
+ * (C0, DEL, C1 also when UTF-8 encoded), bytes that are not valid UTF-8 and the bidirectional
+ * overrides become \xNN / \u{NNNN}; everything else is copied. Never cuts a sequence; a result
+ * that does not fit ends in "...". buf >= 4 bytes; returns buf.
+ */
+const char *term_safe(const char *s, char *buf, size_t sz);
+const char *term_safe_n(const char *s, size_t len, char *buf, size_t sz);
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid; *ret_cp the code point. */
+size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *ret_cp);
 bool startswith(const char *s, const char *prefix);
 
 #endif
