@@ -7,8 +7,13 @@
 #include "util.h"
 #include "banned.h"
 
+/* the writer whose document is open, for json_fail_open (one per process is enough) */
+static struct json *open_doc;
+
 void json_init(struct json *j, FILE *out, bool pretty)
 {
+	if (open_doc == j)
+		open_doc = NULL;
 	memset(j, 0, sizeof(*j));
 	j->out = out;
 	j->pretty = pretty;
@@ -40,15 +45,22 @@ static void sep(struct json *j)
 
 static void open_(struct json *j, char c)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fputc(c, j->out);
 	if (j->depth < JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->first[j->depth] = true;
+	j->kind[j->depth] = c;
+	if (j->out == stdout)
+		open_doc = j;
 }
 
 static void close_(struct json *j, char c)
 {
+	if (j->done)
+		return;
 	bool empty = j->first[j->depth];
 	if (j->depth > 0)
 		j->depth--;
@@ -148,6 +160,8 @@ static size_t escape_one(const unsigned char *s, size_t avail, char *tmp, size_t
  */
 void json_str_n(struct json *j, const char *str, size_t len)
 {
+	if (j->done)
+		return;
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
@@ -183,6 +197,8 @@ void json_str(struct json *j, const char *s)
 
 void json_key(struct json *j, const char *key)
 {
+	if (j->done)
+		return;
 	json_str(j, key);
 	fputc(':', j->out);
 	if (j->pretty)
@@ -207,12 +223,16 @@ static void put_u64(FILE *out, uint64_t v, bool neg)
 
 void json_u64(struct json *j, uint64_t v)
 {
+	if (j->done)
+		return;
 	sep(j);
 	put_u64(j->out, v, false);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
+	if (j->done)
+		return;
 	sep(j);
 	/* the magnitude as unsigned: -INT64_MIN does not fit an int64_t */
 	put_u64(j->out, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
@@ -220,24 +240,34 @@ void json_i64(struct json *j, int64_t v)
 
 void json_bool(struct json *j, bool v)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fputs(v ? "true" : "false", j->out);
 }
 
 void json_null(struct json *j)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fputs("null", j->out);
 }
 
 void json_centi(struct json *j, uint64_t c)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fprintf(j->out, "%" PRIu64 ".%02" PRIu64, c / 100, c % 100);
 }
 
 void json_end(struct json *j)
 {
+	if (open_doc == j)
+		open_doc = NULL;
+	if (j->done)
+		return;
 	fputc('\n', j->out);
 	j->first[0] = true;
 	j->depth = 0;
@@ -289,4 +319,26 @@ void json_kv_i64_opt(struct json *j, const char *k, bool has, int64_t v)
 		json_i64(j, v);
 	else
 		json_null(j);
+}
+
+bool json_fail_open(FILE *out, const char *msg)
+{
+	struct json *j = open_doc;
+
+	if (!j || j->out != out || j->done || (j->depth == 0 && !j->after_key))
+		return false;
+	if (j->after_key)
+		json_null(j); /* the value of the key being written */
+	if (j->depth > 0 && j->kind[j->depth] == '[') {
+		json_obj_open(j);
+		json_kv_str(j, "error", msg);
+		json_obj_close(j);
+	} else if (j->depth > 0) {
+		json_kv_str(j, "error", msg);
+	}
+	while (j->depth > 0)
+		close_(j, j->kind[j->depth] == '[' ? ']' : '}');
+	json_end(j);
+	j->done = true;
+	return true;
 }

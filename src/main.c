@@ -42,6 +42,9 @@ static void vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
 		kind, msg);
 	if (cli && cli->json && strcmp(kind, "") == 0) {
 		struct json j;
+		/* a document the command has open gets the error and is closed: one object */
+		if (json_fail_open(stdout, msg))
+			return;
 		fflush(stdout);
 		json_init(&j, stdout, false);
 		json_obj_open(&j);

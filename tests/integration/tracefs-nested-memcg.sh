@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The tracefs source (no libbpf): memcg OOM kills in a nested v1 memcg reported with pid, comm,
 # the cgroups read after the fact, and its private trace instance removed on exit, on SIGTERM
-# and on SIGINT; an instance left by a SIGKILLed oomlab (pid gone) is removed at the next start.
+# and on SIGINT; an instance left by a SIGKILLed oomlab (its lock free) is removed at the next
+# start, a locked one and a legacy one are not.
 set -u
 . "$(dirname "$0")/_oomkill.sh"
 oom_need_root
@@ -10,16 +11,30 @@ need_python
 oom_setup tracefs 64M
 tmp=$(mktemp -d); trap 'oom_cleanup; rm -rf "$tmp"' EXIT
 N=5
-# a stale instance: named after a pid of ours that has been reaped (tracefs mounted by then?)
+# a stale instance: an owned name nobody holds the lock of; a live one: the same form, locked by
+# a process of ours (another pid namespace would look the same); a legacy "oomlab-<pid>" whose pid
+# is gone: cannot be proved stale, left alone
 sh -c 'exit 0' & dead=$!; wait $dead
-stale=
+stale= live= legacy= holder=
+# the source mounts tracefs itself (and leaves it mounted); do it first to plant the instances
+[ -d /sys/kernel/tracing/instances ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 if [ -d /sys/kernel/tracing/instances ]; then
-	stale=/sys/kernel/tracing/instances/oomlab-$dead
-	mkdir "$stale" || exit 1
+	stale=/sys/kernel/tracing/instances/oomlab-$dead-0-0badf00d
+	live=/sys/kernel/tracing/instances/oomlab-1-0-1234abcd
+	legacy=/sys/kernel/tracing/instances/oomlab-$dead
+	mkdir "$stale" "$live" "$legacy" || exit 1
+	flock -s "$live" sleep 120 & holder=$!
+	sleep 0.2
 fi
 watch_start "$tmp/out" "$tmp/err" --source tracefs --json --no-kmsg --timeout 60s
-if [ -n "$stale" ] && [ -d "$stale" ]; then
-	echo "stale instance '$stale' not removed"; rmdir "$stale"; exit 1
+if [ -n "$stale" ]; then
+	bad=
+	[ -d "$stale" ] && bad="stale instance '$stale' not removed"
+	[ -d "$live" ] || bad="$bad; live (locked) instance '$live' removed"
+	[ -d "$legacy" ] || bad="$bad; legacy instance '$legacy' (no proof) removed"
+	kill $holder 2>/dev/null; wait $holder 2>/dev/null
+	rmdir "$stale" "$live" "$legacy" 2>/dev/null
+	[ -z "$bad" ] || { echo "$bad"; exit 1; }
 fi
 cat "$tmp/err"
 inst=$(sed -n 's/.*trace instance \([^,]*\),.*/\1/p' "$tmp/err")
