@@ -135,6 +135,37 @@ int cli_option_error(struct cli *cli, char **argv, int c)
 	return cli_usage_error(cli, "unknown option '%s'", cli_bad_option(argv));
 }
 
+int cli_stdout_check(struct cli *cli)
+{
+	if (cli->stdout_err)
+		return -cli->stdout_err;
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	cli->stdout_err = errno ? errno : EIO;
+	return -cli->stdout_err;
+}
+
+/*
+ * After the command: every byte it wrote to stdout must have arrived (git's run_builtin does the
+ * same). A reader that went away (EPIPE, `oomlab watch | head -1`) ends us quietly with the
+ * status a SIGPIPE death would give; anything else (ENOSPC, EIO) is said and fails.
+ */
+static int finish(struct cli *cli, int r)
+{
+	if (cli_stdout_check(cli) == 0 && fclose(stdout) != 0 && !cli->stdout_err)
+		cli->stdout_err = errno ? errno : EIO;
+	if (!cli->stdout_err)
+		return r;
+	if (cli->stdout_err == EPIPE)
+		return r ? r : 128 + 13;
+	/* EIO here mostly means "an earlier buffered write failed", its errno long gone */
+	fprintf(stderr, "oomlab%s%s: cannot write to stdout: %s\n", cli->cmd ? " " : "",
+		cli->cmd ? cli->cmd : "",
+		cli->stdout_err == EIO ? "a write failed" : strerror(cli->stdout_err));
+	return r ? r : EXIT_FAIL;
+}
+
 const char *cli_self_exe(void)
 {
 	static char path[4096];
@@ -167,10 +198,10 @@ int main(int argc, char **argv)
 			sysroot = argv[i] + strlen("--sysroot=");
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
-			return EXIT_OK;
+			return finish(&cli, EXIT_OK);
 		} else if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
 			printf("oomlab %s\n", OOMLAB_VERSION);
-			return EXIT_OK;
+			return finish(&cli, EXIT_OK);
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error(&cli, "unknown option '%s'", argv[i]);
 		} else {
@@ -193,7 +224,7 @@ int main(int argc, char **argv)
 				if (strcmp(argv[k], "--json") == 0 || strcmp(argv[k], "-J") == 0)
 					cli.json = true;
 			/* getopt_long in the command starts from optind = 1 on its own argv */
-			return commands[c].fn(&cli, argc - i, argv + i);
+			return finish(&cli, commands[c].fn(&cli, argc - i, argv + i));
 		}
 	}
 	fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n", argv[i]);
