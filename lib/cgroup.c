@@ -508,6 +508,8 @@ int cg_set_swap_max(struct cg *cg, uint64_t bytes)
 		lim = cg_v1_normalize_limit(lim);
 		if (bytes == SIZE_UNLIMITED || lim == SIZE_UNLIMITED)
 			bytes_value(SIZE_UNLIMITED, true, v, sizeof(v));
+		else if (bytes > SIZE_LIMIT_MAX - lim)
+			return -ERANGE; /* would wrap, or read back as "no limit" */
 		else
 			bytes_value(lim + bytes, true, v, sizeof(v));
 		return write_in(cg->mem, "memory.memsw.limit_in_bytes", v);

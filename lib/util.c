@@ -165,7 +165,7 @@ static int scale(uint64_t ip, uint64_t fp, uint64_t fdiv, uint64_t mul, uint64_t
 int parse_size(const char *s, uint64_t *ret)
 {
 	const char *suf;
-	uint64_t ip, fp, fdiv, mul;
+	uint64_t ip, fp, fdiv, mul, v;
 	int r;
 
 	if (!s || !*s)
@@ -217,13 +217,19 @@ int parse_size(const char *s, uint64_t *ret)
 		return -EINVAL;
 	if (mul == 1 && fp)
 		return -EINVAL; /* "1.5" bytes */
-	return scale(ip, fp, fdiv, mul, ret);
+	r = scale(ip, fp, fdiv, mul, &v);
+	if (r < 0)
+		return r;
+	if (v > SIZE_LIMIT_MAX)
+		return -ERANGE;
+	*ret = v;
+	return 0;
 }
 
 int parse_duration_us(const char *s, uint64_t *ret)
 {
 	const char *suf;
-	uint64_t ip, fp, fdiv, mul;
+	uint64_t ip, fp, fdiv, mul, v;
 	int r;
 
 	if (!s || !*s)
@@ -243,7 +249,13 @@ int parse_duration_us(const char *s, uint64_t *ret)
 		mul = 3600ULL * 1000000;
 	else
 		return -EINVAL;
-	return scale(ip, fp, fdiv, mul, ret);
+	r = scale(ip, fp, fdiv, mul, &v);
+	if (r < 0)
+		return r;
+	if (v > DURATION_MAX_US)
+		return -ERANGE;
+	*ret = v;
+	return 0;
 }
 
 int parse_rate(const char *s, uint64_t *ret)

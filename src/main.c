@@ -96,7 +96,8 @@ int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *
 {
 	int r = parse_size(arg, ret);
 	if (r == -ERANGE)
-		return cli_usage_error(cli, "invalid size '%s' for %s: too large", arg, opt);
+		return cli_usage_error(cli, "invalid size '%s' for %s: too large (at most %s; 'max' for no limit)",
+				       arg, opt, SIZE_LIMIT_MAX_TEXT);
 	if (r < 0)
 		return cli_usage_error(cli,
 				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max'",
@@ -108,7 +109,8 @@ int cli_parse_duration(struct cli *cli, const char *opt, const char *arg, uint64
 {
 	int r = parse_duration_us(arg, ret);
 	if (r == -ERANGE)
-		return cli_usage_error(cli, "invalid duration '%s' for %s: too large", arg, opt);
+		return cli_usage_error(cli, "invalid duration '%s' for %s: too large (at most %s)", arg,
+				       opt, DURATION_MAX_TEXT);
 	if (r < 0)
 		return cli_usage_error(cli,
 				       "invalid duration '%s' for %s: expected a number with us, ms, s, m or h (e.g. 250ms, 2s)",
