@@ -351,6 +351,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	size_t failed = 0;
 	for (size_t k = 0; k < nchanges; k++)
 		failed += changes[k].err != 0;
+	/* a dry run writes nothing and succeeds; otherwise any refusal not covered by a complete
+	 * --relative plan, or any failed write, is a failure */
+	if (!dry && ((set_err && !(relative && lowering && set_err == -EACCES)) || failed))
+		rc = EXIT_FAIL;
 	if (broken) {
 		fprintf(stderr,
 			"oomlab %s: --relative cannot give the order of --adj %d: raising the others "
