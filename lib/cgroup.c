@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgowner.h"
+#include "proc.h"
 #include "util.h"
 #include "banned.h"
 
@@ -275,9 +278,51 @@ static int rmdir_retry(const char *dir, uint64_t deadline)
 	}
 }
 
+/*
+ * Lock dir (the owner's LOCK_SH, held until cg_destroy or death) and write the owner record.
+ * A filesystem without xattrs (or a kernel refusing trusted.* here) leaves the directory
+ * without a record: it is still ours to remove, but no sweep will ever take it.
+ */
+static int own_dir(const char *dir, const char *name, int *ret_fd, int *ret_record_err)
+{
+	struct cg_owner o;
+	char rec[256];
+	int fd, r;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = cg_owner_lock(fd, 2 * 1000 * 1000);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	r = cg_owner_self(&o);
+	if (r >= 0) {
+		r = xsnprintf(o.name, sizeof(o.name), "%s", name);
+		if (r >= 0)
+			r = cg_owner_format(&o, rec, sizeof(rec));
+		if (r >= 0 && fsetxattr(fd, CG_OWNER_XATTR, rec, strlen(rec), XATTR_CREATE) < 0)
+			r = -errno;
+	}
+	*ret_record_err = r < 0 ? r : 0;
+	*ret_fd = fd;
+	return 0;
+}
+
+static void unlock_all(struct cg *cg)
+{
+	if (cg->locked_mem)
+		close(cg->lockfd_mem);
+	if (cg->locked_v2)
+		close(cg->lockfd_v2);
+	cg->locked_mem = cg->locked_v2 = false;
+}
+
 int cg_create(const struct cg_layout *l, const char *parent, const char *name, struct cg *ret)
 {
 	struct cg cg = { .layout = l };
+	int rec_err = 0;
 	char pdir[PATH_MAX];
 	int r;
 
@@ -309,6 +354,12 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 		if (mkdir(cg.mem, 0755) < 0)
 			return -errno;
 		cg.created_mem = cg.created_v2 = true;
+		r = own_dir(cg.mem, name, &cg.lockfd_mem, &cg.record_err);
+		if (r < 0) {
+			rmdir(cg.mem);
+			return r;
+		}
+		cg.locked_mem = true;
 		break;
 	case CG_MODE_V1:
 	case CG_MODE_HYBRID:
@@ -321,13 +372,30 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 		if (mkdir(cg.mem, 0755) < 0)
 			return -errno;
 		cg.created_mem = true;
+		r = own_dir(cg.mem, name, &cg.lockfd_mem, &cg.record_err);
+		if (r < 0) {
+			rmdir(cg.mem);
+			return r;
+		}
+		cg.locked_mem = true;
 		if (cg.v2[0]) {
 			if (mkdir(cg.v2, 0755) < 0) {
 				r = -errno;
 				rmdir(cg.mem);
+				unlock_all(&cg);
 				return r;
 			}
 			cg.created_v2 = true;
+			r = own_dir(cg.v2, name, &cg.lockfd_v2, &rec_err);
+			if (r < 0) {
+				rmdir(cg.v2);
+				rmdir(cg.mem);
+				unlock_all(&cg);
+				return r;
+			}
+			cg.locked_v2 = true;
+			if (rec_err < 0 && cg.record_err == 0)
+				cg.record_err = rec_err;
 		}
 		break;
 	default:
@@ -335,6 +403,19 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 	}
 	*ret = cg;
 	return 0;
+}
+
+int cg_create_owned(const struct cg_layout *l, const char *parent, unsigned seq, struct cg *ret)
+{
+	char name[64];
+	int r = -EEXIST;
+
+	for (int i = 0; i < 8 && r == -EEXIST; i++) {
+		r = cg_owned_name_new(seq, name, sizeof(name));
+		if (r >= 0)
+			r = cg_create(l, parent, name, ret);
+	}
+	return r;
 }
 
 int cg_open(const struct cg_layout *l, const char *name, struct cg *ret)
@@ -427,6 +508,8 @@ int cg_set_swap_max(struct cg *cg, uint64_t bytes)
 		lim = cg_v1_normalize_limit(lim);
 		if (bytes == SIZE_UNLIMITED || lim == SIZE_UNLIMITED)
 			bytes_value(SIZE_UNLIMITED, true, v, sizeof(v));
+		else if (bytes > SIZE_LIMIT_MAX - lim)
+			return -ERANGE; /* would wrap, or read back as "no limit" */
 		else
 			bytes_value(lim + bytes, true, v, sizeof(v));
 		return write_in(cg->mem, "memory.memsw.limit_in_bytes", v);
@@ -491,13 +574,45 @@ static void kill_pid(pid_t pid, void *ud)
 	kill(pid, SIGKILL);
 }
 
+/* a workload can nest cgroups; the kernel limits depth (cgroup.max.depth), we stop at 32 */
+#define SUBTREE_DEPTH_MAX 32
+
+/* SIGKILL every pid of every cgroup.procs in dir's subtree; returns how many were seen */
+static int kill_tree(const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int n, k;
+
+	n = for_each_pid(dir, kill_pid, NULL);
+	if (n == -ENOENT)
+		n = 0;
+	if (n < 0)
+		return n;
+	if (depth >= SUBTREE_DEPTH_MAX || !(d = opendir(dir)))
+		return n;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (path_join(sub, sizeof(sub), dir, de->d_name) < 0)
+			continue;
+		k = kill_tree(sub, depth + 1);
+		if (k > 0)
+			n += k;
+	}
+	closedir(d);
+	return n;
+}
+
 /* Kill and wait for everything below dir (including child cgroups a workload made) */
-static int kill_all(const struct cg *cg, const char *dir, bool has_cgroup_kill, uint64_t deadline)
+static int kill_all(const char *dir, bool has_cgroup_kill, uint64_t deadline)
 {
 	int n;
 
 	if (has_cgroup_kill && write_in(dir, "cgroup.kill", "1") == 0) {
-		/* wait for cgroup.events populated 0 (pollable) */
+		/* cgroup.kill takes the whole subtree; wait for cgroup.events populated 0 (pollable) */
 		char path[PATH_MAX], buf[256];
 		_cleanup_close_ int fd = -1;
 		if (path_join(path, sizeof(path), dir, "cgroup.events") < 0)
@@ -521,9 +636,10 @@ static int kill_all(const struct cg *cg, const char *dir, bool has_cgroup_kill, 
 			poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
 		}
 	}
-	/* v1 (or no cgroup.kill): SIGKILL every pid, repeat until empty (forks race with us) */
+	/* v1 (or no cgroup.kill): SIGKILL every pid of the subtree, repeat until all are empty
+	 * (forks race with us; there is no "became empty" event on v1) */
 	for (;;) {
-		n = for_each_pid(dir, kill_pid, NULL);
+		n = kill_tree(dir, 0);
 		if (n <= 0)
 			return n < 0 ? n : 0;
 		if (now_us() >= deadline)
@@ -531,28 +647,40 @@ static int kill_all(const struct cg *cg, const char *dir, bool has_cgroup_kill, 
 		struct timespec ts = { 0, 2 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	(void)cg;
 }
 
-/* Remove child directories the workload made (depth first). Only inside our own cgroup. */
-static void rmdir_children(const char *dir, uint64_t deadline)
+/*
+ * Remove dir's subtree, children first; the first directory that stays is copied to fail.
+ * Only ever called on a directory we created (or proved stale).
+ */
+static int rmdir_tree(const char *dir, int depth, uint64_t deadline, char *fail, size_t fsz)
 {
-	DIR *d = opendir(dir);
+	DIR *d = depth < SUBTREE_DEPTH_MAX ? opendir(dir) : NULL;
 	struct dirent *de;
+	int r = 0, k;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char sub[PATH_MAX];
-		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (path_join(sub, sizeof(sub), dir, de->d_name) < 0)
-			continue;
-		rmdir_children(sub, deadline);
-		rmdir_retry(sub, deadline);
+	if (d) {
+		while ((de = readdir(d))) {
+			char sub[PATH_MAX];
+			if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (path_join(sub, sizeof(sub), dir, de->d_name) < 0)
+				continue;
+			k = rmdir_tree(sub, depth + 1, deadline, fail, fsz);
+			if (k < 0 && r == 0)
+				r = k;
+		}
+		closedir(d);
 	}
-	closedir(d);
+	k = rmdir_retry(dir, deadline);
+	if (k < 0) {
+		if (r == 0) {
+			r = k;
+			xsnprintf(fail, fsz, "%s", dir);
+		}
+	}
+	return r;
 }
 
 static bool file_exists_in(const char *dir, const char *f)
@@ -568,27 +696,32 @@ int cg_destroy(struct cg *cg, uint64_t timeout_us)
 	uint64_t deadline = now_us() + timeout_us;
 	int r = 0, k;
 
+	cg->fail_dir[0] = '\0';
 	if (cg->created_v2 && cg->v2[0]) {
-		k = kill_all(cg, cg->v2, file_exists_in(cg->v2, "cgroup.kill"), deadline);
-		if (k < 0 && r == 0)
+		k = kill_all(cg->v2, file_exists_in(cg->v2, "cgroup.kill"), deadline);
+		if (k < 0 && r == 0) {
 			r = k;
+			xsnprintf(cg->fail_dir, sizeof(cg->fail_dir), "%s", cg->v2);
+		}
 	}
 	if (cg->created_mem && !cg->mem_is_v2) {
-		k = kill_all(cg, cg->mem, false, deadline);
-		if (k < 0 && r == 0)
+		k = kill_all(cg->mem, false, deadline);
+		if (k < 0 && r == 0) {
 			r = k;
+			xsnprintf(cg->fail_dir, sizeof(cg->fail_dir), "%s", cg->mem);
+		}
 	}
 	if (cg->created_mem) {
-		rmdir_children(cg->mem, deadline);
-		k = rmdir_retry(cg->mem, deadline);
+		k = rmdir_tree(cg->mem, 0, deadline, cg->fail_dir[0] ? NULL : cg->fail_dir,
+			       cg->fail_dir[0] ? 0 : sizeof(cg->fail_dir));
 		if (k < 0 && r == 0)
 			r = k;
 		else if (k == 0)
 			cg->created_mem = false;
 	}
 	if (cg->created_v2 && !cg->mem_is_v2) {
-		rmdir_children(cg->v2, deadline);
-		k = rmdir_retry(cg->v2, deadline);
+		k = rmdir_tree(cg->v2, 0, deadline, cg->fail_dir[0] ? NULL : cg->fail_dir,
+			       cg->fail_dir[0] ? 0 : sizeof(cg->fail_dir));
 		if (k < 0 && r == 0)
 			r = k;
 		else if (k == 0)
@@ -596,6 +729,15 @@ int cg_destroy(struct cg *cg, uint64_t timeout_us)
 	}
 	if (cg->mem_is_v2 && !cg->created_mem)
 		cg->created_v2 = false;
+	/* the lock goes last: until the directories are gone they are provably ours */
+	if (!cg->created_mem && cg->locked_mem) {
+		close(cg->lockfd_mem);
+		cg->locked_mem = false;
+	}
+	if (!cg->created_v2 && cg->locked_v2) {
+		close(cg->lockfd_v2);
+		cg->locked_v2 = false;
+	}
 	return r;
 }
 
@@ -711,21 +853,130 @@ int cg_parse_owned_name(const char *name, pid_t *ret_pid)
 	return 0;
 }
 
-/* Is pid a live oomlab process? (comm "oomlab"; pid reuse by another program is not ours) */
-static bool owner_alive(const struct host *h, pid_t pid)
+/* Start time of pid as the sweeper's /proc (in h) sees it; 0 when there is no such process */
+static uint64_t proc_start_of(const struct host *h, pid_t pid)
 {
-	char path[PATH_MAX], rel[64], buf[64];
-	xsnprintf(rel, sizeof(rel), "/proc/%d/comm", (int)pid);
-	if (host_path(h, rel, path, sizeof(path)) < 0)
-		return true; /* cannot tell: keep */
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return errno != ENOENT && access(path, F_OK) == 0;
-	strip_trailing(buf);
-	return strcmp(buf, "oomlab") == 0;
+	struct proc_stat ps;
+	return proc_read_stat(h, pid, &ps) == 0 ? (ps.starttime ? ps.starttime : 1) : 0;
 }
 
-static int clean_tree(const struct host *h, const struct cg_layout *l, const char *base,
-		      const char *parent, int *removed)
+struct sweep_ctx {
+	const struct host *h;
+	const struct cg_layout *l;
+	struct cg_owner self;
+	int self_err;
+	cg_sweep_fn fn;
+	void *ud;
+	struct cg_sweep_stats st;
+	int err;
+};
+
+static void report(struct sweep_ctx *c, const char *dir, enum cg_sweep_action a, const char *why,
+		   int err, const char *fail_dir)
+{
+	struct cg_sweep_entry e = { .dir = dir, .action = a, .reason = why, .err = err,
+				    .fail_dir = fail_dir };
+	switch (a) {
+	case CG_SWEEP_KEPT:
+		c->st.kept++;
+		break;
+	case CG_SWEEP_REMOVED:
+		c->st.removed++;
+		break;
+	case CG_SWEEP_WOULD_REMOVE:
+		c->st.would_remove++;
+		break;
+	case CG_SWEEP_FAILED:
+		c->st.failed++;
+		if (c->err == 0)
+			c->err = err;
+		break;
+	}
+	if (c->fn)
+		c->fn(&e, c->ud);
+}
+
+static void sweep_one(struct sweep_ctx *c, const char *base, const char *dir, const char *dname)
+{
+	struct cg_owner rec;
+	char val[512], why[256];
+	_cleanup_close_ int fd = -1;
+	enum cg_owner_state v;
+	ssize_t n;
+	int lk;
+
+	if (cg_owned_name_parse(dname, NULL) < 0) {
+		/* the legacy "oomlab-<pid>-<n>": no record, cannot be proved ours */
+		report(c, dir, CG_SWEEP_KEPT,
+		       "no owner record (an older oomlab, or not oomlab at all): remove it by hand if you know it is stale",
+		       0, NULL);
+		return;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			report(c, dir, CG_SWEEP_KEPT, "cannot be opened", -errno, NULL);
+		return;
+	}
+	n = fgetxattr(fd, CG_OWNER_XATTR, val, sizeof(val) - 1);
+	if (n < 0) {
+		report(c, dir, CG_SWEEP_KEPT,
+		       errno == ENODATA ? "no owner record: not provably oomlab's" :
+		       errno == EOPNOTSUPP ? "the filesystem keeps no owner records (xattrs)" :
+					     "its owner record cannot be read",
+		       -errno, NULL);
+		return;
+	}
+	val[n] = '\0';
+	if (cg_owner_parse(val, (size_t)n, &rec) < 0) {
+		report(c, dir, CG_SWEEP_KEPT, "its owner record is not oomlab's", 0, NULL);
+		return;
+	}
+	if (c->self_err < 0) {
+		report(c, dir, CG_SWEEP_KEPT, "cannot read our own identity (/proc, boot id)",
+		       c->self_err, NULL);
+		return;
+	}
+	/* LOCK_EX while we judge and remove: the owner (LOCK_SH) and other sweepers wait */
+	lk = cg_owner_trylock_sweep(fd);
+	if (lk < 0) {
+		report(c, dir, CG_SWEEP_KEPT, "cannot test its lock", lk, NULL);
+		return;
+	}
+	v = cg_owner_judge(&rec, dname, lk == 0, &c->self, proc_start_of(c->h, rec.pid), why,
+			   sizeof(why));
+	if (v != CG_OWNER_GONE) {
+		report(c, dir, CG_SWEEP_KEPT, why, 0, NULL);
+		return;
+	}
+	if (!host_is_live(c->h)) {
+		report(c, dir, CG_SWEEP_WOULD_REMOVE, why, 0, NULL);
+		return;
+	}
+	{
+		struct cg cg = { .layout = c->l };
+		char msg[512];
+		int r;
+
+		xsnprintf(cg.mem, sizeof(cg.mem), "%s", dir);
+		cg.mem_is_v2 = c->l->v2[0] && strcmp(base, c->l->v2) == 0;
+		if (cg.mem_is_v2)
+			memcpy(cg.v2, cg.mem, sizeof(cg.v2));
+		cg.created_mem = true;
+		cg.created_v2 = cg.mem_is_v2;
+		r = cg_destroy(&cg, 2 * 1000 * 1000);
+		if (r == 0) {
+			report(c, dir, CG_SWEEP_REMOVED, why, 0, NULL);
+		} else {
+			xsnprintf(msg, sizeof(msg), "%s, but %s", why,
+				  r == -ETIMEDOUT ? "processes inside did not die in 2 s" :
+						    "a directory could not be removed");
+			report(c, dir, CG_SWEEP_FAILED, msg, r, cg.fail_dir[0] ? cg.fail_dir : dir);
+		}
+	}
+}
+
+static int sweep_tree(struct sweep_ctx *c, const char *base, const char *parent)
 {
 	char dir[PATH_MAX], pn[PATH_MAX];
 	DIR *d;
@@ -740,37 +991,46 @@ static int clean_tree(const struct host *h, const struct cg_layout *l, const cha
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		pid_t owner;
-		struct cg cg = { .layout = l };
-		if (de->d_type != DT_DIR || cg_parse_owned_name(de->d_name, &owner) < 0)
+		char sub[PATH_MAX];
+		pid_t pid;
+
+		if (de->d_type != DT_DIR)
 			continue;
-		if (owner_alive(h, owner))
+		if (cg_owned_name_parse(de->d_name, &pid) < 0 &&
+		    cg_parse_owned_name(de->d_name, &pid) < 0)
+			continue; /* not named like ours: not even looked at */
+		if (path_join(sub, sizeof(sub), dir, de->d_name) < 0)
 			continue;
-		if (path_join(cg.mem, sizeof(cg.mem), dir, de->d_name) < 0)
-			continue;
-		cg.mem_is_v2 = strcmp(base, l->v2) == 0;
-		if (cg.mem_is_v2)
-			memcpy(cg.v2, cg.mem, sizeof(cg.v2));
-		cg.created_mem = true;
-		cg.created_v2 = cg.mem_is_v2;
-		if (cg_destroy(&cg, 2 * 1000 * 1000) == 0)
-			(*removed)++;
+		sweep_one(c, base, sub, de->d_name);
 	}
 	closedir(d);
 	return 0;
 }
 
-int cg_clean_stale(const struct host *h, const struct cg_layout *l, const char *parent,
-		   int *ret_removed)
+int cg_sweep(const struct host *h, const struct cg_layout *l, const char *parent, cg_sweep_fn fn,
+	     void *userdata, struct cg_sweep_stats *ret)
 {
-	int removed = 0, r = 0, k;
+	struct sweep_ctx c = { .h = h, .l = l, .fn = fn, .ud = userdata };
+	int r = 0, k;
 
 	if (cg_parent_valid(parent ? parent : "") < 0)
 		return -EINVAL;
-	if (l->v1_memory[0] && (k = clean_tree(h, l, l->v1_memory, parent, &removed)) < 0)
+	c.self_err = cg_owner_self(&c.self);
+	if (l->v1_memory[0] && (k = sweep_tree(&c, l->v1_memory, parent)) < 0)
 		r = k;
-	if (l->v2[0] && (k = clean_tree(h, l, l->v2, parent, &removed)) < 0 && r == 0)
+	if (l->v2[0] && (k = sweep_tree(&c, l->v2, parent)) < 0 && r == 0)
 		r = k;
-	*ret_removed = removed;
+	if (ret)
+		*ret = c.st;
+	return r < 0 ? r : c.err;
+}
+
+int cg_clean_stale(const struct host *h, const struct cg_layout *l, const char *parent,
+		   int *ret_removed)
+{
+	struct cg_sweep_stats st = { 0 };
+	int r = cg_sweep(h, l, parent, NULL, NULL, &st);
+
+	*ret_removed = st.removed;
 	return r;
 }

@@ -56,14 +56,25 @@ struct cg {
 	char v2[PATH_MAX];       /* v2 directory (PSI, cgroup.kill, cgroup.events), "" none */
 	bool mem_is_v2;          /* mem and v2 are the same directory */
 	bool created_mem, created_v2; /* ours to remove */
+	/* owner lock (flock LOCK_SH) held on each directory we created, see cgowner.h */
+	int lockfd_mem, lockfd_v2;
+	bool locked_mem, locked_v2;
+	int record_err;          /* 0: owner record written; else why not (-EOPNOTSUPP, -EPERM) */
+	char fail_dir[PATH_MAX]; /* after cg_destroy failed: the directory that stayed */
 };
 
 /*
  * Create parent/name in every tree the layout needs (the memory tree, plus the v2 tree on
  * hybrid hosts). On v2 enables +memory in the parent's cgroup.subtree_control when needed.
- * -EEXIST if it exists. On failure nothing is left behind.
+ * Each directory is locked and gets the owner record (cgowner.h) before anyone can see it as
+ * ours. -EEXIST if it exists. On failure nothing is left behind.
  */
 int cg_create(const struct cg_layout *l, const char *parent, const char *name, struct cg *ret);
+/*
+ * Create a cgroup with a fresh owned name ("oomlab-<pid>-<seq>-<random>", cgowner.h); a name
+ * that exists already (left by a reused pid, another namespace) is skipped for a new one.
+ */
+int cg_create_owned(const struct cg_layout *l, const char *parent, unsigned seq, struct cg *ret);
 /* Open an existing cgroup by its name ("/a/b") without owning it. -ENOENT if absent. */
 int cg_open(const struct cg_layout *l, const char *name, struct cg *ret);
 
@@ -79,9 +90,12 @@ int cg_attach(const struct cg *cg, pid_t pid);
 int cg_count_procs(const struct cg *cg);
 
 /*
- * Kill everything inside (cgroup.kill on v2, else SIGKILL every pid of cgroup.procs until empty,
- * bounded by timeout_us) and remove the directories we created, retrying EBUSY until timeout.
- * Safe to call twice; destroys only what cg_create made.
+ * Kill everything inside, child cgroups a workload made included (cgroup.kill on v2, else
+ * SIGKILL every pid of every cgroup.procs of the subtree until all are empty, bounded by
+ * timeout_us) and remove the directories we created, children first, retrying EBUSY until the
+ * deadline. On failure cg->fail_dir names the directory that stayed and the return value says
+ * why (-ETIMEDOUT: processes still inside; -EBUSY: not empty). Safe to call twice; destroys
+ * only what cg_create made.
  */
 int cg_destroy(struct cg *cg, uint64_t timeout_us);
 
@@ -115,14 +129,36 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *ret);
 uint64_t cg_v1_normalize_limit(uint64_t v);
 
 /*
- * Stale cleanup: directories named oomlab-<pid>-<n> directly under parent whose <pid> is no
- * longer a running oomlab. Removes them (killing what is left inside) and returns how many.
- * Touches nothing else.
+ * Stale cleanup of the children of parent in every mounted tree. A directory is looked at only
+ * when its name is exactly an owned name (cgowner.h) or the legacy "oomlab-<pid>-<n>"; it is
+ * removed (what is inside killed first) only when its owner record proves the owner gone
+ * (cg_owner_judge). Legacy names carry no record and are never removed. On a --sysroot tree
+ * (not the live host) nothing is signalled or removed: entries are judged and reported only.
  */
+enum cg_sweep_action {
+	CG_SWEEP_KEPT,         /* not provably stale (reason says why) */
+	CG_SWEEP_REMOVED,
+	CG_SWEEP_WOULD_REMOVE, /* --sysroot: stale, left alone */
+	CG_SWEEP_FAILED,       /* stale, but removal failed (err, fail_dir) */
+};
+struct cg_sweep_entry {
+	const char *dir;       /* full path */
+	enum cg_sweep_action action;
+	const char *reason;
+	int err;
+	const char *fail_dir;
+};
+struct cg_sweep_stats {
+	int removed, kept, failed, would_remove;
+};
+typedef void (*cg_sweep_fn)(const struct cg_sweep_entry *e, void *userdata);
+int cg_sweep(const struct host *h, const struct cg_layout *l, const char *parent, cg_sweep_fn fn,
+	     void *userdata, struct cg_sweep_stats *ret);
+/* cg_sweep without a report: how many were removed. -errno if one could not be removed. */
 int cg_clean_stale(const struct host *h, const struct cg_layout *l, const char *parent,
 		   int *ret_removed);
 
-/* Parse "oomlab-<pid>-<n>": -EINVAL if the name is not of that form. */
+/* Legacy "oomlab-<pid>-<n>" (before owner records): -EINVAL if the name is not of that form. */
 int cg_parse_owned_name(const char *name, pid_t *ret_pid);
 
 #endif

@@ -4,10 +4,16 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "util.h"
 #include "banned.h"
+
+/* the writer whose document is open, for json_fail_open (one per process is enough) */
+static struct json *open_doc;
 
 void json_init(struct json *j, FILE *out, bool pretty)
 {
+	if (open_doc == j)
+		open_doc = NULL;
 	memset(j, 0, sizeof(*j));
 	j->out = out;
 	j->pretty = pretty;
@@ -39,15 +45,22 @@ static void sep(struct json *j)
 
 static void open_(struct json *j, char c)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fputc(c, j->out);
 	if (j->depth < JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->first[j->depth] = true;
+	j->kind[j->depth] = c;
+	if (j->out == stdout)
+		open_doc = j;
 }
 
 static void close_(struct json *j, char c)
 {
+	if (j->done)
+		return;
 	bool empty = j->first[j->depth];
 	if (j->depth > 0)
 		j->depth--;
@@ -76,134 +89,99 @@ void json_arr_close(struct json *j)
 /* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t avail)
 {
-	unsigned char c = s[0];
-	size_t n;
 	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	return utf8_seq(s, avail, &cp);
 }
+
+static size_t escape_one(const unsigned char *s, size_t avail, char *tmp, size_t *ret_in);
 
 size_t json_escape(const char *str, size_t len, char *buf, size_t sz)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t o = 0;
-#define PUT(str_, n_)                                                                              \
-	do {                                                                                       \
-		size_t n__ = (n_);                                                                 \
-		if (o + n__ < sz)                                                                  \
-			memcpy(buf + o, (str_), n__);                                              \
-		o += n__;                                                                          \
-	} while (0)
 
 	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
 		char tmp[8];
-		size_t n;
+		size_t in, n = escape_one(s + i, len - i, tmp, &in);
 
-		switch (c) {
-		case '"':
-			PUT("\\\"", 2);
-			i++;
-			continue;
-		case '\\':
-			PUT("\\\\", 2);
-			i++;
-			continue;
-		case '\n':
-			PUT("\\n", 2);
-			i++;
-			continue;
-		case '\t':
-			PUT("\\t", 2);
-			i++;
-			continue;
-		case '\r':
-			PUT("\\r", 2);
-			i++;
-			continue;
-		default:
-			break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-			PUT(tmp, 6);
-			i++;
-			continue;
-		}
-		n = utf8_len(s + i, len - i);
-		if (n == 0) {
-			PUT("\xef\xbf\xbd", 3); /* U+FFFD */
-			i++;
-			continue;
-		}
-		PUT(s + i, n);
-		i += n;
+		if (o + n < sz)
+			memcpy(buf + o, tmp, n);
+		o += n;
+		i += in;
 	}
 	if (sz)
 		buf[o < sz ? o : sz - 1] = '\0';
 	return o;
-#undef PUT
 }
 
-/* printable ASCII without '"' and '\\': written as it is (keys, most names) */
-static bool json_plain(const char *s, size_t len)
+/* The escape of one character (or of one invalid byte) at s into tmp (>= 8 bytes) */
+static size_t escape_one(const unsigned char *s, size_t avail, char *tmp, size_t *ret_in)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			return false;
-	}
-	return true;
-}
-
-void json_str_n(struct json *j, const char *s, size_t len)
-{
-	char small[512];
+	unsigned char c = s[0];
 	size_t n;
+
+	*ret_in = 1;
+	switch (c) {
+	case '"':
+		memcpy(tmp, "\\\"", 2);
+		return 2;
+	case '\\':
+		memcpy(tmp, "\\\\", 2);
+		return 2;
+	case '\n':
+		memcpy(tmp, "\\n", 2);
+		return 2;
+	case '\t':
+		memcpy(tmp, "\\t", 2);
+		return 2;
+	case '\r':
+		memcpy(tmp, "\\r", 2);
+		return 2;
+	default:
+		break;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		snprintf(tmp, 8, "\\u%04x", c);
+		return 6;
+	}
+	n = utf8_len(s, avail);
+	if (n == 0) {
+		memcpy(tmp, "\xef\xbf\xbd", 3); /* U+FFFD */
+		return 3;
+	}
+	memcpy(tmp, s, n);
+	*ret_in = n;
+	return n;
+}
+
+/*
+ * Streams the string: runs of printable ASCII in one fwrite, every other character escaped on
+ * its own (no intermediate buffer whose size an escaped string could exceed).
+ */
+void json_str_n(struct json *j, const char *str, size_t len)
+{
+	if (j->done)
+		return;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
 
 	sep(j);
 	fputc('"', j->out);
-	if (json_plain(s, len)) {
-		fwrite(s, 1, len, j->out);
-		fputc('"', j->out);
-		return;
-	}
-	n = json_escape(s, len, small, sizeof(small));
-	if (n < sizeof(small)) {
-		fwrite(small, 1, n, j->out);
-	} else {
-		/* long string: escape in pieces on UTF-8-safe boundaries (a piece never splits a
-		 * valid sequence because we cut only before a non-continuation byte) */
-		size_t i = 0;
-		while (i < len) {
-			size_t take = len - i > 100 ? 100 : len - i;
-			while (i + take < len && take > 1 &&
-			       ((unsigned char)s[i + take] & 0xc0) == 0x80)
-				take--;
-			n = json_escape(s + i, take, small, sizeof(small));
-			fwrite(small, 1, n, j->out);
-			i += take;
+	while (i < len) {
+		size_t run = 0, in, n;
+		char tmp[8];
+
+		while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7f &&
+		       s[i + run] != '"' && s[i + run] != '\\')
+			run++;
+		if (run) {
+			fwrite(s + i, 1, run, j->out);
+			i += run;
+			continue;
 		}
+		n = escape_one(s + i, len - i, tmp, &in);
+		fwrite(tmp, 1, n, j->out);
+		i += in;
 	}
 	fputc('"', j->out);
 }
@@ -219,6 +197,8 @@ void json_str(struct json *j, const char *s)
 
 void json_key(struct json *j, const char *key)
 {
+	if (j->done)
+		return;
 	json_str(j, key);
 	fputc(':', j->out);
 	if (j->pretty)
@@ -243,12 +223,16 @@ static void put_u64(FILE *out, uint64_t v, bool neg)
 
 void json_u64(struct json *j, uint64_t v)
 {
+	if (j->done)
+		return;
 	sep(j);
 	put_u64(j->out, v, false);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
+	if (j->done)
+		return;
 	sep(j);
 	/* the magnitude as unsigned: -INT64_MIN does not fit an int64_t */
 	put_u64(j->out, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
@@ -256,24 +240,34 @@ void json_i64(struct json *j, int64_t v)
 
 void json_bool(struct json *j, bool v)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fputs(v ? "true" : "false", j->out);
 }
 
 void json_null(struct json *j)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fputs("null", j->out);
 }
 
 void json_centi(struct json *j, uint64_t c)
 {
+	if (j->done)
+		return;
 	sep(j);
 	fprintf(j->out, "%" PRIu64 ".%02" PRIu64, c / 100, c % 100);
 }
 
 void json_end(struct json *j)
 {
+	if (open_doc == j)
+		open_doc = NULL;
+	if (j->done)
+		return;
 	fputc('\n', j->out);
 	j->first[0] = true;
 	j->depth = 0;
@@ -325,4 +319,26 @@ void json_kv_i64_opt(struct json *j, const char *k, bool has, int64_t v)
 		json_i64(j, v);
 	else
 		json_null(j);
+}
+
+bool json_fail_open(FILE *out, const char *msg)
+{
+	struct json *j = open_doc;
+
+	if (!j || j->out != out || j->done || (j->depth == 0 && !j->after_key))
+		return false;
+	if (j->after_key)
+		json_null(j); /* the value of the key being written */
+	if (j->depth > 0 && j->kind[j->depth] == '[') {
+		json_obj_open(j);
+		json_kv_str(j, "error", msg);
+		json_obj_close(j);
+	} else if (j->depth > 0) {
+		json_kv_str(j, "error", msg);
+	}
+	while (j->depth > 0)
+		close_(j, j->kind[j->depth] == '[' ? ']' : '}');
+	json_end(j);
+	j->done = true;
+	return true;
 }

@@ -19,7 +19,9 @@ struct json {
 	bool pretty;
 	int depth;
 	bool first[JSON_MAX_DEPTH];
+	char kind[JSON_MAX_DEPTH]; /* '{' or '[' per open level */
 	bool after_key;
+	bool done; /* closed by json_fail_open(): further writes are dropped */
 };
 
 void json_init(struct json *j, FILE *out, bool pretty);
@@ -49,6 +51,14 @@ void json_kv_centi(struct json *j, const char *k, uint64_t centi);
 /* value or null */
 void json_kv_u64_opt(struct json *j, const char *k, bool has, uint64_t v);
 void json_kv_i64_opt(struct json *j, const char *k, bool has, int64_t v);
+
+/*
+ * One JSON document per error: when a writer on out has a document open (a command failed half
+ * way), put {"error": msg} into it (as a member, or an element), close every level and end the
+ * line; the writer then drops whatever else its command writes. Returns false when no document
+ * is open on out (the caller then writes its own error object).
+ */
+bool json_fail_open(FILE *out, const char *msg);
 
 /* Escape s as a JSON string body into buf (for callers that need text); returns length. */
 size_t json_escape(const char *s, size_t len, char *buf, size_t sz);

@@ -165,7 +165,7 @@ static int scale(uint64_t ip, uint64_t fp, uint64_t fdiv, uint64_t mul, uint64_t
 int parse_size(const char *s, uint64_t *ret)
 {
 	const char *suf;
-	uint64_t ip, fp, fdiv, mul;
+	uint64_t ip, fp, fdiv, mul, v;
 	int r;
 
 	if (!s || !*s)
@@ -217,13 +217,19 @@ int parse_size(const char *s, uint64_t *ret)
 		return -EINVAL;
 	if (mul == 1 && fp)
 		return -EINVAL; /* "1.5" bytes */
-	return scale(ip, fp, fdiv, mul, ret);
+	r = scale(ip, fp, fdiv, mul, &v);
+	if (r < 0)
+		return r;
+	if (v > SIZE_LIMIT_MAX)
+		return -ERANGE;
+	*ret = v;
+	return 0;
 }
 
 int parse_duration_us(const char *s, uint64_t *ret)
 {
 	const char *suf;
-	uint64_t ip, fp, fdiv, mul;
+	uint64_t ip, fp, fdiv, mul, v;
 	int r;
 
 	if (!s || !*s)
@@ -243,7 +249,13 @@ int parse_duration_us(const char *s, uint64_t *ret)
 		mul = 3600ULL * 1000000;
 	else
 		return -EINVAL;
-	return scale(ip, fp, fdiv, mul, ret);
+	r = scale(ip, fp, fdiv, mul, &v);
+	if (r < 0)
+		return r;
+	if (v > DURATION_MAX_US)
+		return -ERANGE;
+	*ret = v;
+	return 0;
 }
 
 int parse_rate(const char *s, uint64_t *ret)
@@ -451,4 +463,83 @@ char *strip_trailing(char *s)
 bool startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *ret_cp)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80) {
+		*ret_cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*ret_cp = cp;
+	return n;
+}
+
+const char *term_safe_n(const char *str, size_t len, char *buf, size_t sz)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t o = 0;
+
+	if (sz < 4) {
+		if (sz)
+			buf[0] = '\0';
+		return buf;
+	}
+	for (size_t i = 0; i < len && s[i];) {
+		char tmp[16];
+		size_t n, tl;
+		uint32_t cp = 0;
+
+		n = utf8_seq(s + i, len - i, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x7f) {
+			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
+			n = 1;
+		} else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+			   (cp >= 0x2066 && cp <= 0x2069)) {
+			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\u{%04x}", (unsigned)cp);
+		} else {
+			memcpy(tmp, s + i, n);
+			tl = n;
+		}
+		if (o + tl + 1 > sz || (o + tl + 4 > sz && i + n < len && s[i + n])) {
+			/* no room for this and "..." */
+			while (o + 4 > sz)
+				o--;
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, tmp, tl);
+		o += tl;
+		i += n;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+const char *term_safe(const char *s, char *buf, size_t sz)
+{
+	return term_safe_n(s ? s : "", s ? strlen(s) : 0, buf, sz);
 }

@@ -18,6 +18,18 @@
 
 /* "unlimited" for byte counts (v2 "max", v1 PAGE_COUNTER_MAX*PAGE_SIZE). */
 #define SIZE_UNLIMITED UINT64_MAX
+/*
+ * The largest size a user may give as a number: a v1 limit of 2^62 or more reads back as "no
+ * limit" (PAGE_COUNTER_MAX), so 4 EiB and above would silently mean unlimited. "max" says that.
+ */
+#define SIZE_LIMIT_MAX ((1ULL << 62) - 1)
+#define SIZE_LIMIT_MAX_TEXT "4 EiB"
+/*
+ * The longest duration: 100 years in µs. Any sum of it with a clock in µs (CLOCK_MONOTONIC,
+ * CLOCK_REALTIME ~2^51 µs today) or with another duration stays far below 2^64.
+ */
+#define DURATION_MAX_US (100ULL * 365 * 24 * 3600 * 1000000)
+#define DURATION_MAX_TEXT "100 years"
 
 /* cleanup helpers */
 static inline void freep(void *p)
@@ -40,12 +52,14 @@ int parse_int(const char *s, int *ret);
 /*
  * Sizes: "512M", "1.5G", "512MiB", "64k", "4096", "max" (-> SIZE_UNLIMITED). Suffixes are
  * binary (K/M/G/T = 1024^n, with or without "i"/"iB"/"B"). Fractions are exact to the byte
- * (rounded down). Zero is accepted here; callers decide if it is meaningful.
+ * (rounded down). Zero is accepted here; callers decide if it is meaningful. Above
+ * SIZE_LIMIT_MAX: -ERANGE.
  */
 int parse_size(const char *s, uint64_t *ret);
 /* Rates: "50M/s", "1M/20ms" -> bytes per second. */
 int parse_rate(const char *s, uint64_t *ret_bytes_per_sec);
-/* Durations: "250ms", "2s", "1.5s", "500us", "1m", "1h", plain number = seconds. -> µs */
+/* Durations: "250ms", "2s", "1.5s", "500us", "1m", "1h", plain number = seconds. -> µs.
+ * Above DURATION_MAX_US: -ERANGE. */
 int parse_duration_us(const char *s, uint64_t *ret);
 
 /* "64.0 MiB" style, for humans. buf >= 32 bytes. */
@@ -74,6 +88,17 @@ int xsnprintf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(
 
 /* Strip trailing newline(s) / blanks in place. */
 char *strip_trailing(char *s);
+
+/*
+ * The one routine for text that goes to a terminal (cgroup names, comms, paths): control bytes
+ * (C0, DEL, C1 also when UTF-8 encoded), bytes that are not valid UTF-8 and the bidirectional
+ * overrides become \xNN / \u{NNNN}; everything else is copied. Never cuts a sequence; a result
+ * that does not fit ends in "...". buf >= 4 bytes; returns buf.
+ */
+const char *term_safe(const char *s, char *buf, size_t sz);
+const char *term_safe_n(const char *s, size_t len, char *buf, size_t sz);
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid; *ret_cp the code point. */
+size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *ret_cp);
 bool startswith(const char *s, const char *prefix);
 
 #endif

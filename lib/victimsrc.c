@@ -519,8 +519,13 @@ void victim_fill_after_the_fact(const struct host *h, struct oom_event *ev)
 			ev->after_the_fact = true;
 		}
 	}
-	/* "/" read from a task without mm may be the root it was moved to on exit: unknown */
-	if (!have_cg || (strcmp(cg, "/") == 0 && !have_mm))
+	/*
+	 * "/" is where an exiting task is moved (cgroup_exit), and where a reused pid's new owner
+	 * may live: read after the fact it proves nothing, so it stays unknown (null), never "/".
+	 * (The kernel log's oom-kill line, when it comes, names the real task_memcg.)
+	 */
+	(void)have_mm;
+	if (!have_cg || strcmp(cg, "/") == 0)
 		return;
 	xsnprintf(ev->task_memcg, sizeof(ev->task_memcg), "%s", cg);
 	ev->after_the_fact = true;

@@ -17,11 +17,13 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgowner.h"
 #include "util.h"
 #include "victimsrc-internal.h"
 #include "banned.h"
@@ -196,12 +198,18 @@ int victim_source_tracefs_probe(char *how, size_t sz)
 
 struct tracefs_src {
 	int root;        /* tracefs directory fd (a private mount lives as long as it is open) */
-	char inst[64];   /* instances/oomlab-<pid>, relative to root */
+	char inst[96];   /* instances/<owned name>, relative to root */
 	int fd;          /* trace_pipe, O_NONBLOCK */
+	int lockfd;      /* the instance directory, flock(LOCK_SH) held while we live */
 	enum mark_victim_shape shape;
 	enum tracefs_how how;
-	char line[4096]; /* partial line carried between reads */
-	size_t line_len;
+	/*
+	 * Text carried between reads until it forms a whole record. A comm (the victim's, or the
+	 * current task's in the line header) may hold '\n': a record ends only where the text
+	 * since the last record parses as one, not at every newline.
+	 */
+	char rec[4096];
+	size_t rec_len;
 };
 
 static int inst_write(const struct tracefs_src *t, const char *file, const char *val)
@@ -226,11 +234,17 @@ static int inst_write(const struct tracefs_src *t, const char *file, const char 
 }
 
 /*
- * Remove instances an earlier oomlab could not (SIGKILL): only "oomlab-<pid>" whose pid is gone.
+ * Remove instances an earlier oomlab could not (SIGKILL). An instance is ours when its name is
+ * exactly an owned name (cgowner.h); its owner holds flock(LOCK_SH) on the directory for as long
+ * as it lives, in whatever pid namespace, so an instance whose lock we can take exclusively has
+ * no owner left: only that one is removed (with the lock held, so an owner that is still
+ * setting it up sees its directory go and makes a new one). tracefs keeps no xattrs: the lock is
+ * the record. Legacy "oomlab-<pid>" instances cannot be proved stale and are left alone.
  * A left instance costs its buffers and keeps mark_victim enabled in it.
  */
 static void remove_stale_instances(int root)
 {
+	char p[PATH_MAX];
 	struct dirent *de;
 	int dfd = openat(root, "instances", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
@@ -243,23 +257,72 @@ static void remove_stale_instances(int root)
 		return;
 	}
 	while ((de = readdir(d))) {
-		uint64_t pid;
+		int fd;
 
-		if (!startswith(de->d_name, "oomlab-") || parse_u64(de->d_name + 7, &pid) < 0 ||
-		    pid == 0 || pid > INT32_MAX)
+		if (cg_owned_name_parse(de->d_name, NULL) < 0)
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
 			continue;
-		unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+		if (cg_owner_trylock_sweep(fd) == 1) {
+			if (xsnprintf(p, sizeof(p), "instances/%s/events/oom/mark_victim/enable",
+				      de->d_name) >= 0) {
+				int e = openat(root, p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+				if (e >= 0) {
+					(void)!write(e, "0", 1);
+					close(e);
+				}
+			}
+			unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+		}
+		close(fd);
 	}
 	closedir(d);
 }
 
 static void tracefs_free(struct tracefs_src *t)
 {
+	if (t->lockfd >= 0)
+		close(t->lockfd); /* after the rmdir: until then the instance is provably ours */
 	if (t->root >= 0)
 		close(t->root);
 	free(t);
+}
+
+/* mkdir the instance and take the owner's lock on it; the directory must still be the one we made */
+static int make_instance(int root, char *inst, size_t sz, int *ret_lockfd)
+{
+	for (int i = 0; i < 8; i++) {
+		char name[64];
+		struct stat a, b;
+		int fd, r;
+
+		if ((r = cg_owned_name_new(0, name, sizeof(name))) < 0 ||
+		    (r = xsnprintf(inst, sz, "instances/%s", name)) < 0)
+			return r;
+		if (mkdirat(root, inst, 0700) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return -errno;
+		}
+		fd = openat(root, inst, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			r = -errno;
+			unlinkat(root, inst, AT_REMOVEDIR);
+			return r;
+		}
+		r = cg_owner_lock(fd, 2 * 1000 * 1000);
+		if (r == 0 && fstat(fd, &a) == 0 && fstatat(root, inst, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			*ret_lockfd = fd;
+			return 0;
+		}
+		/* a sweeper took it before we locked it (it looked ownerless): try a new name */
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return -EEXIST;
 }
 
 static int tracefs_open(struct victim_source *s, char *why, size_t sz)
@@ -277,6 +340,7 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 	if (!t)
 		return -ENOMEM;
 	t->fd = -1;
+	t->lockfd = -1;
 	t->root = tracefs_root_open(&t->how, why, sz);
 	if (t->root < 0) {
 		r = t->root;
@@ -284,7 +348,6 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 		return r;
 	}
 	remove_stale_instances(t->root);
-	xsnprintf(t->inst, sizeof(t->inst), "instances/oomlab-%d", (int)getpid());
 
 	n = tracefs_read_event_file(t->root, "events/oom/mark_victim/format", fmt, sizeof(fmt));
 	if (n < 0) {
@@ -301,11 +364,10 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 	}
 	t->shape = r;
 
-	if (mkdirat(t->root, t->inst, 0700) < 0 &&
-	    !(errno == EEXIST && unlinkat(t->root, t->inst, AT_REMOVEDIR) == 0 &&
-	      mkdirat(t->root, t->inst, 0700) == 0)) {
-		r = -errno;
-		xsnprintf(why, sz, "cannot create trace instance '%s': %s", t->inst, strerror(errno));
+	r = make_instance(t->root, t->inst, sizeof(t->inst), &t->lockfd);
+	if (r < 0) {
+		xsnprintf(why, sz, "cannot create a trace instance in instances/ (%s): %s",
+			  tracefs_how_to_string(t->how), strerror(-r));
 		tracefs_free(t);
 		return r;
 	}
@@ -346,12 +408,10 @@ static int tracefs_fd(const struct victim_source *s)
 	return ((const struct tracefs_src *)s->priv)->fd;
 }
 
-static void tracefs_line(struct victim_source *s, const char *line, size_t len)
+static void tracefs_record(struct victim_source *s, const struct oom_event *parsed)
 {
-	struct oom_event ev;
+	struct oom_event ev = *parsed;
 
-	if (mark_victim_parse_line(line, len, &ev) < 0)
-		return;
 	ev.source = OOM_SOURCE_TRACEFS;
 	/* the record has no cgroup: read it now (the victim lives 2-5 ms after mark_victim) */
 	victim_fill_after_the_fact(&s->host, &ev);
@@ -359,6 +419,48 @@ static void tracefs_line(struct victim_source *s, const char *line, size_t len)
 	 * already reaped and nothing could be read: the flag says why a field is null */
 	ev.after_the_fact = true;
 	victim_source_emit(s, &ev, NULL);
+}
+
+/* a comm has at most 15 bytes: the header text before the tag is short unless it is not a record */
+#define HEADER_MAX 96
+
+/*
+ * Called at every newline of the stream with the text since the last record in t->rec (the
+ * newline not included). Returns true when that text was a whole record (delivered) or junk
+ * (dropped): the caller then starts a new record. False: the newline belongs to a comm, keep it.
+ */
+static bool tracefs_at_newline(struct victim_source *s, struct tracefs_src *t)
+{
+	static const char tag[] = ": mark_victim: pid=";
+	const char *m, *m2;
+	struct oom_event ev;
+
+	m = memmem(t->rec, t->rec_len, tag, sizeof(tag) - 1);
+	if (!m)
+		/* "CPU:1 [LOST 3 EVENTS]" or a header whose comm holds a newline */
+		return t->rec_len > HEADER_MAX;
+	if (mark_victim_parse_line(t->rec, t->rec_len, &ev) == 0) {
+		tracefs_record(s, &ev);
+		return true;
+	}
+	/* a second tag: the first record was cut or malformed (no comm holds the 19-byte tag) */
+	m2 = memmem(m + 1, t->rec_len - (size_t)(m + 1 - t->rec), tag, sizeof(tag) - 1);
+	if (m2) {
+		const char *ls = m2;
+		size_t keep;
+
+		while (ls > m && ls[-1] != '\n')
+			ls--;
+		keep = t->rec_len - (size_t)(ls - t->rec);
+		memmove(t->rec, ls, keep);
+		t->rec_len = keep;
+		if (mark_victim_parse_line(t->rec, t->rec_len, &ev) == 0) {
+			tracefs_record(s, &ev);
+			return true;
+		}
+	}
+	/* a full record is < 300 bytes plus two comms; past that it is not one */
+	return t->rec_len > 1024;
 }
 
 static int tracefs_consume(struct victim_source *s)
@@ -384,17 +486,20 @@ static int tracefs_consume(struct victim_source *s)
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-			if (t->line_len + l < sizeof(t->line)) {
-				memcpy(t->line + t->line_len, p, l);
-				t->line_len += l;
+			if (t->rec_len + l + 1 < sizeof(t->rec)) {
+				memcpy(t->rec + t->rec_len, p, l);
+				t->rec_len += l;
 			} else {
-				t->line_len = sizeof(t->line); /* too long: dropped at its end */
+				t->rec_len = 0; /* not a record: drop what was carried */
+				p = nl ? nl + 1 : end;
+				continue;
 			}
 			if (!nl)
 				break;
-			if (t->line_len < sizeof(t->line))
-				tracefs_line(s, t->line, t->line_len);
-			t->line_len = 0;
+			if (tracefs_at_newline(s, t))
+				t->rec_len = 0;
+			else
+				t->rec[t->rec_len++] = '\n';
 			p = nl + 1;
 		}
 		if (s->stop < 0)

@@ -10,12 +10,14 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "oomlab.h"
+#include "../lib/cgowner.h"
 #include "../lib/cgroup.h"
 #include "../lib/memstat.h"
 #include "../lib/proc.h"
@@ -167,13 +169,34 @@ static void check_cgroup_files(struct cli *cli, struct report *r, const struct c
 	bool made = false;
 	const char *dir = NULL, *v2dir = NULL;
 
+	sigset_t all, old;
+
 	if (l->mode == CG_MODE_NONE)
 		return;
-	xsnprintf(name, sizeof(name), "oomlab-%d-0", (int)getpid());
-	if (host_is_live(&cli->host) && geteuid() == 0 && cg_create(l, "", name, &probe) == 0) {
+	/*
+	 * While the probe cgroup exists every signal that would end us waits: it is delivered
+	 * (and acts) right after the probe is removed. Synchronous faults are left alone.
+	 */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	sigdelset(&all, SIGTRAP);
+	sigdelset(&all, SIGSYS);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	xsnprintf(name, sizeof(name), "probe");
+	if (host_is_live(&cli->host) && geteuid() == 0 && cg_create_owned(l, "", 0, &probe) == 0) {
 		made = true;
 		dir = probe.mem;
 		v2dir = probe.v2[0] ? probe.v2 : NULL;
+		fact(r, "cgroup.owner", probe.record_err == 0 ? ST_OK : ST_LIMITED,
+		     probe.record_err == 0 ? "owner records (" CG_OWNER_XATTR " xattr) accepted" :
+					     strerror(-probe.record_err),
+		     probe.record_err == 0 ?
+			     "a cgroup left by a killed oomlab is proved stale and removed by the next run or doctor --clean" :
+			     "the cgroup filesystem keeps no owner record: a cgroup left by a killed oomlab is never removed automatically");
 	} else if (!host_is_live(&cli->host)) {
 		/* fixture trees carry a sample cgroup named "probe" */
 		static char d1[PATH_MAX], d2[PATH_MAX];
@@ -191,6 +214,7 @@ static void check_cgroup_files(struct cli *cli, struct report *r, const struct c
 	}
 	if (!dir) {
 		fact(r, "cgroup.files", ST_INFO, "not checked (needs root to create a probe cgroup)", "");
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
 	{
@@ -239,8 +263,10 @@ static void check_cgroup_files(struct cli *cli, struct report *r, const struct c
 			     "per-cgroup pressure unavailable: only system-wide PSI");
 		}
 	}
-	if (made)
-		cg_destroy(&probe, 2 * 1000 * 1000);
+	if (made && cg_destroy(&probe, 2 * 1000 * 1000) < 0)
+		fact(r, "cgroup.probe", ST_MISSING, probe.fail_dir[0] ? probe.fail_dir : probe.mem,
+		     "the probe cgroup could not be removed: remove it with 'oomlab doctor --clean'");
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void check_psi(struct cli *cli, struct report *r)
@@ -387,10 +413,100 @@ static void doctor_usage(FILE *out)
 		     "Show what this host supports and what follows for oomlab, one fact per line:\n"
 		     "status (ok, limited, missing, info), the fact, and what it enables or limits.\n\n"
 		     "Options:\n"
-		     "  --clean            remove stale cgroups named oomlab-<pid>-<n> whose oomlab is gone\n"
+		     "  --clean            remove cgroups whose owner record proves their oomlab gone\n"
 		     "  --parent CGROUP    where --clean looks (default: the hierarchy roots)\n"
 		     "  --json             one JSON object\n"
 		     "  -h, --help         show this help\n");
+}
+
+struct clean_ctx {
+	struct cli *cli;
+	struct json *j;
+};
+
+static const char *action_name(enum cg_sweep_action a)
+{
+	switch (a) {
+	case CG_SWEEP_REMOVED:
+		return "removed";
+	case CG_SWEEP_WOULD_REMOVE:
+		return "stale";
+	case CG_SWEEP_FAILED:
+		return "failed";
+	default:
+		return "kept";
+	}
+}
+
+static void clean_entry(const struct cg_sweep_entry *e, void *ud)
+{
+	struct clean_ctx *c = ud;
+	char dir[PATH_MAX * 4], fd[PATH_MAX * 4];
+
+	if (c->j) {
+		json_obj_open(c->j);
+		json_kv_str(c->j, "cgroup", e->dir);
+		json_kv_str(c->j, "action", action_name(e->action));
+		json_kv_str(c->j, "reason", e->reason);
+		json_kv_str(c->j, "error", e->err < 0 ? strerror(-e->err) : NULL);
+		json_kv_str(c->j, "stayed", e->fail_dir);
+		json_obj_close(c->j);
+		return;
+	}
+	term_safe(e->dir, dir, sizeof(dir));
+	if (e->action == CG_SWEEP_FAILED) {
+		term_safe(e->fail_dir ? e->fail_dir : e->dir, fd, sizeof(fd));
+		printf("failed   %s: %s ('%s' stayed: %s)\n", dir, e->reason, fd,
+		       strerror(-e->err));
+	} else {
+		printf("%-8s %s: %s%s\n", action_name(e->action), dir, e->reason,
+		       e->action == CG_SWEEP_WOULD_REMOVE ? " (a --sysroot tree: left alone)" : "");
+	}
+}
+
+static int doctor_clean(struct cli *cli, const char *parent)
+{
+	struct cg_layout l = { 0 };
+	struct cg_sweep_stats st = { 0 };
+	struct json j;
+	struct clean_ctx c = { .cli = cli };
+	int k;
+
+	k = cg_layout_detect(&cli->host, &l);
+	if (k < 0)
+		return cli_error(cli, "cannot read the cgroup mounts: %s", strerror(-k));
+	if (cli->json) {
+		json_init(&j, stdout, false);
+		json_obj_open(&j);
+		json_key(&j, "cgroups");
+		json_arr_open(&j);
+		c.j = &j;
+	}
+	k = cg_sweep(&cli->host, &l, parent, clean_entry, &c, &st);
+	if (cli->json) {
+		json_arr_close(&j);
+		json_kv_u64(&j, "removed", (uint64_t)st.removed);
+		json_kv_u64(&j, "kept", (uint64_t)st.kept);
+		json_kv_u64(&j, "failed", (uint64_t)st.failed);
+		json_kv_u64(&j, "stale_not_removed", (uint64_t)st.would_remove);
+		json_kv_bool(&j, "live", host_is_live(&cli->host));
+		json_kv_str(&j, "error", k < 0 ? strerror(-k) : NULL);
+		json_obj_close(&j);
+		json_end(&j);
+	} else {
+		printf("removed %d stale oomlab cgroup(s), kept %d, failed %d%s\n", st.removed,
+		       st.kept, st.failed,
+		       host_is_live(&cli->host) ? "" : " (a --sysroot tree: nothing is ever removed)");
+	}
+	if (st.failed > 0) {
+		fprintf(stderr, "oomlab doctor: %d stale cgroup(s) could not be removed\n", st.failed);
+		return EXIT_FAIL;
+	}
+	if (k < 0) {
+		fprintf(stderr, "oomlab doctor: cannot clean all stale cgroups: %s\n", strerror(-k));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 int cmd_doctor(struct cli *cli, int argc, char **argv)
@@ -431,26 +547,8 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 
-	if (clean) {
-		int removed = 0, k;
-		k = cg_layout_detect(&cli->host, &l);
-		if (k < 0)
-			return cli_error(cli, "cannot read the cgroup mounts: %s", strerror(-k));
-		k = cg_clean_stale(&cli->host, &l, parent, &removed);
-		if (cli->json) {
-			json_init(&r.j, stdout, false);
-			json_obj_open(&r.j);
-			json_kv_u64(&r.j, "removed", (uint64_t)removed);
-			json_kv_str(&r.j, "error", k < 0 ? strerror(-k) : NULL);
-			json_obj_close(&r.j);
-			json_end(&r.j);
-		} else {
-			printf("removed %d stale oomlab cgroup(s)\n", removed);
-		}
-		if (k < 0)
-			return cli_error(cli, "cannot clean all stale cgroups: %s", strerror(-k));
-		return EXIT_OK;
-	}
+	if (clean)
+		return doctor_clean(cli, parent);
 
 	if (cli->json) {
 		json_init(&r.j, stdout, false);

@@ -118,15 +118,18 @@ static int eat_step(struct eater *e, uint64_t n)
 	}
 	case EAT_SHMEM: {
 		unsigned char *p;
+		/* mmap offsets must be page aligned, a --chunk need not be: map from the page that
+		 * holds the first new byte (touching it again is harmless) */
+		uint64_t start = e->eaten & ~((uint64_t)page - 1), len = e->eaten + n - start;
 		if (ftruncate(e->fd, (off_t)(e->eaten + n)) < 0)
 			return -errno;
-		p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, e->fd, (off_t)e->eaten);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, e->fd, (off_t)start);
 		if (p == MAP_FAILED)
 			return -errno;
-		for (uint64_t off = 0; off < n; off += (uint64_t)page)
+		for (uint64_t off = 0; off < len; off += (uint64_t)page)
 			p[off] = 1;
 		/* the pages stay in the memfd after munmap: keeps the address space small */
-		munmap(p, n);
+		munmap(p, len);
 		break;
 	}
 	case EAT_FILE: {

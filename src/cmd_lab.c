@@ -221,8 +221,8 @@ static void step_box(struct lab *lab)
 	     "a cgroup with memory.max = %s and memory.high = %s, read back as written",
 	     format_bytes(lab->max, b1, sizeof(b1)),
 	     lab->has_high ? format_bytes(lab->high, b2, sizeof(b2)) : "max");
-	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
-	r = cg_create(&lab->layout, "", name, &cg);
+	r = cg_create_owned(&lab->layout, "", ++lab->seq, &cg);
+	xsnprintf(name, sizeof(name), "%s", r == 0 ? cg.name + 1 : "oomlab-<pid>-<n>-<random>");
 	if (r < 0) {
 		setf(it->observed, sizeof(it->observed), "cannot create cgroup '%s': %s", name,
 		     strerror(-r));
@@ -290,8 +290,8 @@ static void step_gauge(struct lab *lab)
 		       "per-cgroup PSI needs a cgroup2 tree (and psi=1); the system-wide /proc/pressure/memory is what remains");
 		return;
 	}
-	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
-	r = cg_create(&lab->layout, "", name, &cg);
+	r = cg_create_owned(&lab->layout, "", ++lab->seq, &cg);
+	xsnprintf(name, sizeof(name), "%s", r == 0 ? cg.name + 1 : "oomlab-<pid>-<n>-<random>");
 	if (r < 0) {
 		setf(it->observed, sizeof(it->observed), "cannot create cgroup: %s", strerror(-r));
 		finish(lab, it, LAB_FAIL, "the cgroup could not be created");
@@ -717,8 +717,8 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 	int r, status;
 
 	xsnprintf(keepb, sizeof(keepb), "%" PRIu64, keep);
-	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
-	r = cg_create(&lab->layout, "", name, &cg);
+	r = cg_create_owned(&lab->layout, "", ++lab->seq, &cg);
+	xsnprintf(name, sizeof(name), "%s", r == 0 ? cg.name + 1 : "oomlab-<pid>-<n>-<random>");
 	if (r == 0)
 		r = cg_set_max(&cg, limit);
 	if (r < 0) {
@@ -843,8 +843,8 @@ static void step_side_by_side(struct lab *lab)
 		finish(lab, it, LAB_SKIPPED, "per-cgroup PSI is not available on this host");
 		return;
 	}
-	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), ++lab->seq);
-	r = cg_create(&lab->layout, "", name, &idle);
+	r = cg_create_owned(&lab->layout, "", ++lab->seq, &idle);
+	xsnprintf(name, sizeof(name), "%s", r == 0 ? idle.name + 1 : "oomlab-<pid>-<n>-<random>");
 	if (r < 0) {
 		setf(it->observed, sizeof(it->observed), "cannot create the idle cgroup: %s", strerror(-r));
 		finish(lab, it, LAB_FAIL, "no idle cgroup");

@@ -97,6 +97,43 @@ static int copy_scope(const struct oom_rank *src, struct oom_rank *dst)
 	return 0;
 }
 
+/*
+ * --relative promises the order --adj would give. Count the processes that would rank above
+ * the target with the real value (ideal) but not with the planned raise of the others (the
+ * +1000 ceiling can make that impossible); the first one goes to ret_pid / ret_comm.
+ */
+static size_t relative_breaks(const struct oom_rank *before, int ti, int want, const int *new_adj,
+			      pid_t *ret_pid, char *ret_comm, size_t comm_sz)
+{
+	struct oom_rank ideal, plan;
+	size_t broken = 0;
+
+	if (copy_scope(before, &ideal) < 0)
+		return 0;
+	if (copy_scope(before, &plan) < 0) {
+		oom_scope_free(&ideal);
+		return 0;
+	}
+	ideal.c[ti].adj = want;
+	for (size_t i = 0; i < plan.n; i++)
+		plan.c[i].adj = new_adj[i];
+	oom_scope_rescore(&ideal);
+	oom_scope_rescore(&plan);
+	for (size_t i = 0; i < ideal.n; i++) {
+		if ((int)i == ti || ideal.c[i].unkillable != OOM_KILLABLE ||
+		    plan.c[i].unkillable != OOM_KILLABLE || plan.c[ti].unkillable != OOM_KILLABLE)
+			continue;
+		if (ideal.c[i].badness > ideal.c[ti].badness &&
+		    plan.c[i].badness <= plan.c[ti].badness && !broken++) {
+			*ret_pid = ideal.c[i].pid;
+			xsnprintf(ret_comm, comm_sz, "%s", ideal.c[i].comm);
+		}
+	}
+	oom_scope_free(&ideal);
+	oom_scope_free(&plan);
+	return broken;
+}
+
 static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 {
 	static const struct option protect_opts[] = {
@@ -115,7 +152,9 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	bool relative = false, dry = false;
 	struct oom_rank before = { 0 }, after = { 0 };
 	struct change *changes = NULL;
-	size_t nchanges = 0, capped = 0;
+	size_t nchanges = 0, capped = 0, broken = 0;
+	pid_t broken_pid = 0; /* with --relative: one process it could not rank above pid */
+	char broken_comm[PROC_COMM_MAX] = "";
 	char memcg[PATH_MAX];
 	const char *result = NULL, *why = NULL;
 	struct cg_layout l;
@@ -162,6 +201,11 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	if (optind + 1 < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
 
+	/* -1000 makes a task unkillable (the kernel skips it): no raise of the others gives that */
+	if (relative && want == OOM_SCORE_ADJ_MIN)
+		return cli_usage_error(cli, "--relative cannot give --adj -1000: that value makes the "
+					    "process unkillable, and raising the others only reorders "
+					    "them (-999 at most is equivalent)");
 	if (!dry && !host_is_live(&cli->host))
 		return cli_usage_error(cli, "a --sysroot tree is read-only for %s: add --dry-run",
 				       protect ? "protect" : "expose");
@@ -240,7 +284,13 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 			if ((int)i != ti && !in_subtree(&cli->host, &l, plan.c[i].pid, memcg))
 				plan.c[i].unkillable = OOM_UNKILLABLE_NO_MM;
 		r = oom_relative_plan(plan.c, plan.n, (size_t)ti, want, new_adj, &capped);
-		if (r >= 0) {
+		if (r >= 0)
+			broken = relative_breaks(&plan, ti, want, new_adj, &broken_pid, broken_comm,
+						 sizeof(broken_comm));
+		if (r >= 0 && broken) {
+			/* write nothing: a half-done reorder that does not protect is worse */
+			result = dry ? "dry-run-relative-impossible" : "relative-impossible";
+		} else if (r >= 0) {
 			for (size_t i = 0; i < plan.n; i++) {
 				struct change *ch;
 				if ((int)i == ti || new_adj[i] == plan.c[i].adj)
@@ -305,6 +355,14 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	 * --relative plan, or any failed write, is a failure */
 	if (!dry && ((set_err && !(relative && lowering && set_err == -EACCES)) || failed))
 		rc = EXIT_FAIL;
+	if (broken) {
+		fprintf(stderr,
+			"oomlab %s: --relative cannot give the order of --adj %d: raising the others "
+			"(capped at +1000) would leave pid %d ranked at or above %zu process(es) it would "
+			"rank below with %d (first: pid %d (%s)); nothing was written\n",
+			cli->cmd, want, (int)pid, broken, want, (int)broken_pid, broken_comm);
+		rc = EXIT_FAIL;
+	}
 
 	if (cli->json) {
 		struct json j;
@@ -339,6 +397,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		}
 		json_arr_close(&j);
 		json_kv_u64(&j, "capped", capped);
+		if (relative && set_err == -EACCES && lowering)
+			json_kv_bool(&j, "order_achieved", broken == 0);
+		else
+			json_kv_null(&j, "order_achieved");
 		json_ranking(&j, "before", &before);
 		json_ranking(&j, "after", &after);
 		json_obj_close(&j);
@@ -374,11 +436,16 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 				printf(": failed: %s", strerror(-changes[k].err));
 			printf("\n");
 		}
-		if (!nchanges)
+		if (!nchanges && !broken)
 			printf("  (no other killable process in %s: nothing to raise)\n", memcg);
-		if (capped)
+		if (broken)
+			printf("  FAILED, nothing written: %zu process(es) would hit the +1000 ceiling "
+			       "and %zu that rank above pid %d with %d would not (first: pid %d (%s)): "
+			       "the order asked for is impossible this way\n",
+			       capped, broken, (int)pid, want, (int)broken_pid, broken_comm);
+		else if (capped)
 			printf("  note: %zu process(es) hit the +1000 ceiling: the margin is smaller "
-			       "than the real %d would give\n", capped, want);
+			       "than the real %d would give (the order is the same)\n", capped, want);
 		if (nchanges && !dry) {
 			printf("  undo:");
 			for (size_t k = 0; k < nchanges; k++)

@@ -272,20 +272,24 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 {
 	const struct cgw_sample *s = &v->s;
 	char a[32], b[32], d[32], buf[512];
+	/* cgroup names and paths may hold ESC or CR: never raw to the terminal */
+	char n1[PATH_MAX], n2[PATH_MAX], n3[PATH_MAX];
 
+	term_safe(c->t.name, n1, sizeof(n1));
 	if (c->t.system)
 		fprintf(out, "memory pressure: the whole system\n");
 	else if (c->t.pid > 0)
-		fprintf(out, "memory pressure: cgroup %s (pid %d)\n", c->t.name, (int)c->t.pid);
+		fprintf(out, "memory pressure: cgroup %s (pid %d)\n", n1, (int)c->t.pid);
 	else
-		fprintf(out, "memory pressure: cgroup %s\n", c->t.name);
+		fprintf(out, "memory pressure: cgroup %s\n", n1);
 	if (c->t.psi_path[0])
-		fprintf(out, "  pressure file  %s\n", c->t.psi_path);
+		fprintf(out, "  pressure file  %s\n", term_safe(c->t.psi_path, n2, sizeof(n2)));
 	if (c->t.v2name[0])
-		fprintf(out, "  (the pid's cgroup2 path is %s, its memory cgroup %s)\n", c->t.v2name,
-			c->t.name);
+		fprintf(out, "  (the pid's cgroup2 path is %s, its memory cgroup %s)\n",
+			term_safe(c->t.v2name, n3, sizeof(n3)), n1);
 	if (c->t.mem[0])
-		fprintf(out, "  memory dir     %s (%s)\n", c->t.mem, c->t.mem_is_v2 ? "v2" : "v1");
+		fprintf(out, "  memory dir     %s (%s)\n", term_safe(c->t.mem, n2, sizeof(n2)),
+			c->t.mem_is_v2 ? "v2" : "v1");
 	fprintf(out, "\n");
 	if (s->psi_err == 0) {
 		fprintf(out, "%-5s %7s %7s %7s %15s %7s\n", "", "avg10", "avg60", "avg300", "total",
@@ -539,10 +543,11 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 				json_obj_close(&j);
 				json_end(&j);
 			} else {
+				char nm[PATH_MAX];
 				printf("fired after %s: %s stall >= %s within %s in %s\n",
 				       fmt_dur(after, a, 32), full ? "full" : "some",
 				       fmt_dur(stall, b, 32), fmt_dur(window, (char[32]){ 0 }, 32),
-				       c->t.system ? "the system" : c->t.name);
+				       c->t.system ? "the system" : term_safe(c->t.name, nm, sizeof(nm)));
 			}
 			return EXIT_OK;
 		}
@@ -558,9 +563,11 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 		json_obj_close(&j);
 		json_end(&j);
 	} else {
+		char nm[PATH_MAX];
 		printf("timeout: no %s stall of %s within %s in %s for %s\n", full ? "full" : "some",
 		       fmt_dur(stall, a, 32), fmt_dur(window, b, 32),
-		       c->t.system ? "the system" : c->t.name, fmt_dur(timeout_us, (char[32]){ 0 }, 32));
+		       c->t.system ? "the system" : term_safe(c->t.name, nm, sizeof(nm)),
+		       fmt_dur(timeout_us, (char[32]){ 0 }, 32));
 	}
 	return EXIT_FAIL;
 }

@@ -125,6 +125,11 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 		return cli_usage_error(cli, "--high (%" PRIu64 " bytes) is above --max (%" PRIu64
 					    " bytes): the hard limit would always bind first",
 				       o->high, o->max);
+	/* v1 writes --max + --swap-max into memory.memsw.limit_in_bytes: the sum must fit */
+	if (o->has_swap_max && o->swap_max != SIZE_UNLIMITED && o->max != SIZE_UNLIMITED &&
+	    o->swap_max > SIZE_LIMIT_MAX - o->max)
+		return cli_usage_error(cli, "--max plus --swap-max is above %s: use 'max' for no limit",
+				       SIZE_LIMIT_MAX_TEXT);
 	if (o->timeline) {
 		const char *dot = strrchr(o->timeline, '.');
 		if (!dot || (strcmp(dot, ".csv") != 0 && strcmp(dot, ".jsonl") != 0))

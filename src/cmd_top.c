@@ -504,14 +504,18 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	for (size_t i = 0; i < n; i++) {
 		const struct row *w = &rows[i];
 		const struct cgw_sample *s = &w->s;
-		const char *name = w->name;
-		size_t nl = strlen(name);
+		char safe[PATH_MAX];
+		const char *name;
+		size_t nl;
 		uint32_t us;
 		char nb[NAME_W + 1];
 		if (w->gone)
 			continue;
 		if (max_rows > 0 && shown >= max_rows)
 			break;
+		/* a cgroup name may hold ESC or CR: never raw to the terminal */
+		name = term_safe(w->name, safe, sizeof(safe));
+		nl = strlen(name);
 		if (nl > NAME_W) {
 			/* keep the tail: the leaf is what tells cgroups apart */
 			xsnprintf(nb, sizeof(nb), "...%s", name + nl - (NAME_W - 3));

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +78,11 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 	child = fork();
 	if (child == 0) {
 		char num[32];
+		sigset_t none;
+
+		/* the hook gets the signal mask a shell expects, not our signalfd's */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 
 		/* the child's stdin is the read end, made blocking again for the hook */
 		dup2(p[0], STDIN_FILENO);
@@ -104,7 +110,8 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 		cli_warn(w->cli, "--exec: cannot fork: %s", strerror(errno));
 	} else {
 		/* under PIPE_BUF*16: fits the pipe buffer, never blocks; a hook that exits early
-		 * without reading gets EPIPE here, which we ignore (SIGPIPE is ignored) */
+		 * without reading gets EPIPE here, which we ignore (SIGPIPE is blocked and read from
+		 * the signalfd: it stops the watch only when it comes from stdout, see below) */
 		ssize_t n = write(p[1], json, jlen);
 		(void)n;
 		w->hooks++;
@@ -128,7 +135,11 @@ static void on_kill(const struct oom_event *e, void *userdata)
 		explain_kill_json_line(stdout, &ev);
 	else
 		explain_kill_line(stdout, &ev);
-	fflush(stdout);
+	if (cli_stdout_check(w->cli) < 0) {
+		/* the reader went away (EPIPE) or the disk is full: nothing more can be said */
+		w->stop = true;
+		return;
+	}
 	if (w->latency && (ev.have & OOM_HAVE_KTIME)) {
 		uint64_t mono = clock_us(CLOCK_MONOTONIC), boot = clock_us(CLOCK_BOOTTIME);
 		fprintf(stderr, "latency pid=%d kernel_us=%llu monotonic_us=%llu boottime_us=%llu\n",
@@ -208,6 +219,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	struct oomreport *rep = NULL;
 	char cgbuf[PATH_MAX], path[PATH_MAX], buf[KMSG_RECORD_MAX];
 	uint64_t timeout = 0, deadline = 0, lost = 0;
+	bool out_pipe = false;
 	sigset_t mask;
 	int c, r, fd = -1, sfd = -1, rc = EXIT_OK;
 
@@ -263,11 +275,21 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 
+	/*
+	 * Every signal that would end us by default is an event of the signalfd instead, so the
+	 * trace instance and the BPF links go on every one of them (SIGPIPE included: a reader
+	 * that went away ends us quietly). Faults, stop/continue and SIGKILL keep their defaults.
+	 */
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
+	{
+		static const int sigs[] = { SIGCHLD, SIGINT,  SIGTERM,   SIGHUP,  SIGQUIT, SIGPIPE,
+					    SIGUSR1, SIGUSR2, SIGALRM,   SIGVTALRM, SIGPROF, SIGXCPU,
+					    SIGXFSZ, SIGIO,   SIGPWR,    SIGSTKFLT };
+		for (size_t k = 0; k < ELEMENTSOF(sigs); k++)
+			sigaddset(&mask, sigs[k]);
+		for (int k = SIGRTMIN; k <= SIGRTMAX; k++)
+			sigaddset(&mask, k);
+	}
 	/* blocked before a source opens (BPF takes ~50 ms): a Ctrl-C then is kept, not lost */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	if (!kmsg_only) {
@@ -302,7 +324,6 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	if (why[0])
 		fprintf(stderr, "oomlab watch: not used: %s\n", why);
 opened:
-	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		rc = cli_error(cli, "cannot create a signalfd: %s", strerror(errno));
@@ -315,12 +336,18 @@ opened:
 	}
 	if (timeout)
 		deadline = now_us() + timeout;
+	{
+		struct stat so;
+		out_pipe = fstat(STDOUT_FILENO, &so) == 0 && S_ISFIFO(so.st_mode);
+	}
 	/* on stderr in JSON mode too: scripts wait for this line before provoking kills */
 	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n", path,
 		w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
 
 	while (!w.stop) {
-		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		/* stdout a pipe: its reader leaving shows as POLLERR, before we have anything to write */
+		struct pollfd pfd[3] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
+					 { .fd = out_pipe ? STDOUT_FILENO : -1, .events = 0 } };
 		int tmo = -1;
 
 		if (deadline) {
@@ -329,7 +356,7 @@ opened:
 				break;
 			tmo = (int)((deadline - now + 999) / 1000);
 		}
-		r = poll(pfd, 2, tmo);
+		r = poll(pfd, 3, tmo);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -341,9 +368,13 @@ opened:
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD)
 					reap_children(&w);
-				else
+				else if (si.ssi_signo != SIGPIPE) /* a hook's pipe; stdout: below */
 					w.stop = true;
 			}
+		}
+		if (pfd[2].revents & (POLLERR | POLLHUP)) {
+			cli->stdout_err = EPIPE;
+			break;
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLERR)))
 			continue;

@@ -42,6 +42,9 @@ static void vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
 		kind, msg);
 	if (cli && cli->json && strcmp(kind, "") == 0) {
 		struct json j;
+		/* a document the command has open gets the error and is closed: one object */
+		if (json_fail_open(stdout, msg))
+			return;
 		fflush(stdout);
 		json_init(&j, stdout, false);
 		json_obj_open(&j);
@@ -93,7 +96,8 @@ int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *
 {
 	int r = parse_size(arg, ret);
 	if (r == -ERANGE)
-		return cli_usage_error(cli, "invalid size '%s' for %s: too large", arg, opt);
+		return cli_usage_error(cli, "invalid size '%s' for %s: too large (at most %s; 'max' for no limit)",
+				       arg, opt, SIZE_LIMIT_MAX_TEXT);
 	if (r < 0)
 		return cli_usage_error(cli,
 				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max'",
@@ -105,7 +109,8 @@ int cli_parse_duration(struct cli *cli, const char *opt, const char *arg, uint64
 {
 	int r = parse_duration_us(arg, ret);
 	if (r == -ERANGE)
-		return cli_usage_error(cli, "invalid duration '%s' for %s: too large", arg, opt);
+		return cli_usage_error(cli, "invalid duration '%s' for %s: too large (at most %s)", arg,
+				       opt, DURATION_MAX_TEXT);
 	if (r < 0)
 		return cli_usage_error(cli,
 				       "invalid duration '%s' for %s: expected a number with us, ms, s, m or h (e.g. 250ms, 2s)",
@@ -130,6 +135,37 @@ int cli_option_error(struct cli *cli, char **argv, int c)
 	if (c == ':')
 		return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
 	return cli_usage_error(cli, "unknown option '%s'", cli_bad_option(argv));
+}
+
+int cli_stdout_check(struct cli *cli)
+{
+	if (cli->stdout_err)
+		return -cli->stdout_err;
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	cli->stdout_err = errno ? errno : EIO;
+	return -cli->stdout_err;
+}
+
+/*
+ * After the command: every byte it wrote to stdout must have arrived (git's run_builtin does the
+ * same). A reader that went away (EPIPE, `oomlab watch | head -1`) ends us quietly with the
+ * status a SIGPIPE death would give; anything else (ENOSPC, EIO) is said and fails.
+ */
+static int finish(struct cli *cli, int r)
+{
+	if (cli_stdout_check(cli) == 0 && fclose(stdout) != 0 && !cli->stdout_err)
+		cli->stdout_err = errno ? errno : EIO;
+	if (!cli->stdout_err)
+		return r;
+	if (cli->stdout_err == EPIPE)
+		return r ? r : 128 + 13;
+	/* EIO here mostly means "an earlier buffered write failed", its errno long gone */
+	fprintf(stderr, "oomlab%s%s: cannot write to stdout: %s\n", cli->cmd ? " " : "",
+		cli->cmd ? cli->cmd : "",
+		cli->stdout_err == EIO ? "a write failed" : strerror(cli->stdout_err));
+	return r ? r : EXIT_FAIL;
 }
 
 const char *cli_self_exe(void)
@@ -164,10 +200,10 @@ int main(int argc, char **argv)
 			sysroot = argv[i] + strlen("--sysroot=");
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
-			return EXIT_OK;
+			return finish(&cli, EXIT_OK);
 		} else if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
 			printf("oomlab %s\n", OOMLAB_VERSION);
-			return EXIT_OK;
+			return finish(&cli, EXIT_OK);
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error(&cli, "unknown option '%s'", argv[i]);
 		} else {
@@ -190,7 +226,7 @@ int main(int argc, char **argv)
 				if (strcmp(argv[k], "--json") == 0 || strcmp(argv[k], "-J") == 0)
 					cli.json = true;
 			/* getopt_long in the command starts from optind = 1 on its own argv */
-			return commands[c].fn(&cli, argc - i, argv + i);
+			return finish(&cli, commands[c].fn(&cli, argc - i, argv + i));
 		}
 	}
 	fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n", argv[i]);

@@ -19,6 +19,7 @@ struct cli {
 	struct host host;   /* --sysroot / OOMLAB_SYSROOT */
 	const char *cmd;    /* "run", "why", ... for messages */
 	bool json;          /* --json seen: errors are JSON on stdout too */
+	int stdout_err;     /* first write error on stdout (EPIPE: the reader went away) */
 };
 
 typedef int (*cmd_fn)(struct cli *cli, int argc, char **argv);
@@ -57,6 +58,13 @@ const char *cli_bad_option(char **argv);
  * optstring must start with "+:"). Returns EXIT_USAGE.
  */
 int cli_option_error(struct cli *cli, char **argv, int c);
+
+/*
+ * Flush stdout and check it: 0, or -errno of the first failed write (remembered in the cli; main
+ * exits 141 quietly after EPIPE, 1 with a message after any other error). Writers that stream
+ * (watch, top, psi) call it after each update and stop on failure.
+ */
+int cli_stdout_check(struct cli *cli);
 
 /* Path of the running oomlab binary (for re-exec: `oomlab eat`, hooks). */
 const char *cli_self_exe(void);

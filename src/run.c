@@ -135,8 +135,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 		goto out;
 	}
 
-	xsnprintf(name, sizeof(name), "oomlab-%d-%u", (int)getpid(), o.seq);
-	r = cg_create(&layout, o.parent, name, &cg);
+	r = cg_create_owned(&layout, o.parent, o.seq, &cg);
+	xsnprintf(name, sizeof(name), "%s", r == 0 ? cg.name : "oomlab-<pid>-<n>-<random>");
 	if (r < 0) {
 		cli_error(cli, "cannot create cgroup '%s' under '%s': %s", name,
 			  layout.mode == CG_MODE_V2 ? layout.v2 : layout.v1_memory, strerror(-r));
@@ -293,8 +293,8 @@ out:
 	if (have_cg) {
 		r = cg_destroy(&cg, 5 * 1000 * 1000);
 		if (r < 0) {
-			cli_error(cli, "cannot remove cgroup '%s': %s (remove it with 'oomlab doctor --clean')",
-				  cg.name, strerror(-r));
+			cli_error(cli, "cannot remove cgroup '%s': '%s' stayed: %s (remove it with 'oomlab doctor --clean')",
+				  cg.name, cg.fail_dir[0] ? cg.fail_dir : cg.mem, strerror(-r));
 			ret = ret == EXIT_OK ? EXIT_FAIL : ret;
 		}
 	}

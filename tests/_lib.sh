@@ -35,11 +35,14 @@ assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 
 # Cgroups that appeared since $1 (an earlier oomlab_cgroups) and whose oomlab is gone: what a
 # finished run left behind. Cgroups of oomlab runs still going (other tests, other users on a
-# shared machine) are not counted.
+# shared machine) are not counted: a live owner holds flock(LOCK_SH) on its cgroup directory
+# (lib/cgowner.h); legacy oomlab-<pid>-<n> of older builds count as live while <pid> is oomlab.
 left_behind() {
 	local before=$1 c pid
 	for c in $(oomlab_cgroups); do
 		printf '%s\n' "$before" | grep -qxF "$c" && continue
+		[ -d "$c" ] || continue
+		flock -xn "$c" true 2>/dev/null || continue
 		pid=$(basename "$c" | sed -n 's/^oomlab-\([0-9]*\)-[0-9]*$/\1/p')
 		[ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = oomlab ] && continue
 		echo "$c"

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fuzz target for the renderers of untrusted strings (comms, cgroup names): the JSON writer
+ * (lib/json.c) and the terminal-safe routine (term_safe_n in lib/util.c). Checks that the JSON
+ * is one string with only escaped control bytes, and that the terminal text holds no control
+ * byte and fits its buffer. Built and replayed like the other targets (see fuzz_proc.c).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *out = NULL, term[256], big[4096];
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+	struct json j;
+
+	if (!m)
+		return 0;
+	json_init(&j, m, false);
+	json_str_n(&j, (const char *)data, size);
+	fclose(m);
+	if (len < 2 || out[0] != '"' || out[len - 1] != '"')
+		abort();
+	for (size_t i = 1; i + 1 < len; i++) {
+		unsigned char c = (unsigned char)out[i];
+		if (c < 0x20 || c == 0x7f)
+			abort();
+		if (c == '"' && out[i - 1] != '\\')
+			abort();
+	}
+	free(out);
+	for (size_t sz = 4; sz <= sizeof(term); sz *= 4) {
+		term_safe_n((const char *)data, size, term, sz);
+		if (strlen(term) >= sz)
+			abort();
+		for (const char *p = term; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				abort();
+	}
+	term_safe_n((const char *)data, size, big, sizeof(big));
+	return 0;
+}
+
+#ifdef REPLAY
+#include "replay_mutate.h"
+
+int main(int argc, char **argv)
+{
+	return replay_mutate_main(argc, argv, "\x1b\r\n\"\\\x7f\xc2\x9b\xe2\x80\xae\xff/");
+}
+#endif
