@@ -86,9 +86,14 @@ static void run_match_kmsg(struct cli *cli, struct run_state *st, const char *cg
 }
 
 /* Everything in the cgroup dies now: the second signal, or the grace period ran out. */
+static void list_left(struct run_state *st, const struct cg *cg);
+
 static void force_kill(struct run_state *st, struct cg *cg, int second)
 {
-	int r = cg_kill_now(cg);
+	int r;
+
+	list_left(st, cg); /* name them before they die */
+	r = cg_kill_now(cg);
 
 	st->force_killed = true;
 	st->second_signal = second;
@@ -144,9 +149,17 @@ static void list_left(struct run_state *st, const struct cg *cg)
 	size_t len = 0;
 	int total;
 
-	if (st->force_killed)
-		return; /* everything was killed already, on purpose */
+	if (st->force_killed || st->left_total)
+		return; /* named already */
 	total = cg_list_procs(cg, pids, RUN_LEFT_MAX, &n);
+	/* the command itself is not "left" */
+	for (size_t i = 0; i < n; i++) {
+		if (pids[i] == st->pid) {
+			pids[i] = pids[--n];
+			total--;
+			break;
+		}
+	}
 	if (total <= 0)
 		return;
 	st->left_total = (size_t)total;
@@ -166,8 +179,18 @@ static void list_left(struct run_state *st, const struct cg *cg)
 						(int)pids[i], st->left[i].comm);
 	}
 	st->nleft = n;
-	runreport_event(st, "the command ended; %d process(es) still in the cgroup, killed now: %s%s", total,
+	runreport_event(st, "%d process(es) besides the command in the cgroup, killed now: %s%s", total,
 			text, (size_t)total > n ? ", ..." : "");
+}
+
+/* cgroup.events of the v2 directory: POLLPRI when "populated" changes (the cgroup emptied) */
+static int open_events(const struct cg *cg)
+{
+	char path[PATH_MAX];
+
+	if (!cg->v2[0] || path_join(path, sizeof(path), cg->v2, "cgroup.events") < 0)
+		return -1;
+	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
 /* The cgroups above ours (--parent): their limits may be the one that is hit. */
@@ -220,6 +243,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	int r, ret = EXIT_FAIL, stale = 0;
 	size_t reported = 0;
 	uint64_t force_at = 0;
+	bool main_done = false;
+	_cleanup_close_ int evfd = -1;
 	FILE *live;
 
 	live = o.live ? o.live : stderr;
@@ -376,17 +401,17 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	}
 
 	for (;;) {
-		struct pollfd pfd[5] = {
+		struct pollfd pfd[6] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = tfd, .events = POLLIN },
-			{ .fd = child.pidfd, .events = POLLIN },
+			{ .fd = main_done ? -1 : child.pidfd, .events = POLLIN },
 			{ .fd = run_victim_fd(&rv), .events = POLLIN }, /* -1: ignored by poll */
 			{ .fd = kfd, .events = POLLIN },
+			{ .fd = main_done ? evfd : -1, .events = POLLPRI },
 		};
 		siginfo_t si;
-		bool exited = false;
 
-		if (poll(pfd, 5, -1) < 0 && errno != EINTR) {
+		if (poll(pfd, 6, -1) < 0 && errno != EINTR) {
 			cli_error(cli, "poll failed: %s", strerror(errno));
 			break;
 		}
@@ -436,7 +461,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 		}
 		/* pidfd readable, or SIGCHLD (no pidfd): reap without blocking */
 		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)child.pid, &si, WEXITED | WNOHANG) == 0 && si.si_pid == child.pid) {
+		if (!main_done && waitid(P_PID, (id_t)child.pid, &si, WEXITED | WNOHANG) == 0 &&
+		    si.si_pid == child.pid) {
 			st.t_end = now_us();
 			if (si.si_code == CLD_EXITED) {
 				st.exit_code = si.si_status;
@@ -445,9 +471,16 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 				st.signal = si.si_status;
 				st.core = si.si_code == CLD_DUMPED;
 			}
-			exited = true;
+			main_done = true;
+			/* the command obeyed a forwarded signal, others in the cgroup got it too: they
+			 * have the rest of the grace period to finish, as systemd gives a unit's
+			 * processes; without a signal the teardown kills them at once */
+			if (st.interrupted_by && !st.force_killed && cg_count_procs(&cg) > 0) {
+				evfd = open_events(&cg);
+				runreport_event(&st, "the command ended; waiting for the rest of the cgroup until the grace period ends");
+			}
 		}
-		if (exited)
+		if (main_done && (st.force_killed || !st.interrupted_by || cg_count_procs(&cg) <= 0))
 			break;
 	}
 

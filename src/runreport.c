@@ -279,26 +279,26 @@ static void format_sample(struct run_state *st, const struct cg_sample *s, uint3
 	mib(anon, sizeof(anon), m.anon);
 	mib(file, sizeof(file), m.file);
 	mib(shm, sizeof(shm), m.shmem);
-	add_field(f, &n, 0, "%4" PRIu64 ".%02" PRIu64 "s", t / 1000000, t / 10000 % 100);
+	add_field(f, &n, 0, "%3" PRIu64 ".%02" PRIu64 "s", t / 1000000, t / 10000 % 100);
 	if (lim != SIZE_UNLIMITED)
-		add_field(f, &n, 0, "%7s/%s %3u%%", cur, max, pct(s->current, lim) / 100);
+		add_field(f, &n, 0, "%6s/%s %3u%%", cur, max, pct(s->current, lim) / 100);
 	else
-		add_field(f, &n, 0, "%7s/max", cur);
+		add_field(f, &n, 0, "%6s/max", cur);
 	if (s->has_high && s->high != SIZE_UNLIMITED) {
 		mib(h, sizeof(h), s->high);
 		add_field(f, &n, 5, "high %s", h);
 	}
-	add_field(f, &n, 2, "anon %7s", anon);
-	add_field(f, &n, m.shmem ? 3 : 8, "shmem %7s", shm);
-	add_field(f, &n, 3, "file %7s", file);
+	add_field(f, &n, 2, "anon %6s", anon);
+	add_field(f, &n, m.shmem ? 3 : 8, "shmem %6s", shm);
+	add_field(f, &n, 3, "file %6s", file);
 	if (s->psi_err == 0) {
 		centi(a, sizeof(a), some_share);
 		centi(b, sizeof(b), s->psi.some.avg10);
 		centi(c, sizeof(c), full_share);
 		centi(d, sizeof(d), s->psi.full.avg10);
-		add_field(f, &n, 4, "some %6s%%", a);
+		add_field(f, &n, 4, "some %5s%%", a);
 		add_field(f, &n, 7, "(avg10 %5s)", b);
-		add_field(f, &n, 6, "full %6s%%", c);
+		add_field(f, &n, 6, "full %5s%%", c);
 		add_field(f, &n, 7, "(avg10 %5s)", d);
 	} else {
 		add_field(f, &n, 7, "psi n/a");
@@ -446,7 +446,7 @@ void runreport_event(struct run_state *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	xsnprintf(line, sizeof(line), "%4" PRIu64 ".%02" PRIu64 "s  %s", t / 1000000, t / 10000 % 100,
+	xsnprintf(line, sizeof(line), "%3" PRIu64 ".%02" PRIu64 "s  %s", t / 1000000, t / 10000 % 100,
 		  text);
 	if (st->nevents < RUN_EVENTS_MAX)
 		xsnprintf(st->events[st->nevents++], sizeof(st->events[0]), "%s", line);
@@ -761,7 +761,7 @@ static void print_json(struct run_state *st)
 					a->final.max);
 			json_kv_u64_opt(&j, "usage_bytes", a->has_final, a->final.current);
 			json_kv_u64_opt(&j, "peak_bytes", a->has_final && a->final.has_peak, a->final.peak);
-			json_kv_str(&j, "source", st->oom_anc_inferred ? "inferred" : "kernel_record");
+			json_kv_str(&j, "source", st->oom_anc_inferred ? "inferred" : st->victim.inferred_oom_memcg ? "bpf_memcg_walk" : "kernel_record");
 		} else {
 			json_kv_str(&j, "name", st->has_victim && st->victim.oom_memcg[0] ?
 							st->victim.oom_memcg : st->cg_name_copy);
