@@ -420,6 +420,7 @@ static void status_release(struct run_state *st)
 static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
 		      uint32_t full_share)
 {
+	st->last_line_t = s->t_us - st->t_start;
 	if (st->status_area) {
 		format_sample(st, s, some_share, full_share, row_width(st), st->last_line,
 			      sizeof(st->last_line));
@@ -448,8 +449,10 @@ void runreport_event(struct run_state *st, const char *fmt, ...)
 	va_end(ap);
 	xsnprintf(line, sizeof(line), "%3" PRIu64 ".%02" PRIu64 "s  %s", t / 1000000, t / 10000 % 100,
 		  text);
-	if (st->nevents < RUN_EVENTS_MAX)
+	if (st->nevents < RUN_EVENTS_MAX) {
+		st->event_t[st->nevents] = t;
 		xsnprintf(st->events[st->nevents++], sizeof(st->events[0]), "%s", line);
+	}
 	else
 		st->events_dropped++;
 	if (st->status_area) {
@@ -606,10 +609,17 @@ void runreport_finish(struct run_state *st)
 {
 	if (st->status_area) {
 		/* the area goes; what it showed stays, as lines */
+		bool sample_done = !st->last_line[0];
 		status_release(st);
-		for (unsigned i = 0; i < st->nevents; i++)
+		/* in time order: the events, and the last sample where it belongs among them */
+		for (unsigned i = 0; i < st->nevents; i++) {
+			if (!sample_done && st->event_t[i] > st->last_line_t) {
+				fprintf(st->live, "%s\n", st->last_line);
+				sample_done = true;
+			}
 			fprintf(st->live, "%s\n", st->events[i]);
-		if (st->last_line[0])
+		}
+		if (!sample_done)
 			fprintf(st->live, "%s\n", st->last_line);
 		fflush(st->live);
 	}
@@ -933,6 +943,8 @@ static void print_text(struct run_state *st)
 					     "samples");
 	else
 		fprintf(o, "peak:      %s (no limit)\n", format_bytes(peak, b1, sizeof(b1)));
+	if (anc && alim != SIZE_UNLIMITED && peak > alim)
+		fprintf(o, "           (above that limit: the kernel raises a cgroup's peak while it charges upwards, before an ancestor refuses the charge)\n");
 	if (anc && anc->has_final && anc->final.has_peak)
 		fprintf(o, "           %s itself peaked at %s (all of its cgroups)\n", anc->name,
 			format_bytes(anc->final.peak, b1, sizeof(b1)));

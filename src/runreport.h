@@ -42,6 +42,8 @@ struct run_state {
 
 	/* events of the run, in order: a forwarded signal, a kill, an OOM kill (also printed live) */
 	char events[RUN_EVENTS_MAX][200];
+	uint64_t event_t[RUN_EVENTS_MAX]; /* µs since the start */
+	uint64_t last_line_t;
 	unsigned nevents, events_dropped;
 	uint64_t kills_reported;   /* OOM kills already told live */
 	bool victim_source;        /* a kernel-side victim source runs: it tells the kills */

@@ -50,6 +50,15 @@ grep -q "^why: .*the limit of /$P, an ancestor, was hit: $limfile = 64.0 MiB" "$
 	fail "the account does not name /$P and its limit"
 grep -q "^peak: .* of 64.0 MiB, the limit of /$P" "$tmp/text" || fail "the peak is not shown against /$P's limit"
 ! grep -q "hit its own limit" "$tmp/text" || fail "the account says the run's own limit was hit"
+# the kernel charged the kill to the victim's memcg; on v1 it does not propagate it upwards
+# (docs/KERNEL-SURPRISES.md), on v2 it does
+if [ "$limfile" = memory.limit_in_bytes ]; then
+	pk=$(sed -n 's/^oom_kill //p' /sys/fs/cgroup/memory/$P/memory.oom_control)
+	assert_eq "$pk" 0 "v1: the parent's own oom_kill counter (kills of its children are not propagated)"
+else
+	pk=$(sed -n 's/^oom_kill //p' /sys/fs/cgroup/$P/memory.events)
+	[ "$pk" -ge 2 ] || fail "v2: the parent's oom_kill counter $pk does not count its children's kills"
+fi
 # nothing of the run is left below P
 [ -z "$(find /sys/fs/cgroup -maxdepth 3 -path "*/$P/oomlab-*" 2>/dev/null)" ] || fail "a run cgroup is left below /$P"
 exit 0
