@@ -476,7 +476,7 @@ void runreport_victim(struct run_state *st, const struct oom_event *ev)
 	st->kills_reported++;
 	safe_comm(comm, sizeof(comm), ev->comm);
 	runreport_event(st, "OOM kill: pid %d (%s), anon-rss %" PRIu64 " kB: %s", (int)ev->pid, comm,
-			ev->anon_rss_kb, ev->pid == st->pid ? "the command" : "not the command, a process it started");
+			ev->anon_rss_kb, ev->pid == st->pid ? "the command" : "a child, not the command");
 }
 
 static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
