@@ -161,4 +161,16 @@ int cg_clean_stale(const struct host *h, const struct cg_layout *l, const char *
 /* Legacy "oomlab-<pid>-<n>" (before owner records): -EINVAL if the name is not of that form. */
 int cg_parse_owned_name(const char *name, pid_t *ret_pid);
 
+/*
+ * The processes of cg (lib/cgprocs.c): its memory directory and every directory below it.
+ * cg_list_procs fills up to max distinct pids (*ret_n) and returns how many it saw, or -errno.
+ * cg_signal_all sends sig to each, skipping those whose process group is skip_pgrp (> 0; a
+ * terminal already signalled that group), and returns how many it signalled.
+ * cg_kill_now: cgroup.kill where the cgroup has one (v2, the hybrid v2 sibling; 5.14+), else
+ * SIGKILL of every pid; 1 when cgroup.kill was used, 0 per pid, -errno.
+ */
+int cg_list_procs(const struct cg *cg, pid_t *pids, size_t max, size_t *ret_n);
+int cg_signal_all(const struct cg *cg, int sig, pid_t skip_pgrp);
+int cg_kill_now(const struct cg *cg);
+
 #endif

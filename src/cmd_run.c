@@ -35,18 +35,28 @@ static void run_usage(FILE *out)
 		"  --swap-max SIZE    swap limit: memory.swap.max (v2) / memsw - limit (v1)\n"
 		"  --adj N            oom_score_adj of COMMAND (-1000..1000; lowering needs CAP_SYS_RESOURCE)\n"
 		"  --interval DUR     sampling interval (default 250ms; 10ms..1h)\n"
-		"  --timeline FILE    write every sample to FILE (.csv or .jsonl)\n"
+		"  --timeline FILE    write every sample to FILE (.csv or .jsonl; - is CSV on stdout),\n"
+		"                     and a last row with the outcome\n"
 		"  --parent CGROUP    create the cgroup under CGROUP (default: the hierarchy root)\n"
-		"  --json             print one JSON object at the end; the live view and COMMAND's\n"
-		"                     own stdout go to stderr so stdout is valid JSON\n"
+		"  --kill-after DUR   after the first SIGINT/SIGTERM/SIGHUP (sent on to every process\n"
+		"                     of the cgroup), kill them all when DUR has passed (default 5s;\n"
+		"                     0: at once); a second signal kills them at once\n"
+		"  --force            run with a limit below 1 MiB or a parent with no room left\n"
+		"  -o, --output FILE  write the account (text, or JSON with --json) to FILE\n"
+		"  --json             the account as one JSON object, on stdout (COMMAND's own stdout\n"
+		"                     then goes to stderr, unless --output names a file)\n"
 		"  -q, --quiet        no live view\n"
 		"  -h, --help         show this help\n\n"
+		"COMMAND's stdout and stderr are its own: oomlab's live view and account go to stderr.\n"
+		"On a terminal the live view is the two bottom rows (COMMAND's output scrolls above).\n"
 		"Sizes: 512M, 1.5G, 512MiB, plain bytes, or max. Durations: 250ms, 1s, 1.5s.\n"
-		"Exit status: COMMAND's own, 128+N when it died of signal N (137 after an OOM kill),\n"
-		"126/127 when it cannot be executed, 1 on an oomlab error, 2 on a usage error.\n");
+		"Exit status: COMMAND's own, 128+N when it died of signal N (137 after an OOM kill or\n"
+		"when oomlab killed it after --kill-after), 126/127 when it cannot be executed, 1 on an\n"
+		"oomlab error, 2 on a usage error.\n");
 }
 
-static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o)
+static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o,
+		      const char **output)
 {
 	static const struct option opts[] = {
 		{ "max", required_argument, NULL, 'm' },      { "high", required_argument, NULL, 'H' },
@@ -54,16 +64,19 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 		{ "interval", required_argument, NULL, 'i' }, { "timeline", required_argument, NULL, 't' },
 		{ "parent", required_argument, NULL, 'p' },   { "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },          { "help", no_argument, NULL, 'h' },
+		{ "kill-after", required_argument, NULL, 'k' }, { "force", no_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
 		{ 0 }
 	};
 	int c, r;
 
 	o->max = SIZE_UNLIMITED;
 	o->interval_us = 250000;
+	o->kill_after_us = RUN_KILL_AFTER_DEFAULT_US;
 	o->parent = "";
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hqJ", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hqJo:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if ((r = cli_parse_size(cli, "--max", optarg, &o->max)))
@@ -106,6 +119,20 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 						       optarg);
 			o->parent = optarg;
 			break;
+		case 'k':
+			if (strcmp(optarg, "0") == 0)
+				o->kill_after_us = 0;
+			else if ((r = cli_parse_duration(cli, "--kill-after", optarg, &o->kill_after_us)))
+				return r;
+			if (o->kill_after_us > 3600ULL * 1000000)
+				return cli_usage_error(cli, "--kill-after must be at most 1h");
+			break;
+		case 'F':
+			o->force = true;
+			break;
+		case 'o':
+			*output = optarg;
+			break;
 		case 'J':
 			break; /* cli->json already set by main */
 		case 'q':
@@ -130,25 +157,45 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 	    o->swap_max > SIZE_LIMIT_MAX - o->max)
 		return cli_usage_error(cli, "--max plus --swap-max is above %s: use 'max' for no limit",
 				       SIZE_LIMIT_MAX_TEXT);
-	if (o->timeline) {
+	if (o->max != SIZE_UNLIMITED && o->max < RUN_MIN_LIMIT && !o->force) {
+		char b[32];
+		return cli_usage_error(cli, "--max %s is below 1 MiB: the command could not even start "
+					    "(exec, the loader and libc need more); --force runs it anyway",
+				       format_bytes(o->max, b, sizeof(b)));
+	}
+	if (o->timeline && strcmp(o->timeline, "-") != 0) {
 		const char *dot = strrchr(o->timeline, '.');
 		if (!dot || (strcmp(dot, ".csv") != 0 && strcmp(dot, ".jsonl") != 0))
-			return cli_usage_error(cli, "--timeline file '%s' must end in .csv or .jsonl",
+			return cli_usage_error(cli, "--timeline file '%s' must end in .csv or .jsonl (or be - for CSV on stdout)",
 					       o->timeline);
 	}
+	if (o->timeline && strcmp(o->timeline, "-") == 0 && cli->json && !*output)
+		return cli_usage_error(cli, "--timeline - and --json both want stdout: give the JSON account a file with --output");
+	if (*output && strcmp(*output, "-") == 0)
+		*output = NULL; /* the default place */
 	return 0;
 }
 
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	struct run_state st = { 0 };
+	static struct run_state st; /* large (the ancestors' paths): not on the stack twice */
+	const char *output = NULL;
+	_cleanup_fclose_ FILE *out = NULL;
 	int r, ret;
 
-	r = parse_opts(cli, argc, argv, &o);
+	r = parse_opts(cli, argc, argv, &o, &output);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
-	o.stdout_to_stderr = cli->json;
+	if (output) {
+		out = fopen(output, "we");
+		if (!out)
+			return cli_error(cli, "cannot open '%s' for writing: %s", output, strerror(errno));
+	}
+	/* the command's stdout is its own, except that --json without --output needs stdout */
+	o.stdout_to_stderr = cli->json && !out;
+	o.out = out ? out : cli->json ? stdout : stderr;
+	o.live = stderr;
 	ret = run_execute(cli, &o, &st);
 	if (st.started)
 		runreport_print(&st);

@@ -17,7 +17,10 @@ struct run_opts {
 	const char *timeline, *parent;
 	char **argv;
 	/* for callers other than `oomlab run` */
-	FILE *live;            /* live view (default: stdout, or stderr with --json) */
+	FILE *live;            /* live view (default: stderr) */
+	FILE *out;             /* the account (default: stderr; stdout with --json) */
+	uint64_t kill_after_us; /* grace after the first forwarded signal, then everything dies */
+	bool force;            /* --force: run with a limit the command cannot start in */
 	bool stdout_to_stderr; /* the command's stdout goes to stderr */
 	bool keep_samples;     /* keep every sample in st->samples */
 	unsigned seq;          /* the <n> of oomlab-<pid>-<n> */
@@ -29,6 +32,12 @@ struct run_opts {
  * runreport_free). Returns the exit status to mirror (the command's, 128+N, 126/127), or
  * EXIT_FAIL after printing why oomlab itself failed. st->started tells whether the command ran.
  */
+/* Below this a command cannot even be exec'd (--force overrides; the kernel's own pages of a
+ * fresh exec, the dynamic loader and libc take more than this). */
+#define RUN_MIN_LIMIT (1024 * 1024)
+/* --kill-after's default: a well-behaved program shuts down well within it */
+#define RUN_KILL_AFTER_DEFAULT_US (5 * 1000 * 1000)
+
 int run_execute(struct cli *cli, const struct run_opts *o, struct run_state *st);
 
 #endif

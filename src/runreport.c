@@ -4,12 +4,60 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/banned.h"
+
+/*
+ * What anon_bytes, file_bytes and shmem_bytes mean, everywhere `run` shows them (live view,
+ * timeline, account, JSON): three disjoint parts. The kernel counts shmem (tmpfs, SysV shm,
+ * shared anonymous mappings) inside the page cache: v2 memory.stat "file" includes "shmem"
+ * (Documentation/admin-guide/cgroup-v2.rst), v1 "cache" includes "shmem" (both are
+ * NR_FILE_PAGES, of which NR_SHMEM is a part); "anon"/"rss" (NR_ANON_MAPPED) does not. So:
+ * anon = anon, shmem = shmem, file = file - shmem (page cache that reclaim can drop or write
+ * back). What the kernel cannot reclaim without swap is anon + shmem.
+ */
+struct mem_split {
+	uint64_t anon, file, shmem;
+};
+
+static struct mem_split split_of(const struct memcg_stat *m)
+{
+	struct mem_split x = { m->anon, m->file > m->shmem ? m->file - m->shmem : 0, m->shmem };
+	return x;
+}
+
+/* a comm as the terminal may show it: no control bytes (a process names itself) */
+static void safe_comm(char *dst, size_t sz, const char *src)
+{
+	size_t i = 0;
+	for (; src[i] && i + 1 < sz; i++)
+		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? '?' : src[i];
+	dst[i] = '\0';
+}
+
+/* ISO 8601 UTC with milliseconds */
+static void wall_time(char *buf, size_t sz, uint64_t us)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	char d[32];
+	if (!gmtime_r(&t, &tm) || strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		d[0] = '\0';
+	xsnprintf(buf, sz, "%s.%03" PRIu64 "Z", d, us / 1000 % 1000);
+}
+
+static const char *signame(int sig)
+{
+	const char *n = sig > 0 ? sigabbrev_np(sig) : NULL;
+	return n ? n : "?";
+}
 
 /* percent of limit in hundredths, 0 without a limit */
 static uint32_t pct(uint64_t part, uint64_t whole)
@@ -26,15 +74,16 @@ void runreport_init(struct run_state *st, struct cli *cli, FILE *live, FILE *tim
 	st->live = live;
 	st->timeline = timeline;
 	st->quiet = quiet;
-	st->tty = isatty(fileno(live));
+	st->tty = live && isatty(fileno(live));
 	if (timeline) {
 		const char *dot = strrchr(timeline_path, '.');
-		st->timeline_csv = dot && strcmp(dot, ".csv") == 0;
+		/* "-" (standard output) is CSV */
+		st->timeline_csv = strcmp(timeline_path, "-") == 0 || (dot && strcmp(dot, ".csv") == 0);
 		if (st->timeline_csv)
 			fprintf(timeline,
 				"t_us,current_bytes,peak_bytes,max_bytes,high_bytes,anon_bytes,file_bytes,shmem_bytes,"
 				"some_avg10,full_avg10,some_share,full_share,some_total_us,full_total_us,"
-				"high_events,max_events,oom_kills,verdict\n");
+				"high_events,max_events,oom_kills,verdict,wall_time,event,exit_status,signal\n");
 	}
 }
 
@@ -56,15 +105,25 @@ static void centi(char *buf, size_t sz, uint32_t c)
 	xsnprintf(buf, sz, "%u.%02u", c / 100, c % 100);
 }
 
+/* the outcome of the run for the timeline's last row: "exited", "signaled", "oom_killed" */
+static const char *outcome_word(const struct run_state *st)
+{
+	return st->exited ? "exited" : st->oom_killed ? "oom_killed" : "signaled";
+}
+
 static void write_timeline(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
-			   uint32_t full_share)
+			   uint32_t full_share, bool end)
 {
 	FILE *f = st->timeline;
 	bool psi = s->psi_err == 0;
-	uint64_t t = s->t_us - st->t_start;
+	uint64_t t = s->t_us > st->t_start ? s->t_us - st->t_start : 0;
+	struct mem_split m = split_of(&s->stat);
+	char wall[40];
+	int status = st->exited ? st->exit_code : 128 + st->signal;
 
 	if (!f)
 		return;
+	wall_time(wall, sizeof(wall), st->wall_start_us + t);
 	if (st->timeline_csv) {
 		fprintf(f, "%" PRIu64 ",%" PRIu64 ",", t, s->current);
 		if (s->has_peak)
@@ -75,8 +134,7 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		fprintf(f, ",");
 		if (s->has_high && s->high != SIZE_UNLIMITED)
 			fprintf(f, "%" PRIu64, s->high);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", s->stat.anon, s->stat.file,
-			s->stat.shmem);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", m.anon, m.file, m.shmem);
 		if (psi)
 			fprintf(f, "%u.%02u,%u.%02u,%u.%02u,%u.%02u,%" PRIu64 ",%" PRIu64,
 				s->psi.some.avg10 / 100, s->psi.some.avg10 % 100,
@@ -88,8 +146,14 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		fprintf(f, ",");
 		if (s->has_high_events)
 			fprintf(f, "%" PRIu64, s->high_events);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%s\n", s->max_events,
-			s->oom_kill - st->base.oom_kill, verdict_to_string(st->verdict));
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%s,%s,", s->max_events,
+			s->oom_kill - st->base.oom_kill,
+			verdict_to_string(end ? st->worst : st->verdict), wall);
+		if (end)
+			fprintf(f, "%s,%d,%s\n", outcome_word(st), status,
+				st->exited ? "" : signame(st->signal));
+		else
+			fprintf(f, ",,\n");
 	} else {
 		struct json j;
 		json_init(&j, f, false);
@@ -99,9 +163,9 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		json_kv_u64_opt(&j, "peak_bytes", s->has_peak, s->peak);
 		json_kv_u64_opt(&j, "max_bytes", s->max != SIZE_UNLIMITED, s->max);
 		json_kv_u64_opt(&j, "high_bytes", s->has_high && s->high != SIZE_UNLIMITED, s->high);
-		json_kv_u64(&j, "anon_bytes", s->stat.anon);
-		json_kv_u64(&j, "file_bytes", s->stat.file);
-		json_kv_u64(&j, "shmem_bytes", s->stat.shmem);
+		json_kv_u64(&j, "anon_bytes", m.anon);
+		json_kv_u64(&j, "file_bytes", m.file);
+		json_kv_u64(&j, "shmem_bytes", m.shmem);
 		if (psi) {
 			json_kv_centi(&j, "some_avg10", s->psi.some.avg10);
 			json_kv_centi(&j, "full_avg10", s->psi.full.avg10);
@@ -118,49 +182,301 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		json_kv_u64_opt(&j, "high_events", s->has_high_events, s->high_events);
 		json_kv_u64(&j, "max_events", s->max_events);
 		json_kv_u64(&j, "oom_kills", s->oom_kill - st->base.oom_kill);
-		json_kv_str(&j, "verdict", verdict_to_string(st->verdict));
+		json_kv_str(&j, "verdict", verdict_to_string(end ? st->worst : st->verdict));
+		json_kv_str(&j, "wall_time", wall);
+		if (end) {
+			json_kv_str(&j, "event", outcome_word(st));
+			json_kv_i64(&j, "exit_status", status);
+			if (st->exited)
+				json_kv_null(&j, "signal");
+			else
+				json_kv_str(&j, "signal", signame(st->signal));
+		} else {
+			json_kv_null(&j, "event");
+		}
 		json_obj_close(&j);
 		json_end(&j);
 	}
 	fflush(f);
 }
 
-static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
-		      uint32_t full_share)
+/*
+ * The live view. Into a pipe or file: one line per sample with every field, and one line per
+ * event. On a terminal: a status area of the two bottom rows, kept out of the command's way by a
+ * scroll region (DECSTBM, the way apt's progress bar does it): the command's output scrolls in
+ * the rows above and never shares a row with ours. The bottom row is the latest sample, fitted
+ * to the width (fields are dropped by priority, so 80 columns get a compact line); the row above
+ * says which run it is, then the latest event. Each redraw is one write() (save cursor, draw,
+ * restore cursor), which the tty does not interleave with the command's writes. At the end the
+ * area is released and the events and the last sample are printed as ordinary lines.
+ */
+struct field {
+	char text[64];
+	int prio; /* dropped first: the highest */
+};
+
+static size_t join_fields(const struct field *f, size_t n, const bool *drop, char *out, size_t sz)
 {
-	char cur[32], max[32], high[48] = "", anon[32], file[32], psi[96], line[512];
-	char a[16], b[16], c[16], d[16];
-	uint64_t lim = limit_of(s), t = s->t_us - st->t_start;
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (drop[i])
+			continue;
+		int w = snprintf(out + len, sz - len, "%s%s", len ? "  " : "", f[i].text);
+		if (w < 0 || (size_t)w >= sz - len)
+			break;
+		len += (size_t)w;
+	}
+	return len;
+}
+
+/* Fit the fields into width columns (0: no limit) by dropping the highest priorities. */
+static void fit_fields(const struct field *f, size_t n, unsigned width, char *out, size_t sz)
+{
+	bool drop[24] = { false };
+
+	for (;;) {
+		size_t len = join_fields(f, n, drop, out, sz);
+		int worst = -1;
+		if (!width || len <= width)
+			return;
+		for (size_t i = 0; i < n; i++)
+			if (!drop[i] && (worst < 0 || f[i].prio >= f[worst].prio))
+				worst = (int)i;
+		if (worst < 0 || f[worst].prio == 0) {
+			out[width < sz ? width : sz - 1] = '\0'; /* only must-have fields left: cut */
+			return;
+		}
+		drop[worst] = true;
+	}
+}
+
+static void add_field(struct field *f, size_t *n, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add_field(struct field *f, size_t *n, int prio, const char *fmt, ...)
+{
+	va_list ap;
+	if (*n >= 24)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f[*n].text, sizeof(f[*n].text), fmt, ap);
+	va_end(ap);
+	f[*n].prio = prio;
+	(*n)++;
+}
+
+static void format_sample(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
+			  uint32_t full_share, unsigned width, char *line, size_t sz)
+{
+	struct field f[24];
+	size_t n = 0;
+	char cur[32], max[32], h[32], anon[32], file[32], shm[32], a[16], b[16], c[16], d[16];
+	uint64_t lim = limit_of(s), t = s->t_us - st->t_start, kills = s->oom_kill - st->base.oom_kill;
+	struct mem_split m = split_of(&s->stat);
 
 	mib(cur, sizeof(cur), s->current);
 	mib(max, sizeof(max), lim);
+	mib(anon, sizeof(anon), m.anon);
+	mib(file, sizeof(file), m.file);
+	mib(shm, sizeof(shm), m.shmem);
+	add_field(f, &n, 0, "%3" PRIu64 ".%02" PRIu64 "s", t / 1000000, t / 10000 % 100);
+	if (lim != SIZE_UNLIMITED)
+		add_field(f, &n, 0, "%6s/%s %3u%%", cur, max, pct(s->current, lim) / 100);
+	else
+		add_field(f, &n, 0, "%6s/max", cur);
 	if (s->has_high && s->high != SIZE_UNLIMITED) {
-		char h[32];
 		mib(h, sizeof(h), s->high);
-		xsnprintf(high, sizeof(high), " high %s", h);
+		add_field(f, &n, 5, "high %s", h);
 	}
-	mib(anon, sizeof(anon), s->stat.anon + s->stat.shmem);
-	mib(file, sizeof(file), s->stat.file);
+	add_field(f, &n, 2, "anon %6s", anon);
+	add_field(f, &n, m.shmem ? 3 : 8, "shmem %6s", shm);
+	add_field(f, &n, 3, "file %6s", file);
 	if (s->psi_err == 0) {
 		centi(a, sizeof(a), some_share);
 		centi(b, sizeof(b), s->psi.some.avg10);
 		centi(c, sizeof(c), full_share);
 		centi(d, sizeof(d), s->psi.full.avg10);
-		xsnprintf(psi, sizeof(psi), "some %6s%% (avg10 %5s)  full %6s%% (avg10 %5s)", a, b,
-			  c, d);
+		add_field(f, &n, 4, "some %5s%%", a);
+		add_field(f, &n, 7, "(avg10 %5s)", b);
+		add_field(f, &n, 6, "full %5s%%", c);
+		add_field(f, &n, 7, "(avg10 %5s)", d);
 	} else {
-		xsnprintf(psi, sizeof(psi), "psi n/a");
+		add_field(f, &n, 7, "psi n/a");
 	}
-	xsnprintf(line, sizeof(line),
-		  "%4" PRIu64 ".%02" PRIu64 "s  usage %7s / max %s%s (%3u%%)  anon %7s  file %7s  %s  %s",
-		  t / 1000000, t / 10000 % 100, cur, max, high, pct(s->current, lim) / 100, anon, file,
-		  psi, verdict_to_string(st->verdict));
-	if (st->tty)
-		fprintf(st->live, "\r\033[K%s", line);
-	else
-		fprintf(st->live, "%s\n", line);
+	if (kills)
+		add_field(f, &n, 1, "oom kills %" PRIu64, kills);
+	add_field(f, &n, 0, "%s", verdict_to_string(st->verdict));
+	fit_fields(f, n, width, line, sz);
+}
+
+/* terminal size of the live stream; false when it has none (not a terminal) */
+static bool term_size(struct run_state *st)
+{
+	struct winsize ws;
+	if (!st->tty || ioctl(fileno(st->live), TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+		return false;
+	st->cols = ws.ws_col;
+	st->rows = ws.ws_row;
+	return true;
+}
+
+/* one write() of the whole sequence: the tty does not interleave it with the command's output */
+static void tty_write(struct run_state *st, const char *buf, size_t len)
+{
+	fflush(st->live);
+	while (len > 0) {
+		ssize_t w = write(fileno(st->live), buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		len -= (size_t)w;
+	}
+}
+
+/* the width a row may use: one less than the terminal's, so the cursor never wraps */
+static unsigned row_width(const struct run_state *st)
+{
+	return st->cols > 1 ? st->cols - 1 : 1;
+}
+
+static void draw_status(struct run_state *st)
+{
+	char buf[1200], top[256], bottom[512];
+	unsigned w = row_width(st);
+	size_t n;
+
+	xsnprintf(top, sizeof(top), "%s", st->status_top);
+	xsnprintf(bottom, sizeof(bottom), "%s", st->last_line);
+	if (strlen(top) > w)
+		top[w] = '\0';
+	if (strlen(bottom) > w)
+		bottom[w] = '\0';
+	/* save cursor, bottom two rows, restore cursor */
+	n = (size_t)snprintf(buf, sizeof(buf), "\0337\033[%u;1H\033[2K\033[7m%s\033[0m\033[%u;1H\033[2K%s\0338",
+			     st->rows - 1, top, st->rows, bottom);
+	tty_write(st, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+}
+
+/* reserve the two bottom rows: scroll up two lines first so nothing of the screen is lost */
+static void status_setup(struct run_state *st)
+{
+	char buf[96];
+	int n = snprintf(buf, sizeof(buf), "\n\n\0337\033[1;%ur\0338\033[2A", st->rows - 2);
+	tty_write(st, buf, (size_t)n);
+}
+
+void runreport_start(struct run_state *st)
+{
+	char comm[16];
+
+	if (st->quiet || !st->tty || !term_size(st))
+		return;
+	/* a status area needs room; tiny terminals get one line per sample */
+	if (st->rows < 5 || st->cols < 20)
+		return;
+	safe_comm(comm, sizeof(comm), st->comm);
+	xsnprintf(st->status_top, sizeof(st->status_top),
+		  "oomlab run: pid %d (%s) in %s; Ctrl-C forwards it, twice kills", (int)st->pid, comm,
+		  st->cg ? st->cg->name : "?");
+	st->status_area = true;
+	status_setup(st);
+	draw_status(st);
+}
+
+void runreport_resize(struct run_state *st)
+{
+	char buf[64];
+	int n;
+
+	if (!st->status_area)
+		return;
+	/* release the old region, then set it up again for the new size */
+	n = snprintf(buf, sizeof(buf), "\0337\033[r\0338");
+	tty_write(st, buf, (size_t)n);
+	if (!term_size(st) || st->rows < 5 || st->cols < 20) {
+		st->status_area = false;
+		return;
+	}
+	status_setup(st);
+	draw_status(st);
+}
+
+/* give the rows back: reset the region, clear the status rows, cursor where the command left it */
+static void status_release(struct run_state *st)
+{
+	char buf[96];
+	int n;
+
+	if (!st->status_area)
+		return;
+	st->status_area = false;
+	n = snprintf(buf, sizeof(buf), "\0337\033[r\033[%u;1H\033[2K\033[%u;1H\033[2K\0338", st->rows - 1,
+		     st->rows);
+	tty_write(st, buf, (size_t)n);
+}
+
+static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
+		      uint32_t full_share)
+{
+	st->last_line_t = s->t_us - st->t_start;
+	if (st->status_area) {
+		format_sample(st, s, some_share, full_share, row_width(st), st->last_line,
+			      sizeof(st->last_line));
+		draw_status(st);
+	} else if (st->tty && term_size(st)) {
+		/* a terminal without room for a status area: one fitted line per sample */
+		format_sample(st, s, some_share, full_share, row_width(st), st->last_line,
+			      sizeof(st->last_line));
+		fprintf(st->live, "%s\n", st->last_line);
+	} else {
+		format_sample(st, s, some_share, full_share, 0, st->last_line, sizeof(st->last_line));
+		fprintf(st->live, "%s\n", st->last_line);
+	}
 	fflush(st->live);
 	st->live_lines++;
+}
+
+void runreport_event(struct run_state *st, const char *fmt, ...)
+{
+	char text[160], line[200];
+	uint64_t t = st->t_start ? now_us() - st->t_start : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	xsnprintf(line, sizeof(line), "%3" PRIu64 ".%02" PRIu64 "s  %s", t / 1000000, t / 10000 % 100,
+		  text);
+	if (st->nevents < RUN_EVENTS_MAX) {
+		st->event_t[st->nevents] = t;
+		xsnprintf(st->events[st->nevents++], sizeof(st->events[0]), "%s", line);
+	}
+	else
+		st->events_dropped++;
+	if (st->status_area) {
+		xsnprintf(st->status_top, sizeof(st->status_top), "%s", line);
+		draw_status(st);
+	} else if (!st->quiet && st->live) {
+		fprintf(st->live, "%s\n", line);
+		fflush(st->live);
+	} else {
+		/* --quiet, or the lab's JSON mode: still say it, on stderr */
+		fprintf(stderr, "oomlab %s: %s\n", st->cli && st->cli->cmd ? st->cli->cmd : "run", text);
+	}
+}
+
+void runreport_victim(struct run_state *st, const struct oom_event *ev)
+{
+	char comm[64];
+
+	if (st->nvictims < RUN_VICTIMS_MAX)
+		st->victims[st->nvictims++] = *ev;
+	st->kills_reported++;
+	safe_comm(comm, sizeof(comm), ev->comm);
+	runreport_event(st, "OOM kill: pid %d (%s), anon-rss %" PRIu64 " kB: %s", (int)ev->pid, comm,
+			ev->anon_rss_kb, ev->pid == st->pid ? "the command" : "a child, not the command");
 }
 
 static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
@@ -180,8 +496,8 @@ static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t
 	memset(p, 0, sizeof(*p));
 	p->t_us = s->t_us - st->t_start;
 	p->current = s->current;
-	p->anon = s->stat.anon + s->stat.shmem;
-	p->file = s->stat.file;
+	p->anon = s->stat.anon + s->stat.shmem; /* the plots' "anon": what cannot be reclaimed */
+	p->file = split_of(&s->stat).file;
 	p->max = s->max;
 	p->high = s->has_high ? s->high : SIZE_UNLIMITED;
 	p->has_psi = s->psi_err == 0;
@@ -249,6 +565,10 @@ void runreport_sample(struct run_state *st, bool baseline)
 	if (!st->t_end && alive(st->pid)) {
 		if (!st->have_alive || s.current >= st->top.current)
 			st->top = s;
+		if (st->have_alive && s.oom_kill > st->alive.oom_kill) {
+			st->before_kill = st->alive;
+			st->have_before_kill = true;
+		}
 		st->alive = s;
 		st->have_alive = true;
 		if (s.oom_kill == st->base.oom_kill) {
@@ -258,7 +578,14 @@ void runreport_sample(struct run_state *st, bool baseline)
 	}
 	if (!st->quiet)
 		live_line(st, &s, some_share, full_share);
-	write_timeline(st, &s, some_share, full_share);
+	/* without a kernel-side victim source, the counter tells a kill (no pid) */
+	if (!st->victim_source && s.oom_kill - st->base.oom_kill > st->kills_reported) {
+		uint64_t k = s.oom_kill - st->base.oom_kill;
+		runreport_event(st, "OOM kill in the cgroup (%s oom_kill now %" PRIu64 "; no kernel-side victim source names it)",
+				st->cg->mem_is_v2 ? "memory.events" : "memory.oom_control", k);
+		st->kills_reported = k;
+	}
+	write_timeline(st, &s, some_share, full_share, false);
 	if (st->keep_samples)
 		keep_point(st, &s, some_share, full_share);
 	st->prev = s;
@@ -280,8 +607,20 @@ static void read_host(struct run_state *st)
 
 void runreport_finish(struct run_state *st)
 {
-	if (st->tty && st->live_lines && !st->quiet) {
-		fputc('\n', st->live);
+	if (st->status_area) {
+		/* the area goes; what it showed stays, as lines */
+		bool sample_done = !st->last_line[0];
+		status_release(st);
+		/* in time order: the events, and the last sample where it belongs among them */
+		for (unsigned i = 0; i < st->nevents; i++) {
+			if (!sample_done && st->event_t[i] > st->last_line_t) {
+				fprintf(st->live, "%s\n", st->last_line);
+				sample_done = true;
+			}
+			fprintf(st->live, "%s\n", st->events[i]);
+		}
+		if (!sample_done)
+			fprintf(st->live, "%s\n", st->last_line);
 		fflush(st->live);
 	}
 	if (cg_sample(st->cg, &st->final) == 0) {
@@ -290,7 +629,8 @@ void runreport_finish(struct run_state *st)
 		if (st->final.current > st->peak_seen)
 			st->peak_seen = st->final.current;
 	}
-	st->oom_killed = !st->exited && st->signal == SIGKILL && st->oom_kills > 0;
+	for (size_t i = 0; i < st->nanc; i++)
+		st->anc[i].has_final = cg_sample(&st->anc[i].cg, &st->anc[i].final) == 0;
 	if (st->oom_kills > 0)
 		st->worst = V_CRITICAL;
 	read_host(st);
@@ -303,11 +643,63 @@ static uint64_t peak_of(const struct run_state *st)
 	return st->peak_seen;
 }
 
+static bool victim_is_command(const struct run_state *st)
+{
+	if (st->has_victim && (st->victim.have & OOM_HAVE_PID) && st->victim.pid == st->pid)
+		return true;
+	for (size_t i = 0; i < st->nvictims; i++)
+		if (st->victims[i].pid == st->pid)
+			return true;
+	return false;
+}
+
+static bool have_victim_records(const struct run_state *st)
+{
+	return st->nvictims > 0 || st->has_victim;
+}
+
+void runreport_conclude(struct run_state *st)
+{
+	const char *om = st->has_victim ? st->victim.oom_memcg : "";
+
+	/* the command itself died of the OOM killer: a SIGKILL and a kill counted; when the kernel
+	 * named its victims, the command must be one of them (a child's kill and oomlab's own
+	 * SIGKILL after --kill-after are not the command's OOM kill) */
+	st->oom_killed = !st->exited && st->signal == SIGKILL && st->oom_kills > 0 &&
+			 (have_victim_records(st) ? victim_is_command(st) : !st->force_killed);
+
+	/* whose limit: the kernel's record names the memcg that hit its limit (oom_memcg) */
+	st->oom_anc = -1;
+	st->global_oom = st->has_victim && st->victim.scope == OOM_SCOPE_GLOBAL;
+	if (st->oom_kills > 0 && om[0] && strcmp(om, st->cg_name_copy[0] ? st->cg_name_copy : st->cg->name) != 0) {
+		for (size_t i = 0; i < st->nanc; i++)
+			if (strcmp(st->anc[i].name, om) == 0)
+				st->oom_anc = (int)i;
+	} else if (st->oom_kills > 0 && !om[0] && !st->global_oom) {
+		/* no record: an ancestor whose limit was hit (its failcnt moved, usage at its limit)
+		 * while our own limit was not reached */
+		uint64_t own = st->final.max, peak = st->final.has_peak ? st->final.peak : st->peak_seen;
+		if (own == SIZE_UNLIMITED || peak < own - own / 100) {
+			for (size_t i = st->nanc; i-- > 0;) {
+				const struct run_ancestor *a = &st->anc[i];
+				if (a->has_final && a->final.max != SIZE_UNLIMITED &&
+				    a->final.max_events > a->base.max_events) {
+					st->oom_anc = (int)i;
+					st->oom_anc_inferred = true;
+					break;
+				}
+			}
+		}
+	}
+}
+
 /*
- * The memory picture that explains the outcome: at death, the last sample taken while the
- * command was alive and before the cgroup's oom_kill counter moved (once a victim is chosen the
- * oom_reaper frees its memory while it is still "alive"); after a normal exit, the sample with
- * the highest usage (a program frees its page cache and memory just before it exits).
+ * The memory picture that explains the outcome, always about the command itself: when it was
+ * OOM-killed, the last sample taken while it was alive and before the oom_kill counter rose for
+ * its kill (once a victim is chosen the oom_reaper frees its memory while it is still "alive";
+ * an earlier kill of a child does not count); when it died otherwise, the last sample while it
+ * was alive; after a normal exit, the sample with the highest usage (a program frees its page
+ * cache and memory just before it exits).
  */
 static const struct cg_sample *at_death(const struct run_state *st)
 {
@@ -315,7 +707,9 @@ static const struct cg_sample *at_death(const struct run_state *st)
 		return &st->final;
 	if (st->exited)
 		return &st->top;
-	return st->have_prekill ? &st->prekill : &st->alive;
+	if (st->oom_killed && st->alive.oom_kill >= st->final.oom_kill && st->have_before_kill)
+		return &st->before_kill;
+	return &st->alive;
 }
 
 static const char *breakdown_at(const struct run_state *st)
@@ -330,13 +724,27 @@ static const char *limit_file(const struct run_state *st)
 	return st->mem_is_v2 ? "memory.max" : "memory.limit_in_bytes";
 }
 
+/* the limit the peak is shown against: the OOMing ancestor's, else our own */
+static uint64_t applied_limit(const struct run_state *st)
+{
+	if (st->oom_anc >= 0 && st->anc[st->oom_anc].has_final)
+		return st->anc[st->oom_anc].final.max;
+	return st->final.max;
+}
+
+static const char *forced_by(const struct run_state *st)
+{
+	return st->second_signal ? "second_signal" : "kill_after";
+}
+
 static void print_json(struct run_state *st)
 {
 	struct json j;
 	const struct cg_sample *d = at_death(st);
+	struct mem_split m = split_of(&d->stat);
 	uint64_t lim = st->final.max;
 
-	json_init(&j, stdout, false);
+	json_init(&j, st->out, false);
 	json_obj_open(&j);
 	json_kv_str(&j, "cgroup_mode", cg_mode_to_string(st->mode));
 	json_kv_str(&j, "cgroup", st->cg_name_copy);
@@ -351,13 +759,43 @@ static void print_json(struct run_state *st)
 	json_kv_u64(&j, "exit_status", st->exited ? (uint64_t)st->exit_code : 128 + (uint64_t)st->signal);
 	json_kv_bool(&j, "oom_killed", st->oom_killed);
 	json_kv_u64_opt(&j, "oom_kills", st->has_oom_counter, st->oom_kills);
+	/* whose limit */
+	json_key(&j, "oom_cgroup");
+	if (st->oom_kills > 0 && !st->global_oom) {
+		json_obj_open(&j);
+		if (st->oom_anc >= 0) {
+			const struct run_ancestor *a = &st->anc[st->oom_anc];
+			json_kv_str(&j, "name", a->name);
+			json_kv_bool(&j, "own", false);
+			json_kv_u64_opt(&j, "limit_bytes", a->has_final && a->final.max != SIZE_UNLIMITED,
+					a->final.max);
+			json_kv_u64_opt(&j, "usage_bytes", a->has_final, a->final.current);
+			json_kv_u64_opt(&j, "peak_bytes", a->has_final && a->final.has_peak, a->final.peak);
+			json_kv_str(&j, "source", st->oom_anc_inferred ? "inferred" : st->victim.inferred_oom_memcg ? "bpf_memcg_walk" : "kernel_record");
+		} else {
+			json_kv_str(&j, "name", st->has_victim && st->victim.oom_memcg[0] ?
+							st->victim.oom_memcg : st->cg_name_copy);
+			json_kv_bool(&j, "own", !(st->has_victim && st->victim.oom_memcg[0] &&
+						  strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0));
+			json_kv_u64_opt(&j, "limit_bytes", lim != SIZE_UNLIMITED, lim);
+			json_kv_u64(&j, "usage_bytes", st->final.current);
+			json_kv_u64_opt(&j, "peak_bytes", st->final.has_peak, st->final.peak);
+			json_kv_str(&j, "source", st->has_victim && st->victim.oom_memcg[0] ?
+							  "kernel_record" : "own_counter");
+		}
+		json_obj_close(&j);
+	} else {
+		json_null(&j);
+	}
+	json_kv_bool(&j, "global_oom", st->global_oom);
 	json_kv_u64(&j, "peak_bytes", peak_of(st));
+	json_kv_u64_opt(&j, "peak_limit_bytes", applied_limit(st) != SIZE_UNLIMITED, applied_limit(st));
 	json_kv_str(&j, "peak_source",
 		    st->final.has_peak ? (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
 					 "samples");
-	json_kv_u64(&j, "anon_bytes", d->stat.anon + d->stat.shmem);
-	json_kv_u64(&j, "file_bytes", d->stat.file);
-	json_kv_u64(&j, "shmem_bytes", d->stat.shmem);
+	json_kv_u64(&j, "anon_bytes", m.anon);
+	json_kv_u64(&j, "file_bytes", m.file);
+	json_kv_u64(&j, "shmem_bytes", m.shmem);
 	json_kv_u64(&j, "usage_at_end_bytes", d->current);
 	json_kv_u64_opt(&j, "host_available_bytes", st->has_host && st->host.has_available,
 			st->host.available);
@@ -381,66 +819,163 @@ static void print_json(struct run_state *st)
 	} else {
 		json_kv_null(&j, "psi");
 	}
-	if (st->interrupted_by)
+	if (st->interrupted_by) {
 		json_kv_str(&j, "interrupted_by", sigabbrev_np(st->interrupted_by));
+		json_kv_i64(&j, "signal_forwarded_to", st->forwarded);
+	} else {
+		json_kv_null(&j, "interrupted_by");
+	}
+	json_kv_u64(&j, "kill_after_us", st->kill_after_us);
+	json_key(&j, "forced_kill");
+	if (st->force_killed) {
+		json_obj_open(&j);
+		json_kv_str(&j, "by", forced_by(st));
+		json_kv_str(&j, "method", st->force_by_group ? "cgroup.kill" : "sigkill_each_pid");
+		json_obj_close(&j);
+	} else {
+		json_null(&j);
+	}
+	json_key(&j, "left_running");
+	json_arr_open(&j);
+	for (size_t i = 0; i < st->nleft; i++) {
+		json_obj_open(&j);
+		json_kv_i64(&j, "pid", st->left[i].pid);
+		json_kv_str(&j, "comm", st->left[i].comm);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_kv_u64(&j, "left_running_count", st->left_total);
 	json_key(&j, "victim");
 	if (st->has_victim)
 		oom_event_to_json(&st->victim, &j);
 	else
 		json_null(&j);
+	json_key(&j, "victims");
+	json_arr_open(&j);
+	for (size_t i = 0; i < st->nvictims; i++)
+		oom_event_to_json(&st->victims[i], &j);
+	json_arr_close(&j);
 	json_obj_close(&j);
 	json_end(&j);
 }
 
+static void print_pct(FILE *o, const char *label, uint64_t part, uint64_t whole)
+{
+	char b[32];
+	fprintf(o, "%s %s (%u.%u %%)", label, format_bytes(part, b, sizeof(b)), pct(part, whole) / 100,
+		pct(part, whole) % 100 / 10);
+}
+
 static void print_text(struct run_state *st)
 {
-	FILE *o = stdout;
+	FILE *o = st->out;
 	const struct cg_sample *d = at_death(st);
-	uint64_t lim = st->final.max, peak = peak_of(st);
-	uint64_t anon = d->stat.anon + d->stat.shmem, file = d->stat.file;
-	char b1[32], b2[32], b3[32];
+	uint64_t lim = st->final.max, peak = peak_of(st), alim = applied_limit(st);
+	struct mem_split m = split_of(&d->stat);
+	const struct run_ancestor *anc = st->oom_anc >= 0 ? &st->anc[st->oom_anc] : NULL;
+	char b1[32], b2[32], b3[32], comm[64];
 
 	fprintf(o, "\n");
 	if (st->exited)
 		fprintf(o, "outcome:   exited with status %d\n", st->exit_code);
 	else if (st->oom_killed)
-		fprintf(o, "outcome:   killed by SIGKILL (exit status 137): the kernel's OOM killer, inside this cgroup\n");
+		fprintf(o, "outcome:   killed by SIGKILL (exit status 137): the kernel's OOM killer, %s\n",
+			anc ? "for the limit of an ancestor cgroup" : st->global_oom ? "host memory exhausted" :
+			"inside this cgroup");
+	else if (st->force_killed && st->signal == SIGKILL)
+		fprintf(o, "outcome:   killed by SIGKILL (exit status 137): oomlab killed every process of the cgroup (%s) %s\n",
+			st->force_by_group ? "cgroup.kill" : "SIGKILL to each pid",
+			st->second_signal ? "at a second signal" : "when the --kill-after grace period ran out");
 	else
-		fprintf(o, "outcome:   killed by SIG%s (exit status %d)%s\n",
-			sigabbrev_np(st->signal) ? sigabbrev_np(st->signal) : "?", 128 + st->signal,
-			st->interrupted_by ? " after oomlab was interrupted" : "");
+		fprintf(o, "outcome:   killed by SIG%s (exit status %d)%s\n", signame(st->signal),
+			128 + st->signal,
+			st->interrupted_by ? " after oomlab forwarded its signal to the cgroup" : "");
+	if (st->interrupted_by) {
+		fprintf(o, "signal:    oomlab got SIG%s and sent it to %d process(es) of the cgroup", signame(st->interrupted_by),
+			st->forwarded);
+		if (st->force_killed)
+			fprintf(o, "; %s, it killed them all\n",
+				st->second_signal ? "at the second signal" :
+				"after the grace period (--kill-after)");
+		else
+			fprintf(o, "\n");
+	}
 	if (st->oom_kills > 0 && !st->oom_killed)
 		fprintf(o, "           the OOM killer killed %" PRIu64 " process(es) in this cgroup, but not the command itself\n",
 			st->oom_kills);
 
 	fprintf(o, "cgroup:    %s (%s layout; limit in %s)\n", st->cg_name_copy,
 		cg_mode_to_string(st->mode), limit_file(st));
-	if (st->oom_kills > 0)
-		fprintf(o, "why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
-			limit_file(st), format_bytes(lim, b1, sizeof(b1)));
+	if (st->oom_kills > 0) {
+		if (anc) {
+			fprintf(o, "why:       the limit of %s, an ancestor, was hit: %s = %s, usage %s now%s; this cgroup's own limit is %s\n",
+				anc->name, limit_file(st), format_bytes(anc->final.max, b1, sizeof(b1)),
+				format_bytes(anc->final.current, b2, sizeof(b2)),
+				st->oom_anc_inferred ? " (inferred: no kernel record, its failcnt rose)" :
+						       " (the kernel's oom_memcg)",
+				lim == SIZE_UNLIMITED ? "max (none)" : format_bytes(lim, b3, sizeof(b3)));
+		} else if (st->global_oom) {
+			fprintf(o, "why:       a global OOM: the host ran out of memory (the kernel's record says global_oom), not a cgroup limit\n");
+		} else if (st->has_victim && st->victim.oom_memcg[0] &&
+			   strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0) {
+			fprintf(o, "why:       the kernel's record names %s as the cgroup that hit its limit\n",
+				st->victim.oom_memcg);
+		} else {
+			fprintf(o, "why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
+				limit_file(st), format_bytes(lim, b1, sizeof(b1)));
+		}
+	}
 	if (st->has_oom_counter)
-		fprintf(o, "oom kills: %" PRIu64 " (%s oom_kill counter, before vs after)\n", st->oom_kills,
-			st->mem_is_v2 ? "memory.events" : "memory.oom_control");
-	if (lim != SIZE_UNLIMITED)
-		fprintf(o, "peak:      %s of %s (%u.%u %%, from %s)\n", format_bytes(peak, b1, sizeof(b1)),
-			format_bytes(lim, b2, sizeof(b2)), pct(peak, lim) / 100, pct(peak, lim) % 100 / 10,
+		fprintf(o, "oom kills: %" PRIu64 " in this cgroup (%s oom_kill counter, before vs after)\n",
+			st->oom_kills, st->mem_is_v2 ? "memory.events" : "memory.oom_control");
+	for (size_t i = 0; st->nvictims > 1 && i < st->nvictims; i++) {
+		const struct oom_event *v = &st->victims[i];
+		safe_comm(comm, sizeof(comm), v->comm);
+		fprintf(o, "%s pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64 " kB, shmem-rss %" PRIu64 " kB: %s\n",
+			i ? "          " : "killed:   ", (int)v->pid, comm, v->anon_rss_kb, v->file_rss_kb,
+			v->shmem_rss_kb, v->pid == st->pid ? "the command" : "a process the command started");
+	}
+	if (alim != SIZE_UNLIMITED)
+		fprintf(o, "peak:      %s of %s%s%s (%u.%u %%, from %s)\n", format_bytes(peak, b1, sizeof(b1)),
+			format_bytes(alim, b2, sizeof(b2)), anc ? ", the limit of " : "", anc ? anc->name : "",
+			pct(peak, alim) / 100, pct(peak, alim) % 100 / 10,
 			st->final.has_peak ? (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
 					     "samples");
 	else
 		fprintf(o, "peak:      %s (no limit)\n", format_bytes(peak, b1, sizeof(b1)));
+	if (anc && alim != SIZE_UNLIMITED && peak > alim)
+		fprintf(o, "           (above that limit: the kernel raises a cgroup's peak while it charges upwards, before an ancestor refuses the charge)\n");
+	if (anc && anc->has_final && anc->final.has_peak)
+		fprintf(o, "           %s itself peaked at %s (all of its cgroups)\n", anc->name,
+			format_bytes(anc->final.peak, b1, sizeof(b1)));
 	if (!st->have_alive) {
 		fprintf(o, "memory:    the command ended before the first sample (--interval); no live breakdown\n");
 	} else if (d->current > 0) {
-		fprintf(o, "memory:    %s %s: anonymous %s (%u.%u %%), page cache %s (%u.%u %%)\n",
-			st->exited ? "at the highest sample" : "at death",
-			format_bytes(d->current, b1, sizeof(b1)), format_bytes(anon, b2, sizeof(b2)),
-			pct(anon, d->current) / 100, pct(anon, d->current) % 100 / 10,
-			format_bytes(file, b3, sizeof(b3)), pct(file, d->current) / 100,
-			pct(file, d->current) % 100 / 10);
-		if (st->oom_killed && pct(anon, d->current) >= 9000)
-			fprintf(o, "           almost all of it anonymous: the kernel cannot drop it without swap, so it had to kill\n");
-		else if (!st->oom_killed && file > anon)
+		fprintf(o, "memory:    %s %s: ",
+			st->exited ? "at the highest sample" : "at the command's death",
+			format_bytes(d->current, b1, sizeof(b1)));
+		print_pct(o, "anonymous", m.anon, d->current);
+		if (m.shmem) {
+			fprintf(o, ", ");
+			print_pct(o, "shmem", m.shmem, d->current);
+		}
+		fprintf(o, ", ");
+		print_pct(o, "page cache", m.file, d->current);
+		fprintf(o, "\n");
+		if (st->oom_killed && pct(m.anon + m.shmem, d->current) >= 9000)
+			fprintf(o, "           almost all of it %s: the kernel cannot drop it without swap, so it had to kill\n",
+				m.shmem > m.anon ? "shmem (tmpfs/shared memory)" : "anonymous");
+		else if (!st->oom_killed && m.file > m.anon + m.shmem)
 			fprintf(o, "           mostly page cache: the kernel reclaims it at the limit instead of killing\n");
+	}
+	if (st->left_total > 0) {
+		fprintf(o, "left:      %zu process(es) still ran when the command ended, killed by the teardown:",
+			st->left_total);
+		for (size_t i = 0; i < st->nleft; i++) {
+			safe_comm(comm, sizeof(comm), st->left[i].comm);
+			fprintf(o, "%s pid %d (%s)", i ? "," : "", (int)st->left[i].pid, comm);
+		}
+		fprintf(o, "%s\n", st->left_total > st->nleft ? ", ..." : "");
 	}
 	if (st->final.max_events > st->base.max_events && st->oom_kills == 0)
 		fprintf(o, "reclaim:   the limit was reached %" PRIu64 " times (%s) without an OOM kill: the kernel made room by reclaiming (page cache)\n",
@@ -460,25 +995,36 @@ static void print_text(struct run_state *st)
 		fprintf(o, "host:      %s available of %s (MemAvailable): %s\n",
 			format_bytes(st->host.available, b1, sizeof(b1)),
 			format_bytes(st->host.total, b2, sizeof(b2)),
-			st->oom_kills > 0 ? "the host had plenty; only the cgroup's limit was reached" :
+			st->oom_kills > 0 && !st->global_oom ? "the host had plenty; only a cgroup's limit was reached" :
 					    "for comparison with the cgroup's limit");
 	if (st->has_victim) {
 		const struct oom_event *v = &st->victim;
+		safe_comm(comm, sizeof(comm), v->comm);
 		fprintf(o, "victim:    pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
 			   " kB, shmem-rss %" PRIu64 " kB, oom_score_adj %d (%s)\n",
-			(int)v->pid, v->comm, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
+			(int)v->pid, comm, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
 			v->oom_score_adj,
 			v->source == OOM_SOURCE_BPF ? "BPF, oom:mark_victim"
 			: v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim"
 							  : "kernel log");
 	} else if (st->oom_kills > 0) {
-		fprintf(o, "victim:    no kernel record matched (%s)\n", st->victim_note);
+		fprintf(o, "victim:    no kernel record matched (%s)\n",
+			st->victim_note ? st->victim_note : "none read");
 	}
 	fprintf(o, "verdict:   %s (worst interval)\n", verdict_to_string(st->worst));
+	fflush(o);
+}
+
+void runreport_timeline_end(struct run_state *st)
+{
+	if (st->timeline)
+		write_timeline(st, &st->final, 0, 0, true);
 }
 
 void runreport_print(struct run_state *st)
 {
+	if (!st->out)
+		st->out = stderr;
 	if (st->cli->json)
 		print_json(st);
 	else

@@ -32,13 +32,15 @@ static int on_victim(const struct oom_event *ev, void *userdata)
 {
 	struct run_victim *rv = userdata;
 
-	if (rv->have)
-		return 0;
 	/* other OOM kills happen on the host: the run's cgroup, or the command by pid */
 	if ((ev->task_memcg[0] && rv->cgname && in_cgroup(ev->task_memcg, rv->cgname)) ||
 	    ((ev->have & OOM_HAVE_PID) && ev->pid == rv->pid)) {
-		rv->ev = *ev;
-		rv->have = true;
+		if (!rv->have) {
+			rv->ev = *ev;
+			rv->have = true;
+		}
+		if (rv->nev < sizeof(rv->evs) / sizeof(rv->evs[0]))
+			rv->evs[rv->nev++] = *ev;
 	}
 	return 0;
 }

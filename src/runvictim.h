@@ -21,6 +21,8 @@ struct run_victim {
 	pid_t pid;		/* the command */
 	struct oom_event ev;	/* the first victim in the run's cgroup (or the command) */
 	bool have;
+	struct oom_event evs[16]; /* every victim of the run, in order (the first 16) */
+	size_t nev;
 	char why[384];		/* why no source runs */
 };
 

@@ -31,6 +31,14 @@ expect_usage "invalid parent cgroup" run --parent ../../etc -- true
 expect_usage "invalid parent cgroup" run --parent 'a/../../b' -- true
 expect_usage "must end in .csv or .jsonl" run --timeline /tmp/x.txt -- true
 expect_usage "--interval must be between" run --interval 1ms -- true
+expect_usage "--max 64 B is below 1 MiB: the command could not even start" run --max 64 -- true
+expect_usage "--max 1023.0 KiB is below 1 MiB" run --max 1023K -- true
+expect_usage "invalid duration 'soon' for --kill-after" run --kill-after soon -- true
+expect_usage "--kill-after must be at most 1h" run --kill-after 2h -- true
+# (--json: the error is JSON on stdout as well)
+timeout 10 "$OOMLAB" run --json --timeline - -- true >/dev/null 2>"$out"
+assert_eq "$?" 2 "run --json --timeline -"
+grep -q -- "--timeline - and --json both want stdout" "$out" || fail "run --json --timeline -: $(cat "$out")"
 expect_usage "invalid duration" run --interval 5parsecs -- true
 expect_usage "--adj" run --adj 1001 -- true
 expect_usage "--adj" run --adj abc -- true
