@@ -514,7 +514,8 @@ int cg_target_resolve(const struct host *h, const struct cg_layout *l, const cha
 		hint[0] = '\0';
 	if (!arg || !*arg || has_ctl(arg) || strlen(arg) >= PATH_MAX)
 		return -EINVAL;
-	if (l->mode == CG_MODE_NONE)
+	/* without a cgroup mount only a path that may be gone can be matched (why --log) */
+	if (l->mode == CG_MODE_NONE && !(flags & CGT_MAY_BE_GONE))
 		return -EOPNOTSUPP;
 
 	/* a pid */

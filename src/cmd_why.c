@@ -8,6 +8,7 @@
 
 #include "oomlab.h"
 #include "explain.h"
+#include "cgarg.h"
 #include "../lib/banned.h"
 
 static void usage(FILE *out)
@@ -38,7 +39,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 	};
 	const char *log = NULL;
 	char cgbuf[PATH_MAX];
-	const char *cgroup = NULL;
+	const char *cgroup = NULL, *cgroup_arg = NULL;
+	struct cg_target cgt = { 0 };
 	pid_t pid = 0;
 	uint64_t since = 0, newest = 0;
 	bool have_since = false;
@@ -51,6 +53,9 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "l:p:c:s:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
+			if (log)
+				return cli_usage_error(cli, "--log given twice: one log per run (to read "
+							    "several: cat A B | oomlab why --log -)");
 			log = optarg;
 			break;
 		case 'p': {
@@ -61,9 +66,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		case 'c':
-			if (!optarg[0])
-				return cli_usage_error(cli, "empty cgroup path for --cgroup");
-			cgroup = explain_cgroup_rel(optarg, cgbuf, sizeof(cgbuf));
+			cgroup_arg = optarg;
 			break;
 		case 's':
 			if (cli_parse_duration(cli, "--since", optarg, &since))
@@ -80,8 +83,27 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		char q[300];
+		return cli_usage_error(cli, "unexpected argument '%s' (to read a saved log: --log %s)",
+				       cli_quote(argv[optind], q, sizeof(q)),
+				       cli_quote(argv[optind], q, sizeof(q)));
+	}
+	if (cgroup_arg) {
+		/* a cgroup that is gone still matches the kills recorded with its path; a form
+		 * that cannot be a cgroup, or leaves the cgroup filesystem, is an error */
+		struct cg_layout l;
+		if (cg_layout_detect(&cli->host, &l) < 0)
+			memset(&l, 0, sizeof(l));
+		if ((r = cli_resolve_cgroup(cli, &l, "--cgroup", cgroup_arg, CGT_MAY_BE_GONE, &cgt)))
+			return r;
+		xsnprintf(cgbuf, sizeof(cgbuf), "%s", cgt.name);
+		cgroup = cgbuf;
+		if (!cgt.exists)
+			cli_note(cli, "cgroup %s does not exist now: matching the kills recorded with "
+				      "that path",
+				 cli_quote_n(cgbuf, 0, (char[PATH_MAX]){ 0 }, PATH_MAX));
+	}
 
 	/* a report, not a stream: full buffering (main() sets line buffering for live views) */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -100,6 +122,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			return cli_error(cli, "cannot read '/dev/kmsg': %s", strerror(-r));
 		}
 		if (cli->json) {
+			if (cgroup)
+				cli_cgroup_target_json(&j, cgroup_arg, &cgt);
 			if (cgroup) {
 				json_key(&j, "cgroup");
 				if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)
@@ -156,6 +180,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			oom_event_to_json(ev, &j);
 		}
 		json_arr_close(&j);
+		if (cgroup)
+			cli_cgroup_target_json(&j, cgroup_arg, &cgt);
 		if (cgroup && !log) {
 			json_key(&j, "cgroup");
 			if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)
