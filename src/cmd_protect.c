@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scores.h"
+#include "cgarg.h"
 #include "../lib/banned.h"
 
 struct change {
@@ -167,9 +168,13 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 				       protect ? "protect" : "expose");
 	if ((r = cg_layout_detect(&cli->host, &l)) < 0)
 		return cli_error(cli, "cannot detect the cgroup layout: %s", strerror(-r));
-	if ((r = oom_pid_memcg(&cli->host, &l, pid, memcg, sizeof(memcg))) < 0)
-		return cli_error(cli, "cannot read the memory cgroup of pid %d: %s", (int)pid,
-				 strerror(-r));
+	{
+		/* the pid's cgroup through the one resolver: checked beneath the mount */
+		struct cg_target t;
+		if ((r = cli_resolve_pid_cgroup(cli, &l, pid, &t)))
+			return r;
+		xsnprintf(memcg, sizeof(memcg), "%s", t.name);
+	}
 	if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, SCORES_SOURCE_AUTO, &before)) < 0)
 		return cli_error(cli, "cannot read cgroup '%s': %s", memcg, strerror(-r));
 	if ((ti = find_pid(&before, pid)) < 0) {
