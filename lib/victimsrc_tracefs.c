@@ -173,6 +173,8 @@ static void tracefs_line(struct victim_source *s, const char *line, size_t len)
 	if (mark_victim_parse_line(line, len, &ev) < 0)
 		return;
 	ev.source = OOM_SOURCE_TRACEFS;
+	/* mark_victim fires in __oom_kill_process() after the SIGKILL was sent: killed */
+	ev.killed = true;
 	/* the record has no cgroup: read it now (the victim lives 2-5 ms after mark_victim) */
 	victim_fill_after_the_fact(&s->host, &ev);
 	victim_source_emit(s, &ev, NULL);

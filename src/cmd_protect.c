@@ -41,10 +41,10 @@ static void usage(FILE *out, bool protect)
 			"+500; raising needs no capability) and show the ranking of its memory cgroup\n"
 			"before and after.\n\n");
 	fprintf(out, "Options:\n"
-		     "  -a, --adj N    the value to set, -1000..1000\n");
+		     "      --adj N    the value to set, -1000..1000\n");
 	if (protect)
 		fprintf(out, "  -r, --relative if lowering is refused, raise the others of the cgroup\n");
-	fprintf(out, "  -n, --dry-run  show the plan and the predicted ranking, write nothing\n"
+	fprintf(out, "      --dry-run  show the plan and the predicted ranking, write nothing\n"
 		     "  -J, --json     JSON output\n"
 		     "  -h, --help     show this help\n\n"
 		     "Equivalents at start time: systemd OOMScoreAdjust=, Kubernetes QoS classes\n"
@@ -125,7 +125,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours */
-	while ((c = getopt_long(argc, argv, protect ? ":a:rnJh" : ":a:nJh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, protect ? ":rJh" : ":Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (parse_int(optarg, &want) < 0 || want < -1000 || want > 1000)

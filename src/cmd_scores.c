@@ -305,7 +305,7 @@ static void usage(FILE *out)
 		"  CGROUP       memory cgroup path, e.g. /mygroup (v1: under the memory hierarchy)\n"
 		"  -p, --pid N  the memory cgroup of process N (its row is marked with '<')\n"
 		"  -a, --all    every process of the host, global OOM (the default)\n"
-		"  -n, --top N  show only the N highest rows (0: all, the default)\n"
+		"      --top N  show only the N highest rows (0: all, the default)\n"
 		"  -J, --json   JSON output\n"
 		"  --source S   where the numbers come from: bpf (one BPF task-iterator pass: the\n"
 		"               counters oom_badness() reads), proc (/proc/PID files), or auto (the\n"
@@ -337,7 +337,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours */
-	while ((c = getopt_long(argc, argv, ":p:an:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:aJh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			int v;

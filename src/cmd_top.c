@@ -31,7 +31,7 @@ static void help(void)
 	       "Options:\n"
 	       "  -i, --interval DUR     refresh every DUR (default 1s). With --json: measure the\n"
 	       "                         stall share over DUR (default: one read, no share)\n"
-	       "  -s, --sort KEY         pressure (default), usage, limit (usage %% of the limit),\n"
+	       "      --sort KEY         pressure (default), usage, limit (usage %% of the limit),\n"
 	       "                         kills\n"
 	       "  -n, --count N          stop after N frames (the first frame is immediate and has\n"
 	       "                         no share yet)\n"
@@ -594,7 +594,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours; TARGET may come before the options */
-	while ((o = getopt_long(argc, argv, ":i:s:n:Jh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":i:n:Jh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 			if (cli_parse_duration(cli, "--interval", optarg, &interval_us))

@@ -23,7 +23,7 @@ static void usage(FILE *out)
 		"  -p, --pid N        only the kill of process N\n"
 		"  -c, --cgroup PATH  only kills in cgroup PATH or below it (and, for a live cgroup,\n"
 		"                     its limits, usage, peak, OOM counters and PSI)\n"
-		"  -s, --since DUR    only kills of the last DUR (250ms, 10m, 2h); for --log relative to\n"
+		"  -S, --since DUR    only kills of the last DUR (250ms, 10m, 2h); for --log relative to\n"
 		"                     the log's last time stamp\n"
 		"  -J, --json         {\"kills\": [...]} in log order\n"
 		"  -h, --help         show this help\n");
@@ -33,7 +33,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "log", required_argument, NULL, 'l' },   { "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, 'c' }, { "since", required_argument, NULL, 's' },
+		{ "cgroup", required_argument, NULL, 'c' }, { "since", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },	    { "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -50,7 +50,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "l:p:c:s:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:p:c:S:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (log)
@@ -68,7 +68,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		case 'c':
 			cgroup_arg = optarg;
 			break;
-		case 's':
+		case 'S':
 			if (cli_parse_duration(cli, "--since", optarg, &since))
 				return EXIT_USAGE;
 			have_since = true;
