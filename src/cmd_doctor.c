@@ -278,7 +278,7 @@ static void check_swap(struct cli *cli, struct report *r)
 	}
 	fact(r, "zram", exists(&cli->host, "/sys/block/zram0") || exists(&cli->host, "/sys/class/zram-control") ? ST_OK : ST_INFO,
 	     exists(&cli->host, "/sys/block/zram0") || exists(&cli->host, "/sys/class/zram-control") ? "available" : "not available",
-	     "the lab's --swap zram (explicit opt-in, machine-wide, always undone)");
+	     "swap for experiments, machine-wide (oomlab itself never turns it on)");
 }
 
 static void check_sysctl(struct cli *cli, struct report *r, const char *name, const char *path,
