@@ -416,6 +416,8 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (parent && !clean)
+		return cli_usage_error(cli, "--parent goes with --clean (it names where to sweep)");
 
 	if (clean) {
 		int removed = 0, k;

@@ -92,12 +92,14 @@ void cli_note(struct cli *cli, const char *fmt, ...)
 
 int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *ret)
 {
-	int r = parse_size(arg, ret);
+	/* the words other tools use for "no limit" (systemd: infinity, ulimit: unlimited) */
+	int r = strcmp(arg, "infinity") == 0 || strcmp(arg, "unlimited") == 0 ? parse_size("max", ret)
+										 : parse_size(arg, ret);
 	if (r == -ERANGE)
 		return cli_usage_error(cli, "invalid size '%s' for %s: too large", arg, opt);
 	if (r < 0)
 		return cli_usage_error(cli,
-				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max'",
+				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max' (also 'infinity', 'unlimited')",
 				       arg, opt);
 	return 0;
 }
