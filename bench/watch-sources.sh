@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Benchmark of the OOM victim sources, side by side on the same kills:
-#   oomlab trace --source bpf | --source tracefs, a minimal /dev/kmsg reader (the kmsg source's
+#   oomlab watch --source bpf | --source tracefs, a minimal /dev/kmsg reader (the kmsg source's
 #   floor: one blocking read per record), and bpftrace on tracepoint:oom:mark_victim.
 # Measures, per source: latency from the kernel's mark_victim timestamp (the BPF record's
 # bpf_ktime_get_ns, CLOCK_MONOTONIC) to the line reaching a reader (median, p99), with the watchers

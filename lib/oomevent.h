@@ -78,7 +78,8 @@ struct oom_event {
 	uint64_t score;
 	uint64_t kernel_time_us; /* the log's own timestamp (µs since boot) */
 	enum oom_source source;
-	bool killed;		/* a kill line (or summary line) confirmed the kill */
+	bool killed;		/* the kernel killed it: a kill line (or summary line), or the
+				 * oom:mark_victim tracepoint (fired after the SIGKILL) */
 	bool inferred_oom_memcg; /* oom_memcg guessed (e.g. BPF walk up the hierarchy) */
 	/*
 	 * Added for the kernel-side sources (lib/victimsrc.h). memcg_usage_kb/memcg_limit_kb above

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Victim sources: where `oomlab watch`/`oomlab trace` learn of an OOM kill as it happens, each
+ * Victim sources: where `oomlab watch` and `oomlab run` learn of an OOM kill as it happens, each
  * producing the one event model (struct oom_event) through a callback.
  *
  *   bpf      a libbpf CO-RE program on oom:mark_victim (lib/bpf/oomvictim.bpf.c): the full

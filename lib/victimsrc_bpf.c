@@ -232,6 +232,8 @@ static int on_record(void *ctx, void *data, size_t len)
 	if (len < sizeof(*e))
 		return 0;
 	ev.source = OOM_SOURCE_BPF;
+	/* mark_victim fires in __oom_kill_process() after the SIGKILL was sent: killed */
+	ev.killed = true;
 	ev.pid = e->pid;
 	ev.kernel_time_us = e->ktime_ns / 1000;
 	ev.invoker_pid = e->invoker_pid;

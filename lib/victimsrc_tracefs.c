@@ -413,6 +413,8 @@ static void tracefs_record(struct victim_source *s, const struct oom_event *pars
 	struct oom_event ev = *parsed;
 
 	ev.source = OOM_SOURCE_TRACEFS;
+	/* mark_victim fires in __oom_kill_process() after the SIGKILL was sent: killed */
+	ev.killed = true;
 	/* the record has no cgroup: read it now (the victim lives 2-5 ms after mark_victim) */
 	victim_fill_after_the_fact(&s->host, &ev);
 	/* everything beyond the record was looked up after the fact, also when the victim was

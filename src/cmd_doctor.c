@@ -304,7 +304,7 @@ static void check_swap(struct cli *cli, struct report *r)
 	}
 	fact(r, "zram", exists(&cli->host, "/sys/block/zram0") || exists(&cli->host, "/sys/class/zram-control") ? ST_OK : ST_INFO,
 	     exists(&cli->host, "/sys/block/zram0") || exists(&cli->host, "/sys/class/zram-control") ? "available" : "not available",
-	     "the lab's --swap zram (explicit opt-in, machine-wide, always undone)");
+	     "swap for experiments, machine-wide (oomlab itself never turns it on)");
 }
 
 static void check_sysctl(struct cli *cli, struct report *r, const char *name, const char *path,
@@ -521,6 +521,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	struct utsname u;
 	bool clean = false;
 	const char *parent = "";
+	bool parent_given = false;
 	int c;
 
 	optind = 1;
@@ -536,6 +537,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 			if (cg_parent_valid(optarg) < 0)
 				return cli_usage_error(cli, "invalid parent cgroup '%s'", optarg);
 			parent = optarg;
+			parent_given = true;
 			break;
 		case 'h':
 			doctor_usage(stdout);
@@ -546,6 +548,8 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (parent_given && !clean)
+		return cli_usage_error(cli, "--parent goes with --clean (it names where to sweep)");
 
 	if (clean)
 		return doctor_clean(cli, parent);

@@ -1066,7 +1066,7 @@ static void lab_usage(FILE *out)
 		"  --all             the steps and the four exercises\n"
 		"  --report FILE     write a self-contained HTML report with plots\n"
 		"  --json            print the results as one JSON object (narrative to stderr)\n"
-		"  --yes             do not pause between steps\n"
+		"  -y, --yes         do not pause between steps\n"
 		"  -h, --help        show this help\n\n"
 		"Needs root (it creates cgroups). Everything it creates is removed, also on Ctrl-C.\n");
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scores.h"
+#include "cgarg.h"
 #include "../lib/banned.h"
 
 struct change {
@@ -40,10 +41,10 @@ static void usage(FILE *out, bool protect)
 			"+500; raising needs no capability) and show the ranking of its memory cgroup\n"
 			"before and after.\n\n");
 	fprintf(out, "Options:\n"
-		     "  -a, --adj N    the value to set, -1000..1000\n");
+		     "      --adj N    the value to set, -1000..1000\n");
 	if (protect)
 		fprintf(out, "  -r, --relative if lowering is refused, raise the others of the cgroup\n");
-	fprintf(out, "  -n, --dry-run  show the plan and the predicted ranking, write nothing\n"
+	fprintf(out, "      --dry-run  show the plan and the predicted ranking, write nothing\n"
 		     "  -J, --json     JSON output\n"
 		     "  -h, --help     show this help\n\n"
 		     "Equivalents at start time: systemd OOMScoreAdjust=, Kubernetes QoS classes\n"
@@ -163,7 +164,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours */
-	while ((c = getopt_long(argc, argv, protect ? ":a:rnJh" : ":a:nJh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, protect ? ":rJh" : ":Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (parse_int(optarg, &want) < 0 || want < -1000 || want > 1000)
@@ -211,9 +212,13 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 				       protect ? "protect" : "expose");
 	if ((r = cg_layout_detect(&cli->host, &l)) < 0)
 		return cli_error(cli, "cannot detect the cgroup layout: %s", strerror(-r));
-	if ((r = oom_pid_memcg(&cli->host, &l, pid, memcg, sizeof(memcg))) < 0)
-		return cli_error(cli, "cannot read the memory cgroup of pid %d: %s", (int)pid,
-				 strerror(-r));
+	{
+		/* the pid's cgroup through the one resolver: checked beneath the mount */
+		struct cg_target t;
+		if ((r = cli_resolve_pid_cgroup(cli, &l, pid, &t)))
+			return r;
+		xsnprintf(memcg, sizeof(memcg), "%s", t.name);
+	}
 	if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, SCORES_SOURCE_AUTO, &before)) < 0)
 		return cli_error(cli, "cannot read cgroup '%s': %s", memcg, strerror(-r));
 	if ((ti = find_pid(&before, pid)) < 0) {

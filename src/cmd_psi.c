@@ -11,6 +11,7 @@
 
 #include "oomlab.h"
 #include "psiview.h"
+#include "cgarg.h"
 #include "../lib/cgwalk.h"
 #include "../lib/memstat.h"
 #include "../lib/verdict.h"
@@ -50,6 +51,12 @@ struct psi_ctx {
 	struct cg_layout layout;
 	bool has_layout;
 	struct cgw_target t;
+	struct cg_target cgt;    /* what TARGET resolved to (none for the system) */
+	bool has_cgt;
+	/* the pressure file is the host's although a cgroup was asked: its cgroup2 path is the
+	 * root (a pid whose v1 memory cgroup has no cgroup2 sibling on a hybrid host) */
+	bool host_pressure;
+	const char *target_arg;
 	struct verdict_thresholds th;
 	uint64_t interval_us;
 	bool watch, tty;
@@ -192,7 +199,15 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 	}
 	json_key(&j, "pressure_file");
 	json_str(&j, c->t.psi_path[0] ? c->t.psi_path : NULL);
+	/* whose pressure the file is: "cgroup" (its own), "host" (the system's, or the root
+	 * cgroup2 file read for a cgroup that has no PSI file of its own), null: none */
+	json_key(&j, "pressure_of");
+	json_str(&j, !c->t.psi_path[0] ? NULL
+		     : c->t.system || c->host_pressure || strcmp(c->t.name, "/") == 0 ? "host"
+						       : "cgroup");
 	json_obj_close(&j);
+	if (c->has_cgt)
+		cli_cgroup_target_json(&j, c->target_arg, &c->cgt);
 	json_kv_u64_opt(&j, "interval_us", v->has_share, v->interval_us);
 	json_key(&j, "psi");
 	if (s->psi_err == 0) {
@@ -275,15 +290,29 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 	/* cgroup names and paths may hold ESC or CR: never raw to the terminal */
 	char n1[PATH_MAX], n2[PATH_MAX], n3[PATH_MAX];
 
+	char q[PATH_MAX];
+
 	term_safe(c->t.name, n1, sizeof(n1));
 	if (c->t.system)
 		fprintf(out, "memory pressure: the whole system\n");
+	else if (c->host_pressure && c->t.pid > 0)
+		fprintf(out, "memory pressure: the whole host (pid %d's memory cgroup %s has no PSI "
+			     "file of its own)\n",
+			(int)c->t.pid, cli_quote_n(c->t.name, 0, q, sizeof(q)));
+	else if (c->host_pressure)
+		fprintf(out, "memory pressure: the whole host (cgroup %s has no PSI file of its own)\n",
+			cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	else if (c->t.pid > 0)
-		fprintf(out, "memory pressure: cgroup %s (pid %d)\n", n1, (int)c->t.pid);
+		fprintf(out, "memory pressure: cgroup %s (pid %d)\n",
+			cli_quote_n(c->t.name, 0, q, sizeof(q)), (int)c->t.pid);
 	else
-		fprintf(out, "memory pressure: cgroup %s\n", n1);
+		fprintf(out, "memory pressure: cgroup %s\n", cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	if (c->t.psi_path[0])
-		fprintf(out, "  pressure file  %s\n", term_safe(c->t.psi_path, n2, sizeof(n2)));
+		fprintf(out, "  pressure file  %s (%s)\n", term_safe(c->t.psi_path, n2, sizeof(n2)),
+			c->t.system		       ? "the host's"
+			: c->host_pressure	       ? "the host's: the cgroup2 path is the root"
+			: strcmp(c->t.name, "/") == 0 ? "the host's: the root cgroup"
+						       : "the cgroup's own");
 	if (c->t.v2name[0])
 		fprintf(out, "  (the pid's cgroup2 path is %s, its memory cgroup %s)\n",
 			term_safe(c->t.v2name, n3, sizeof(n3)), n1);
@@ -307,7 +336,7 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 		else
 			fprintf(out, "share: not measured (--interval 0): the verdict uses avg10\n");
 		fprintf(out, "total: stall time since %s\n",
-			c->t.system ? "boot" : "the cgroup was created");
+			c->t.system || c->host_pressure ? "boot" : "the cgroup was created");
 	} else {
 		fprintf(out, "psi: %s\n",
 			psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL, c->t.name,
@@ -572,6 +601,29 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 	return EXIT_FAIL;
 }
 
+/* The psi view of a resolved cgroup: its memory directory and its own pressure file. */
+static void target_from_cgt(struct psi_ctx *c)
+{
+	const struct cg_target *g = &c->cgt;
+	struct cgw_target *t = &c->t;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = g->pid;
+	xsnprintf(t->name, sizeof(t->name), "%s", g->name);
+	if (g->v2name[0] && strcmp(g->v2name, g->name) != 0)
+		xsnprintf(t->v2name, sizeof(t->v2name), "%s", g->v2name);
+	xsnprintf(t->mem, sizeof(t->mem), "%s", g->mem);
+	t->mem_is_v2 = g->mem_is_v2;
+	if (g->v2dir[0]) {
+		path_join(t->psi_path, sizeof(t->psi_path), g->v2dir, "memory.pressure");
+		/* the root cgroup's pressure is the system's; older kernels have no root file */
+		if (strcmp(g->v2name, "/") == 0 && access(t->psi_path, F_OK) < 0)
+			host_path(&c->cli->host, "/proc/pressure/memory", t->psi_path,
+				  sizeof(t->psi_path));
+		c->host_pressure = strcmp(g->v2name, "/") == 0 && strcmp(g->name, "/") != 0;
+	}
+}
+
 int cmd_psi(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_THRESH = 0x100, OPT_WAIT, OPT_TIMEOUT, OPT_STRICT };
@@ -590,7 +642,6 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 	};
 	struct psi_ctx c = { .cli = cli, .th = verdict_default_thresholds, .interval_us = 1000000 };
 	const char *wait_spec = NULL, *log_path = NULL, *target = NULL;
-	char cand[4096];
 	uint64_t timeout_us = 0, count = 0;
 	bool strict = false, timeout_set = false;
 	int o, r;
@@ -642,6 +693,9 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 		target = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (count && !c.watch)
+		return cli_usage_error(cli, "--count goes with --watch (without it psi takes one "
+					    "sample)");
 	if (c.watch && c.interval_us == 0)
 		return cli_usage_error(cli, "--watch needs an interval above 0");
 	if (c.interval_us > 0 && c.interval_us < 10000)
@@ -657,37 +711,20 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 	c.has_layout = r >= 0;
 	if (r < 0)
 		memset(&c.layout, 0, sizeof(c.layout));
-	r = cgw_resolve(&cli->host, &c.layout, target, &c.t, cand, sizeof(cand));
-	if (r == -ENOTUNIQ) {
-		strip_trailing(cand);
-		for (char *p = cand; (p = strchr(p, '\n'));)
-			*p++ = ' ';
-		return cli_error(cli, "'%s' matches several cgroups: %s", target, cand);
+	if (!target) {
+		r = cgw_resolve(&cli->host, &c.layout, NULL, &c.t, NULL, 0);
+		if (r < 0)
+			return cli_error(cli, "cannot resolve the system target: %s", strerror(-r));
+	} else {
+		if (!c.has_layout)
+			return cli_error(cli, "cannot read the cgroup mounts: %s", strerror(-r));
+		if ((r = cli_resolve_cgroup(cli, &c.layout, "TARGET", target, CGT_DIGITS_ARE_PID,
+					    &c.cgt)))
+			return r;
+		c.has_cgt = true;
+		c.target_arg = target;
+		target_from_cgt(&c);
 	}
-	if (r == -ESRCH)
-		return cli_error(cli, "no process with pid %s", target);
-	if (r == -EOPNOTSUPP)
-		return cli_error(cli, "cannot find cgroup '%s': no cgroup filesystem is mounted",
-				 target);
-	if (r == -EINVAL && target && target[0] == '/')
-		return cli_usage_error(cli, "invalid cgroup path '%s': '.' and '..' are not allowed",
-				       target);
-	if (r == -EINVAL && target && target[0] != '/')
-		return cli_usage_error(cli,
-				       "'%s' is not a pid, a cgroup path or a container id of at "
-				       "least 12 characters",
-				       target);
-	if (r == -ENOENT && target && target[0] == '/')
-		return cli_error(cli, "no cgroup '%s' in '%s'%s%s%s", target,
-				 c.layout.v1_memory[0] ? c.layout.v1_memory : c.layout.v2,
-				 c.layout.mode == CG_MODE_HYBRID ? " or '" : "",
-				 c.layout.mode == CG_MODE_HYBRID ? c.layout.v2 : "", c.layout.mode == CG_MODE_HYBRID ? "'" : "");
-	if (r == -ENOENT && target && target[0] >= '0' && target[0] <= '9')
-		return cli_error(cli, "no cgroup found for pid %s", target);
-	if (r == -ENOENT && target)
-		return cli_error(cli, "no cgroup path contains the id '%s'", target);
-	if (r < 0)
-		return cli_error(cli, "cannot resolve '%s': %s", target ? target : "", strerror(-r));
 
 	if (wait_spec)
 		return do_wait(&c, wait_spec, timeout_us, strict);

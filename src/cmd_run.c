@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "oomlab.h"
+#include "cgarg.h"
 #include "run.h"
 #include "../lib/banned.h"
 
@@ -112,13 +113,24 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 		case 't':
 			o->timeline = optarg;
 			break;
-		case 'p':
-			if (cg_parent_valid(optarg) < 0)
+		case 'p': {
+			/* any form the resolver takes (/sys/fs/cgroup/memory/app, app.slice, ...);
+			 * the cgroup must exist, and its name is then held to what we create in */
+			static char parent[PATH_MAX];
+			struct cg_layout l;
+			struct cg_target t;
+			if ((r = cli_cgroup_layout(cli, &l)))
+				return r;
+			if ((r = cli_resolve_cgroup(cli, &l, "--parent", optarg, 0, &t)))
+				return r;
+			xsnprintf(parent, sizeof(parent), "%s", strcmp(t.name, "/") ? t.name : "");
+			if (parent[0] && cg_parent_valid(parent) < 0)
 				return cli_usage_error(cli,
 						       "invalid parent cgroup '%s': use path components of letters, digits, '.', '_' and '-' only, no '..'",
-						       optarg);
-			o->parent = optarg;
+						       parent);
+			o->parent = parent;
 			break;
+		}
 		case 'k':
 			if (strcmp(optarg, "0") == 0)
 				o->kill_after_us = 0;

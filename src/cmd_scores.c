@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "scores.h"
+#include "cgarg.h"
 #include "../lib/banned.h"
 
 static const char *memcg_path_or_root(const char *s)
@@ -86,7 +87,8 @@ void scores_print_header(FILE *out, const struct oom_rank *s)
 		format_bytes(unit * s->page_size, b3, sizeof(b3)));
 	if (!s->memcg && s->asked[0])
 		fprintf(out, "note: %s and its ancestors have no memory limit: only a global OOM can "
-			     "kill here, and then every process of the host competes (see --all)\n",
+			     "kill there, and then every process of the host competes: ranked "
+			     "host-wide (the same as --all)\n",
 			s->asked);
 }
 
@@ -303,7 +305,7 @@ static void usage(FILE *out)
 		"  CGROUP       memory cgroup path, e.g. /mygroup (v1: under the memory hierarchy)\n"
 		"  -p, --pid N  the memory cgroup of process N (its row is marked with '<')\n"
 		"  -a, --all    every process of the host, global OOM (the default)\n"
-		"  -n, --top N  show only the N highest rows (0: all, the default)\n"
+		"      --top N  show only the N highest rows (0: all, the default)\n"
 		"  -J, --json   JSON output\n"
 		"  --source S   where the numbers come from: bpf (one BPF task-iterator pass: the\n"
 		"               counters oom_badness() reads), proc (/proc/PID files), or auto (the\n"
@@ -326,6 +328,8 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 	struct oom_rank s = { 0 };
 	struct cg_layout l;
 	const char *cgroup = NULL;
+	struct cg_target t = { 0 };
+	bool has_t = false;
 	pid_t pid = 0;
 	bool all = false;
 	size_t top = 0;
@@ -333,7 +337,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours */
-	while ((c = getopt_long(argc, argv, ":p:an:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:aJh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			int v;
@@ -383,25 +387,41 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	if ((cgroup != NULL) + (pid != 0) + all > 1)
 		return cli_usage_error(cli, "give one of CGROUP, --pid or --all");
-	if (cgroup && cgroup[0] != '/')
-		return cli_usage_error(cli, "cgroup '%s' must start with '/'", cgroup);
 
 	if (cgroup || pid) {
-		char name[PATH_MAX];
-		if ((r = cg_layout_detect(&cli->host, &l)) < 0)
-			return cli_error(cli, "cannot detect the cgroup layout: %s", strerror(-r));
-		if (pid) {
-			r = oom_pid_memcg(&cli->host, &l, pid, name, sizeof(name));
-			if (r < 0)
-				return cli_error(cli, "cannot read the memory cgroup of pid %d: %s",
-						 (int)pid, strerror(-r));
-			cgroup = name;
-		}
-		r = oom_scope_load_cgroup(&cli->host, &l, cgroup, src, &s);
+		if ((r = cli_cgroup_layout(cli, &l)))
+			return r;
+		if (pid)
+			r = cli_resolve_pid_cgroup(cli, &l, pid, &t);
+		else
+			r = cli_resolve_cgroup(cli, &l, "CGROUP", cgroup, 0, &t);
+		if (r)
+			return r;
+		has_t = true;
+		if (!t.mem[0])
+			return cli_error(cli, "cgroup '%s' has no directory in the memory hierarchy "
+					      "%s: nothing to rank",
+					 t.name, l.mode == CG_MODE_V2 ? l.v2 : l.v1_memory);
+		r = oom_scope_load_cgroup(&cli->host, &l, t.name, src, &s);
 		if (r < 0 && src == SCORES_SOURCE_BPF && s.source_note[0])
 			return cli_error(cli, "--source bpf: %s", s.source_note);
 		if (r < 0)
-			return cli_error(cli, "cannot read cgroup '%s': %s", cgroup, strerror(-r));
+			return cli_error(cli, "cannot read cgroup '%s': %s", t.name, strerror(-r));
+		if (!s.memcg) {
+			/* no limit on the path: no memcg OOM can happen there; a global OOM
+			 * chooses among every process of the host, so rank those */
+			char asked[PATH_MAX];
+			xsnprintf(asked, sizeof(asked), "%s", s.asked);
+			oom_scope_free(&s);
+			memset(&s, 0, sizeof(s));
+			r = oom_scope_load_all(&cli->host, src, &s);
+			if (r < 0 && src == SCORES_SOURCE_BPF && s.source_note[0])
+				return cli_error(cli, "--source bpf: %s", s.source_note);
+			if (r < 0)
+				return cli_error(cli, "cannot read the process table: %s",
+						 strerror(-r));
+			xsnprintf(s.asked, sizeof(s.asked), "%s", asked);
+		}
 	} else {
 		r = oom_scope_load_all(&cli->host, src, &s);
 		if (r < 0 && src == SCORES_SOURCE_BPF && s.source_note[0])
@@ -420,6 +440,10 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 		json_init(&j, stdout, false);
 		json_obj_open(&j);
 		scores_json_fields(&j, &s, top);
+		/* who competes: the memcg's members, or every process (no limit on the path) */
+		json_kv_str(&j, "ranked", s.memcg ? "memcg" : "host");
+		if (has_t)
+			cli_cgroup_target_json(&j, cgroup, &t);
 		json_obj_close(&j);
 		json_end(&j);
 	} else {

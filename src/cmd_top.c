@@ -12,6 +12,7 @@
 
 #include "oomlab.h"
 #include "psiview.h"
+#include "cgarg.h"
 #include "../lib/cgwalk.h"
 #include "../lib/verdict.h"
 #include "../lib/banned.h"
@@ -20,15 +21,17 @@ enum sort_key { SORT_PRESSURE, SORT_USAGE, SORT_LIMIT, SORT_KILLS };
 
 static void help(void)
 {
-	printf("Usage: oomlab top [OPTIONS]\n\n"
+	printf("Usage: oomlab top [CGROUP] [OPTIONS]\n\n"
 	       "Every cgroup on the host (the cgroup2 tree, and on hybrid hosts the v1 memory tree\n"
 	       "merged by name) in one refreshing table: memory pressure some/full (share over the\n"
 	       "interval and avg10), usage, memory.high, limit, usage as %% of the binding limit,\n"
 	       "peak, OOM kills, verdict (docs/VERDICT.md).\n\n"
+	       "CGROUP: only this cgroup and its subtree: a path (/sys/fs/cgroup/NAME, /NAME), a\n"
+	       "/proc/PID/cgroup line, a unit name, a container id, a pod uid or a pid.\n\n"
 	       "Options:\n"
 	       "  -i, --interval DUR     refresh every DUR (default 1s). With --json: measure the\n"
 	       "                         stall share over DUR (default: one read, no share)\n"
-	       "  -s, --sort KEY         pressure (default), usage, limit (usage %% of the limit),\n"
+	       "      --sort KEY         pressure (default), usage, limit (usage %% of the limit),\n"
 	       "                         kills\n"
 	       "  -n, --count N          stop after N frames (the first frame is immediate and has\n"
 	       "                         no share yet)\n"
@@ -86,6 +89,8 @@ struct top_ctx {
 	struct psi sys;
 	int sys_err;
 	char sys_path[PATH_MAX];
+	const char *target_arg; /* CGROUP: only this cgroup and its subtree */
+	struct cg_target target;
 };
 
 static const struct cgw_tree *g_old_tree;
@@ -395,6 +400,8 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	json_init(&j, stdout, false);
 	json_obj_open(&j);
 	json_kv_str(&j, "layout", cg_mode_to_string(c->layout.mode));
+	if (c->target_arg)
+		cli_cgroup_target_json(&j, c->target_arg, &c->target);
 	json_kv_u64_opt(&j, "interval_us", interval_us > 0, interval_us);
 	json_kv_u64(&j, "count", live);
 	json_key(&j, "system");
@@ -489,6 +496,8 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	}
 	printf("%zu cgroups (%s)  sort %s  ", live, cg_mode_to_string(c->layout.mode),
 	       sort_name(c->sort));
+	if (c->target_arg)
+		printf("in %s  ", cli_quote_n(c->target.name, 0, (char[PATH_MAX]){ 0 }, PATH_MAX));
 	if (interval_us)
 		printf("share over %llums", (unsigned long long)(interval_us / 1000));
 	else
@@ -550,6 +559,26 @@ static int sleep_until(uint64_t deadline_us)
 	return -r;
 }
 
+static bool name_under(const char *name, const char *cg)
+{
+	size_t n = strlen(cg);
+
+	if (strcmp(cg, "/") == 0)
+		return true;
+	return strncmp(name, cg, n) == 0 && (name[n] == '\0' || name[n] == '/');
+}
+
+/* CGROUP: rows outside its subtree are left out of this frame */
+static void filter_rows(const struct top_ctx *c, struct row *rows, size_t n)
+{
+	const struct cg_target *t = &c->target;
+
+	for (size_t i = 0; i < n; i++)
+		if (!name_under(rows[i].name, t->name) &&
+		    !(t->v2name[0] && name_under(rows[i].name, t->v2name)))
+			rows[i].gone = true;
+}
+
 int cmd_top(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_THRESH = 0x100 };
@@ -569,7 +598,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0; /* one message per error, ours; TARGET may come before the options */
-	while ((o = getopt_long(argc, argv, ":i:s:n:Jh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":i:n:Jh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 			if (cli_parse_duration(cli, "--interval", optarg, &interval_us))
@@ -612,6 +641,8 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
+		c.target_arg = argv[optind++];
+	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	g_sort = c.sort;
 	r = cg_layout_detect(&cli->host, &c.layout);
@@ -619,6 +650,9 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, "cannot read the cgroup mounts: %s", strerror(-r));
 	if (c.layout.mode == CG_MODE_NONE)
 		return cli_error(cli, "no cgroup filesystem is mounted: nothing to show");
+	if (c.target_arg && (r = cli_resolve_cgroup(cli, &c.layout, "CGROUP", c.target_arg,
+						    CGT_DIGITS_ARE_PID, &c.target)))
+		return r;
 	r = host_path(&cli->host, "/proc/pressure/memory", c.sys_path, sizeof(c.sys_path));
 	if (r < 0)
 		return cli_error(cli, "sysroot path too long");
@@ -652,6 +686,8 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			r = cli_error(cli, "cannot walk the cgroup tree: %s", strerror(-r));
 			break;
 		}
+		if (c.target_arg)
+			filter_rows(&c, rows, nrows);
 		if (cli->json && interval_set && fno == 0) {
 			/* --json with --interval: the snapshot carries shares over the interval */
 			free(rows);

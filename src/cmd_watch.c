@@ -26,6 +26,7 @@
 
 #include "oomlab.h"
 #include "explain.h"
+#include "cgarg.h"
 #include "../lib/kmsg.h"
 #include "../lib/oomreport.h"
 #include "../lib/victimsrc.h"
@@ -215,6 +216,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	bool kmsg_only = false;
 	char why[768] = "";
 	struct watch w = { .cli = cli };
+	const char *cgroup_arg = NULL;
 	struct oomreport_ops ops = { .on_kill = on_kill, .userdata = &w };
 	struct oomreport *rep = NULL;
 	char cgbuf[PATH_MAX], path[PATH_MAX], buf[KMSG_RECORD_MAX];
@@ -247,12 +249,12 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			cli->json = true;
 			break;
 		case 'e':
+			if (!optarg[0])
+				return cli_usage_error(cli, "empty command for --exec");
 			w.exec = optarg;
 			break;
 		case 'c':
-			if (!optarg[0])
-				return cli_usage_error(cli, "empty cgroup path for --cgroup");
-			w.cgroup = explain_cgroup_rel(optarg, cgbuf, sizeof(cgbuf));
+			cgroup_arg = optarg;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &w.count) < 0 || w.count == 0)
@@ -274,6 +276,22 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (cgroup_arg) {
+		/* a cgroup that is gone (or not created yet) still filters by its path */
+		struct cg_layout l;
+		struct cg_target t;
+		char q[PATH_MAX];
+		if (cg_layout_detect(&cli->host, &l) < 0)
+			memset(&l, 0, sizeof(l));
+		if ((r = cli_resolve_cgroup(cli, &l, "--cgroup", cgroup_arg, CGT_MAY_BE_GONE, &t)))
+			return r;
+		xsnprintf(cgbuf, sizeof(cgbuf), "%s", t.name);
+		w.cgroup = cgbuf;
+		/* on stderr in JSON mode too: the stream carries only kills */
+		fprintf(stderr, "oomlab watch: --cgroup '%s' (%s): %s%s\n", cli_quote(cgroup_arg, q, sizeof(q)),
+			cg_target_form_to_string(t.form), cli_cgroup_target_text(&t, (char[3 * PATH_MAX + 64]){ 0 }, 3 * PATH_MAX + 64),
+			t.exists ? "" : ": matching kills recorded with that path");
+	}
 
 	/*
 	 * Every signal that would end us by default is an event of the signalfd instead, so the

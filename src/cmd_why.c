@@ -8,6 +8,7 @@
 
 #include "oomlab.h"
 #include "explain.h"
+#include "cgarg.h"
 #include "../lib/banned.h"
 
 static void usage(FILE *out)
@@ -22,7 +23,7 @@ static void usage(FILE *out)
 		"  -p, --pid N        only the kill of process N\n"
 		"  -c, --cgroup PATH  only kills in cgroup PATH or below it (and, for a live cgroup,\n"
 		"                     its limits, usage, peak, OOM counters and PSI)\n"
-		"  -s, --since DUR    only kills of the last DUR (250ms, 10m, 2h); for --log relative to\n"
+		"  -S, --since DUR    only kills of the last DUR (250ms, 10m, 2h); for --log relative to\n"
 		"                     the log's last time stamp\n"
 		"  -J, --json         {\"kills\": [...]} in log order\n"
 		"  -h, --help         show this help\n");
@@ -32,13 +33,14 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "log", required_argument, NULL, 'l' },   { "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, 'c' }, { "since", required_argument, NULL, 's' },
+		{ "cgroup", required_argument, NULL, 'c' }, { "since", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },	    { "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *log = NULL;
 	char cgbuf[PATH_MAX];
-	const char *cgroup = NULL;
+	const char *cgroup = NULL, *cgroup_arg = NULL;
+	struct cg_target cgt = { 0 };
 	pid_t pid = 0;
 	uint64_t since = 0, newest = 0;
 	bool have_since = false;
@@ -48,9 +50,12 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "l:p:c:s:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:p:c:S:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
+			if (log)
+				return cli_usage_error(cli, "--log given twice: one log per run (to read "
+							    "several: cat A B | oomlab why --log -)");
 			log = optarg;
 			break;
 		case 'p': {
@@ -61,11 +66,9 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		case 'c':
-			if (!optarg[0])
-				return cli_usage_error(cli, "empty cgroup path for --cgroup");
-			cgroup = explain_cgroup_rel(optarg, cgbuf, sizeof(cgbuf));
+			cgroup_arg = optarg;
 			break;
-		case 's':
+		case 'S':
 			if (cli_parse_duration(cli, "--since", optarg, &since))
 				return EXIT_USAGE;
 			have_since = true;
@@ -80,8 +83,27 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		char q[300];
+		return cli_usage_error(cli, "unexpected argument '%s' (to read a saved log: --log %s)",
+				       cli_quote(argv[optind], q, sizeof(q)),
+				       cli_quote(argv[optind], q, sizeof(q)));
+	}
+	if (cgroup_arg) {
+		/* a cgroup that is gone still matches the kills recorded with its path; a form
+		 * that cannot be a cgroup, or leaves the cgroup filesystem, is an error */
+		struct cg_layout l;
+		if (cg_layout_detect(&cli->host, &l) < 0)
+			memset(&l, 0, sizeof(l));
+		if ((r = cli_resolve_cgroup(cli, &l, "--cgroup", cgroup_arg, CGT_MAY_BE_GONE, &cgt)))
+			return r;
+		xsnprintf(cgbuf, sizeof(cgbuf), "%s", cgt.name);
+		cgroup = cgbuf;
+		if (!cgt.exists)
+			cli_note(cli, "cgroup %s does not exist now: matching the kills recorded with "
+				      "that path",
+				 cli_quote_n(cgbuf, 0, (char[PATH_MAX]){ 0 }, PATH_MAX));
+	}
 
 	/* a report, not a stream: full buffering (main() sets line buffering for live views) */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -100,6 +122,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			return cli_error(cli, "cannot read '/dev/kmsg': %s", strerror(-r));
 		}
 		if (cli->json) {
+			if (cgroup)
+				cli_cgroup_target_json(&j, cgroup_arg, &cgt);
 			if (cgroup) {
 				json_key(&j, "cgroup");
 				if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)
@@ -156,6 +180,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			oom_event_to_json(ev, &j);
 		}
 		json_arr_close(&j);
+		if (cgroup)
+			cli_cgroup_target_json(&j, cgroup_arg, &cgt);
 		if (cgroup && !log) {
 			json_key(&j, "cgroup");
 			if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)

@@ -30,7 +30,8 @@ static void usage(FILE *out)
 		     "  --sysroot DIR  read /proc, /sys and logs under DIR (fixture trees, tests)\n"
 		     "  -h, --help     show this help\n"
 		     "  -V, --version  show the version\n\n"
-		     "Run 'oomlab COMMAND --help' for a command's options. See oomlab(1).\n");
+		     "Run 'oomlab help COMMAND' (or 'oomlab COMMAND --help') for a command's options.\n"
+		     "See oomlab(1).\n");
 }
 
 static void vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
@@ -94,13 +95,15 @@ void cli_note(struct cli *cli, const char *fmt, ...)
 
 int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *ret)
 {
-	int r = parse_size(arg, ret);
+	/* the words other tools use for "no limit" (systemd: infinity, ulimit: unlimited) */
+	int r = strcmp(arg, "infinity") == 0 || strcmp(arg, "unlimited") == 0 ? parse_size("max", ret)
+										 : parse_size(arg, ret);
 	if (r == -ERANGE)
 		return cli_usage_error(cli, "invalid size '%s' for %s: too large (at most %s; 'max' for no limit)",
 				       arg, opt, SIZE_LIMIT_MAX_TEXT);
 	if (r < 0)
 		return cli_usage_error(cli,
-				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max'",
+				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max' (also 'infinity', 'unlimited')",
 				       arg, opt);
 	return 0;
 }
@@ -219,6 +222,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "oomlab: cannot use sysroot '%s': %s\n", sysroot, strerror(-r));
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[i], "help") == 0) {
+		/* oomlab help [CMD]: the same as oomlab CMD --help (or oomlab --help) */
+		static char help_opt[] = "--help";
+		if (i + 1 >= argc) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (i + 2 < argc)
+			return cli_usage_error(&cli, "help takes one command");
+		for (size_t c = 0; c < ELEMENTSOF(commands); c++) {
+			if (strcmp(argv[i + 1], commands[c].name) == 0) {
+				char *hargv[] = { argv[i + 1], help_opt, NULL };
+				cli.cmd = commands[c].name;
+				return commands[c].fn(&cli, 2, hargv);
+			}
+		}
+		i++; /* an unknown command: said below */
+	}
 	for (size_t c = 0; c < ELEMENTSOF(commands); c++) {
 		if (strcmp(argv[i], commands[c].name) == 0) {
 			cli.cmd = commands[c].name;
@@ -229,6 +250,24 @@ int main(int argc, char **argv)
 			return finish(&cli, commands[c].fn(&cli, argc - i, argv + i));
 		}
 	}
-	fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n", argv[i]);
+	{
+		/* never echoed at full length, nor with control bytes */
+		char q[64];
+		size_t o = 0;
+		for (const char *p = argv[i]; *p && o + 5 < sizeof(q) - 4; p++) {
+			unsigned char ch = (unsigned char)*p;
+			if (ch < 0x20 || ch == 0x7f)
+				o += (size_t)xsnprintf(q + o, sizeof(q) - o, "\\x%02x", ch);
+			else
+				q[o++] = (char)ch;
+			if (p[1] && o + 5 >= sizeof(q) - 4) {
+				memcpy(q + o, "...", 3);
+				o += 3;
+				break;
+			}
+		}
+		q[o] = '\0';
+		fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n", q);
+	}
 	return EXIT_USAGE;
 }

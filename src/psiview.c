@@ -86,12 +86,22 @@ const char *psi_missing_text(int err, const struct cg_layout *l, const char *nam
 
 int cli_parse_thresholds(struct cli *cli, const char *arg, struct verdict_thresholds *t)
 {
+	const struct verdict_thresholds *d = &verdict_default_thresholds;
+	char a[7][16];
+
 	if (verdict_thresholds_parse(arg, t) < 0)
+		/* the keys and defaults from the code: tests compare them with the manuals */
 		return cli_usage_error(cli,
-				       "invalid thresholds '%s': expected KEY=PERCENT[,...] with keys "
-				       "strained_some, sick_some, sick_full, critical_full, "
-				       "strained_unreclaimable, sick_unreclaimable, critical_unreclaimable, "
-				       "ordered strained <= sick <= critical",
-				       arg);
+				       "invalid thresholds '%s': expected KEY=PERCENT[,...], keys "
+				       "(defaults): strained_some=%s, sick_some=%s, sick_full=%s, "
+				       "critical_full=%s, strained_unreclaimable=%s, "
+				       "sick_unreclaimable=%s, critical_unreclaimable=%s; ordered "
+				       "strained <= sick <= critical",
+				       arg, fmt_centi(d->strained_some, a[0], 16),
+				       fmt_centi(d->sick_some, a[1], 16), fmt_centi(d->sick_full, a[2], 16),
+				       fmt_centi(d->critical_full, a[3], 16),
+				       fmt_centi(d->strained_unreclaimable, a[4], 16),
+				       fmt_centi(d->sick_unreclaimable, a[5], 16),
+				       fmt_centi(d->critical_unreclaimable, a[6], 16));
 	return 0;
 }

@@ -24,7 +24,9 @@ expect_usage "option '--pid' needs a value" scores --pid
 expect_usage "invalid pid '0'" scores --pid 0
 expect_usage "invalid pid 'x'" scores --pid x
 expect_usage "give one of CGROUP, --pid or --all" scores /a --pid 1
-expect_usage "must start with '/'" scores relative/path
+expect_usage "leaves the cgroup filesystem" "${F[@]}" scores /../../../../tmp/x
+expect_usage "leaves the cgroup filesystem" "${F[@]}" scores /sys/fs/cgroup/memory/app/../../../../etc
+expect_usage "cannot name a cgroup" "${F[@]}" scores "$(printf 'a\nb')"
 expect_usage "invalid count" scores --top -1
 expect_usage "unexpected argument" scores /a /b
 expect_usage "missing PID" "${F[@]}" protect

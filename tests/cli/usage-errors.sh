@@ -27,8 +27,8 @@ expect_usage "no command given" run --max 64M
 expect_usage "needs a value" run --max
 expect_usage "unknown option '-x'" run -x -- true
 expect_usage "unknown option '-z'" eat -qz
-expect_usage "invalid parent cgroup" run --parent ../../etc -- true
-expect_usage "invalid parent cgroup" run --parent 'a/../../b' -- true
+expect_usage "leaves the cgroup filesystem" run --parent ../../etc -- true
+expect_usage "leaves the cgroup filesystem" run --parent 'a/../../b' -- true
 expect_usage "must end in .csv or .jsonl" run --timeline /tmp/x.txt -- true
 expect_usage "--interval must be between" run --interval 1ms -- true
 expect_usage "--max 64 B is below 1 MiB: the command could not even start" run --max 64 -- true
