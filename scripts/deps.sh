@@ -10,7 +10,12 @@ set -euo pipefail
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
 # vm:    qemu + busybox-static + lz4 for the pure cgroup v2 test VM (tests/vm)
 # tests: python3 and jq for test scripts, chromium to render the lab report
+# serve: libmicrohttpd (HTTP); prometheus (+promtool), prometheus-node-exporter, curl and
+#        yamllint for its tests; systemd (systemd-analyze) for the unit; debhelper, lintian,
+#        dpkg-dev, fakeroot for the package build test
 PKGS=(gcc make pkg-config check scdoc
+	libmicrohttpd-dev prometheus prometheus-node-exporter curl yamllint systemd
+	debhelper lintian dpkg-dev fakeroot
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static lz4
 	python3 jq procps
