@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cgname.h"
+#include "oomevent.h"
 #include "k8sname.h"
 #include "util.h"
 #include "banned.h"
@@ -187,3 +188,89 @@ int k8s_names_lookup(const char *root, const char *container_id, struct k8s_name
 	}
 	return r;
 }
+
+/* ---- labels of a kill ---- */
+
+const char *oom_constraint_label(const struct oom_event *ev)
+{
+	const char *c = ev->constraint;
+
+	if (strcmp(c, "CONSTRAINT_MEMCG") == 0)
+		return "memcg";
+	if (strcmp(c, "CONSTRAINT_NONE") == 0)
+		return "none";
+	if (strcmp(c, "CONSTRAINT_CPUSET") == 0)
+		return "cpuset";
+	if (strcmp(c, "CONSTRAINT_MEMORY_POLICY") == 0)
+		return "memory_policy";
+	/* the kernel-side sources without a kernel-log summary: the scope says what it was */
+	if (!c[0] && ev->scope == OOM_SCOPE_MEMCG)
+		return "memcg";
+	if (!c[0] && ev->scope == OOM_SCOPE_GLOBAL)
+		return "none";
+	return "unknown";
+}
+
+static const char *last_component(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+const char *oom_limit_scope(const struct oom_event *ev)
+{
+	struct k8s_names k;
+	const char *last;
+
+	if (ev->scope == OOM_SCOPE_GLOBAL || strcmp(ev->constraint, "CONSTRAINT_NONE") == 0)
+		return "node";
+	if (strcmp(ev->constraint, "CONSTRAINT_CPUSET") == 0 ||
+	    strcmp(ev->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
+		return "node";
+	if (!ev->oom_memcg[0])
+		return "unknown";
+	k8s_names_from_cgroup(ev->oom_memcg, &k);
+	if (k.kube) {
+		if (k.container_id[0])
+			return "container";
+		if (k.pod_uid[0])
+			return "pod";
+		last = last_component(ev->oom_memcg);
+		if (strcmp(last, "kubepods") == 0 || strcmp(last, "kubepods.slice") == 0)
+			return "kubepods";
+		return "qos";
+	}
+	if (ev->task_memcg[0] && strcmp(ev->task_memcg, ev->oom_memcg) == 0)
+		return "cgroup";
+	return "ancestor";
+}
+
+const char *cgroup_cut_depth(const char *path, unsigned depth, char *buf, size_t sz)
+{
+	const char *p = path;
+	unsigned n = 0;
+
+	while (*p == '/')
+		p++;
+	while (*p && n < depth) {
+		const char *e = strchr(p, '/');
+		n++;
+		p = e ? e : p + strlen(p);
+		if (n < depth)
+			while (*p == '/')
+				p++;
+	}
+	if (p == path || n == 0) {
+		xsnprintf(buf, sz, "/");
+		return buf;
+	}
+	{
+		size_t len = (size_t)(p - path);
+		if (len >= sz)
+			len = sz - 1;
+		memcpy(buf, path, len);
+		buf[len] = '\0';
+	}
+	return buf;
+}
+

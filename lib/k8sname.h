@@ -47,4 +47,18 @@ int k8s_names_lookup(const char *root, const char *container_id, struct k8s_name
 /* A container id or pod uid safe to put in a path: [0-9a-f-], 12..64 characters. */
 bool k8s_id_valid(const char *id);
 
+/* ---- the labels of one kill (pure) ---- */
+struct oom_event;
+/* "memcg", "none", "cpuset", "memory_policy" from the kernel's constraint (or the scope when a
+ * kernel-side source carried none), else "unknown" */
+const char *oom_constraint_label(const struct oom_event *ev);
+/*
+ * Whose limit fired: "node" (global, cpuset or mempolicy OOM), for a memcg OOM under kubepods
+ * "container", "pod", "qos" (a QoS class slice) or "kubepods" (node allocatable), elsewhere
+ * "cgroup" (the victim's own cgroup) or "ancestor"; "unknown" when the OOMing cgroup is not known.
+ */
+const char *oom_limit_scope(const struct oom_event *ev);
+/* "/a/b/c" cut to depth components into buf ("/" for depth 0 or the root). Returns buf. */
+const char *cgroup_cut_depth(const char *path, unsigned depth, char *buf, size_t sz);
+
 #endif

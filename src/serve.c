@@ -47,95 +47,12 @@ struct k8s_cache {
 static const char *const constraint_names[] = { "memcg", "none", "cpuset", "memory_policy",
 						 "unknown" };
 
-const char *serve_constraint_label(const struct oom_event *ev)
-{
-	const char *c = ev->constraint;
-
-	if (strcmp(c, "CONSTRAINT_MEMCG") == 0)
-		return "memcg";
-	if (strcmp(c, "CONSTRAINT_NONE") == 0)
-		return "none";
-	if (strcmp(c, "CONSTRAINT_CPUSET") == 0)
-		return "cpuset";
-	if (strcmp(c, "CONSTRAINT_MEMORY_POLICY") == 0)
-		return "memory_policy";
-	/* the kernel-side sources without a kernel-log summary: the scope says what it was */
-	if (!c[0] && ev->scope == OOM_SCOPE_MEMCG)
-		return "memcg";
-	if (!c[0] && ev->scope == OOM_SCOPE_GLOBAL)
-		return "none";
-	return "unknown";
-}
-
 static size_t constraint_index(const char *label)
 {
 	for (size_t i = 0; i < ELEMENTSOF(constraint_names); i++)
 		if (strcmp(label, constraint_names[i]) == 0)
 			return i;
 	return ELEMENTSOF(constraint_names) - 1;
-}
-
-static const char *last_component(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-const char *serve_limit_scope(const struct oom_event *ev)
-{
-	struct k8s_names k;
-	const char *last;
-
-	if (ev->scope == OOM_SCOPE_GLOBAL || strcmp(ev->constraint, "CONSTRAINT_NONE") == 0)
-		return "node";
-	if (strcmp(ev->constraint, "CONSTRAINT_CPUSET") == 0 ||
-	    strcmp(ev->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
-		return "node";
-	if (!ev->oom_memcg[0])
-		return "unknown";
-	k8s_names_from_cgroup(ev->oom_memcg, &k);
-	if (k.kube) {
-		if (k.container_id[0])
-			return "container";
-		if (k.pod_uid[0])
-			return "pod";
-		last = last_component(ev->oom_memcg);
-		if (strcmp(last, "kubepods") == 0 || strcmp(last, "kubepods.slice") == 0)
-			return "kubepods";
-		return "qos";
-	}
-	if (ev->task_memcg[0] && strcmp(ev->task_memcg, ev->oom_memcg) == 0)
-		return "cgroup";
-	return "ancestor";
-}
-
-const char *serve_cut_depth(const char *path, unsigned depth, char *buf, size_t sz)
-{
-	const char *p = path;
-	unsigned n = 0;
-
-	while (*p == '/')
-		p++;
-	while (*p && n < depth) {
-		const char *e = strchr(p, '/');
-		n++;
-		p = e ? e : p + strlen(p);
-		if (n < depth)
-			while (*p == '/')
-				p++;
-	}
-	if (p == path || n == 0) {
-		xsnprintf(buf, sz, "/");
-		return buf;
-	}
-	{
-		size_t len = (size_t)(p - path);
-		if (len >= sz)
-			len = sz - 1;
-		memcpy(buf, path, len);
-		buf[len] = '\0';
-	}
-	return buf;
 }
 
 int serve_init(struct serve *s, const struct host *h, size_t retain, size_t max_series)
@@ -307,15 +224,15 @@ const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event 
 	k.ev = *ev;
 	explain_enrich(&k.ev, s->host, ENRICH_NAME | ENRICH_LIMIT |
 		       (host_is_live(s->host) ? ENRICH_PROC : 0));
-	k.constraint = serve_constraint_label(&k.ev);
-	k.limit_scope = serve_limit_scope(&k.ev);
+	k.constraint = oom_constraint_label(&k.ev);
+	k.limit_scope = oom_limit_scope(&k.ev);
 	cg = k.ev.task_memcg[0] ? k.ev.task_memcg : "";
 	name_cgroup(s, cg, &k.k8s);
 	if (!k.k8s.kube) {
 		cgname_parse(cg, &cn);
 		xsnprintf(k.unit, sizeof(k.unit), "%s", cn.unit);
 		if (!k.unit[0] && cg[0])
-			serve_cut_depth(cg, s->depth, k.cgroup, sizeof(k.cgroup));
+			cgroup_cut_depth(cg, s->depth, k.cgroup, sizeof(k.cgroup));
 		else if (!cg[0])
 			xsnprintf(k.cgroup, sizeof(k.cgroup), "unknown");
 	}
@@ -352,6 +269,12 @@ void serve_note_kmsg_text(struct serve *s, const char *text, size_t len)
 }
 
 /* ---- scrape: the tracked cgroups ---- */
+
+static const char *last_component(const char *p)
+{
+	const char *c = strrchr(p, '/');
+	return c ? c + 1 : p;
+}
 
 struct tracked {
 	const char *name;	/* cgroup path */
@@ -481,8 +404,12 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 			continue;
 		t->name = tree.v[i].name;
 		tree.v[i].name = NULL; /* ours now */
-		if (t->k8s.kube && mem[0])
+		if (t->k8s.kube && mem[0] && t->k8s.pod_uid[0])
 			name_pod(s, mem, &t->k8s);
+		if (t->k8s.kube && !t->k8s.pod_uid[0] &&
+		    (strcmp(last_component(t->name), "kubepods") == 0 ||
+		     strcmp(last_component(t->name), "kubepods.slice") == 0))
+			t->k8s.qos[0] = '\0'; /* node allocatable, not the guaranteed class */
 		if (!t->k8s.kube) {
 			cgname_parse(t->name, &cn);
 			xsnprintf(t->unit, sizeof(t->unit), "%s", cn.unit);

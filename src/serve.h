@@ -81,10 +81,4 @@ void serve_kill_to_json(const struct serve_kill *k, struct json *j);
 /* journald: one structured entry; 0 or -errno */
 int serve_journal_kill(const struct serve_kill *k, int fd, const char *socket_path);
 
-/* Pure helpers (unit-tested) */
-const char *serve_constraint_label(const struct oom_event *ev);
-const char *serve_limit_scope(const struct oom_event *ev);
-/* "/a/b/c" cut to depth components into buf ("/" for depth 0 or the root) */
-const char *serve_cut_depth(const char *path, unsigned depth, char *buf, size_t sz);
-
 #endif
