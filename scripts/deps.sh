@@ -14,7 +14,7 @@ set -euo pipefail
 #        yamllint for its tests; systemd (systemd-analyze) for the unit; debhelper, lintian,
 #        dpkg-dev, fakeroot for the package build test
 PKGS=(gcc make pkg-config check scdoc
-	libmicrohttpd-dev prometheus prometheus-node-exporter curl yamllint systemd
+	libmicrohttpd-dev prometheus prometheus-node-exporter curl yamllint python3-yaml systemd
 	debhelper lintian dpkg-dev fakeroot
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static lz4
