@@ -236,6 +236,7 @@ const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event 
 		else if (!cg[0])
 			xsnprintf(k.cgroup, sizeof(k.cgroup), "unknown");
 	}
+	k.counted_mono_us = now_us();
 	s->by_constraint[constraint_index(k.constraint)]++;
 	se = series_find(s, &k);
 	if (se) {
@@ -638,6 +639,10 @@ void serve_kill_to_json(const struct serve_kill *k, struct json *j)
 			e->memcg_limit_kb * 1024);
 	json_kv_i64_opt(j, "oomlab.oom_score_adj", h & OOM_HAVE_ADJ, e->oom_score_adj);
 	json_kv_str(j, "oomlab.source", oom_source_to_string(e->source));
+	/* kill-to-counter latency: the kernel's time stamp (BPF/tracefs: CLOCK_MONOTONIC; kmsg:
+	 * the printk clock, about 1 ms off) and CLOCK_MONOTONIC when the counters took the kill */
+	json_kv_u64_opt(j, "oomlab.kernel_time_us", h & OOM_HAVE_KTIME, e->kernel_time_us);
+	json_kv_u64(j, "oomlab.counted_monotonic_us", k->counted_mono_us);
 	json_kv_str(j, "k8s.namespace.name", k->k8s.namespace[0] ? k->k8s.namespace : NULL);
 	json_kv_str(j, "k8s.pod.name", k->k8s.pod[0] ? k->k8s.pod : NULL);
 	json_kv_str(j, "k8s.pod.uid", k->k8s.pod_uid[0] ? k->k8s.pod_uid : NULL);

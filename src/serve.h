@@ -25,6 +25,7 @@
 struct serve_kill {
 	uint64_t id;		/* 1, 2, ... since the daemon started */
 	uint64_t time_us;	/* realtime when oomlab learnt of it */
+	uint64_t counted_mono_us; /* CLOCK_MONOTONIC when the counters took it (latency) */
 	struct oom_event ev;
 	struct k8s_names k8s;
 	char unit[128];
