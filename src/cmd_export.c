@@ -80,6 +80,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16); /* one snapshot, not a live stream */
 	r = serve_init(&s, &cli->host, 0, (size_t)max_series);
 	if (r < 0)
 		return cli_error(cli, "cannot start: %s", strerror(-r));

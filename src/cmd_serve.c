@@ -402,6 +402,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	d.s.depth = (unsigned)depth;
 	d.s.pods = pods;
 	d.s.root = root;
+	serve_cache_tree(&d.s);
 	if (!d.s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");
 	if (d.journal) {

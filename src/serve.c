@@ -77,8 +77,21 @@ int serve_init(struct serve *s, const struct host *h, size_t retain, size_t max_
 	return 0;
 }
 
+void serve_cache_tree(struct serve *s)
+{
+	if (!host_is_live(s->host) || !s->have_layout)
+		return;
+	if (cgw_watch_init(&s->watch) < 0)
+		s->watch.fd = -1;
+	s->cache_tree = s->watch.fd >= 0;
+}
+
 void serve_free(struct serve *s)
 {
+	if (s->cache_tree) {
+		cgw_watch_free(&s->watch);
+		cgw_tree_free(&s->tree);
+	}
 	free(s->ring);
 	free(s->series);
 	free(s->k8s_cache);
@@ -368,6 +381,28 @@ static size_t tracked_labels(const struct tracked *t, struct prom_label *l)
 	return n;
 }
 
+static int walk(struct serve *s, struct cgw_tree *tree)
+{
+	struct cgw_tree nt = { 0 };
+	int r;
+
+	if (!s->cache_tree)
+		return cgw_walk(&s->layout, tree);
+	cgw_watch_drain(&s->watch);
+	if (!s->walked || s->watch.full || s->watch.ndirty) {
+		r = cgw_walk_incremental(&s->layout, &s->watch, s->walked ? &s->tree : NULL, &nt);
+		if (r < 0)
+			return r;
+		cgw_tree_free(&s->tree);
+		s->tree = nt;
+		s->walked = true;
+	}
+	cgw_watch_clear_events(&s->watch);
+	s->watch.limits_changed = false;
+	*tree = s->tree;
+	return 0;
+}
+
 static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n, size_t budget)
 {
 	struct cgw_tree tree = { 0 };
@@ -379,12 +414,13 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 	*ret_n = 0;
 	if (!s->have_layout)
 		return 0;
-	r = cgw_walk(&s->layout, &tree);
+	r = walk(s, &tree);
 	if (r < 0)
 		return r;
 	v = calloc(tree.n ? tree.n : 1, sizeof(*v));
 	if (!v) {
-		cgw_tree_free(&tree);
+		if (!s->cache_tree)
+			cgw_tree_free(&tree);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < tree.n; i++) {
@@ -403,8 +439,9 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 		if (cgw_node_paths(s->host, &s->layout, &tree.v[i], mem, sizeof(mem), &v2, psi,
 				   sizeof(psi)) < 0)
 			continue;
-		t->name = tree.v[i].name;
-		tree.v[i].name = NULL; /* ours now */
+		t->name = strdup(tree.v[i].name);
+		if (!t->name)
+			continue;
 		if (t->k8s.kube && mem[0] && t->k8s.pod_uid[0])
 			name_pod(s, mem, &t->k8s);
 		if (t->k8s.kube && !t->k8s.pod_uid[0] &&
@@ -418,7 +455,8 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 		sample_tracked(s, mem, v2, psi, t);
 		n++;
 	}
-	cgw_tree_free(&tree);
+	if (!s->cache_tree)
+		cgw_tree_free(&tree);
 	*ret = v;
 	*ret_n = n;
 	return 0;

@@ -63,10 +63,17 @@ struct serve {
 	uint64_t scrapes, last_scrape_us;
 	size_t tracked;
 	struct k8s_cache *k8s_cache;
+	/* the daemon keeps the cgroup tree between scrapes and walks again only directories
+	 * inotify saw change (cgw_walk_incremental, as `top` does); export walks once */
+	bool cache_tree, walked;
+	struct cgw_watch watch;
+	struct cgw_tree tree;
 };
 
 int serve_init(struct serve *s, const struct host *h, size_t retain, size_t max_series);
 void serve_free(struct serve *s);
+/* Keep the tree between scrapes (inotify; falls back to a full walk each scrape). */
+void serve_cache_tree(struct serve *s);
 /* A kill from any source: enriched, labelled, counted. Returns the stored record. */
 const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event *ev);
 /* A kmsg record for the health counters (kill lines the parser could not decode). */
