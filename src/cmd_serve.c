@@ -43,7 +43,7 @@ struct daemon_ctx {
 	struct cli *cli;
 	struct serve s;
 	const char *textfile;
-	bool journal;
+	bool journal, json;
 	const char *journal_socket;
 	int journal_fd;
 	bool stop;
@@ -105,6 +105,13 @@ static void handle_kill(struct daemon_ctx *d, const struct oom_event *ev)
 		if (r < 0 && d->s.journal_errors++ == 0)
 			cli_warn(d->cli, "cannot write to the journal at '%s': %s",
 				 d->journal_socket ? d->journal_socket : JOURNAL_SOCKET, strerror(-r));
+	}
+	if (d->json) {
+		struct json j;
+		json_init(&j, stdout, false);
+		serve_kill_to_json(k, &j);
+		json_end(&j);
+		fflush(stdout);
 	}
 	textfile_update(d);
 }
@@ -272,6 +279,8 @@ static void usage(FILE *out)
 		"      --depth N              cgroup levels tracked and used as the kill label (default 2)\n"
 		"      --no-pods              do not track Kubernetes pod cgroups below --depth\n"
 		"      --root DIR             the host's / is mounted at DIR (container runtime state)\n"
+		"  -J, --json                 also print each kill as one JSON line on stdout (the\n"
+		"                             /events object; errors as JSON too)\n"
 		"  -t, --timeout DUR          exit after DUR (tests, benchmarks)\n"
 		"  -h, --help                 show this help\n");
 }
@@ -311,7 +320,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	d.journal_socket = getenv("OOMLAB_JOURNAL_SOCKET");
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":l:s:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:s:t:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			listen_addr = optarg;
@@ -373,7 +382,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'J':
-			return cli_usage_error(cli, "--json: serve has /events for JSON; see --help");
+			d.json = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -391,8 +401,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	if (http)
 		return cli_error(cli, "this oomlab was built without libmicrohttpd: use --listen none with --textfile or --journal");
 #endif
-	if (!http && !d.textfile && !d.journal)
-		return cli_usage_error(cli, "--listen none needs --textfile or --journal: nothing would be exported");
+	if (!http && !d.textfile && !d.journal && !d.json)
+		return cli_usage_error(cli, "--listen none needs --textfile, --journal or --json: nothing would be exported");
 	if (!d.textfile)
 		tf_interval = 0;
 

@@ -43,7 +43,7 @@ PY
 SERVE_PIDS+=($!)
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 
-"$OOMLAB" serve --listen none --depth 1 --textfile "$SERVE_TMP/tf/oomlab.prom" --journal-socket "$sock" 2>"$SERVE_TMP/serve.err" &
+"$OOMLAB" serve --listen none --depth 1 --textfile "$SERVE_TMP/tf/oomlab.prom" --journal-socket "$sock" --json >"$SERVE_TMP/serve.jsonl" 2>"$SERVE_TMP/serve.err" &
 SERVE_PIDS+=($!)
 for _ in $(seq 100); do grep -q 'writing ' "$SERVE_TMP/serve.err" && break; sleep 0.1; done
 cat "$SERVE_TMP/serve.err"
@@ -67,6 +67,11 @@ assert int(e["OOMLAB_KILL_ID"]) >= 1 and e["OOMLAB_VICTIM_COMM"] and e["PRIORITY
 assert e["MESSAGE"].startswith("OOM kill: pid " + sys.argv[2]), e
 PY
 
+python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert any(e["process.pid"] == int(sys.argv[2]) and e["oomlab.victim_cgroup"] == sys.argv[3] for e in ev), ev
+' "$SERVE_TMP/serve.jsonl" "$VICTIM_PID" "$VICTIM_CG" && echo "SUBTEST PASS json-stdout" || echo "SUBTEST FAIL json-stdout: $(cat "$SERVE_TMP/serve.jsonl")"
 grep -q "^oomlab_oom_kills_total{cgroup=\"$PARENT\",limit_scope=\"cgroup\",constraint=\"memcg\"} 1$" "$SERVE_TMP/tf/oomlab.prom" &&
 	echo "SUBTEST PASS textfile" || echo "SUBTEST FAIL textfile: $(grep oom_kills "$SERVE_TMP/tf/oomlab.prom")"
 ls "$SERVE_TMP/tf" | grep -v '^oomlab.prom$' && echo "SUBTEST FAIL textfile-tmp: temporary file left" || echo "SUBTEST PASS textfile-tmp"
