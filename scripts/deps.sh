@@ -42,3 +42,11 @@ echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# prometheus and prometheus-node-exporter start their services on install (0.0.0.0:9090 and
+# :9100) where systemd runs: the tests start their own on 127.0.0.1 and need neither.
+for s in prometheus prometheus-node-exporter; do
+	case " ${missing[*]} " in *" $s "*) ;; *) continue ;; esac
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+		systemctl disable --now "$s.service" >/dev/null 2>&1 || true
+	fi
+done
