@@ -16,7 +16,7 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototyp
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DOOMLAB_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) -DOOMLAB_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS)
 LDLIBS ?=
 ifneq ($(SANITIZE),)

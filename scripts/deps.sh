@@ -13,7 +13,12 @@ set -euo pipefail
 #        chromium to render the lab report, linux-perf (a second user of oom:mark_victim beside
 #        the BPF source), util-linux (unshare: private mount namespaces in tests and CI),
 #        coreutils (timeout: every test has one)
+# serve: libmicrohttpd (HTTP); prometheus (+promtool), prometheus-node-exporter, curl and
+#        yamllint for its tests; systemd (systemd-analyze) for the unit; debhelper, lintian,
+#        dpkg-dev, fakeroot for the package build test
 PKGS=(gcc make pkg-config check scdoc
+	libmicrohttpd-dev prometheus prometheus-node-exporter curl yamllint python3-yaml systemd
+	debhelper lintian dpkg-dev fakeroot
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static lz4
 	python3 jq procps util-linux coreutils linux-perf tmux
@@ -40,3 +45,11 @@ echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# prometheus and prometheus-node-exporter start their services on install (0.0.0.0:9090 and
+# :9100) where systemd runs: the tests start their own on 127.0.0.1 and need neither.
+for s in prometheus prometheus-node-exporter; do
+	case " ${missing[*]} " in *" $s "*) ;; *) continue ;; esac
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+		systemctl disable --now "$s.service" >/dev/null 2>&1 || true
+	fi
+done

@@ -11,3 +11,5 @@ CMD(psi, "memory pressure (PSI) of the system, a cgroup, a pid or a container, w
 CMD(top, "every cgroup's memory pressure, usage and limits in one refreshing table")
 CMD(why, "explain the OOM kills in the kernel log or a saved log")
 CMD(watch, "stream OOM kills live, from the kernel's tracepoint (BPF, else tracefs) or its log")
+CMD(serve, "export OOM kills, per-cgroup OOM counters and pressure to Prometheus and journald")
+CMD(export, "print one snapshot of the serve metrics (Prometheus text format)")
