@@ -9,12 +9,13 @@ set -euo pipefail
 # build: compiler, make, Check for unit tests, scdoc for man pages
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
 # vm:    qemu + busybox-static + lz4 for the pure cgroup v2 test VM (tests/vm)
-# tests: python3 and jq for test scripts, chromium to render the lab report
+# tests: python3 and jq for test scripts, chromium to render the lab report, tmux to drive
+#        `top` on a terminal, bash-completion for the completion test
 PKGS=(gcc make pkg-config check scdoc
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static lz4
 	python3 jq procps
-	chromium)
+	chromium tmux bash-completion)
 
 if [ "${1:-}" = --print ]; then
 	printf '%s\n' "${PKGS[@]}"
