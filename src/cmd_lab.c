@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "lab.h"
 #include "run.h"
 #include "scores.h"
@@ -103,7 +104,12 @@ static void finish(struct lab *lab, struct lab_item *it, enum lab_status st, con
 	va_end(ap);
 	say(lab, "expected: %s", it->expected);
 	say(lab, "observed: %s", it->observed);
-	say(lab, "%s: %s", lab_status_name(st), it->reason);
+	{
+		bool on = color_wanted(fileno(lab->out));
+		fputs("  ", lab->out);
+		color_fputs(lab->out, on, color_status(lab_status_name(st)), lab_status_name(st));
+		fprintf(lab->out, ": %s\n", it->reason);
+	}
 }
 
 /* Ctrl-C between steps (during a step run_execute consumes it and reports it) */
@@ -362,6 +368,18 @@ static void step_pressure(struct lab *lab)
 	runreport_free(&st);
 }
 
+/* The victim in the kernel log's kill-line format (the report shows it wrapped). */
+static void kill_line_of(const struct oom_event *v, char *buf, size_t sz)
+{
+	xsnprintf(buf, sz,
+		  "%s: Killed process %d (%s) total-vm:%" PRIu64 "kB, anon-rss:%" PRIu64
+		  "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, UID:%u pgtables:%" PRIu64
+		  "kB oom_score_adj:%d",
+		  v->scope == OOM_SCOPE_GLOBAL ? "Out of memory" : "Memory cgroup out of memory",
+		  (int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
+		  v->uid, v->pgtables_kb, v->oom_score_adj);
+}
+
 /* The kernel's kill line for this victim, then field by field (into the item's detail too). */
 static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_event *v)
 {
@@ -375,13 +393,7 @@ static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_e
 		v->source == OOM_SOURCE_BPF ? "the oom:mark_victim tracepoint through BPF" :
 		v->source == OOM_SOURCE_TRACEFS ? "the oom:mark_victim tracepoint through tracefs" :
 						  "the kernel log");
-	xsnprintf(it->kill_line, sizeof(it->kill_line),
-		  "%s: Killed process %d (%s) total-vm:%" PRIu64 "kB, anon-rss:%" PRIu64
-		  "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, UID:%u pgtables:%" PRIu64
-		  "kB oom_score_adj:%d",
-		  v->scope == OOM_SCOPE_GLOBAL ? "Out of memory" : "Memory cgroup out of memory",
-		  (int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
-		  v->uid, v->pgtables_kb, v->oom_score_adj);
+	kill_line_of(v, it->kill_line, sizeof(it->kill_line));
 	fprintf(m, "  %s\n", it->kill_line);
 	fprintf(m, "field by field:\n");
 	fprintf(m, "  Memory cgroup out of memory  a cgroup hit its own limit (a host-wide OOM says \"Out of memory\")\n");
@@ -471,10 +483,13 @@ static void step_tracer(struct lab *lab)
 	setf(it->expected, sizeof(it->expected),
 	     "the kill is reported the moment the kernel marks the victim (oom:mark_victim), with its pid, cgroup and memory, a fraction of a millisecond after the kernel's own time stamp");
 	say(lab, "a 128 MiB cgroup, an eater at 200 MiB/s; oomlab listens on the best kernel source here");
-	ret = lab_run(lab, argv, 128 * MiB, false, 0, 250000, 60 * 1000000, &st);
+	/* 25 ms samples: the eater reaches 128 MiB in well under a second */
+	ret = lab_run(lab, argv, 128 * MiB, false, 0, 25000, 60 * 1000000, &st);
 	take_points(it, &st);
 	if (st.oom_kills)
 		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+	if (st.has_victim)
+		kill_line_of(v, it->kill_line, sizeof(it->kill_line));
 	if (!st.has_victim) {
 		setf(it->observed, sizeof(it->observed), "exit %d; no victim record: %s", ret,
 		     st.victim_note ? st.victim_note : "no source");
@@ -1232,7 +1247,10 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 
 	fprintf(lab.out, "\n== summary ==\n");
 	for (size_t i = 0; i < lab.n; i++) {
-		fprintf(lab.out, "  %-7s %-6s %s\n", lab_status_name(lab.items[i].status), lab.items[i].id,
+		const char *sn = lab_status_name(lab.items[i].status);
+		fputs("  ", lab.out);
+		color_fputs(lab.out, color_wanted(fileno(lab.out)), color_status(sn), sn);
+		fprintf(lab.out, "%*s %-6s %s\n", (int)(7 - strlen(sn)), "", lab.items[i].id,
 			lab.items[i].title);
 		if (lab.items[i].status == LAB_FAIL)
 			failed++;
