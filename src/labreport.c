@@ -192,7 +192,7 @@ static void marks(FILE *f, const struct axis *a, const struct lab_item *it, bool
 			H - MB);
 		if (label)
 			fprintf(f, "<text class=\"killt\" x=\"%.1f\" y=\"%d\">OOM kill %.3f s</text>\n",
-				x - 4, MT + 12, it->kill_t_us / 1e6);
+				x - 4, H - MB - 6, it->kill_t_us / 1e6);
 	}
 }
 
