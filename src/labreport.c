@@ -374,7 +374,7 @@ static void plots(FILE *f, const struct lab_host *host, const struct lab_item *i
 static void ranking(FILE *f, const struct lab_item *it)
 {
 	int64_t lo = 0, hi = 1;
-	const int bw = W - 240 - 200, x0 = 240, rowh = 46;
+	const int bw = W - 230 - 230, x0 = 230, rowh = 46;
 	int h = 34 + (int)it->nbars * rowh;
 	pid_t before_victim = 0;
 	int64_t best = INT64_MIN;
@@ -416,7 +416,7 @@ static void ranking(FILE *f, const struct lab_item *it)
 			   "<text class=\"lbl%s\" x=\"%.1f\" y=\"%d\">%" PRId64 " with adj%s</text>\n",
 			b->victim ? " victim" : "", xb0, y + 17, xb1 - xb0 < 1 ? 1 : xb1 - xb0, b->adj,
 			b->after, b->victim ? " victimt" : "", xb1 + 4, y + 28, b->after,
-			b->victim ? (killed ? ": the victim (killed)" : ": the victim") :
+			b->victim ? (killed ? ": victim, killed" : ": victim") :
 				    killed ? ": killed" : "");
 	}
 	fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">0</text>\n", BX(0), h - 6);
