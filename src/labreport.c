@@ -429,6 +429,12 @@ static void ranking(FILE *f, const struct lab_item *it)
 #undef BX
 }
 
+/* "step 4", "exercise 2" */
+static void item_name(FILE *f, const struct lab_item *it)
+{
+	fprintf(f, "%s %s", it->exercise ? "exercise" : "step", it->id + (it->exercise ? 2 : 4));
+}
+
 static const struct lab_item *find(const struct lab_item *items, size_t n, const char *id)
 {
 	for (size_t i = 0; i < n; i++)
@@ -482,7 +488,7 @@ static void summary(FILE *f, const struct lab_host *host, const struct lab_item 
 		bool warned = s >= t->strained_some || fu >= t->sick_full;
 		fprintf(f, "<p class=\"verdict %s\"><b>Pressure %s before the kill.</b> In ", warned ? "warned" : "silent",
 			warned ? "warned" : "did not warn");
-		esc(f, k->id);
+		item_name(f, k);
 		fprintf(f, " the workload was OOM-killed %.3f s after it started; the highest stall share of "
 			   "its cgroup before the kill was %u.%02u %% (some) and %u.%02u %% (full), against %u %% "
 			   "where <i>strained</i> starts.</p>\n",
@@ -543,7 +549,7 @@ static void summary(FILE *f, const struct lab_host *host, const struct lab_item 
 		}
 		if (v && bv) {
 			fputs("<li>oom_score_adj decides who dies (", f);
-			esc(f, pr->id);
+			item_name(f, pr);
 			fprintf(f, "): without it pid %d (", bv->pid);
 			esc(f, bv->comm);
 			fprintf(f, ") would have died; with it the kernel chose pid %d (", v->pid);
