@@ -6,6 +6,10 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# shell completions: where bash-completion, zsh and fish look under PREFIX
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR ?=
 VERSION := 0.1.0
 
@@ -93,6 +97,10 @@ man: $(MAN_PAGES)
 install: oomlab
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 oomlab $(DESTDIR)$(BINDIR)/oomlab
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 contrib/completions/oomlab.bash $(DESTDIR)$(BASHCOMPDIR)/oomlab
+	install -m 644 contrib/completions/_oomlab $(DESTDIR)$(ZSHCOMPDIR)/_oomlab
+	install -m 644 contrib/completions/oomlab.fish $(DESTDIR)$(FISHCOMPDIR)/oomlab.fish
 	@if command -v scdoc >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory man && \
 		for p in $(MAN_PAGES); do \
@@ -102,6 +110,7 @@ install: oomlab
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/oomlab
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/oomlab $(DESTDIR)$(ZSHCOMPDIR)/_oomlab $(DESTDIR)$(FISHCOMPDIR)/oomlab.fish
 	for p in $(MAN_SRCS:man/%.scd=%); do s=$${p##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$p; done
 
 clean:

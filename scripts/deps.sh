@@ -9,10 +9,11 @@ set -euo pipefail
 # build: compiler, make, Check for unit tests, scdoc for man pages
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
 # vm:    qemu + busybox-static + lz4 for the pure cgroup v2 test VM (tests/vm)
-# tests: python3 and jq for test scripts, tmux for the live view on a real terminal (80x24),
-#        chromium to render the lab report, linux-perf (a second user of oom:mark_victim beside
-#        the BPF source), util-linux (unshare: private mount namespaces in tests and CI),
-#        coreutils (timeout: every test has one)
+# tests: python3 and jq for test scripts, tmux for the live view and `top` on a real terminal
+#        (80x24), chromium to render the lab report, linux-perf (a second user of
+#        oom:mark_victim beside the BPF source), util-linux (unshare: private mount namespaces
+#        in tests and CI), coreutils (timeout: every test has one), bash-completion for the
+#        completion test
 # serve: libmicrohttpd (HTTP); prometheus (+promtool), prometheus-node-exporter, curl and
 #        yamllint for its tests; systemd (systemd-analyze) for the unit; debhelper, lintian,
 #        dpkg-dev, fakeroot for the package build test
@@ -21,7 +22,7 @@ PKGS=(gcc make pkg-config check scdoc
 	debhelper lintian dpkg-dev fakeroot
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static lz4
-	python3 jq procps util-linux coreutils linux-perf tmux
+	python3 jq procps util-linux coreutils linux-perf tmux bash-completion
 	chromium)
 
 if [ "${1:-}" = --print ]; then

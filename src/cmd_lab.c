@@ -19,8 +19,10 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "lab.h"
 #include "run.h"
 #include "scores.h"
@@ -50,6 +52,7 @@ struct lab {
 	struct lab_item items[16];
 	size_t n;
 	struct lab_host host;
+	const char *peer_psi; /* sampled with the next lab_run (step 7's idle cgroup) */
 };
 
 const char *lab_status_name(enum lab_status s)
@@ -109,7 +112,13 @@ static void finish(struct lab *lab, struct lab_item *it, enum lab_status st, con
 	}
 	say(lab, "expected: %s", it->expected);
 	say(lab, "observed: %s", it->observed);
-	say(lab, "%s: %s", lab_status_name(it->status), it->reason);
+	{
+		bool on = color_wanted(fileno(lab->out));
+		fputs("  ", lab->out);
+		color_fputs(lab->out, on, color_status(lab_status_name(it->status)),
+			    lab_status_name(it->status));
+		fprintf(lab->out, ": %s\n", it->reason);
+	}
 }
 
 /* Ctrl-C between steps (during a step run_execute consumes it and reports it) */
@@ -180,6 +189,7 @@ static int lab_run(struct lab *lab, char **argv, uint64_t max, bool set_high, ui
 		.seq = ++lab->seq,
 		.timeout_us = timeout_us,
 		.parent = "",
+		.peer_psi = lab->peer_psi,
 	};
 	int ret = run_execute(lab->cli, &o, st);
 	if (st->interrupted_by)
@@ -461,6 +471,18 @@ static void step_pressure(struct lab *lab)
 	runreport_free(&st);
 }
 
+/* The victim in the kernel log's kill-line format (the report shows it wrapped). */
+static void kill_line_of(const struct oom_event *v, char *buf, size_t sz)
+{
+	xsnprintf(buf, sz,
+		  "%s: Killed process %d (%s) total-vm:%" PRIu64 "kB, anon-rss:%" PRIu64
+		  "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, UID:%u pgtables:%" PRIu64
+		  "kB oom_score_adj:%d",
+		  v->scope == OOM_SCOPE_GLOBAL ? "Out of memory" : "Memory cgroup out of memory",
+		  (int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
+		  v->uid, v->pgtables_kb, v->oom_score_adj);
+}
+
 /* The kernel's kill line for this victim, then field by field (into the item's detail too). */
 static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_event *v)
 {
@@ -474,12 +496,8 @@ static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_e
 		v->source == OOM_SOURCE_BPF ? "the oom:mark_victim tracepoint through BPF" :
 		v->source == OOM_SOURCE_TRACEFS ? "the oom:mark_victim tracepoint through tracefs" :
 						  "the kernel log");
-	fprintf(m, "  %s: Killed process %d (%s) total-vm:%" PRIu64 "kB, anon-rss:%" PRIu64
-		   "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, UID:%u pgtables:%" PRIu64
-		   "kB oom_score_adj:%d\n",
-		v->scope == OOM_SCOPE_GLOBAL ? "Out of memory" : "Memory cgroup out of memory",
-		(int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
-		v->uid, v->pgtables_kb, v->oom_score_adj);
+	kill_line_of(v, it->kill_line, sizeof(it->kill_line));
+	fprintf(m, "  %s\n", it->kill_line);
 	fprintf(m, "field by field:\n");
 	fprintf(m, "  Memory cgroup out of memory  a cgroup hit its own limit (a host-wide OOM says \"Out of memory\")\n");
 	fprintf(m, "  Killed process %-11d the victim's pid; (%s) its name (comm, 15 bytes, chosen by the process)\n",
@@ -574,10 +592,13 @@ static void step_tracer(struct lab *lab)
 	setf(it->expected, sizeof(it->expected),
 	     "the kill is reported the moment the kernel marks the victim (oom:mark_victim), with its pid, cgroup and memory, a fraction of a millisecond after the kernel's own time stamp");
 	say(lab, "a 128 MiB cgroup, an eater at 200 MiB/s; oomlab listens on the best kernel source here");
-	ret = lab_run(lab, argv, 128 * MiB, false, 0, 250000, 60 * 1000000, &st);
+	/* 25 ms samples: the eater reaches 128 MiB in well under a second */
+	ret = lab_run(lab, argv, 128 * MiB, false, 0, 25000, 60 * 1000000, &st);
 	take_points(it, &st);
 	if (st.oom_kills)
 		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
+	if (st.has_victim)
+		kill_line_of(v, it->kill_line, sizeof(it->kill_line));
 	if (!st.has_victim) {
 		setf(it->observed, sizeof(it->observed), "exit %d; no victim record: %s", ret,
 		     st.victim_note ? st.victim_note : "no source");
@@ -704,6 +725,27 @@ static void eater_close(struct eater_proc *e)
  * adjustment is linear in adj). Returns PASS when the expendable one is OOM-killed and the
  * protected one survives.
  */
+/* The ranking picture's data: each process's points without its adjustment and with it. */
+static void lab_bars_from_rank(struct lab_item *it, const struct oom_rank *sc, pid_t protected_pid)
+{
+	it->nbars = 0;
+	for (size_t i = 0; i < sc->n && it->nbars < ELEMENTSOF(it->bars); i++) {
+		const struct oom_cand *c = &sc->c[i];
+		struct lab_bar *b = &it->bars[it->nbars];
+		if (c->unkillable != OOM_KILLABLE)
+			continue;
+		b->pid = c->pid;
+		xsnprintf(b->comm, sizeof(b->comm), "%s", c->comm);
+		b->adj = c->adj;
+		b->after = c->badness;
+		b->before = oom_badness_points(c->rss_kb, c->swap_kb, c->pgtables_kb, 0, sc->totalpages,
+					       sc->page_size / 1024);
+		b->victim = sc->has_victim && sc->victim == i;
+		b->protected_ = c->pid == protected_pid;
+		it->nbars++;
+	}
+}
+
 static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uint64_t keep, int adj)
 {
 	struct cg cg;
@@ -766,6 +808,7 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 			scores_print_verdict(m, &sc);
 			if (sc.has_victim)
 				predicted = sc.c[sc.victim].pid;
+			lab_bars_from_rank(it, &sc, prot.pid);
 			oom_scope_free(&sc);
 		}
 		if (m) {
@@ -781,6 +824,8 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		pid_t hog_pid = hog.pid, prot_pid = prot.pid;
 		bool prot_alive = wait_exit(NULL, &prot, 0) == 0;
 		bool hog_killed = status && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+		if (hog_killed)
+			it->killed_pid = (int)hog_pid;
 		if (status)
 			hog.pid = -1; /* reaped */
 		if (!prot_alive)
@@ -854,7 +899,9 @@ static void step_side_by_side(struct lab *lab)
 	psi_read(path, &p0);
 	t0 = now_us();
 	it->plot_max = THRASH_MAX;
+	lab->peer_psi = path; /* the idle cgroup on the same plot */
 	ret = lab_run(lab, thrash_argv(), THRASH_MAX, false, 0, 250000, 60 * 1000000, &st);
+	lab->peer_psi = NULL;
 	t1 = now_us();
 	r = psi_read(path, &p1);
 	cg_destroy(&idle, 5000000);
@@ -1065,6 +1112,7 @@ static void lab_usage(FILE *out)
 		"  --exercise N      run exercise N only (1-4)\n"
 		"  --all             the steps and the four exercises\n"
 		"  --report FILE     write a self-contained HTML report with plots\n"
+		"  --from-json FILE  run nothing: write --report from a saved 'oomlab lab --json'\n"
 		"  --json            print the results as one JSON object (narrative to stderr)\n"
 		"  -y, --yes         do not pause between steps\n"
 		"  -h, --help        show this help\n\n"
@@ -1077,8 +1125,20 @@ static void host_facts(struct lab *lab)
 	char buf[8192], path[PATH_MAX];
 	struct meminfo m;
 
-	if (uname(&u) == 0)
+	if (uname(&u) == 0) {
 		xsnprintf(lab->host.kernel, sizeof(lab->host.kernel), "%s", u.release);
+		xsnprintf(lab->host.hostname, sizeof(lab->host.hostname), "%s", u.nodename);
+	}
+	{
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(lab->host.date, sizeof(lab->host.date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	/* the file the box's limit is written to, as this layout names it */
+	xsnprintf(lab->host.limit_file, sizeof(lab->host.limit_file), "%s",
+		  lab->layout.mode == CG_MODE_V2 || (lab->layout.mode == CG_MODE_HYBRID && lab->layout.v2_memory)
+			  ? "memory.max" : "memory.limit_in_bytes");
 	xsnprintf(lab->host.mode, sizeof(lab->host.mode), "%s", cg_mode_to_string(lab->layout.mode));
 	lab->host.memory_high = lab->v2_high;
 	lab->host.psi = lab->psi;
@@ -1108,7 +1168,12 @@ static void print_json(struct lab *lab)
 	json_kv_bool(&j, "kmsg_readable", lab->host.kmsg);
 	json_kv_u64(&j, "mem_total_bytes", lab->host.mem_total);
 	json_kv_u64(&j, "mem_available_bytes", lab->host.mem_available);
+	json_kv_str(&j, "hostname", lab->host.hostname);
+	json_kv_str(&j, "date", lab->host.date);
+	json_kv_str(&j, "limit_file", lab->host.limit_file);
 	json_obj_close(&j);
+	json_kv_u64(&j, "box_max_bytes", lab->max);
+	json_kv_u64_opt(&j, "box_high_bytes", lab->has_high && lab->v2_high, lab->high);
 	for (int ex = 0; ex <= 1; ex++) {
 		json_key(&j, ex ? "exercises" : "steps");
 		json_arr_open(&j);
@@ -1130,6 +1195,7 @@ static void print_json(struct lab *lab)
 			for (unsigned k = 0; k < it->nm; k++)
 				json_kv_centi(&j, it->m[k].key, it->m[k].centi);
 			json_obj_close(&j);
+			lab_item_json(&j, it); /* plot, ranking, kill line: the report from JSON */
 			json_obj_close(&j);
 		}
 		json_arr_close(&j);
@@ -1137,6 +1203,33 @@ static void print_json(struct lab *lab)
 	json_kv_bool(&j, "interrupted", lab->interrupted);
 	json_obj_close(&j);
 	json_end(&j);
+}
+
+/* --from-json FILE --report OUT: the report of a saved run, nothing run (no root needed) */
+static int lab_render_saved(struct cli *cli, const char *from, const char *report)
+{
+	static struct lab_saved sv;
+	char err[256], *text = NULL;
+	ssize_t n;
+	int r;
+
+	if (!report)
+		return cli_usage_error(cli, "--from-json needs --report FILE.html (what to write)");
+	n = read_file_alloc(from, &text);
+	if (n < 0)
+		return cli_error(cli, "cannot read '%s': %s", from, strerror((int)-n));
+	r = lab_load_json(text, &sv, err, sizeof(err));
+	free(text);
+	if (r < 0)
+		return cli_error(cli, "cannot use '%s': %s", from, err);
+	r = lab_write_html(report, &sv.host, sv.items, sv.n, sv.max, sv.high, sv.has_high);
+	for (size_t i = 0; i < sv.n; i++)
+		free(sv.items[i].points);
+	if (r < 0)
+		return cli_error(cli, "cannot write the report '%s': %s", report, strerror(-r));
+	if (!cli->json)
+		printf("report: %s (%zu steps and exercises from %s)\n", report, sv.n, from);
+	return EXIT_OK;
 }
 
 /* [Enter] between steps; Ctrl-C at the prompt stops the lab (SIGINT is blocked: signalfd) */
@@ -1183,10 +1276,11 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 		{ "step", required_argument, NULL, 's' },  { "exercise", required_argument, NULL, 'e' },
 		{ "all", no_argument, NULL, 'a' },         { "report", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },        { "yes", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },        { 0 }
+		{ "help", no_argument, NULL, 'h' },        { "from-json", required_argument, NULL, 'F' },
+		{ 0 }
 	};
 	static struct lab lab; /* large: items carry text and plots */
-	const char *report = NULL;
+	const char *report = NULL, *from_json = NULL;
 	int step = 0, exercise = 0, c, r, failed = 0;
 	bool all = false, high_given = false;
 	sigset_t mask, oldmask;
@@ -1230,6 +1324,9 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 		case 'r':
 			report = optarg;
 			break;
+		case 'F':
+			from_json = optarg;
+			break;
 		case 'J':
 			break;
 		case 'y':
@@ -1257,6 +1354,8 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 	}
 	if (report && (r = report_writable(report)) < 0)
 		return cli_error(cli, "cannot write the report '%s': %s", report, strerror(-r));
+	if (from_json)
+		return lab_render_saved(cli, from_json, report);
 	if (geteuid() != 0)
 		return cli_error(cli, "the lab creates cgroups and needs root");
 	r = cg_layout_detect(&cli->host, &lab.layout);
@@ -1309,7 +1408,10 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 
 	fprintf(lab.out, "\n== summary ==\n");
 	for (size_t i = 0; i < lab.n; i++) {
-		fprintf(lab.out, "  %-7s %-6s %s\n", lab_status_name(lab.items[i].status), lab.items[i].id,
+		const char *sn = lab_status_name(lab.items[i].status);
+		fputs("  ", lab.out);
+		color_fputs(lab.out, color_wanted(fileno(lab.out)), color_status(sn), sn);
+		fprintf(lab.out, "%*s %-6s %s\n", (int)(7 - strlen(sn)), "", lab.items[i].id,
 			lab.items[i].title);
 		if (lab.items[i].status == LAB_FAIL)
 			failed++;

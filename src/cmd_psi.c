@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "oomlab.h"
 #include "psiview.h"
 #include "cgarg.h"
@@ -376,7 +377,9 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 	} else if (!c->t.system) {
 		fprintf(out, "memory: no memory controller directory for this cgroup\n");
 	}
-	fprintf(out, "verdict: %s (%s)\n", verdict_to_string(v->v), v->reason);
+	fputs("verdict: ", out);
+	color_fputs(out, color_wanted(fileno(out)), color_verdict(v->v), verdict_to_string(v->v));
+	fprintf(out, " (%s)\n", v->reason);
 	if (v->lag)
 		fprintf(out, "note: avg10 %s %% and the live share %s %% disagree: the averages lag, "
 			     "the share is what happened in the last %s\n",
@@ -403,7 +406,9 @@ static void render_line(struct psi_ctx *c, const struct view *v, FILE *out)
 			fmt_size_short(v->limit, true, g, 32));
 	if (v->kills_delta)
 		fprintf(out, " kills +%llu", (unsigned long long)v->kills_delta);
-	fprintf(out, " %s%s\n", verdict_to_string(v->v), v->lag ? " (avg10 lags)" : "");
+	fputc(' ', out);
+	color_fputs(out, color_wanted(fileno(out)), color_verdict(v->v), verdict_to_string(v->v));
+	fprintf(out, "%s\n", v->lag ? " (avg10 lags)" : "");
 }
 
 static int sleep_until(uint64_t deadline_us)

@@ -33,11 +33,26 @@ struct lab_item {
 		uint64_t centi; /* hundredths: 1234 = 12.34 */
 	} m[10];
 	unsigned nm;
+	char kill_line[512];  /* the kernel's kill line for the victim ("" none) */
+	/* protection steps: the kernel's badness per process, without and with the adjustment */
+	struct lab_bar {
+		int pid;
+		char comm[64];
+		int adj;                /* as set for the run */
+		int64_t before, after;  /* points with adj 0 / with adj */
+		bool victim;            /* the kernel's choice with the adjustment */
+		bool protected_;        /* the process the step protects */
+	} bars[8];
+	size_t nbars;
+	int killed_pid;               /* 0: none seen */
 };
 
 const char *lab_status_name(enum lab_status s);
 
 struct lab_host {
+	char hostname[128];
+	char date[40];        /* when the lab started, UTC, ISO 8601 */
+	char limit_file[32];  /* memory.max (v2) or memory.limit_in_bytes (v1 memory controller) */
 	char kernel[128];
 	char mode[16];
 	bool memory_high, psi, cap_sys_resource, kmsg;
@@ -47,5 +62,19 @@ struct lab_host {
 /* The HTML report: one self-contained file, inline SVG and CSS, no scripts. */
 int lab_write_html(const char *path, const struct lab_host *host, const struct lab_item *items,
 		   size_t n, uint64_t max, uint64_t high, bool has_high);
+
+/* What the report needs of a run as JSON (inside an open object; `oomlab lab --json`), and
+ * read back (`oomlab lab --from-json FILE --report OUT`): items[] get malloc'ed points. */
+struct json;
+void lab_item_json(struct json *j, const struct lab_item *it);
+struct lab_saved {
+	struct lab_host host;
+	struct lab_item items[16];
+	size_t n;
+	uint64_t max, high;
+	bool has_high;
+};
+/* 0, or -EINVAL with a message in err */
+int lab_load_json(const char *text, struct lab_saved *ret, char *err, size_t errsz);
 
 #endif

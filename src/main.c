@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "oomlab.h"
 #include "../lib/banned.h"
 
@@ -22,12 +23,14 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: oomlab [--sysroot DIR] COMMAND [OPTIONS]\n\n"
+	fprintf(out, "Usage: oomlab [--sysroot DIR] [--color WHEN] COMMAND [OPTIONS]\n\n"
 		     "Make the OOM killer visible and explain it.\n\nCommands:\n");
 	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nGlobal options:\n"
 		     "  --sysroot DIR  read /proc, /sys and logs under DIR (fixture trees, tests)\n"
+		     "  --color WHEN   colour verdicts and PASS/FAIL: auto (default: on a terminal,\n"
+		     "                 off with NO_COLOR), always, never\n"
 		     "  -h, --help     show this help\n"
 		     "  -V, --version  show the version\n\n"
 		     "Run 'oomlab help COMMAND' (or 'oomlab COMMAND --help') for a command's options.\n"
@@ -185,6 +188,35 @@ const char *cli_self_exe(void)
 	return path;
 }
 
+/* --color WHEN / --color=WHEN at argv[i]: 0 not it, 1 or 2 arguments used, -1 usage error */
+static int color_opt(struct cli *cli, int argc, char **argv, int i)
+{
+	enum color_mode m;
+	const char *v;
+	int used = 1;
+
+	if (strcmp(argv[i], "--color") == 0 || strcmp(argv[i], "--colour") == 0) {
+		if (i + 1 >= argc) {
+			cli_usage_error(cli, "option '--color' needs a value: auto, always or never");
+			return -1;
+		}
+		v = argv[i + 1];
+		used = 2;
+	} else if (startswith(argv[i], "--color=")) {
+		v = argv[i] + strlen("--color=");
+	} else if (startswith(argv[i], "--colour=")) {
+		v = argv[i] + strlen("--colour=");
+	} else {
+		return 0;
+	}
+	if (color_parse_mode(v, &m) < 0) {
+		cli_usage_error(cli, "invalid value '%s' for --color: expected auto, always or never", v);
+		return -1;
+	}
+	color_set_mode(m);
+	return used;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -201,6 +233,10 @@ int main(int argc, char **argv)
 			sysroot = argv[++i];
 		} else if (startswith(argv[i], "--sysroot=")) {
 			sysroot = argv[i] + strlen("--sysroot=");
+		} else if ((r = color_opt(&cli, argc, argv, i)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+			i += r - 1;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return finish(&cli, EXIT_OK);
@@ -243,6 +279,22 @@ int main(int argc, char **argv)
 	for (size_t c = 0; c < ELEMENTSOF(commands); c++) {
 		if (strcmp(argv[i], commands[c].name) == 0) {
 			cli.cmd = commands[c].name;
+			/* --color after the command name too: taken out of the command's argv before
+			 * its getopt sees it. Not for run, whose argv ends in the command to box (its
+			 * own --color must reach it): there it goes before "run". */
+			if (strcmp(cli.cmd, "run") != 0) {
+				for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0;) {
+					r = color_opt(&cli, argc, argv, k);
+					if (r < 0)
+						return EXIT_USAGE;
+					if (r == 0) {
+						k++;
+						continue;
+					}
+					memmove(&argv[k], &argv[k + r], (size_t)(argc - k - r + 1) * sizeof(*argv));
+					argc -= r;
+				}
+			}
 			for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
 				if (strcmp(argv[k], "--json") == 0 || strcmp(argv[k], "-J") == 0)
 					cli.json = true;

@@ -355,6 +355,7 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	runreport_init(&st, cli, live, timeline, o.timeline, o.quiet);
 	st.victim_source = rv.src != NULL;
 	st.keep_samples = o.keep_samples;
+	st.peer_psi = o.peer_psi;
 	runreport_sample(&st, true); /* baseline counters before the command starts */
 
 	{

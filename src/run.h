@@ -25,6 +25,7 @@ struct run_opts {
 	bool keep_samples;     /* keep every sample in st->samples */
 	unsigned seq;          /* the <n> of oomlab-<pid>-<n> */
 	uint64_t timeout_us;   /* SIGKILL the command after this long (0: never) */
+	const char *peer_psi;  /* another cgroup's memory.pressure, sampled alongside (lab) */
 };
 
 /*

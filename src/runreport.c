@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/psi.h"
 #include "../lib/banned.h"
 
 /*
@@ -510,6 +511,20 @@ static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t
 	p->high_events = s->high_events - st->base.high_events;
 	p->oom_kills = s->oom_kill - st->base.oom_kill;
 	p->verdict = st->verdict;
+	if (st->peer_psi) {
+		struct psi q;
+		uint64_t t = now_us();
+		if (psi_read(st->peer_psi, &q) == 0) {
+			if (st->peer_prev_ok) {
+				p->has_peer = true;
+				p->peer_some_share =
+					psi_share(st->peer_prev_total, q.some.total_us, t - st->peer_prev_t);
+			}
+			st->peer_prev_ok = true;
+			st->peer_prev_total = q.some.total_us;
+			st->peer_prev_t = t;
+		}
+	}
 }
 
 /* Not yet exited (a zombie still answers kill(pid, 0), so ask waitid without reaping). */

@@ -111,6 +111,10 @@ struct run_state {
 	bool keep_samples;
 	struct run_point *points;
 	size_t npoints, cap_points;
+	/* a second cgroup's memory.pressure sampled with every point (the lab's idle peer) */
+	const char *peer_psi;
+	bool peer_prev_ok;
+	uint64_t peer_prev_total, peer_prev_t;
 };
 
 /* One sample as the lab plots it. */
@@ -119,6 +123,8 @@ struct run_point {
 	uint64_t current, anon, file, max, high;
 	uint32_t some_share, full_share, some_avg10, full_avg10; /* hundredths of % */
 	bool has_psi;
+	bool has_peer;               /* peer_some_share: the peer cgroup's some share */
+	uint32_t peer_some_share;
 	uint64_t high_events, oom_kills;
 	enum verdict verdict;
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Decode an 8-bit RGB/RGBA PNG (what Chromium writes) with zlib alone and print:
-#   width height nonwhite_fraction distinct_colors
+#   width height nonwhite_fraction distinct_colors [count-near-RRGGBB ...]
+# With colours as extra arguments, also how many sampled pixels are near each (distance <= 40).
 # Used to check that a screenshot is not blank. No third-party modules.
 import struct, sys, zlib
 
@@ -22,6 +23,8 @@ def main(path):
     raw = zlib.decompress(idat)
     stride = w * bpp
     prev = bytearray(stride)
+    want = [bytes.fromhex(c) for c in sys.argv[2:]]
+    near = [0] * len(want)
     nonwhite, colors, i = 0, set(), 0
     for y in range(h):
         f = raw[i]; line = bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
@@ -40,8 +43,11 @@ def main(path):
             colors.add(px)
             if px != b"\xff\xff\xff":
                 nonwhite += 1
+            for k, c in enumerate(want):
+                if abs(px[0] - c[0]) + abs(px[1] - c[1]) + abs(px[2] - c[2]) <= 40:
+                    near[k] += 1
         prev = line
     total = h * ((w + 3) // 4)
-    print(w, h, f"{nonwhite / total:.4f}", len(colors))
+    print(w, h, f"{nonwhite / total:.4f}", len(colors), *near)
 
 main(sys.argv[1])

@@ -14,6 +14,10 @@ for p in "$top"/man/*.scd; do
 	n=$(basename "$p" .scd); s=${n##*.}
 	[ -s "$stage/opt/oomlab/share/man/man$s/$n" ] || fail "man page $n not installed"
 done
+for c in share/bash-completion/completions/oomlab share/zsh/site-functions/_oomlab \
+	share/fish/vendor_completions.d/oomlab.fish; do
+	[ -s "$stage/opt/oomlab/$c" ] || fail "completion $c not installed"
+done
 make -C "$top" --no-print-directory uninstall DESTDIR="$stage" PREFIX=/opt/oomlab >"$stage/log" 2>&1 ||
 	{ cat "$stage/log"; fail "make uninstall failed"; }
 left=$(find "$stage/opt" -type f | head -3)

@@ -50,7 +50,7 @@ assert d["interrupted"] is False, "interrupted without a signal"
 assert not bad, "failed: " + "; ".join(bad)
 assert rc == 0, f"exit status {rc}"
 PY
-grep -q '<svg class="plot"' "$tmp/r.html" || fail "report has no plot"
+grep -q '<svg class="plot memory"' "$tmp/r.html" || fail "report has no memory plot"
 grep -q '<script' "$tmp/r.html" && fail "report contains a script"
 grep -Eq '(src|href)="https?:' "$tmp/r.html" && fail "report loads something from the network"
 assert_nothing_left "$before" "cgroups left behind"
