@@ -7,11 +7,14 @@
 set -euo pipefail
 
 # build: compiler, make, Check for unit tests, scdoc for man pages
+# logs:  zlib, liblzma, libzstd, libsystemd (compressed logs, --journal); systemd-journal-remote,
+#        xz-utils, zstd to make the test inputs
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
 # vm:    qemu + busybox-static + lz4 for the pure cgroup v2 test VM (tests/vm)
 # tests: python3 and jq for test scripts, chromium to render the lab report
 PKGS=(gcc make pkg-config check scdoc
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+	liblzma-dev libzstd-dev libsystemd-dev systemd-journal-remote xz-utils zstd
 	qemu-system-x86 busybox-static lz4
 	python3 jq procps
 	chromium)
