@@ -469,6 +469,21 @@ int kmsg_wall_to_us(const struct log_wall *w, int default_year, long tz_local_mi
 	return 0;
 }
 
+size_t kmsg_parse_date(const char *s, size_t len, struct log_wall *ret)
+{
+	size_t n;
+
+	memset(ret, 0, sizeof(*ret));
+	n = take_full_date(s, s + len, ret);
+	if (!n)
+		n = take_iso_w(s, s + len, ret);
+	if (!n)
+		n = take_ctime(s, s + len, ret);
+	if (!n)
+		n = take_bsd_date(s, s + len, ret);
+	return n;
+}
+
 /* ---- prefixes ---- */
 
 /* "[...]" prefixes; returns length consumed (with one following blank) or 0. */
@@ -547,7 +562,7 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 	}
 done:
 	close++;
-	if (close < end && *close == ' ')
+	if (close < end && (*close == ' ' || *close == '\t'))
 		close++;
 	return (size_t)(close - p);
 }
@@ -656,14 +671,17 @@ static size_t strip_host_tag(const char *p, const char *end, bool strict, struct
 	}
 	/* "host prog[pid]:" or, with a syslog date, "host prog:" */
 	if (t > 1 && q[h + t] == ':' && (strict || tag_with_pid(q + h + 1, t))) {
+		const char *lb = memchr(q + h + 1, '[', t);
 		ret->foreign = true;
-		copy_tag(ret, q + h + 1, t - 1);
-		return (size_t)(end - p);
+		copy_tag(ret, q + h + 1, lb ? (size_t)(lb - q - h - 1) : t - 1);
+		q += h + 1 + t;
+		return (size_t)(q - p) + (q < end);
 	}
 	if (h > 1 && tag_with_pid(q, h)) {
 		ret->foreign = true;
-		copy_tag(ret, q, h - 1);
-		return (size_t)(end - p);
+		copy_tag(ret, q, (size_t)((const char *)memchr(q, '[', h) - q));
+		q += h;
+		return (size_t)(q - p) + (q < end);
 	}
 nohost:
 	/* netconsole receivers: "192.168.1.5:6666 " or "[fe80::1]:6666 " after the date */
@@ -819,8 +837,7 @@ static size_t strip_dmesg_x(const char *p, const char *end, struct log_line *ret
 			if (!kern) {
 				/* dmesg -x shows userspace's /dev/kmsg writes with their facility */
 				ret->foreign = true;
-				copy_tag(ret, p, 4);
-				return (size_t)(end - p);
+				copy_tag(ret, p, (size_t)(w - 1 - p));
 			}
 			return (size_t)(q - p);
 		}
@@ -986,7 +1003,7 @@ static const char *header_start(const char *text, const char *h)
 	for (const char *q = text; q + 1 < h; q++)
 		if ((q[0] == ':' || q[0] == ']' || q[0] == '"' || q[0] == '\t') && q[1] == ' ')
 			s = q + 2;
-	while (s < h && *s == ' ')
+	while (s < h && (*s == ' ' || *s == '\t'))
 		s++;
 	if (h - s > 15) {
 		const char *t = h - 15;

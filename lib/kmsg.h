@@ -58,6 +58,9 @@ struct log_wall {
 /* µs since the epoch; -ENODATA without a date, -ERANGE for an impossible one */
 int kmsg_wall_to_us(const struct log_wall *w, int default_year, long tz_local_min, int64_t *ret);
 
+/* A date at s ("Wed 2026-11-25 10:00:00.1 UTC", ISO, ctime, "Nov 25 10:00:00"): its length, 0 if none. */
+size_t kmsg_parse_date(const char *s, size_t len, struct log_wall *ret);
+
 /* One line of a text log after prefix stripping. */
 struct log_line {
 	const char *text;	/* the kernel's message text (points into the input line) */

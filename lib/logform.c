@@ -274,7 +274,15 @@ static void kv_line(struct logform *f, const char *line, size_t len)
 
 	if (f->kind == LOGFORM_VERBOSE) {
 		if (len == 0 || (*p != ' ' && *p != '\t')) {
+			struct log_wall w;
+			int64_t us;
 			entry_end(f);
+			/* the entry's header: its date is the record's __REALTIME_TIMESTAMP */
+			if (len && kmsg_parse_date(p, len, &w) && w.have_tz &&
+			    kmsg_wall_to_us(&w, 1970, 0, &us) == 0) {
+				f->e.real_us = us;
+				f->e.have_real = true;
+			}
 			return;
 		}
 		while (p < end && (*p == ' ' || *p == '\t'))
@@ -398,11 +406,16 @@ static void decide(struct logform *f, const char *p, const char *end)
 	    (unsigned char)p[2] == 0xbf)
 		p += 3;
 	f->decided = true;
-	if (p < end && (*p == '{' || (*p == '[' && (p + 1 == end || p[1] == '\n' || p[1] == '{' ||
-						    p[1] == ' ' || p[1] == '\r') &&
-					     memmem(p, (size_t)(end - p), "\"", 1) &&
-					     !memmem(p, (size_t)(end - p) < 16 ? (size_t)(end - p) : 16, "]", 1))))
-		f->kind = LOGFORM_JSON;
+	if (p < end && (*p == '{' || *p == '[')) {
+		/* "{" then a key, or "{" / "[" alone on its line (json-pretty, a JSON array) */
+		const char *q = p + 1;
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q >= end || *q == '\n' || *q == '"' || (*p == '[' && *q == '{'))
+			f->kind = LOGFORM_JSON;
+	}
+	if (f->kind == LOGFORM_JSON)
+		;
 	else if ((end - p >= 9 && memcmp(p, "__CURSOR=", 9) == 0) ||
 		 (end - p >= 21 && memcmp(p, "__REALTIME_TIMESTAMP=", 21) == 0))
 		f->kind = LOGFORM_EXPORT;

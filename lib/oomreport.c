@@ -1320,9 +1320,16 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 	if (r->join_len) {
 		if (!l.had_prefix && !l.anchored && l.len > 0 && r->join_len + l.len + 1 < JOIN_MAX &&
 		    r->join_parts < 4) {
-			/* a mailer drops the blank where it breaks ", anon-rss:"; a console does not */
-			if (r->join[r->join_len - 1] == ',' && l.text[0] != ' ' &&
-			    find(r->join, r->join_len, "Killed process "))
+			/*
+			 * A mailer breaks at a blank and drops it; a console cuts anywhere. Where the
+			 * kernel would have a blank (after "N", ",", ")" or "kB", before "(" or a word;
+			 * not in "123" "kB"), the blank is put back. The summary has none.
+			 */
+			char a = r->join[r->join_len - 1], b = l.text[0];
+			if (!has_prefix(r->join, r->join_len, "oom-kill:") &&
+			    (is_digit(a) || a == ',' || a == ')' || a == 'B') &&
+			    (b == '(' || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) &&
+			    !has_prefix(l.text, l.len, "kB") && !(a == 'B' && b == ','))
 				r->join[r->join_len++] = ' ';
 			memcpy(r->join + r->join_len, l.text, l.len);
 			r->join_len += l.len;

@@ -128,7 +128,8 @@ static void account(const struct collect_info *in, const char *what, size_t kill
 	if (st->imitations) {
 		fprintf(stderr, "oomlab why: %s: %llu line(s) that look like OOM kill messages were written by a "
 				"program, not by the kernel (%s%s), and are not reported as kills: line",
-			what, (unsigned long long)st->imitations, st->imitation_tag[0] ? "tag " : "",
+			what, (unsigned long long)st->imitations,
+			st->imitation_tag[0] && strcmp(st->imitation_tag, "facility") ? "tag " : "",
 			strcmp(st->imitation_tag, "facility") == 0 ? "a /dev/kmsg record of a non-kernel facility" :
 			st->imitation_tag[0] ? st->imitation_tag : "not the kernel's");
 		for (uint64_t i = 0; i < st->imitations && i < OOMREPORT_LINES_KEPT; i++)
@@ -137,6 +138,11 @@ static void account(const struct collect_info *in, const char *what, size_t kill
 	}
 	if (st->undecoded == 0 && kills > 0)
 		return;
+	if (st->undecoded == 0 && st->mentions == 0 && st->imitations) {
+		fprintf(stderr, "oomlab why: %s: read %llu line(s), no kill by the kernel among them\n", what,
+			(unsigned long long)st->lines_read);
+		return;
+	}
 	if (st->undecoded == 0 && st->mentions == 0) {
 		fprintf(stderr, "oomlab why: %s: read %llu line(s)%s%s, none of them mentions the OOM killer\n",
 			what, (unsigned long long)st->lines_read,
