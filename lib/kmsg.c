@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -170,28 +169,369 @@ static bool caller_id(const char *p, const char *e)
 	return true;
 }
 
+static void copy_tag(struct log_line *l, const char *s, size_t n)
+{
+	if (n >= sizeof(l->tag))
+		n = sizeof(l->tag) - 1;
+	memcpy(l->tag, s, n);
+	l->tag[n] = '\0';
+}
+
+/* ---- wall-clock dates ---- */
+
+/*
+ * Month abbreviations as strftime("%b") writes them in the locales syslog files are most
+ * often written in (en, de, fr, es, it, pt, nl, pl, sv, ru): a log from a host with a
+ * German locale says "Dez", a French one "déc.". Compared lowercased, without a final '.'.
+ */
+static const struct {
+	const char *name;
+	int mon;
+} month_names[] = {
+	{ "jan", 1 },  { "feb", 2 },   { "mar", 3 },   { "apr", 4 },  { "may", 5 },  { "jun", 6 },
+	{ "jul", 7 },  { "aug", 8 },   { "sep", 9 },   { "oct", 10 }, { "nov", 11 }, { "dec", 12 },
+	/* de */
+	{ "m\xc3\xa4r", 3 }, { "mrz", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },
+	/* fr */
+	{ "janv", 1 }, { "f\xc3\xa9vr", 2 }, { "f\xc3\xa9v", 2 }, { "mars", 3 }, { "avr", 4 },
+	{ "avril", 4 }, { "juin", 6 }, { "juil", 7 }, { "ao\xc3\xbbt", 8 }, { "sept", 9 },
+	{ "d\xc3\xa9" "c", 12 },
+	/* es, it, pt */
+	{ "ene", 1 },  { "abr", 4 },   { "ago", 8 },   { "dic", 12 }, { "gen", 1 },  { "mag", 5 },
+	{ "giu", 6 },  { "lug", 7 },   { "set", 9 },   { "ott", 10 }, { "fev", 2 },  { "out", 10 },
+	/* nl, sv, pl */
+	{ "mrt", 3 },  { "mei", 5 },   { "maj", 5 },   { "juni", 6 }, { "juli", 7 }, { "sty", 1 },
+	{ "lut", 2 },  { "kwi", 4 },   { "cze", 6 },   { "lip", 7 },  { "sie", 8 },  { "wrz", 9 },
+	{ "pa\xc5\xba", 10 }, { "lis", 11 }, { "gru", 12 },
+	/* ru */
+	{ "\xd1\x8f\xd0\xbd\xd0\xb2", 1 }, { "\xd1\x84\xd0\xb5\xd0\xb2", 2 },
+	{ "\xd0\xbc\xd0\xb0\xd1\x80", 3 }, { "\xd0\xb0\xd0\xbf\xd1\x80", 4 },
+	{ "\xd0\xbc\xd0\xb0\xd1\x8f", 5 }, { "\xd0\xb8\xd1\x8e\xd0\xbd", 6 },
+	{ "\xd0\xb8\xd1\x8e\xd0\xbb", 7 }, { "\xd0\xb0\xd0\xb2\xd0\xb3", 8 },
+	{ "\xd1\x81\xd0\xb5\xd0\xbd", 9 }, { "\xd0\xbe\xd0\xba\xd1\x82", 10 },
+	{ "\xd0\xbd\xd0\xbe\xd1\x8f", 11 }, { "\xd0\xb4\xd0\xb5\xd0\xba", 12 },
+};
+
+static bool is_word_byte(char c)
+{
+	return is_alpha(c) || (unsigned char)c >= 0x80;
+}
+
+/* a month name at p (letters or UTF-8 bytes, optional '.'); returns its length, 0 if none */
+static size_t take_month(const char *p, const char *end, int *mon)
+{
+	char low[16];
+	size_t n = 0, len;
+
+	while (p + n < end && is_word_byte(p[n]) && n < sizeof(low) - 1) {
+		char c = p[n];
+		low[n] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+		n++;
+	}
+	if (n < 3 || (p + n < end && is_word_byte(p[n])))
+		return 0;
+	low[n] = '\0';
+	len = n;
+	if (p + n < end && p[n] == '.')
+		len++;
+	for (size_t i = 0; i < ELEMENTSOF(month_names); i++)
+		if (strcmp(low, month_names[i].name) == 0) {
+			*mon = month_names[i].mon;
+			return len;
+		}
+	return 0;
+}
+
+static const char *const wdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+static bool take_2d(const char *p, const char *end, int *ret)
+{
+	if (end - p < 2 || !is_digit(p[0]) || !is_digit(p[1]))
+		return false;
+	*ret = (p[0] - '0') * 10 + (p[1] - '0');
+	return true;
+}
+
+/* "HH:MM:SS" then optional ".frac" or ",frac"; returns length or 0 */
+static size_t take_clock_w(const char *p, const char *end, struct log_wall *w)
+{
+	const char *q = p;
+	int h, m, s;
+
+	if (end - p < 8 || !take_2d(p, end, &h) || p[2] != ':' || !take_2d(p + 3, end, &m) ||
+	    p[5] != ':' || !take_2d(p + 6, end, &s) || h > 23 || m > 59 || s > 60)
+		return 0;
+	q += 8;
+	if (w) {
+		w->hour = h;
+		w->min = m;
+		w->sec = s;
+		w->usec = 0;
+	}
+	if (q < end && (*q == '.' || *q == ',') && q + 1 < end && is_digit(q[1])) {
+		uint32_t scale = 1000000, us = 0;
+		q++;
+		while (q < end && is_digit(*q)) {
+			if (scale > 1) {
+				scale /= 10;
+				us += (uint32_t)(*q - '0') * scale;
+			}
+			q++;
+		}
+		if (w)
+			w->usec = us;
+	}
+	return (size_t)(q - p);
+}
+
+
+/* "Z", "+0000", "+00:00", "-05:30" -> length, offset in minutes */
+static size_t take_tz(const char *p, const char *end, struct log_wall *w)
+{
+	int hh, mm;
+	const char *q = p;
+
+	if (q < end && *q == 'Z') {
+		w->have_tz = true;
+		w->tz_min = 0;
+		return 1;
+	}
+	if (q >= end || (*q != '+' && *q != '-') || !take_2d(q + 1, end, &hh))
+		return 0;
+	q += 3;
+	if (q < end && *q == ':')
+		q++;
+	if (!take_2d(q, end, &mm))
+		return 0;
+	q += 2;
+	w->have_tz = true;
+	w->tz_min = (p[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+	return (size_t)(q - p);
+}
+
+/* "2026-11-25T10:00:00[.frac][Z|+0000|+00:00]" (also with ' ' for 'T') -> length or 0 */
+static size_t take_iso_w(const char *p, const char *end, struct log_wall *w)
+{
+	struct log_wall t = { 0 };
+	const char *q = p;
+	size_t n;
+
+	if (end - p < 19)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if ((i == 4 || i == 7) ? p[i] != '-' : !is_digit(p[i]))
+			return 0;
+	if (p[10] != 'T' && p[10] != ' ')
+		return 0;
+	t.year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	t.mon = (p[5] - '0') * 10 + (p[6] - '0');
+	t.mday = (p[8] - '0') * 10 + (p[9] - '0');
+	if (t.mon < 1 || t.mon > 12 || t.mday < 1 || t.mday > 31)
+		return 0;
+	q += 11;
+	n = take_clock_w(q, end, &t);
+	if (!n)
+		return 0;
+	q += n;
+	q += take_tz(q, end, &t);
+	t.have = t.have_year = true;
+	if (w)
+		*w = t;
+	return (size_t)(q - p);
+}
+
+
+/*
+ * "Nov 25 10:00:00[.frac]", "Nov  5 10:00:00", "nov. 25 10:00:00", optionally with a year
+ * after the time ("Nov 25 10:00:00 2026", some syslog daemons) -> length or 0.
+ */
+static size_t take_bsd_date(const char *p, const char *end, struct log_wall *w)
+{
+	struct log_wall t = { 0 };
+	const char *q = p;
+	size_t n;
+	uint64_t day;
+
+	n = take_month(q, end, &t.mon);
+	if (!n)
+		return 0;
+	q += n;
+	if (q >= end || *q != ' ')
+		return 0;
+	while (q < end && *q == ' ')
+		q++;
+	n = take_u64(q, end, 2, &day);
+	if (!n || day < 1 || day > 31)
+		return 0;
+	t.mday = (int)day;
+	q += n;
+	if (q >= end || *q != ' ')
+		return 0;
+	q++;
+	n = take_clock_w(q, end, &t);
+	if (!n)
+		return 0;
+	q += n;
+	if (end - q >= 5 && q[0] == ' ' && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3]) &&
+	    is_digit(q[4]) && (end - q == 5 || q[5] == ' ')) {
+		t.year = (q[1] - '0') * 1000 + (q[2] - '0') * 100 + (q[3] - '0') * 10 + (q[4] - '0');
+		t.have_year = true;
+		q += 5;
+	}
+	t.have = true;
+	if (w)
+		*w = t;
+	return (size_t)(q - p);
+}
+
+/* ctime: "Wed Nov 25 10:00:00 2026" (dmesg -T, --time-format=ctime), or without weekday */
+static size_t take_ctime(const char *p, const char *end, struct log_wall *w)
+{
+	const char *q = p;
+
+	for (size_t i = 0; i < ELEMENTSOF(wdays); i++)
+		if (end - p >= 4 && memcmp(p, wdays[i], 3) == 0 && p[3] == ' ') {
+			q += 4;
+			break;
+		}
+	return q == p ? 0 : (size_t)(q - p) + take_bsd_date(q, end, w);
+}
+
+/* journalctl -o short-full / verbose: "Wed 2026-11-25 10:00:00.123456 UTC" */
+static size_t take_full_date(const char *p, const char *end, struct log_wall *w)
+{
+	const char *q = p;
+	size_t n;
+
+	for (size_t i = 0; i < ELEMENTSOF(wdays); i++)
+		if (end - p >= 4 && memcmp(p, wdays[i], 3) == 0 && p[3] == ' ') {
+			q += 4;
+			break;
+		}
+	if (q == p)
+		return 0;
+	n = take_iso_w(q, end, w);
+	if (!n)
+		return 0;
+	q += n;
+	if (end - q >= 4 && memcmp(q, " UTC", 4) == 0) {
+		w->have_tz = true;
+		w->tz_min = 0;
+		q += 4;
+	} else if (q < end && *q == ' ') {
+		/* a zone abbreviation ("CET"): taken as local time */
+		const char *z = q + 1;
+		while (z < end && *z >= 'A' && *z <= 'Z')
+			z++;
+		if (z - q >= 3 && z - q <= 6)
+			q = z;
+	}
+	return (size_t)(q - p);
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil) */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int kmsg_wall_to_us(const struct log_wall *w, int default_year, long tz_local_min, int64_t *ret)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int64_t t;
+	int year;
+
+	if (!w->have)
+		return -ENODATA;
+	if (w->epoch) {
+		*ret = w->epoch_us;
+		return 0;
+	}
+	year = w->have_year ? w->year : default_year;
+	if (year < 1970 || year > 9999 || w->mon < 1 || w->mon > 12 || w->mday < 1 ||
+	    w->mday > mdays[w->mon - 1] + (w->mon == 2 && leap(year)))
+		return -ERANGE;
+	t = days_from_civil(year, w->mon, w->mday) * 86400 + w->hour * 3600 + w->min * 60 + w->sec;
+	t -= (int64_t)(w->have_tz ? w->tz_min : tz_local_min) * 60;
+	*ret = t * 1000000 + (int64_t)w->usec;
+	return 0;
+}
+
+size_t kmsg_parse_date(const char *s, size_t len, struct log_wall *ret)
+{
+	size_t n;
+
+	memset(ret, 0, sizeof(*ret));
+	n = take_full_date(s, s + len, ret);
+	if (!n)
+		n = take_iso_w(s, s + len, ret);
+	if (!n)
+		n = take_ctime(s, s + len, ret);
+	if (!n)
+		n = take_bsd_date(s, s + len, ret);
+	return n;
+}
+
+/* ---- prefixes ---- */
+
 /* "[...]" prefixes; returns length consumed (with one following blank) or 0. */
 static size_t strip_bracket(const char *p, const char *end, struct log_line *ret)
 {
-	const char *close;
+	const char *close, *in;
 	size_t inner;
 	bool colon = false, ok = true;
+	uint64_t ts;
 
 	if (p >= end || *p != '[')
 		return 0;
-	close = memchr(p, ']', (size_t)(end - p) < 48 ? (size_t)(end - p) : 48);
+	close = memchr(p, ']', (size_t)(end - p) < 64 ? (size_t)(end - p) : 64);
 	if (!close)
 		return 0;
-	inner = (size_t)(close - p - 1);
-	if (inner == 0)
+	in = p + 1;
+	if (close <= in)
 		return 0;
-	if (bracket_ts(p + 1, close, &ret->ts_us)) {
+	inner = (size_t)(close - in);
+	if (bracket_ts(in, close, &ts)) {
+		ret->ts_us = ts;
 		ret->have_ts = true;
-	} else if (inner >= 2 && caller_id(p + 1, close)) {
+	} else if (inner >= 2 && caller_id(in, close)) {
 		/* caller id "[T1234]", "[    C0]" (CONFIG_PRINTK_CALLER, printed as %6s) */
 	} else {
-		/* dmesg -T "[Mon Nov 25 10:00:00 2026]" or an ISO date in brackets */
-		for (const char *q = p + 1; q < close; q++) {
+		const char *lt = memchr(in, '<', inner);
+		const char *q = in;
+
+		while (q < close && *q == ' ')
+			q++;
+		/* dmesg -d "[  123.456 <    0.000123>]": the time, then the delta */
+		if (lt && lt > q && close[-1] == '>' && bracket_ts(in, lt - 1, &ts) && lt[-1] == ' ') {
+			ret->ts_us = ts;
+			ret->have_ts = true;
+			goto done;
+		}
+		/* delta forms: "[<    0.000123>]" (--time-format=delta), "[  +0.000123]" (-H, reltime) */
+		if ((q < close && *q == '<' && close[-1] == '>') || (q < close && *q == '+')) {
+			const char *d = q + 1;
+			while (d < close && *d == ' ')
+				d++;
+			if (bracket_ts(d, *q == '<' ? close - 1 : close, &ts))
+				goto done;
+		}
+		/* dates: dmesg -T/ctime "[Mon Nov 25 10:00:00 2026]", ISO, reltime "[Nov25 10:00]" */
+		if (take_ctime(q, close, &ret->wall) || take_iso_w(q, close, &ret->wall))
+			goto done;
+		for (q = in; q < close; q++) {
 			if (is_alpha(*q))
 				continue;
 			if (*q == ':')
@@ -202,9 +542,27 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 		}
 		if (!ok || !colon || inner < 8)
 			return 0;
+		{
+			/* reltime "[Nov25 10:00]": month, day, hours and minutes; no year */
+			struct log_wall w = { 0 };
+			size_t n = take_month(in, close, &w.mon);
+			uint64_t day;
+			size_t dn = n ? take_u64(in + n, close, 2, &day) : 0;
+			const char *t = in + n + dn;
+			int hh, mm;
+			if (n && dn && day >= 1 && day <= 31 && t + 6 == close && t[0] == ' ' &&
+			    take_2d(t + 1, close, &hh) && t[3] == ':' && take_2d(t + 4, close, &mm)) {
+				w.mday = (int)day;
+				w.hour = hh;
+				w.min = mm;
+				w.have = true;
+				ret->wall = w;
+			}
+		}
 	}
+done:
 	close++;
-	if (close < end && *close == ' ')
+	if (close < end && (*close == ' ' || *close == '\t'))
 		close++;
 	return (size_t)(close - p);
 }
@@ -217,9 +575,11 @@ static size_t strip_pri(const char *p, const char *end, struct log_line *ret)
 	if (p >= end || *p != '<')
 		return 0;
 	n = take_u64(p + 1, end, 4, &v);
-	if (!n || p + 1 + n >= end || p[1 + n] != '>')
+	if (!n || p + 1 + n >= end || p[1 + n] != '>' || v > 191)
 		return 0;
 	ret->level = (int)(v & 7);
+	if (v >> 3)
+		ret->facility = (int)(v >> 3);
 	return n + 2;
 }
 
@@ -236,52 +596,13 @@ static size_t strip_raw(const char *p, const char *end, struct log_line *ret)
 	ret->ts_us = ts;
 	ret->have_seq = ret->have_ts = true;
 	ret->raw_record = true;
+	/* a record userspace wrote to /dev/kmsg has its own facility (1 = user, 3 = daemon) */
+	if (pri >> 3) {
+		ret->facility = (int)(pri >> 3);
+		ret->foreign = true;
+		copy_tag(ret, "facility", 8);
+	}
 	return n;
-}
-
-/* "HH:MM:SS" then optional ".frac" or ",frac"; returns length or 0 */
-static size_t take_clock(const char *p, const char *end)
-{
-	const char *q = p;
-
-	if (end - p < 8 || !is_digit(p[0]) || !is_digit(p[1]) || p[2] != ':' || !is_digit(p[3]) ||
-	    !is_digit(p[4]) || p[5] != ':' || !is_digit(p[6]) || !is_digit(p[7]))
-		return 0;
-	q += 8;
-	if (q < end && (*q == '.' || *q == ',')) {
-		q++;
-		while (q < end && is_digit(*q))
-			q++;
-	}
-	return (size_t)(q - p);
-}
-
-/* "2026-11-25T10:00:00[.frac][Z|+0000|+00:00]" -> length or 0 */
-static size_t take_iso(const char *p, const char *end)
-{
-	const char *q = p;
-	size_t n;
-
-	if (end - p < 19)
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if ((i == 4 || i == 7) ? p[i] != '-' : !is_digit(p[i]))
-			return 0;
-	if (p[10] != 'T' && p[10] != ' ')
-		return 0;
-	q += 11;
-	n = take_clock(q, end);
-	if (!n)
-		return 0;
-	q += n;
-	if (q < end && *q == 'Z') {
-		q++;
-	} else if (q < end && (*q == '+' || *q == '-')) {
-		q++;
-		while (q < end && (is_digit(*q) || *q == ':'))
-			q++;
-	}
-	return (size_t)(q - p);
 }
 
 /* one token up to a blank; returns its length */
@@ -294,8 +615,32 @@ static size_t token(const char *p, const char *end)
 	return (size_t)(q - p);
 }
 
+/* "name[123]:" -> true (a syslog tag with a pid: a program, never the kernel) */
+static bool tag_with_pid(const char *t, size_t n)
+{
+	const char *lb;
+
+	if (n < 5 || t[n - 1] != ':' || t[n - 2] != ']')
+		return false;
+	lb = memrchr(t, '[', n);
+	if (!lb || lb == t || lb + 1 >= t + n - 2)
+		return false;
+	for (const char *q = lb + 1; q < t + n - 2; q++)
+		if (!is_digit(*q))
+			return false;
+	return true;
+}
+
+static bool is_kernel_tag(const char *t, size_t n)
+{
+	return (n == 7 && memcmp(t, "kernel:", 7) == 0) ||
+	       (n >= 10 && memcmp(t, "kernel[", 7) == 0 && tag_with_pid(t, n));
+}
+
 /*
- * After a syslog/journal time stamp: "host kernel: " (kernel) or "host prog[pid]: " (foreign).
+ * After a syslog/journal time stamp: "host kernel: " (kernel), "kernel: " (RFC 3164 without
+ * host), or "host prog[pid]: " / "host prog: " (foreign). A netconsole receiver's
+ * "10.0.0.5:6666 " sits there instead (the kernel's text and its "[ ts]" follow).
  * strict: the "host tag:" pair must be there (syslog dates); otherwise it is optional
  * (dmesg --time-format=iso prints the text right after the stamp).
  */
@@ -305,62 +650,152 @@ static size_t strip_host_tag(const char *p, const char *end, bool strict, struct
 	size_t h, t;
 
 	h = token(q, end);
-	if (h == 0 || q + h >= end)
-		return strict ? (ret->foreign = true, (size_t)(end - p)) : 0;
+	if (h == 0)
+		return 0;
+	if (is_kernel_tag(q, h)) {
+		q += h;
+		if (q < end && *q == ' ')
+			q++;
+		ret->kernel_tag = true;
+		return (size_t)(q - p);
+	}
+	if (q + h >= end)
+		goto nohost;
 	t = token(q + h + 1, end);
-	if (t == 7 && memcmp(q + h + 1, "kernel:", 7) == 0) {
+	if (is_kernel_tag(q + h + 1, t)) {
 		q += h + 1 + t;
 		if (q < end && *q == ' ')
 			q++;
+		ret->kernel_tag = true;
 		return (size_t)(q - p);
 	}
-	if (strict) {
+	/* "host prog[pid]:" or, with a syslog date, "host prog:" */
+	if (t > 1 && q[h + t] == ':' && (strict || tag_with_pid(q + h + 1, t))) {
+		const char *lb = memchr(q + h + 1, '[', t);
 		ret->foreign = true;
-		return (size_t)(end - p);
+		copy_tag(ret, q + h + 1, lb ? (size_t)(lb - q - h - 1) : t - 1);
+		q += h + 1 + t;
+		return (size_t)(q - p) + (q < end);
+	}
+	if (h > 1 && tag_with_pid(q, h)) {
+		ret->foreign = true;
+		copy_tag(ret, q, (size_t)((const char *)memchr(q, '[', h) - q));
+		q += h;
+		return (size_t)(q - p) + (q < end);
+	}
+nohost:
+	/* netconsole receivers: "192.168.1.5:6666 " or "[fe80::1]:6666 " after the date */
+	if (h >= 5 && memchr(q, ':', h)) {
+		bool addr = true;
+		for (size_t i = 0; i < h; i++)
+			if (!is_digit(q[i]) && q[i] != '.' && q[i] != ':' && q[i] != '[' && q[i] != ']' &&
+			    !(q[i] >= 'a' && q[i] <= 'f') && !(q[i] >= 'A' && q[i] <= 'F'))
+				addr = false;
+		if (addr && is_digit(q[h - 1]))
+			return h + (q + h < end ? 1 : 0);
 	}
 	return 0;
 }
 
-static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
 /* "Nov 25 10:00:00[.123456] host kernel: " and ISO forms */
 static size_t strip_syslog(const char *p, const char *end, struct log_line *ret)
 {
+	struct log_wall w = { 0 };
 	const char *q = p;
 	size_t n;
-	bool month = false;
 
-	if (end - p >= 4 && is_alpha(p[0]) && p[3] == ' ') {
-		for (size_t i = 0; i < ELEMENTSOF(months); i++)
-			if (memcmp(p, months[i], 3) == 0)
-				month = true;
-		if (!month)
+	n = take_bsd_date(p, end, &w);
+	if (!n)
+		n = take_full_date(p, end, &w);
+	if (n) {
+		if (p + n >= end || p[n] != ' ')
 			return 0;
-		q += 4;
-		if (q < end && *q == ' ')
-			q++;
-		if (q < end && is_digit(*q))
-			q++;
-		if (q < end && is_digit(*q))
-			q++;
-		if (q >= end || *q != ' ')
-			return 0;
-		q++;
-		n = take_clock(q, end);
-		if (!n || q + n >= end || q[n] != ' ')
-			return 0;
+		ret->wall = w;
 		q += n + 1;
-		/* "Nov 25 10:00:00 2026 host kernel:"? not a format we know; fall through */
 		return (size_t)(q - p) + strip_host_tag(q, end, true, ret);
 	}
-	n = take_iso(p, end);
+	n = take_iso_w(p, end, &w);
 	if (!n || p + n >= end || p[n] != ' ')
 		return 0;
+	ret->wall = w;
 	q += n + 1;
 	/* dmesg --time-format=iso writes a comma before the fraction and no host/tag;
 	 * journalctl -o short-iso[-precise] and rsyslog write "host tag: " */
 	return (size_t)(q - p) + strip_host_tag(q, end, !memchr(p, ',', n), ret);
+}
+
+/* journalctl -o short-unix: "1732528800.123456 host kernel: " */
+static size_t strip_unix(const char *p, const char *end, struct log_line *ret)
+{
+	uint64_t sec, frac = 0;
+	size_t n = take_u64(p, end, 12, &sec), f;
+	const char *q = p + n;
+
+	if (n < 9 || q >= end || *q != '.')
+		return 0;
+	q++;
+	f = take_u64(q, end, 9, &frac);
+	if (!f || q + f >= end || q[f] != ' ')
+		return 0;
+	for (size_t i = f; i < 6; i++)
+		frac *= 10;
+	for (size_t i = 6; i < f; i++)
+		frac /= 10;
+	q += f + 1;
+	n = strip_host_tag(q, end, true, ret);
+	if (!n && !ret->foreign)
+		return 0;
+	ret->wall.have = ret->wall.epoch = true;
+	ret->wall.epoch_us = (int64_t)(sec * 1000000 + frac);
+	return (size_t)(q - p) + n;
+}
+
+/* RFC 5424 after "<PRI>": "1 2026-11-25T10:00:00.1+00:00 host kernel - - - " */
+static size_t strip_rfc5424(const char *p, const char *end, struct log_line *ret)
+{
+	const char *q = p, *app;
+	size_t n, a;
+
+	if (end - p < 4 || p[0] != '1' || p[1] != ' ')
+		return 0;
+	q += 2;
+	n = take_iso_w(q, end, &ret->wall);
+	if (!n && !(q < end && *q == '-'))
+		return 0;
+	q += n ? n : 1;
+	if (q >= end || *q != ' ')
+		return 0;
+	q++;
+	q += token(q, end); /* HOSTNAME */
+	if (q >= end)
+		return 0;
+	app = ++q;
+	a = token(q, end);
+	q += a;
+	for (int i = 0; i < 2 && q < end; i++) /* PROCID MSGID */
+		q += 1 + token(q + 1, end);
+	if (q < end)
+		q++;
+	/* STRUCTURED-DATA: "-" or "[id k="v"]..." */
+	if (q < end && *q == '-') {
+		q++;
+	} else {
+		while (q < end && *q == '[') {
+			const char *c = memchr(q, ']', (size_t)(end - q));
+			if (!c)
+				return 0;
+			q = c + 1;
+		}
+	}
+	if (q < end && *q == ' ')
+		q++;
+	if (a == 6 && memcmp(app, "kernel", 6) == 0) {
+		ret->kernel_tag = true;
+	} else {
+		ret->foreign = true;
+		copy_tag(ret, app, a);
+	}
+	return (size_t)(q - p);
 }
 
 /* dmesg -x: "kern  :err   : " */
@@ -370,13 +805,15 @@ static size_t strip_dmesg_x(const char *p, const char *end, struct log_line *ret
 					      "warn", "notice", "info", "debug" };
 	const char *q = p, *w;
 	size_t n;
+	bool kern;
 
 	while (q < end && is_alpha(*q))
 		q++;
 	n = (size_t)(q - p);
 	if (n < 3 || n > 8)
 		return 0;
-	if (!(n == 4 && memcmp(p, "kern", 4) == 0) && !(n == 4 && memcmp(p, "user", 4) == 0) &&
+	kern = n == 4 && memcmp(p, "kern", 4) == 0;
+	if (!kern && !(n == 4 && memcmp(p, "user", 4) == 0) &&
 	    !(n == 6 && memcmp(p, "daemon", 6) == 0) && !(n == 6 && memcmp(p, "syslog", 6) == 0))
 		return 0;
 	while (q < end && *q == ' ')
@@ -397,39 +834,314 @@ static size_t strip_dmesg_x(const char *p, const char *end, struct log_line *ret
 			if (q < end && *q == ' ')
 				q++;
 			ret->level = (int)i;
+			if (!kern) {
+				/* dmesg -x shows userspace's /dev/kmsg writes with their facility */
+				ret->foreign = true;
+				copy_tag(ret, p, (size_t)(w - 1 - p));
+			}
 			return (size_t)(q - p);
 		}
 	}
 	return 0;
 }
 
+/*
+ * Decoration a paste adds in front of the log's own prefix: e-mail quoting ("> ", "> > ",
+ * ">>"), indentation and tabs, Markdown/JIRA code fences glued to the text ("```[ 1.0] …",
+ * "{code}…", "{noformat}"), table pipes, a JSON-seq record separator, line numbers
+ * ("12: ", "12 | ", cat -n's "    12\t"). Returns the length to skip.
+ */
+static size_t strip_decoration(const char *p, const char *end)
+{
+	const char *q = p;
+
+	for (int round = 0; round < 16 && q < end; round++) {
+		const char *s = q;
+
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '>' || *q == '|' || *q == '\x1e' ||
+				   *q == '\f' || *q == '\v'))
+			q++;
+		if (end - q >= 3 && memcmp(q, "```", 3) == 0) {
+			q += 3;
+			continue;
+		}
+		if (q < end && *q == '{') {
+			static const char *const fences[] = { "{code}", "{noformat}", "{quote}" };
+			bool hit = false;
+			for (size_t i = 0; i < ELEMENTSOF(fences); i++) {
+				size_t n = strlen(fences[i]);
+				if ((size_t)(end - q) >= n && memcmp(q, fences[i], n) == 0) {
+					q += n;
+					hit = true;
+				}
+			}
+			/* "{code:bash}", "{code:title=dmesg}" */
+			if (!hit && end - q >= 6 && memcmp(q, "{code:", 6) == 0) {
+				const char *c = memchr(q, '}', (size_t)(end - q) < 64 ? (size_t)(end - q) : 64);
+				if (c) {
+					q = c + 1;
+					hit = true;
+				}
+			}
+			if (hit)
+				continue;
+		}
+		/* a line number: digits, then ':', '|', ')' or a tab / two blanks */
+		if (q < end && is_digit(*q)) {
+			const char *d = q;
+			while (d < end && is_digit(*d) && d - q < 7)
+				d++;
+			if (d < end && (*d == '\t' || ((*d == ':' || *d == '|' || *d == ')') &&
+						   d + 1 < end && (d[1] == ' ' || d[1] == '\t' || d[1] == '[')) ||
+					(d + 1 < end && d[0] == ' ' && d[1] == ' ' && round == 0 && s == p))) {
+				/* not a raw record "6,123,…;" nor a date "2026-…", nor "12:00:00" */
+				q = d + 1;
+				continue;
+			}
+		}
+		if (q == s)
+			break;
+	}
+	return (size_t)(q - p);
+}
+
+/*
+ * "host: " in front of a line (pdsh, clush, ansible), only where a time stamp or a
+ * priority follows: a kernel line itself may start with "word: " ("oom_reaper: ").
+ */
+static size_t strip_pdsh(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && (is_alpha(*q) || is_digit(*q) || *q == '-' || *q == '.' || *q == '_'))
+		q++;
+	if (q == p || q - p > 64 || end - q < 3 || q[0] != ':' || q[1] != ' ')
+		return 0;
+	q += 2;
+	while (q < end && *q == ' ')
+		q++;
+	if (q < end && (*q == '[' || *q == '<' || is_digit(*q) || take_month(q, end, &(int){ 0 })))
+		return (size_t)(q - p);
+	return 0;
+}
+
+/* ---- anchors: the kernel's own OOM vocabulary, wherever it stands ---- */
+
+enum {
+	A_START,	/* the message starts at the anchor */
+	A_HEADER,	/* "<comm> invoked oom-killer:": starts at the comm before it */
+	A_CPU,		/* "CPU: N ... PID: ": needs a digit after it */
+	A_TASKHDR,	/* "[  pid  ]" */
+	A_TASKIN,	/* "Task in " ... " killed as a result of limit of " */
+	A_MESSAGE,	/* OOM report lines that also count as mentions (kill, summary, ...) */
+};
+
+static const struct {
+	const char *s;
+	unsigned char len, kind;
+	bool mention;
+} anchors[] = {
+#define A(str, kind, m) { str, sizeof(str) - 1, kind, m }
+	A("Memory cgroup out of memory", A_START, true),
+	A("Out of memory", A_START, true),
+	A("Out of Memory: ", A_START, true),
+	A("Killed process ", A_START, true),
+	A("Kill process ", A_START, true),
+	A("kill process ", A_START, true),
+	A("oom-kill:", A_START, true),
+	A(" invoked oom-killer: ", A_HEADER, true),
+	A("oom-killer: gfp_mask=", A_START, true),
+	A("memory: usage ", A_START, false),
+	A("Task in ", A_TASKIN, false),
+	A("Tasks state", A_START, false),
+	A("Memory cgroup stats for ", A_START, false),
+	A("Tasks in ", A_START, false),
+	A("oom_reaper: ", A_START, false),
+	A("CPU: ", A_CPU, false),
+	A("pid ", A_TASKHDR, false),
+#undef A
+};
+
+/* "[  pid  ]" around the "pid " at q: returns the '[' or NULL */
+static const char *task_header_at(const char *text, const char *q, const char *end)
+{
+	const char *b = q, *c = q + 3;
+
+	while (b > text && b[-1] == ' ')
+		b--;
+	if (b == text || b[-1] != '[')
+		return NULL;
+	while (c < end && *c == ' ')
+		c++;
+	return (c < end && *c == ']') ? b - 1 : NULL;
+}
+
+/* a task-table row "[  3916]     0  3916 …" starting at q */
+static bool task_row_at(const char *q, const char *end)
+{
+	const char *d;
+
+	if (q >= end || *q != '[')
+		return false;
+	d = q + 1;
+	while (d < end && *d == ' ')
+		d++;
+	if (d >= end || !is_digit(*d))
+		return false;
+	while (d < end && is_digit(*d))
+		d++;
+	while (d < end && *d == ' ')
+		d++;
+	return end - d >= 3 && d[0] == ']' && d[1] == ' ' && (d[2] == ' ' || is_digit(d[2]));
+}
+
+/* the invoker's comm before " invoked oom-killer: " at h: at most 15 bytes (TASK_COMM_LEN) */
+static const char *header_start(const char *text, const char *h)
+{
+	const char *s = text;
+
+	for (const char *q = text; q + 1 < h; q++)
+		if ((q[0] == ':' || q[0] == ']' || q[0] == '"' || q[0] == '\t') && q[1] == ' ')
+			s = q + 2;
+	while (s < h && (*s == ' ' || *s == '\t'))
+		s++;
+	if (h - s > 15) {
+		const char *t = h - 15;
+		while (t < h && t[-1] != ' ')
+			t++;
+		s = t < h ? t : h - 15;
+	}
+	return s;
+}
+
+bool kmsg_mentions_oom(const char *s, size_t len)
+{
+	for (size_t i = 0; i < ELEMENTSOF(anchors); i++)
+		if (anchors[i].mention && memmem(s, len, anchors[i].s, anchors[i].len))
+			return true;
+	return false;
+}
+
+/*
+ * Where the kernel's OOM text begins in t[0..len): the leftmost anchor, or a task-table
+ * row. Returns the offset or -1.
+ */
+static ssize_t locate(const char *t, size_t len, bool *mention)
+{
+	const char *end = t + len, *best = NULL;
+
+	*mention = false;
+	for (size_t i = 0; i < ELEMENTSOF(anchors); i++) {
+		const char *q = memmem(t, len, anchors[i].s, anchors[i].len), *start = q;
+
+		if (!q)
+			continue;
+		switch (anchors[i].kind) {
+		case A_HEADER:
+			start = header_start(t, q);
+			break;
+		case A_CPU:
+			if (q + 5 >= end || !is_digit(q[5]) || !memmem(q, (size_t)(end - q), " PID: ", 6))
+				start = NULL;
+			break;
+		case A_TASKHDR:
+			start = task_header_at(t, q, end);
+			break;
+		case A_TASKIN:
+			if (!memmem(q, (size_t)(end - q), " killed as a result of limit of ", 32))
+				start = NULL;
+			break;
+		default:
+			break;
+		}
+		if (!start)
+			continue;
+		if (anchors[i].mention)
+			*mention = true;
+		if (!best || start < best)
+			best = start;
+	}
+	if (best)
+		return best - t;
+	for (const char *q = memchr(t, '[', len); q; q = memchr(q + 1, '[', (size_t)(end - q - 1)))
+		if (task_row_at(q, end))
+			return q - t;
+	return -1;
+}
+
+/* what the skipped text before an anchor says: a "[ ts]", a "<level>", a program's tag */
+static void mine(const char *p, const char *end, struct log_line *ret)
+{
+	const char *q;
+
+	if (end - p >= 3 && *p == '<' && !ret->had_prefix)
+		strip_pri(p, end, ret);
+	for (q = p; q < end; q++) {
+		const char *c;
+		uint64_t ts;
+		if (*q != '[')
+			continue;
+		c = memchr(q, ']', (size_t)(end - q));
+		if (!c)
+			break;
+		if (!ret->have_ts && bracket_ts(q + 1, c, &ts)) {
+			ret->ts_us = ts;
+			ret->have_ts = true;
+		}
+	}
+	/* the last token before the text: "prog[pid]:" is a program's syslog tag */
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	for (q = end; q > p && q[-1] != ' ' && q[-1] != '\t' && q[-1] != '"';)
+		q--;
+	if (tag_with_pid(q, (size_t)(end - q)) && !is_kernel_tag(q, (size_t)(end - q))) {
+		ret->foreign = true;
+		copy_tag(ret, q, (size_t)((const char *)memrchr(q, '[', (size_t)(end - q)) - q));
+	}
+}
+
+static bool starts_anchor(const char *t, size_t len)
+{
+	bool m;
+
+	return len > 0 && locate(t, len, &m) == 0;
+}
+
 void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 {
 	const char *p = line, *end = line + len;
+	ssize_t at;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->level = -1;
 	while (end > p && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
-	/* at most a few prefixes stack up: "Nov 25 ... kernel: [ 12.3] [T1] text" */
+	/* raw-record dictionary line " SUBSYSTEM=virtio": not kernel text */
+	if (end - p > 2 && p[0] == ' ' && p[1] >= 'A' && p[1] <= 'Z') {
+		const char *q = p + 1;
+		while (q < end && ((*q >= 'A' && *q <= 'Z') || *q == '_' || is_digit(*q)))
+			q++;
+		if (q < end && *q == '=') {
+			ret->dict = true;
+			ret->text = p;
+			ret->len = (size_t)(end - p);
+			return;
+		}
+	}
+	p += strip_decoration(p, end);
+	/* at most a few prefixes stack up: "host: Nov 25 ... kernel: [ 12.3] [T1] text" */
 	for (int round = 0; round < 8 && p < end; round++) {
 		size_t n = 0;
 
 		switch (*p) {
 		case '[':
-			n = strip_bracket(p, end, ret);
+			n = task_row_at(p, end) ? 0 : strip_bracket(p, end, ret);
 			break;
 		case '<':
 			n = strip_pri(p, end, ret);
-			break;
-		case ' ':
-			/* raw-record dictionary line " SUBSYSTEM=virtio": not kernel text */
-			if (round == 0 && end - p > 2 && p[1] >= 'A' && p[1] <= 'Z') {
-				const char *q = p + 1;
-				while (q < end && ((*q >= 'A' && *q <= 'Z') || *q == '_' || is_digit(*q)))
-					q++;
-				if (q < end && *q == '=')
-					ret->dict = true;
+			if (n) {
+				size_t m = strip_rfc5424(p + n, end, ret);
+				n += m;
 			}
 			break;
 		default:
@@ -437,10 +1149,19 @@ void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 				n = strip_raw(p, end, ret);
 				if (!n)
 					n = strip_syslog(p, end, ret);
-			} else if (is_alpha(*p)) {
+				if (!n)
+					n = strip_unix(p, end, ret);
+			} else if (is_word_byte(*p)) {
 				n = strip_syslog(p, end, ret);
 				if (!n)
 					n = strip_dmesg_x(p, end, ret);
+				if (!n && round == 0)
+					n = strip_pdsh(p, end);
+				if (!n && round > 0 && ret->had_prefix && !ret->kernel_tag &&
+				    !starts_anchor(p, (size_t)(end - p))) {
+					/* "[ 12.3] host kernel: " (journalctl -o short-monotonic) */
+					n = strip_host_tag(p, end, false, ret);
+				}
 			}
 			break;
 		}
@@ -451,6 +1172,22 @@ void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 		if (ret->foreign || ret->raw_record)
 			break; /* a raw record's text is the kernel's own, never a prefix */
 	}
+	if (ret->raw_record || ret->foreign) {
+		bool m;
+		ret->mention = locate(p, (size_t)(end - p), &m) >= 0 && m;
+		ret->anchored = !ret->foreign && starts_anchor(p, (size_t)(end - p));
+		ret->text = p;
+		ret->len = (size_t)(end - p);
+		return;
+	}
+	at = locate(p, (size_t)(end - p), &ret->mention);
+	if (at > 0) {
+		mine(p, p + at, ret);
+		p += at;
+		if (!ret->foreign)
+			ret->had_prefix = true;
+	}
+	ret->anchored = at >= 0 && !ret->foreign;
 	ret->text = p;
 	ret->len = (size_t)(end - p);
 }
@@ -502,82 +1239,162 @@ ssize_t kmsg_read_record(int fd, char *buf, size_t sz)
 	}
 }
 
-/* Pipes and other streams: 1 MiB reads, a line that spans two reads is carried over. */
-#define LOG_CHUNK (1u << 20)
-#define LOG_LINE_MAX (64u << 10)
-
-static int read_stream(int fd, kmsg_line_fn fn, void *userdata, bool chunks)
+int kmsg_read_all(int fd, kmsg_record_fn fn, void *userdata, uint64_t *overwritten)
 {
-	_cleanup_free_ char *buf = malloc(LOG_CHUNK + LOG_LINE_MAX);
-	size_t have = 0;
+	char buf[KMSG_RECORD_MAX];
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(fd, buf + have, LOG_CHUNK + LOG_LINE_MAX - have);
-		const char *p, *last;
+		struct kmsg_record rec;
+		ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
 		int r;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return have ? fn(buf, have, userdata) : 0;
-		have += (size_t)n;
-		p = buf;
-		last = memrchr(buf, '\n', have);
-		if (!last) {
-			if (have < LOG_CHUNK + LOG_LINE_MAX)
-				continue;
-			/* an absurdly long line: hand over what we have, cut */
-			r = fn(buf, have, userdata);
-			if (r)
-				return r;
-			have = 0;
+		if (n == -EPIPE) {
+			/* overwritten while we read: the next read resumes at the oldest record */
+			if (overwritten)
+				(*overwritten)++;
 			continue;
 		}
-		r = chunks ? fn(p, (size_t)(last + 1 - p), userdata) :
-			     kmsg_for_each_line(p, (size_t)(last - p), fn, userdata);
+		if (n <= 0)
+			return (int)n;
+		if (kmsg_parse_record(buf, (size_t)n, &rec) < 0)
+			continue;
+		r = fn(&rec, userdata);
 		if (r)
 			return r;
-		have -= (size_t)(last + 1 - buf);
-		memmove(buf, last + 1, have);
 	}
 }
 
-static int read_log(const char *path, kmsg_line_fn fn, void *userdata, bool chunks)
-{
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-	void *map;
-	int r;
+/* ---- JSON values (journalctl -o json, Kubernetes and docker JSON) ---- */
 
-	if (strcmp(path, "-") == 0)
-		return read_stream(STDIN_FILENO, fn, userdata, chunks);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode) || st.st_size == 0)
-		return read_stream(fd, fn, userdata, chunks);
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return read_stream(fd, fn, userdata, chunks);
-	(void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	r = chunks ? fn(map, (size_t)st.st_size, userdata) :
-		     kmsg_for_each_line(map, (size_t)st.st_size, fn, userdata);
-	munmap(map, (size_t)st.st_size);
-	return r;
+static void put_utf8(char *out, size_t outsz, size_t *o, uint32_t c)
+{
+	char b[4];
+	size_t n;
+
+	if (c < 0x80) {
+		b[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		b[0] = (char)(0xc0 | (c >> 6));
+		b[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xe0 | (c >> 12));
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (c >> 18));
+		b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	if (*o + n < outsz) {
+		memcpy(out + *o, b, n);
+		*o += n;
+	}
 }
 
-int kmsg_read_log(const char *path, kmsg_line_fn fn, void *userdata)
+static uint32_t hex4(const char *p)
 {
-	return read_log(path, fn, userdata, false);
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return UINT32_MAX;
+		v = v * 16 + (uint32_t)h;
+	}
+	return v;
 }
 
-int kmsg_read_log_chunks(const char *path, kmsg_line_fn fn, void *userdata)
+int kmsg_json_value(const char *s, size_t len, const char *key, char *out, size_t outsz,
+		    size_t *ret_len)
 {
-	return read_log(path, fn, userdata, true);
+	const char *end = s + len, *p = s;
+	size_t kl = strlen(key), o = 0;
+
+	if (outsz == 0)
+		return -EINVAL;
+	for (;;) {
+		const char *q = memmem(p, (size_t)(end - p), key, kl);
+		if (!q)
+			return -ENOENT;
+		p = q + kl;
+		/* "KEY" then blanks and ':' (a key, not a value that happens to be the same) */
+		if (q == s || q[-1] != '"' || p >= end || *p != '"')
+			continue;
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p != ':')
+			continue;
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		break;
+	}
+	if (p >= end)
+		return -ENOENT;
+	if (*p == '"') {
+		for (p++; p < end && *p != '"'; p++) {
+			if (*p != '\\') {
+				if (o + 1 < outsz)
+					out[o++] = *p;
+				continue;
+			}
+			if (++p >= end)
+				break;
+			switch (*p) {
+			case 'n': put_utf8(out, outsz, &o, '\n'); break;
+			case 't': put_utf8(out, outsz, &o, '\t'); break;
+			case 'r': put_utf8(out, outsz, &o, '\r'); break;
+			case 'b': put_utf8(out, outsz, &o, '\b'); break;
+			case 'f': put_utf8(out, outsz, &o, '\f'); break;
+			case 'u': {
+				uint32_t c = end - p > 4 ? hex4(p + 1) : UINT32_MAX;
+				if (c == UINT32_MAX)
+					break;
+				p += 4;
+				if (c >= 0xd800 && c < 0xdc00 && end - p > 6 && p[1] == '\\' && p[2] == 'u') {
+					uint32_t lo = hex4(p + 3);
+					if (lo >= 0xdc00 && lo < 0xe000) {
+						c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+						p += 6;
+					}
+				}
+				/* \u0000: the kernel's text never has one; keep it out of C strings */
+				put_utf8(out, outsz, &o, c ? c : ' ');
+				break;
+			}
+			default:
+				put_utf8(out, outsz, &o, (unsigned char)*p);
+				break;
+			}
+		}
+	} else if (*p == '[') {
+		/* journalctl writes a MESSAGE that is not valid UTF-8 as an array of bytes */
+		for (p++; p < end && *p != ']';) {
+			uint64_t v;
+			size_t n;
+			while (p < end && (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n'))
+				p++;
+			n = take_u64(p, end, 3, &v);
+			if (!n)
+				break;
+			p += n;
+			if (v > 255)
+				return -EINVAL;
+			if (o + 1 < outsz)
+				out[o++] = v ? (char)v : ' ';
+		}
+	} else {
+		/* a number, true/false/null: the token */
+		while (p < end && *p != ',' && *p != '}' && *p != ' ' && *p != '\n' && o + 1 < outsz)
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+	*ret_len = o;
+	return 0;
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "oomevent.h"
 
+#include <stdio.h>
+#include <time.h>
+
 #include "json.h"
 #include "banned.h"
 
@@ -37,6 +40,19 @@ const char *oom_source_to_string(enum oom_source s)
 static const char *nz(const char *s)
 {
 	return s && *s ? s : NULL;
+}
+
+const char *oom_time_rfc3339(int64_t us, char *buf, size_t sz)
+{
+	time_t t = (time_t)(us >= 0 ? us / 1000000 : (us - 999999) / 1000000);
+	long frac = (long)(us - (int64_t)t * 1000000);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+					   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+					   tm.tm_min, tm.tm_sec, frac) >= (int)sz)
+		return NULL;
+	return buf;
 }
 
 void oom_event_to_json(const struct oom_event *ev, struct json *j)
@@ -88,5 +104,10 @@ void oom_event_to_json(const struct oom_event *ev, struct json *j)
 	json_kv_u64_opt(j, "victim_rank", ev->victim_rank > 0, ev->victim_rank);
 	json_kv_str(j, "container", nz(ev->container));
 	json_kv_u64_opt(j, "limit_now_kb", h & OOM_HAVE_LIMIT_NOW, ev->limit_now_kb);
+	/* additions (issue 14): the wall-clock time of the kill, where the log or the boot time gave one */
+	{
+		char t[40];
+		json_kv_str(j, "time", (h & OOM_HAVE_TIME) && oom_time_rfc3339(ev->time_us, t, sizeof(t)) ? t : NULL);
+	}
 	json_obj_close(j);
 }

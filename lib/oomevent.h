@@ -9,6 +9,7 @@
 #define OOMLAB_OOMEVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -104,11 +105,19 @@ struct oom_event {
 	uint32_t victim_rank;	/* 1 = largest rss+swap+page tables in the table, 0 unknown */
 	char container[160];	/* "docker 3f2a…", "kubepods burstable pod … container …", "" */
 	uint64_t limit_now_kb;	/* the cgroup's limit when the event was enriched */
+
+	/* Added for issue 14. */
+	int64_t time_us;	/* wall clock, µs since the epoch (OOM_HAVE_TIME) */
+	uint64_t log_line;	/* input line of the kill line (text logs), 0 unknown */
 };
 
 /* have bit of a field added above by the kernel-log reader (OOM_HAVE_INVOKER_PID is in the
  * enum: the BPF source sets it too) */
 #define OOM_HAVE_LIMIT_NOW (1u << 25)
+#define OOM_HAVE_TIME (1u << 26)
+
+/* "2026-11-25T10:00:00.123456Z"; NULL if it does not fit */
+const char *oom_time_rfc3339(int64_t us, char *buf, size_t sz);
 
 const char *oom_scope_to_string(enum oom_scope s);	/* "memcg", "global", NULL */
 const char *oom_source_to_string(enum oom_source s);	/* "kmsg", "log", ... */

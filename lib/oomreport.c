@@ -170,6 +170,24 @@ static bool parse_kill_fields(const char *p, const char *end, struct oom_kill_li
 	return false;
 }
 
+/* "), UID N, total-vm:" (RHEL 7: the uid between the comm and the numbers) at c? */
+static const char *rhel7_uid(const char *c, const char *end, struct oom_kill_line *k)
+{
+	const char *p = c;
+	uint64_t v;
+
+	if (!take_lit(&p, end, "), UID ") || !take_u(&p, end, &v) || v > UINT32_MAX)
+		return NULL;
+	if (!take_lit(&p, end, ", ") && !take_lit(&p, end, " ") && p != end)
+		return NULL;
+	if (p != end && !has_prefix(p, (size_t)(end - p), "total-vm:") &&
+	    !has_prefix(p, (size_t)(end - p), "vsz:"))
+		return NULL;
+	k->uid = (uint32_t)v;
+	k->have |= OOM_HAVE_UID;
+	return p;
+}
+
 int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 {
 	const char *end = s + len, *kp, *p, *comm, *cand[4];
@@ -182,30 +200,43 @@ int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 	if (!kp)
 		return -ENOMSG;
 	k.memcg_prefix = has_prefix(s, len, "Memory cgroup out of memory");
-	k.global_prefix = has_prefix(s, len, "Out of memory");
+	/* 2.6: "Out of Memory: Killed process N (x)." */
+	k.global_prefix = has_prefix(s, len, "Out of memory") || has_prefix(s, len, "Out of Memory");
 	p = kp + strlen("Killed process ");
 	if (!take_u(&p, end, &v) || v == 0 || v > INT32_MAX)
 		return -EINVAL;
+	/* a number cut by the end of the line is not known whole */
+	if (p == end)
+		return -EINVAL;
 	k.pid = (pid_t)v;
 	k.have |= OOM_HAVE_PID;
-	/* RHEL 6 (2.6.32 vendor): "Killed process 2603, UID 500, (flasherav) total-vm:…" */
+	/* 2.6.18 - 2.6.32 vendor (RHEL 5/6): "Killed process 2603, UID 500, (flasherav) total-vm:…" */
 	if (take_lit(&p, end, ", UID ")) {
-		if (take_u(&p, end, &v) && v <= UINT32_MAX) {
+		const char *q = p;
+		if (take_u(&q, end, &v) && v <= UINT32_MAX && q < end && *q == ',') {
 			k.uid = (uint32_t)v;
 			k.have |= OOM_HAVE_UID;
 		}
+		p = q;
 		if (!take_lit(&p, end, ","))
 			goto out;
 	}
 	if (!take_lit(&p, end, " ("))
 		goto out; /* cut after the pid */
 	comm = p;
+	/* 2.6: "Killed process 1235 (x)." with a final period */
+	if (end - comm >= 2 && end[-1] == '.' && end[-2] == ')')
+		end--;
 
-	/* candidates ") total-vm:" / ") vsz:", right to left; the real one is the last well-formed */
+	/* candidates ") total-vm:" / ") vsz:" / "), UID N, total-vm:", right to left; the real
+	 * one is the last well-formed */
 	for (const char *q = end; q > comm && ncand < ELEMENTSOF(cand);) {
 		const char *a = rfind(comm, (size_t)(q - comm), ") total-vm:");
 		const char *b = rfind(comm, (size_t)(q - comm), ") vsz:");
+		const char *d = rfind(comm, (size_t)(q - comm), "), UID ");
 		const char *c = a > b ? a : b;
+		if (d > c)
+			c = d;
 		if (!c)
 			break;
 		cand[ncand++] = c;
@@ -213,7 +244,8 @@ int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 	}
 	for (size_t i = 0; i < ncand; i++) {
 		struct oom_kill_line t = k;
-		if (parse_kill_fields(cand[i] + 2, end, &t)) {
+		const char *f = cand[i][1] == ',' ? rhel7_uid(cand[i], end, &t) : cand[i] + 2;
+		if (f && parse_kill_fields(f, end, &t)) {
 			k = t;
 			k.complete = true;
 			copy_n(k.comm, sizeof(k.comm), comm, (size_t)(cand[i] - comm));
@@ -223,15 +255,25 @@ int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 	}
 	if (ncand == 1) {
 		/* a cut line: the fields up to the cut, the comm is unambiguous */
-		parse_kill_fields(cand[0] + 2, end, &k);
+		const char *f = cand[0][1] == ',' ? rhel7_uid(cand[0], end, &k) : cand[0] + 2;
+		if (f)
+			parse_kill_fields(f, end, &k);
 		copy_n(k.comm, sizeof(k.comm), comm, (size_t)(cand[0] - comm));
 		k.comm_known = true;
-	} else if (ncand == 0 && end > comm && end[-1] == ')' && (size_t)(end - comm - 1) < TASK_COMM_LEN &&
+	} else if (ncand == 0 && end > comm && end[-1] == ')' &&
+		   (size_t)(end - comm - 1) < TASK_COMM_LEN &&
 		   !find(comm, (size_t)(end - comm), " total-vm:")) {
 		/* "Killed process 1235 (x)": some 2.6 kernels print no numbers */
 		copy_n(k.comm, sizeof(k.comm), comm, (size_t)(end - comm - 1));
 		k.comm_known = true;
 		k.complete = true;
+	} else if (ncand == 0 && end > comm) {
+		/* cut after the comm: "Killed process 1235 (java) total-v", "(java), UI", "(jav" */
+		const char *c = memchr(comm, ')', (size_t)(end - comm));
+		if (c && (size_t)(c - comm) < TASK_COMM_LEN && !memchr(c + 1, ')', (size_t)(end - c - 1))) {
+			copy_n(k.comm, sizeof(k.comm), comm, (size_t)(c - comm));
+			k.comm_known = true;
+		}
 	}
 	/* else several candidates and none well formed: the comm is ambiguous, keep the pid only */
 out:
@@ -323,10 +365,14 @@ int oomreport_parse_header(const char *s, size_t len, struct oom_header_line *re
 	struct oom_header_line o = { 0 };
 	int64_t v;
 
-	if (!h)
+	if (!h && has_prefix(s, len, "oom-killer: gfp_mask=")) {
+		p = s + strlen("oom-killer: ");
+	} else if (!h) {
 		return -ENOMSG;
-	copy_n(o.comm, sizeof(o.comm), s, (size_t)(h - s));
-	p = h + strlen(" invoked oom-killer: ");
+	} else {
+		copy_n(o.comm, sizeof(o.comm), s, (size_t)(h - s));
+		p = h + strlen(" invoked oom-killer: ");
+	}
 	/* ", "-separated key=value; gfp_mask's "(GFP_KERNEL|__GFP_COMP)" has no ", " */
 	while (p < end) {
 		q = find(p, (size_t)(end - p), ", ");
@@ -357,7 +403,7 @@ int oomreport_parse_task_header(const char *s, size_t len, struct oom_task_cols 
 {
 	const char *end = s + len, *p;
 	struct oom_task_cols c = { .rss = -1, .swapents = -1, .pgtables_bytes = -1, .nr_ptes = -1,
-				   .oom_score_adj = -1 };
+				   .oom_score_adj = -1, .uid = -1 };
 
 	if (len < 8 || s[0] != '[')
 		return -ENOMSG;
@@ -387,6 +433,7 @@ int oomreport_parse_task_header(const char *s, size_t len, struct oom_task_cols 
 		COL("pgtables_bytes", pgtables_bytes);
 		COL("nr_ptes", nr_ptes);
 		COL("oom_score_adj", oom_score_adj);
+		COL("uid", uid);
 #undef COL
 		c.n++;
 	}
@@ -432,8 +479,14 @@ int oomreport_parse_task_row(const char *s, size_t len, const struct oom_task_co
 			r.rss_pages = v;
 		else if (i == cols->swapents)
 			r.swapents = v;
-		else if (i == cols->pgtables_bytes)
+		else if (i == cols->pgtables_bytes) {
 			r.pgtables_pages = v / 4096;
+			r.pgtables_bytes = v;
+			r.have_pgtables_bytes = true;
+		} else if (i == cols->uid && v <= UINT32_MAX) {
+			r.uid = (uint32_t)v;
+			r.have_uid = true;
+		}
 		else if (i == cols->nr_ptes)
 			r.pgtables_pages = v;
 	}
@@ -470,7 +523,11 @@ struct report {
 	struct {
 		pid_t pid;
 		uint64_t pages;
+		struct oom_task_row row;	/* uid, adj, page tables: the victim's when the kill line lacks them */
 	} top[OOMREPORT_TOP_TASKS];
+	uint64_t header_line;		/* input line of the header (0: none) */
+	bool have_wall;
+	int64_t wall_us;		/* of the summary line (a kill without kill line) */
 	bool group;
 	char group_memcg[OOM_CGROUP_MAX];
 	pid_t group_pids[GROUP_PIDS_MAX];
@@ -492,6 +549,15 @@ struct oomreport {
 	uint64_t join_ts;
 	uint64_t busy_until;		/* line number until which lines after a kill matter */
 	char unesc[KMSG_RECORD_MAX];
+	/* the line being parsed: its input line number, its wall-clock time */
+	uint64_t lineno;
+	bool line_have_wall, join_have_wall, used;
+	int64_t line_wall, join_wall;
+	uint64_t join_lineno;
+	/* year-less dates (syslog): the year and the local offset to read them with */
+	int default_year;
+	long tz_min;
+	int64_t ref_us;
 };
 
 int oomreport_new(enum oom_source source, const struct oomreport_ops *ops, struct oomreport **ret)
@@ -531,6 +597,9 @@ static void emit(struct oomreport *r, struct oom_event *ev)
 	ev->killed = true;
 	if (ev->source == OOM_SOURCE_NONE)
 		ev->source = r->source;
+	/* a kill whose report (what of it is in the log) has no memcg marker: the host's OOM */
+	if (ev->scope == OOM_SCOPE_UNKNOWN)
+		ev->scope = OOM_SCOPE_GLOBAL;
 	r->ops.on_kill(ev, r->ops.userdata);
 }
 
@@ -580,10 +649,38 @@ static void rank_victim(const struct report *rep, struct oom_event *ev)
 		}
 	if (!found)
 		return;
-	for (uint32_t i = 0; i < rep->ntop; i++)
+	for (uint32_t i = 0; i < rep->ntop; i++) {
+		const struct oom_task_row *row = &rep->top[i].row;
 		if (rep->top[i].pages > mine)
 			rank++;
+		if (rep->top[i].pid != ev->pid)
+			continue;
+		/*
+		 * The kernel prints the same values for the victim in its table row as in a newer
+		 * kill line (dump_task(): task_uid(), signal->oom_score_adj, mm_pgtables_bytes()):
+		 * where the kill line does not carry them, the row does (docs/OOM-REPORT.md).
+		 */
+		if (!(ev->have & OOM_HAVE_UID) && row->have_uid) {
+			ev->uid = row->uid;
+			ev->have |= OOM_HAVE_UID;
+		}
+		if (!(ev->have & OOM_HAVE_ADJ) && row->have_adj) {
+			ev->oom_score_adj = row->oom_score_adj;
+			ev->have |= OOM_HAVE_ADJ;
+		}
+		if (!(ev->have & OOM_HAVE_PGTABLES) && row->have_pgtables_bytes) {
+			ev->pgtables_kb = row->pgtables_bytes / 1024;
+			ev->have |= OOM_HAVE_PGTABLES;
+		}
+	}
 	ev->victim_rank = rank;
+}
+
+static void undecoded(struct oomreport *r, uint64_t line)
+{
+	if (r->stats.undecoded < OOMREPORT_LINES_KEPT)
+		r->stats.undecoded_at[r->stats.undecoded] = line;
+	r->stats.undecoded++;
 }
 
 /* a report whose kill line never came: the summary line still names the killed pid */
@@ -595,7 +692,14 @@ static void finish_without_kill(struct oomreport *r, struct report *rep)
 		apply_summary(rep, NULL);
 		ev = rep->ev;
 		rank_victim(rep, &ev);
+		if (rep->have_wall) {
+			ev.time_us = rep->wall_us;
+			ev.have |= OOM_HAVE_TIME;
+		}
 		emit(r, &ev);
+	} else if (rep->used && !rep->done && rep->header_line) {
+		/* a report header whose kill line never came (cut, or no killable task) */
+		undecoded(r, rep->header_line);
 	}
 	release(r, rep);
 }
@@ -663,6 +767,8 @@ static void on_header(struct oomreport *r, const struct oom_header_line *h, bool
 		release(r, r->cur);
 	rep = new_report(r, have_ts, ts);
 	r->cur = rep;
+	rep->header_line = r->lineno;
+	r->used = true;
 	copy_n(rep->ev.invoker_comm, sizeof(rep->ev.invoker_comm), h->comm, strlen(h->comm));
 	copy_n(rep->ev.gfp_mask, sizeof(rep->ev.gfp_mask), h->gfp_mask, strlen(h->gfp_mask));
 	if (h->have_order) {
@@ -699,11 +805,22 @@ static void fill_from_kill(struct oom_event *ev, const struct oom_kill_line *k)
 			    k->global_prefix ? OOM_SCOPE_GLOBAL : OOM_SCOPE_UNKNOWN;
 }
 
+/* the wall-clock time and input line of the line being parsed */
+static void stamp(struct oomreport *r, struct oom_event *ev)
+{
+	ev->log_line = r->lineno;
+	if (r->line_have_wall) {
+		ev->time_us = r->line_wall;
+		ev->have |= OOM_HAVE_TIME;
+	}
+}
+
 static void on_kill(struct oomreport *r, const struct oom_kill_line *k, bool have_ts, uint64_t ts)
 {
 	struct report *rep = NULL;
 	struct oom_event ev;
 
+	r->used = true;
 	/* 1. the report whose summary named this pid (newest first) */
 	for (size_t i = 0; i < OOMREPORT_OPEN_MAX; i++) {
 		struct report *o = &r->open[i];
@@ -728,11 +845,12 @@ static void on_kill(struct oomreport *r, const struct oom_kill_line *k, bool hav
 		ev.tasks_listed = ev.victim_rank = 0;
 		copy_n(ev.oom_memcg, sizeof(ev.oom_memcg), g->group_memcg, strlen(g->group_memcg));
 		fill_from_kill(&ev, k);
-		ev.have &= ~OOM_HAVE_KTIME;
+		ev.have &= ~(OOM_HAVE_KTIME | OOM_HAVE_TIME);
 		if (have_ts) {
 			ev.kernel_time_us = ts;
 			ev.have |= OOM_HAVE_KTIME;
 		}
+		stamp(r, &ev);
 		emit(r, &ev);
 		return;
 	}
@@ -756,6 +874,7 @@ static void on_kill(struct oomreport *r, const struct oom_kill_line *k, bool hav
 		ev.kernel_time_us = ts;
 		ev.have |= OOM_HAVE_KTIME;
 	}
+	stamp(r, &ev);
 	if (rep) {
 		rank_victim(rep, &ev);
 		rep->done = true;
@@ -791,8 +910,11 @@ static void on_summary(struct oomreport *r, const char *s, size_t len, bool have
 		}
 	}
 	touch(r, rep, have_ts, ts);
+	r->used = true;
 	rep->have_summary = true;
 	rep->summary_pid = o.pid;
+	rep->have_wall = r->line_have_wall;
+	rep->wall_us = r->line_wall;
 	rep->state = ST_NONE;
 	copy_n(rep->summary_raw, sizeof(rep->summary_raw), s, len);
 	rep->summary_len = strlen(rep->summary_raw);
@@ -807,6 +929,7 @@ static void add_row(struct report *rep, const struct oom_task_row *row)
 	rep->rows++;
 	if (rep->ntop < OOMREPORT_TOP_TASKS) {
 		rep->top[rep->ntop].pid = row->pid;
+		rep->top[rep->ntop].row = *row;
 		rep->top[rep->ntop++].pages = pages;
 		return;
 	}
@@ -815,6 +938,7 @@ static void add_row(struct report *rep, const struct oom_task_row *row)
 			min = i;
 	if (pages > rep->top[min].pages) {
 		rep->top[min].pid = row->pid;
+		rep->top[min].row = *row;
 		rep->top[min].pages = pages;
 	}
 }
@@ -853,6 +977,7 @@ static void on_selected(struct oomreport *r, const char *s, size_t len, bool hav
 		r->cur = rep;
 	}
 	touch(r, rep, have_ts, ts);
+	r->used = true;
 	rep->have_selected = true;
 	rep->selected_pid = (pid_t)v;
 	if (rep->ev.scope == OOM_SCOPE_UNKNOWN && has_prefix(s, len, "Memory cgroup out of memory"))
@@ -916,6 +1041,11 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			on_reaper(r, s, len, have_ts, ts);
 			return;
 		}
+		/* 2.6.8 - 2.6.17: "oom-killer: gfp_mask=0xd0" without the invoker's name */
+		if (has_prefix(s, len, "oom-killer: gfp_mask=") && oomreport_parse_header(s, len, &h) == 0) {
+			on_header(r, &h, have_ts, ts);
+			return;
+		}
 		break;
 	case 'm':
 		if (has_prefix(s, len, "memory: usage ")) {
@@ -938,6 +1068,8 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 				copy_n(rep->stats_memcg, sizeof(rep->stats_memcg), b, (size_t)(e - b));
 				touch(r, rep, have_ts, ts);
 				rep->state = ST_STATS;
+				if (rep->ev.scope == OOM_SCOPE_UNKNOWN)
+					rep->ev.scope = OOM_SCOPE_MEMCG;
 			}
 			return;
 		}
@@ -947,6 +1079,11 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 		}
 		if (find(s, len < 96 ? len : 96, "ill process ") && find(s, len, " or ")) {
 			on_selected(r, s, len, have_ts, ts);
+			return;
+		}
+		/* "Out of memory and no killable processes...": a report without a kill, said so */
+		if (has_prefix(s, len, "Out of memory and no killable process")) {
+			r->used = true;
 			return;
 		}
 		break;
@@ -1027,62 +1164,224 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 	 * process" (dispatched above): a "Killed process" elsewhere is someone else's text */
 }
 
+static void span(struct oomreport *r, bool have_ts, uint64_t ts)
+{
+	struct oomreport_stats *st = &r->stats;
+
+	if (have_ts) {
+		if (!st->have_ts_span || ts < st->first_ts_us)
+			st->first_ts_us = ts;
+		if (!st->have_ts_span || ts > st->last_ts_us)
+			st->last_ts_us = ts;
+		st->have_ts_span = true;
+	}
+	if (r->line_have_wall) {
+		if (!st->have_wall_span || r->line_wall < st->first_wall_us)
+			st->first_wall_us = r->line_wall;
+		if (!st->have_wall_span || r->line_wall > st->last_wall_us)
+			st->last_wall_us = r->line_wall;
+		st->have_wall_span = true;
+	}
+}
+
+/* one line of kernel text: parsed, and accounted for when it names the OOM killer */
+static void feed_counted(struct oomreport *r, const char *text, size_t len, bool have_ts,
+			 uint64_t ts)
+{
+	bool mention;
+
+	r->used = false;
+	span(r, have_ts, ts);
+	feed(r, text, len, have_ts, ts);
+	mention = kmsg_mentions_oom(text, len);
+	if (mention)
+		r->stats.mentions++;
+	if (mention && !r->used)
+		undecoded(r, r->lineno);
+}
+
 void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool have_ts,
 			 uint64_t ts_us, bool escaped)
 {
 	r->stats.lines++;
+	if (r->source == OOM_SOURCE_KMSG) {
+		r->lineno = r->stats.lines;
+		r->stats.lines_read = r->stats.lines;
+	}
 	if (escaped && memchr(text, '\\', len)) {
 		len = kmsg_unescape(text, len, r->unesc, sizeof(r->unesc));
 		text = r->unesc;
 	}
-	feed(r, text, len, have_ts, ts_us);
+	feed_counted(r, text, len, have_ts, ts_us);
+}
+
+void oomreport_note_imitation(struct oomreport *r, const char *text, size_t len, const char *tag)
+{
+	struct oomreport_stats *st = &r->stats;
+
+	if (!kmsg_mentions_oom(text, len))
+		return;
+	if (st->imitations < OOMREPORT_LINES_KEPT)
+		st->imitation_at[st->imitations] = r->lineno;
+	if (!st->imitations && tag)
+		copy_n(st->imitation_tag, sizeof(st->imitation_tag), tag, strlen(tag));
+	st->imitations++;
+}
+
+void oomreport_set_clock(struct oomreport *r, int year, long tz_min, int64_t ref_us)
+{
+	r->default_year = year;
+	r->tz_min = tz_min;
+	r->ref_us = ref_us;
+}
+
+static bool line_wall(struct oomreport *r, const struct log_wall *w, int64_t *ret)
+{
+	int year = r->default_year ? r->default_year : 1970;
+
+	if (!w->have || (!w->have_year && !w->epoch && !r->default_year))
+		return false;
+	if (kmsg_wall_to_us(w, year, r->tz_min, ret) < 0)
+		return false;
+	/* a year-less date after the file was last written is of the year before */
+	if (!w->have_year && !w->epoch && r->ref_us && *ret > r->ref_us + 86400LL * 1000000 &&
+	    kmsg_wall_to_us(w, year - 1, r->tz_min, ret) < 0)
+		return false;
+	return true;
 }
 
 /* the held line goes to the parser */
 static void flush_join(struct oomreport *r)
 {
+	uint64_t lineno = r->lineno;
+	bool hw = r->line_have_wall;
+	int64_t w = r->line_wall;
+
 	if (!r->join_len)
 		return;
+	r->lineno = r->join_lineno;
+	r->line_have_wall = r->join_have_wall;
+	r->line_wall = r->join_wall;
 	oomreport_feed_text(r, r->join, r->join_len, r->join_have_ts, r->join_ts, true);
+	r->lineno = lineno;
+	r->line_have_wall = hw;
+	r->line_wall = w;
 	r->join_len = 0;
 	r->join_parts = 0;
 }
 
 /*
- * Text logs: a console wraps long kernel lines (a serial console at 80 columns) and the tail
- * arrives as a line with no prefix of its own. Each prefixed line is held back one line so
- * such tails (up to 3) can be glued on before it is parsed.
+ * A line a console or a mailer may have wrapped, held until the next line says whether a
+ * tail follows: a kill line whose fields do not run to the end, a summary without its final
+ * ",uid=N", a header not ending in a number.
+ */
+static bool incomplete(const char *s, size_t len)
+{
+	struct oom_kill_line k;
+
+	if (len == 0)
+		return false;
+	if (find(s, len < 96 ? len : 96, "Killed process "))
+		return oomreport_parse_kill(s, len, &k) != 0 || !k.complete;
+	if (has_prefix(s, len, "oom-kill:")) {
+		const char *u = rfind(s, len, ",uid=");
+		if (!u)
+			return true;
+		for (u += 5; u < s + len; u++)
+			if (!is_digit(*u))
+				return true;
+		return false;
+	}
+	if (find(s, len, "oom-killer: "))
+		return !is_digit(s[len - 1]);
+	return false;
+}
+
+/*
+ * Text logs: a console wraps long kernel lines (a serial console at 80 columns), a mailer
+ * at 72 or 78; the tail arrives as a line with no prefix of its own. A line that is not
+ * complete by itself (above) is held back and up to three such tails are glued on.
  */
 void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 {
 	struct log_line l;
 
+	if (r->source != OOM_SOURCE_KMSG)
+		r->lineno = ++r->stats.lines_read;
 	kmsg_strip_prefix(line, len, &l);
 	if (l.foreign || l.dict) {
 		r->stats.lines++;
 		flush_join(r);
+		if (l.foreign)
+			oomreport_note_imitation(r, l.text, l.len, l.tag);
 		return;
 	}
+	r->line_have_wall = line_wall(r, &l.wall, &r->line_wall);
 	if (r->join_len) {
-		if (!l.had_prefix && l.len > 0 && r->join_len + l.len < JOIN_MAX && r->join_parts < 4) {
+		if (!l.had_prefix && !l.anchored && l.len > 0 && r->join_len + l.len + 1 < JOIN_MAX &&
+		    r->join_parts < 4) {
+			/*
+			 * A mailer breaks at a blank and drops it; a console cuts anywhere. Where the
+			 * kernel would have a blank (after "N", ",", ")" or "kB", before "(" or a word;
+			 * not in "123" "kB"), the blank is put back. The summary has none.
+			 */
+			char a = r->join[r->join_len - 1], b = l.text[0];
+			if (!has_prefix(r->join, r->join_len, "oom-kill:") &&
+			    (is_digit(a) || a == ',' || a == ')' || a == 'B') &&
+			    (b == '(' || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) &&
+			    !has_prefix(l.text, l.len, "kB") && !(a == 'B' && b == ','))
+				r->join[r->join_len++] = ' ';
 			memcpy(r->join + r->join_len, l.text, l.len);
 			r->join_len += l.len;
 			r->join_parts++;
+			if (!incomplete(r->join, r->join_len))
+				flush_join(r);
 			return;
 		}
 		flush_join(r);
 	}
 	/* raw records and /dev/kmsg never wrap; hold only text-log lines */
-	if (r->source == OOM_SOURCE_LOG && !l.raw_record && l.had_prefix && l.len > 0 &&
-	    l.len < JOIN_MAX / 2) {
+	if (r->source == OOM_SOURCE_LOG && !l.raw_record && l.anchored && l.len < JOIN_MAX / 2 &&
+	    incomplete(l.text, l.len)) {
 		memcpy(r->join, l.text, l.len);
 		r->join_len = l.len;
 		r->join_parts = 1;
 		r->join_have_ts = l.have_ts;
 		r->join_ts = l.ts_us;
+		r->join_lineno = r->lineno;
+		r->join_have_wall = r->line_have_wall;
+		r->join_wall = r->line_wall;
 		return;
 	}
 	oomreport_feed_text(r, l.text, l.len, l.have_ts, l.ts_us, true);
+}
+
+void oomreport_feed_entry(struct oomreport *r, const char *text, size_t len,
+			  const struct oomreport_meta *m)
+{
+	struct log_line l;
+
+	flush_join(r);
+	r->lineno = m->lineno ? m->lineno : r->stats.lines_read;
+	if (!m->kernel) {
+		r->stats.lines++;
+		oomreport_note_imitation(r, text, len, m->tag);
+		return;
+	}
+	/* a journal entry's MESSAGE is the kernel's text as it was, no prefix: but a JSON
+	 * "message" of another tool may still carry one */
+	kmsg_strip_prefix(text, len, &l);
+	if (l.foreign) {
+		r->stats.lines++;
+		oomreport_note_imitation(r, l.text, l.len, l.tag);
+		return;
+	}
+	r->line_have_wall = m->have_wall;
+	r->line_wall = m->wall_us;
+	if (!r->line_have_wall)
+		r->line_have_wall = line_wall(r, &l.wall, &r->line_wall);
+	oomreport_feed_text(r, l.text, l.len, m->have_ts || l.have_ts, m->have_ts ? m->ts_us : l.ts_us,
+			    true);
 }
 
 /*
@@ -1150,6 +1449,24 @@ static const char *scan_needles(const char *p, const char *end)
 	return NULL;
 }
 
+/* the number of '\n' in [p, end): skipped lines still count as read */
+static uint64_t count_nl(const char *p, const char *end)
+{
+	uint64_t n = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		n += (uint64_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)));
+		p += 16;
+	}
+#endif
+	for (; p < end; p++)
+		n += *p == '\n';
+	return n;
+}
+
 static bool needle_in(const char *s, size_t len)
 {
 	return scan_needles(s, s + len) != NULL;
@@ -1171,10 +1488,17 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 		if (idle(r)) {
 			const char *c = scan_needles(p, end), *ls;
 			flush_join(r); /* a held line without needle: parse it before skipping */
-			if (!c)
+			if (!c) {
+				r->stats.lines_read += count_nl(p, end);
+				if (end > p && end[-1] != '\n')
+					r->stats.lines_read++;
 				return;
+			}
 			ls = memrchr(p, '\n', (size_t)(c - p));
-			p = ls ? ls + 1 : p;
+			if (ls) {
+				r->stats.lines_read += count_nl(p, ls + 1);
+				p = ls + 1;
+			}
 		}
 		nl = memchr(p, '\n', (size_t)(end - p));
 		feed_one_line(p, nl ? (size_t)(nl - p) : (size_t)(end - p), r);

@@ -73,13 +73,15 @@ int oomreport_parse_header(const char *s, size_t len, struct oom_header_line *re
 #define OOM_TASK_COLS_MAX 16
 struct oom_task_cols {
 	int n;				/* numeric columns after "[ pid ]" */
-	int rss, swapents, pgtables_bytes, nr_ptes, oom_score_adj; /* column index or -1 */
+	int rss, swapents, pgtables_bytes, nr_ptes, oom_score_adj, uid; /* column index or -1 */
 };
 struct oom_task_row {
 	pid_t pid;
 	uint64_t rss_pages, swapents, pgtables_pages;
+	uint64_t pgtables_bytes;
+	uint32_t uid;
 	int oom_score_adj;
-	bool have_adj;
+	bool have_adj, have_uid, have_pgtables_bytes;
 };
 int oomreport_parse_task_header(const char *s, size_t len, struct oom_task_cols *ret);
 int oomreport_parse_task_row(const char *s, size_t len, const struct oom_task_cols *cols,
@@ -126,12 +128,46 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len);
 /* Kernel text already separated from its prefix (a /dev/kmsg record). */
 void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool have_ts,
 			 uint64_t ts_us, bool escaped);
+/*
+ * Read year-less syslog dates ("Nov 25 10:00:00") as of year (with ref_us, the file's
+ * modification time: a date after it is of the year before) in a zone tz_min minutes east
+ * of UTC. Without this call: the current year, UTC.
+ */
+void oomreport_set_clock(struct oomreport *r, int year, long tz_min, int64_t ref_us);
+/*
+ * One structured entry (a journal record, a JSON object): its text and what the entry says
+ * beside it. kernel false: a program's record that imitates the kernel (counted, not parsed).
+ */
+struct oomreport_meta {
+	bool have_ts, have_wall, kernel;
+	uint64_t ts_us;
+	int64_t wall_us;
+	uint64_t lineno;
+	const char *tag;	/* for imitations */
+};
+void oomreport_feed_entry(struct oomreport *r, const char *text, size_t len,
+			  const struct oomreport_meta *m);
+/* A /dev/kmsg record whose facility is not 0: userspace wrote it. Counted, never parsed. */
+void oomreport_note_imitation(struct oomreport *r, const char *text, size_t len, const char *tag);
+
 /* End of input: reports that have a summary line but no kill line become kills. */
 void oomreport_flush(struct oomreport *r);
 
 /* Stats for tests and benchmarks. */
+#define OOMREPORT_LINES_KEPT 8
 struct oomreport_stats {
 	uint64_t lines, kills, evicted;
+	uint64_t lines_read;	/* input lines, also those skipped at memory speed */
+	uint64_t mentions;	/* lines that name a kill, a selection, a summary or a header */
+	uint64_t undecoded;	/* such lines (or report headers) that gave no kill */
+	uint64_t undecoded_at[OOMREPORT_LINES_KEPT];	/* their input line numbers, the first few */
+	uint64_t imitations;	/* such lines written by a program, not by the kernel */
+	uint64_t imitation_at[OOMREPORT_LINES_KEPT];
+	char imitation_tag[32];	/* the first imitation's tag ("facility" for a /dev/kmsg write) */
+	/* the span of time stamps the input covers */
+	bool have_ts_span, have_wall_span;
+	uint64_t first_ts_us, last_ts_us;
+	int64_t first_wall_us, last_wall_us;
 };
 void oomreport_get_stats(const struct oomreport *r, struct oomreport_stats *ret);
 

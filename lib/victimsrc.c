@@ -4,6 +4,8 @@
  * /proc and cgroupfs, and the /dev/kmsg side channel that fills and checks the constraint.
  */
 #include "victimsrc.h"
+#include "kmsg.h"
+#include "oomreport.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -284,70 +286,33 @@ int proc_cgroup_memory_path(const char *text, char *buf, size_t sz, bool *ret_v1
 	return 0;
 }
 
-/* value of ",key=" (or "key=" at start) up to the next ",next=" */
-static int summary_field(const char *s, const char *end, const char *key, const char *next,
-			 char *buf, size_t sz, const char **ret_after)
-{
-	size_t kl = strlen(key);
-	const char *v, *e;
 
-	if ((size_t)(end - s) < kl || memcmp(s, key, kl) != 0)
-		return -EINVAL;
-	v = s + kl;
-	e = memmem(v, (size_t)(end - v), next, strlen(next));
-	if (!e)
-		return -EINVAL;
-	if (buf) {
-		if ((size_t)(e - v) >= sz)
-			return -ENAMETOOLONG;
-		memcpy(buf, v, (size_t)(e - v));
-		buf[e - v] = '\0';
-	}
-	*ret_after = e + 1; /* skip the comma */
-	return 0;
-}
-
+/*
+ * The one parser of the summary line is the assembler's (oomreport_parse_summary); this
+ * wrapper undoes /dev/kmsg's \xNN escaping first, so a cgroup such as
+ * "system-serial\x2dgetty.slice" keeps its true name.
+ */
 int oom_summary_parse(const char *text, size_t len, struct oom_summary *ret)
 {
-	const char *end = text + len, *p, *q, *pidp;
+	char buf[KMSG_RECORD_MAX];
+	struct oom_summary_line o;
 	struct oom_summary s = { 0 };
-	uint64_t pid;
+	const char *p = memmem(text, len, "oom-kill:", 9);
+	size_t n;
 
-	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	p = memmem(text, len, "oom-kill:", 9);
 	if (!p)
 		return -ENOMSG;
-	p += 9;
-	if (summary_field(p, end, "constraint=", ",", s.constraint, sizeof(s.constraint), &p) < 0)
+	n = kmsg_unescape(p, len - (size_t)(p - text), buf, sizeof(buf));
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	if (oomreport_parse_summary(buf, n, NULL, &o) < 0 || !o.constraint[0] ||
+	    (!o.global_oom && !o.oom_memcg[0]))
 		return -EINVAL;
-	/* nodemask=..,cpuset=..,mems_allowed=.. then global_oom or oom_memcg= */
-	q = memmem(p, (size_t)(end - p), ",global_oom,", 12);
-	if (q) {
-		s.global = true;
-		p = q + 12;
-	} else {
-		q = memmem(p, (size_t)(end - p), ",oom_memcg=", 11);
-		if (!q)
-			return -EINVAL;
-		if (summary_field(q + 1, end, "oom_memcg=", ",task_memcg=", s.oom_memcg,
-				  sizeof(s.oom_memcg), &p) < 0)
-			return -EINVAL;
-	}
-	if (summary_field(p, end, "task_memcg=", ",task=", s.task_memcg, sizeof(s.task_memcg),
-			  &p) < 0)
-		return -EINVAL;
-	/* task=COMM (any bytes), then ",pid=N,uid=N" at the end */
-	pidp = NULL;
-	for (q = p; (q = memmem(q, (size_t)(end - q), ",pid=", 5)); q++)
-		pidp = q;
-	if (!pidp)
-		return -EINVAL;
-	q = memmem(pidp, (size_t)(end - pidp), ",uid=", 5);
-	if (!q || parse_u64_n(pidp + 5, (size_t)(q - pidp - 5), &pid) < 0 || pid == 0 ||
-	    pid > INT32_MAX)
-		return -EINVAL;
-	s.pid = (pid_t)pid;
+	memcpy(s.constraint, o.constraint, sizeof(s.constraint));
+	memcpy(s.oom_memcg, o.oom_memcg, sizeof(s.oom_memcg));
+	memcpy(s.task_memcg, o.task_memcg, sizeof(s.task_memcg));
+	s.global = o.global_oom;
+	s.pid = o.pid;
 	*ret = s;
 	return 0;
 }
@@ -573,31 +538,22 @@ static void kmsg_check_close(struct kmsg_check *kc)
 	free(kc);
 }
 
+static int check_record(const struct kmsg_record *rec, void *userdata)
+{
+	struct kmsg_check *kc = userdata;
+	struct oom_summary s;
+
+	/* a program's write to /dev/kmsg (facility != 0) never sets a kill's constraint */
+	if (rec->facility == 0 && oom_summary_parse(rec->text, rec->len, &s) == 0) {
+		kc->recent[kc->next % KMSG_RECENT] = s;
+		kc->next++;
+	}
+	return 0;
+}
+
 static void kmsg_check_drain(struct kmsg_check *kc)
 {
-	/* one record per read(); 8 KiB holds any record */
-	char buf[8192];
-
-	for (;;) {
-		ssize_t n = read(kc->fd, buf, sizeof(buf) - 1);
-		const char *text, *eol;
-		struct oom_summary s;
-
-		if (n < 0 && errno == EPIPE)
-			continue; /* records overwritten: go on with the next */
-		if (n <= 0)
-			return;
-		buf[n] = '\0';
-		text = memchr(buf, ';', (size_t)n);
-		if (!text)
-			continue;
-		text++;
-		eol = strchr(text, '\n');
-		if (oom_summary_parse(text, eol ? (size_t)(eol - text) : strlen(text), &s) == 0) {
-			kc->recent[kc->next % KMSG_RECENT] = s;
-			kc->next++;
-		}
-	}
+	(void)kmsg_read_all(kc->fd, check_record, kc, NULL);
 }
 
 static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev,
@@ -615,6 +571,9 @@ static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev,
 		}
 	}
 	if (!s) /* the summary is rate-limited (~10 per 5 s): keep what we have */
+		return;
+	/* the kernel log only adds what agrees with what the kernel-side source saw itself */
+	if (ev->task_memcg[0] && !ev->after_the_fact && strcmp(ev->task_memcg, s->task_memcg) != 0)
 		return;
 	memcpy(ev->constraint, s->constraint, sizeof(ev->constraint));
 	ev->scope = s->global ? OOM_SCOPE_GLOBAL : OOM_SCOPE_MEMCG;

@@ -7,6 +7,8 @@
 set -euo pipefail
 
 # build: compiler, make, Check for unit tests, scdoc for man pages
+# logs:  zlib, liblzma, libzstd, libsystemd (compressed logs, --journal); systemd-journal-remote,
+#        xz-utils, zstd to make the test inputs
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
 # vm:    qemu + busybox-static + lz4 for the pure cgroup v2 test VM (tests/vm)
 # tests: python3 and jq for test scripts, tmux for the live view and `top` on a real terminal
@@ -21,6 +23,7 @@ PKGS=(gcc make pkg-config check scdoc
 	libmicrohttpd-dev prometheus prometheus-node-exporter curl yamllint python3-yaml systemd
 	debhelper lintian dpkg-dev fakeroot
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+	liblzma-dev libzstd-dev libsystemd-dev systemd-journal-remote xz-utils zstd
 	qemu-system-x86 busybox-static lz4
 	python3 jq procps util-linux coreutils linux-perf tmux bash-completion
 	chromium)

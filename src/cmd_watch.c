@@ -199,6 +199,27 @@ static void usage(FILE *out)
 		"  -h, --help          show this help\n");
 }
 
+struct kmsg_watch {
+	struct oomreport *rep;
+	struct watch *w;
+};
+
+/* the kmsg source's record: only the kernel's own (facility 0) can be a kill */
+static int watch_record(const struct kmsg_record *rec, void *userdata)
+{
+	struct kmsg_watch *kw = userdata;
+
+	if (rec->facility != 0) {
+		if (kmsg_mentions_oom(rec->text, rec->len))
+			cli_warn(kw->w->cli, "ignored a /dev/kmsg record of facility %d that imitates the "
+				 "kernel's OOM messages (a program wrote it; not a kill, no hook run)",
+				 rec->facility);
+		return 0;
+	}
+	oomreport_feed_text(kw->rep, rec->text, rec->len, true, rec->ts_us, true);
+	return kw->w->stop ? 1 : 0;
+}
+
 int cmd_watch(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -219,7 +240,8 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	const char *cgroup_arg = NULL;
 	struct oomreport_ops ops = { .on_kill = on_kill, .userdata = &w };
 	struct oomreport *rep = NULL;
-	char cgbuf[PATH_MAX], path[PATH_MAX], buf[KMSG_RECORD_MAX];
+	char cgbuf[PATH_MAX], path[PATH_MAX];
+	struct kmsg_watch kw = { .w = &w };
 	uint64_t timeout = 0, deadline = 0, lost = 0;
 	bool out_pipe = false;
 	sigset_t mask;
@@ -352,6 +374,7 @@ opened:
 		rc = cli_error(cli, "cannot start: %s", strerror(-r));
 		goto out;
 	}
+	kw.rep = rep;
 	if (timeout)
 		deadline = now_us() + timeout;
 	{
@@ -404,26 +427,10 @@ opened:
 			}
 			continue;
 		}
-		for (;;) {
-			struct kmsg_record rec;
-			ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
-
-			if (n == -EPIPE) {
-				/* the ring buffer wrapped under us: resume with the oldest record */
-				lost++;
-				continue;
-			}
-			if (n < 0) {
-				rc = cli_error(cli, "cannot read '%s': %s", path, strerror((int)-n));
-				w.stop = true;
-				break;
-			}
-			if (n == 0)
-				break;
-			if (kmsg_parse_record(buf, (size_t)n, &rec) == 0)
-				oomreport_feed_text(rep, rec.text, rec.len, true, rec.ts_us, true);
-			if (w.stop)
-				break;
+		r = kmsg_read_all(fd, watch_record, &kw, &lost);
+		if (r < 0) {
+			rc = cli_error(cli, "cannot read '%s': %s", path, strerror(-r));
+			w.stop = true;
 		}
 	}
 	if (lost)

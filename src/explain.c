@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include "../lib/cgname.h"
+#include <sys/stat.h>
+#include <time.h>
+
 #include "../lib/kmsg.h"
+#include "../lib/logform.h"
 #include "../lib/oomreport.h"
 #include "../lib/util.h"
 #include "../lib/banned.h"
@@ -55,31 +59,77 @@ static void collect_reap(const struct oom_reap *reap, void *userdata)
 		}
 }
 
-static int collect_chunk(const char *buf, size_t len, void *userdata)
-{
-	struct collect *c = userdata;
+struct kmsg_feed {
+	struct oomreport *rep;
+	uint64_t overwritten;
+};
 
-	oomreport_feed_log(c->rep, buf, len);
-	return c->err;
+static int feed_record(const struct kmsg_record *rec, void *userdata)
+{
+	struct kmsg_feed *kf = userdata;
+
+	/* only the kernel writes facility 0: a record of any other is a program's write */
+	if (rec->facility != 0)
+		oomreport_note_imitation(kf->rep, rec->text, rec->len, "facility");
+	else
+		oomreport_feed_text(kf->rep, rec->text, rec->len, true, rec->ts_us, true);
+	return 0;
 }
 
-int explain_collect(const struct host *h, const char *path, struct kill_list *ret)
+static void local_clock(int year_of, int *year, long *tz_min)
+{
+	time_t t = year_of;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm)) {
+		*year = tm.tm_year + 1900;
+		*tz_min = tm.tm_gmtoff / 60;
+	}
+}
+
+int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,
+		       struct collect_info *info)
 {
 	struct collect c = { .l = ret };
 	struct oomreport_ops ops = { .on_kill = collect_kill, .on_reap = collect_reap, .userdata = &c };
+	struct logform *lf = NULL;
+	const char *path = o->path;
 	int r;
 
-	r = oomreport_new(path ? OOM_SOURCE_LOG : OOM_SOURCE_KMSG, &ops, &c.rep);
+	memset(info, 0, sizeof(*info));
+	r = oomreport_new(path || o->journal ? OOM_SOURCE_LOG : OOM_SOURCE_KMSG, &ops, &c.rep);
 	if (r < 0)
 		return r;
-	if (path) {
+	if (o->journal) {
+		r = explain_journal(c.rep, o, info);
+		oomreport_flush(c.rep);
+	} else if (path) {
 		char p[PATH_MAX];
-		if (strcmp(path, "-") == 0 || path[0] != '/' || host_is_live(h))
-			r = kmsg_read_log_chunks(path, collect_chunk, &c);
-		else if ((r = host_path(h, path, p, sizeof(p))) >= 0)
-			r = kmsg_read_log_chunks(p, collect_chunk, &c);
+		const char *rp = path;
+		struct stat st;
+		int year = 1970;
+		long tz = 0;
+
+		if (strcmp(path, "-") != 0 && path[0] == '/' && !host_is_live(h)) {
+			r = host_path(h, path, p, sizeof(p));
+			rp = p;
+		}
+		/* year-less syslog dates: the year the file was last written, local time */
+		local_clock((int)time(NULL), &year, &tz);
+		if (r >= 0 && strcmp(rp, "-") != 0 && stat(rp, &st) == 0 && S_ISREG(st.st_mode))
+			local_clock((int)st.st_mtime, &year, &tz);
+		oomreport_set_clock(c.rep, year, tz, 0);
+		if (r >= 0)
+			r = logform_new(c.rep, &lf);
+		if (r >= 0) {
+			r = logread(rp, o->follow, lf, &info->container);
+			if (r >= 0 || r == -EBADMSG)
+				logform_end(lf);
+			info->form = logform_kind(lf);
+			logform_free(lf);
+		}
 	} else {
-		char p[PATH_MAX], buf[KMSG_RECORD_MAX];
+		char p[PATH_MAX];
 		int fd;
 
 		r = host_path(h, "/dev/kmsg", p, sizeof(p));
@@ -87,33 +137,54 @@ int explain_collect(const struct host *h, const char *path, struct kill_list *re
 			/* a sysroot's dev/kmsg is a saved text file of raw records */
 			fd = host_is_live(h) ? kmsg_open(p, false) : -ENOTSUP;
 			if (fd == -ENOTSUP) {
-				r = kmsg_read_log_chunks(p, collect_chunk, &c);
+				r = logform_new(c.rep, &lf);
+				if (r >= 0) {
+					r = logread(p, false, lf, &info->container);
+					if (r >= 0)
+						logform_end(lf);
+					logform_free(lf);
+				}
 			} else if (fd < 0) {
 				r = fd;
 			} else {
-				for (;;) {
-					struct kmsg_record rec;
-					ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
-					if (n == -EPIPE)
-						continue; /* overwritten while we read: go on */
-					if (n <= 0) {
-						r = (int)n;
-						break;
-					}
-					if (kmsg_parse_record(buf, (size_t)n, &rec) == 0)
-						oomreport_feed_text(c.rep, rec.text, rec.len, true, rec.ts_us, true);
-				}
+				struct kmsg_feed kf = { .rep = c.rep };
+				struct timespec rt, mono;
+
+				info->live = true;
+				r = kmsg_read_all(fd, feed_record, &kf, &kf.overwritten);
 				close(fd);
+				info->overwritten = kf.overwritten;
+				/* printk time is local_clock(): CLOCK_MONOTONIC within about 1 ms */
+				clock_gettime(CLOCK_REALTIME, &rt);
+				clock_gettime(CLOCK_MONOTONIC, &mono);
+				info->boot_us = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000 +
+						((int64_t)rt.tv_nsec - mono.tv_nsec) / 1000;
+				info->have_boot = true;
 			}
 		}
+		oomreport_flush(c.rep);
 	}
 	if (r > 0)
 		r = 0;
-	oomreport_flush(c.rep);
+	oomreport_get_stats(c.rep, &info->stats);
 	oomreport_free(c.rep);
+	if (info->have_boot)
+		for (size_t i = 0; i < ret->n; i++)
+			if ((ret->v[i].have & OOM_HAVE_KTIME) && !(ret->v[i].have & OOM_HAVE_TIME)) {
+				ret->v[i].time_us = info->boot_us + (int64_t)ret->v[i].kernel_time_us;
+				ret->v[i].have |= OOM_HAVE_TIME;
+			}
 	if (r == 0 && c.err)
 		r = c.err;
 	return r;
+}
+
+int explain_collect(const struct host *h, const char *path, struct kill_list *ret)
+{
+	struct collect_opts o = { .path = path };
+	struct collect_info info;
+
+	return explain_collect_ex(h, &o, ret, &info);
 }
 
 static const char *const cg_mounts[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified",

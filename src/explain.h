@@ -13,6 +13,8 @@
 
 #include "../lib/host.h"
 #include "../lib/json.h"
+#include "../lib/logform.h"
+#include "../lib/oomreport.h"
 #include "../lib/oomevent.h"
 
 struct kill_list {
@@ -26,6 +28,32 @@ void kill_list_free(struct kill_list *l);
  * buffer (/dev/kmsg under h), in log order. Returns 0 or -errno (open/read failure).
  */
 int explain_collect(const struct host *h, const char *path, struct kill_list *ret);
+
+/* What to read: a log (path), the journal, or (neither) the live kernel buffer. */
+struct collect_opts {
+	const char *path;		/* "-" = stdin */
+	bool follow;			/* accept a FIFO or a character device as path */
+	bool journal;			/* the systemd journal (sd-journal) */
+	int boot;			/* --boot N: 0 this boot, -1 the one before, ...; */
+	bool all_boots;			/* --boot all */
+	const char *const *journal_files; /* --journal-file F... (NULL-terminated), or NULL */
+	const char *journal_dir;	/* --journal-dir D, or NULL */
+};
+/* What was read, for the account of what could not be decoded. */
+struct collect_info {
+	struct oomreport_stats stats;
+	struct logread_info container;
+	enum logform_kind form;
+	bool live;			/* the live /dev/kmsg */
+	uint64_t overwritten;		/* records lost to the ring buffer while reading */
+	bool have_boot;
+	int64_t boot_us;		/* wall clock of kernel time 0 (live buffer) */
+	uint64_t journal_entries;	/* kernel records read from the journal */
+};
+int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,
+		       struct collect_info *info);
+/* The journal's kernel records into rep (src/journal.c). -EPROTONOSUPPORT without libsystemd. */
+int explain_journal(struct oomreport *rep, const struct collect_opts *o, struct collect_info *info);
 
 /* "/sys/fs/cgroup/memory/x" -> "/x"; "x" -> "/x" (into buf). */
 const char *explain_cgroup_rel(const char *path, char *buf, size_t sz);

@@ -68,8 +68,11 @@ START_TEST(test_kill_hostile)
 	ck_assert_int_eq(kill_of("Killed process 9 (x) total-vm:1kB) total-vm:2215", &k), 0);
 	ck_assert_int_eq(k.pid, 9);
 	ck_assert(!k.comm_known && !(k.have & OOM_HAVE_TOTAL_VM));
-	/* cut right after the pid */
-	ck_assert_int_eq(kill_of("Killed process 10", &k), 0);
+	/* cut in the pid: "10" may be the start of "1042", so no kill is made of it (the line is
+	 * reported as not decoded); cut right after the pid and its blank: the pid is whole */
+	ck_assert_int_eq(kill_of("Killed process 10", &k), -EINVAL);
+	ck_assert_int_eq(kill_of("Killed process 10 (", &k), 0);
+	ck_assert_int_eq(k.pid, 10);
 	ck_assert(!k.comm_known);
 }
 END_TEST
