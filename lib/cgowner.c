@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -149,6 +151,45 @@ int cg_owned_name_new(unsigned seq, char *buf, size_t sz)
 		rnd = (uint32_t)(now_us() ^ realtime_us() ^ ((uint64_t)getpid() << 16));
 	}
 	return xsnprintf(buf, sz, "oomlab-%d-%u-%08x", (int)getpid(), seq, rnd);
+}
+
+static uint32_t name_hash(const struct cg_owner *self, pid_t pid, unsigned seq, unsigned attempt)
+{
+	char in[128];
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+	int n = snprintf(in, sizeof(in), "%d %u %s %llu %u", (int)pid, seq, self->boot,
+			 (unsigned long long)self->pidns, attempt);
+
+	for (int i = 0; i < n && i < (int)sizeof(in); i++) {
+		h ^= (unsigned char)in[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+int cg_owned_name_proof(const struct cg_owner *self, pid_t pid, unsigned seq, unsigned attempt,
+			char *buf, size_t sz)
+{
+	return xsnprintf(buf, sz, "oomlab-%d-%u-%08x", (int)pid, seq,
+			 name_hash(self, pid, seq, attempt));
+}
+
+bool cg_owned_name_proved(const char *name, const struct cg_owner *self)
+{
+	pid_t pid;
+	unsigned long seq;
+	const char *d;
+	char buf[64];
+
+	if (cg_owned_name_parse(name, &pid) < 0)
+		return false;
+	d = strchr(name + 7, '-');
+	seq = strtoul(d + 1, NULL, 10);
+	for (unsigned a = 0; a < CG_NAME_ATTEMPTS; a++)
+		if (cg_owned_name_proof(self, pid, (unsigned)seq, a, buf, sizeof(buf)) >= 0 &&
+		    strcmp(buf, name) == 0)
+			return true;
+	return false;
 }
 
 enum cg_owner_state cg_owner_judge(const struct cg_owner *rec, const char *dirname, bool locked,

@@ -48,6 +48,18 @@ int cg_owned_name_parse(const char *name, pid_t *ret_pid);
 /* A fresh name for seq: pid, seq and 32 random bits (unique across pid namespaces). */
 int cg_owned_name_new(unsigned seq, char *buf, size_t sz);
 
+/*
+ * The name cg_create_owned gives: "oomlab-<pid>-<seq>-<8hex>" where the hex is a hash of pid,
+ * seq, boot id, pid namespace and attempt (0..CG_NAME_ATTEMPTS-1), so that a directory a
+ * SIGKILL left between mkdir and the owner record can still be proved made by pid <pid> of this
+ * boot and pid namespace (cg_owned_name_proved). self gives boot and pidns (pid is getpid()).
+ */
+#define CG_NAME_ATTEMPTS 8
+int cg_owned_name_proof(const struct cg_owner *self, pid_t pid, unsigned seq, unsigned attempt,
+			char *buf, size_t sz);
+/* true when name is exactly a cg_owned_name_proof name of pid for self's boot and pidns */
+bool cg_owned_name_proved(const char *name, const struct cg_owner *self);
+
 enum cg_owner_state {
 	CG_OWNER_ALIVE = 0,   /* keep */
 	CG_OWNER_GONE,        /* provably gone: may be removed */

@@ -319,6 +319,19 @@ static void unlock_all(struct cg *cg)
 	cg->locked_mem = cg->locked_v2 = false;
 }
 
+/*
+ * Test hook (tests/integration/ownership.sh): OOMLAB_TEST_STOP_AFTER_MKDIR=mem|v2 stops the
+ * process with SIGSTOP right after that mkdir, before the owner lock and record, so a test can
+ * SIGKILL it in the window a sweep must still close.
+ */
+static void test_stop_after_mkdir(const char *which)
+{
+	const char *e = getenv("OOMLAB_TEST_STOP_AFTER_MKDIR");
+
+	if (e && strcmp(e, which) == 0)
+		raise(SIGSTOP);
+}
+
 int cg_create(const struct cg_layout *l, const char *parent, const char *name, struct cg *ret)
 {
 	struct cg cg = { .layout = l };
@@ -354,6 +367,7 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 		if (mkdir(cg.mem, 0755) < 0)
 			return -errno;
 		cg.created_mem = cg.created_v2 = true;
+		test_stop_after_mkdir("mem");
 		r = own_dir(cg.mem, name, &cg.lockfd_mem, &cg.record_err);
 		if (r < 0) {
 			rmdir(cg.mem);
@@ -372,6 +386,7 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 		if (mkdir(cg.mem, 0755) < 0)
 			return -errno;
 		cg.created_mem = true;
+		test_stop_after_mkdir("mem");
 		r = own_dir(cg.mem, name, &cg.lockfd_mem, &cg.record_err);
 		if (r < 0) {
 			rmdir(cg.mem);
@@ -386,6 +401,7 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 				return r;
 			}
 			cg.created_v2 = true;
+			test_stop_after_mkdir("v2");
 			r = own_dir(cg.v2, name, &cg.lockfd_v2, &rec_err);
 			if (r < 0) {
 				rmdir(cg.v2);
@@ -410,8 +426,14 @@ int cg_create_owned(const struct cg_layout *l, const char *parent, unsigned seq,
 	char name[64];
 	int r = -EEXIST;
 
-	for (int i = 0; i < 8 && r == -EEXIST; i++) {
-		r = cg_owned_name_new(seq, name, sizeof(name));
+	struct cg_owner self;
+
+	/* a name that proves its maker even without a record (a SIGKILL right after mkdir) */
+	if ((r = cg_owner_self(&self)) < 0)
+		return r;
+	r = -EEXIST;
+	for (unsigned i = 0; i < CG_NAME_ATTEMPTS && r == -EEXIST; i++) {
+		r = cg_owned_name_proof(&self, self.pid, seq, i, name, sizeof(name));
 		if (r >= 0)
 			r = cg_create(l, parent, name, ret);
 	}
@@ -896,6 +918,59 @@ static void report(struct sweep_ctx *c, const char *dir, enum cg_sweep_action a,
 		c->fn(&e, c->ud);
 }
 
+/*
+ * A directory whose name proves it was made by pid P of our boot and pid namespace
+ * (cg_owned_name_proved) but that has no record: its maker was stopped between mkdir and the
+ * record. It is gone when nobody holds the lock (taken here, LOCK_EX, kept by fd until it is
+ * closed) and P does not exist or started after the directory was made (a reused pid).
+ */
+static bool recordless_gone(struct sweep_ctx *c, int fd, const char *dname, char *why, size_t sz)
+{
+	struct proc_stat ps;
+	struct stat st;
+	struct timespec rt, bt;
+	pid_t pid = 0;
+	int lk;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	cg_owned_name_parse(dname, &pid);
+	lk = cg_owner_trylock_sweep(fd);
+	if (lk != 1) {
+		xsnprintf(why, sz, lk == 0 ? "no owner record yet, and its maker (pid %d) holds its lock" :
+					     "no owner record, and its lock cannot be tested",
+			  (int)pid);
+		return false;
+	}
+	if (proc_read_stat(c->h, pid, &ps) < 0) {
+		xsnprintf(why, sz, "no owner record, but its name proves its maker (pid %d) made it and is gone",
+			  (int)pid);
+		return true;
+	}
+	/* when was the directory made, in clock ticks after boot? */
+	if (fstat(fd, &st) < 0 || clock_gettime(CLOCK_REALTIME, &rt) < 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &bt) < 0 || hz <= 0) {
+		xsnprintf(why, sz, "no owner record, and pid %d lives (cannot date the directory)",
+			  (int)pid);
+		return false;
+	}
+	{
+		double made = (double)st.st_ctim.tv_sec + st.st_ctim.tv_nsec / 1e9 -
+			      ((double)rt.tv_sec + rt.tv_nsec / 1e9) +
+			      ((double)bt.tv_sec + bt.tv_nsec / 1e9);
+		double started = (double)ps.starttime / (double)hz;
+
+		if (started > made + 2.0 / (double)hz) {
+			xsnprintf(why, sz,
+				  "no owner record, but its name proves its maker (pid %d) made it and is gone: that pid is now a process started later",
+				  (int)pid);
+			return true;
+		}
+	}
+	xsnprintf(why, sz, "no owner record yet, and its maker (pid %d) may be alive (stopped?)",
+		  (int)pid);
+	return false;
+}
+
 static void sweep_one(struct sweep_ctx *c, const char *base, const char *dir, const char *dname)
 {
 	struct cg_owner rec;
@@ -919,6 +994,13 @@ static void sweep_one(struct sweep_ctx *c, const char *base, const char *dir, co
 		return;
 	}
 	n = fgetxattr(fd, CG_OWNER_XATTR, val, sizeof(val) - 1);
+	if (n < 0 && errno == ENODATA && c->self_err == 0 && cg_owned_name_proved(dname, &c->self)) {
+		if (!recordless_gone(c, fd, dname, why, sizeof(why))) {
+			report(c, dir, CG_SWEEP_KEPT, why, 0, NULL);
+			return;
+		}
+		goto gone;
+	}
 	if (n < 0) {
 		report(c, dir, CG_SWEEP_KEPT,
 		       errno == ENODATA ? "no owner record: not provably oomlab's" :
@@ -949,6 +1031,7 @@ static void sweep_one(struct sweep_ctx *c, const char *base, const char *dir, co
 		report(c, dir, CG_SWEEP_KEPT, why, 0, NULL);
 		return;
 	}
+gone:
 	if (!host_is_live(c->h)) {
 		report(c, dir, CG_SWEEP_WOULD_REMOVE, why, 0, NULL);
 		return;
