@@ -15,6 +15,10 @@
 #   nested-v1     in a mount namespace without the cgroup2 tree (v1 only), a workload that makes
 #                 inner/ and moves a process there: run tears both down; after a SIGKILL of
 #                 oomlab, doctor --clean removes them (children first) and says so
+#   kill-before-record  oomlab stopped (test hook OOMLAB_TEST_STOP_AFTER_MKDIR=mem|v2, SIGSTOP
+#                 right after that mkdir) and SIGKILLed before it wrote the owner record: while
+#                 it is stopped doctor --clean keeps the directory, after the SIGKILL it removes it
+#                 (the name proves its maker); a recordless owned name it did not make is kept
 # Test cgroups live under a parent of our own (--parent), never at the root where the sweeps of
 # older builds run.
 source "$(dirname "$0")/../_lib.sh"
@@ -188,4 +192,23 @@ ok=0
 [ $rc = 0 ] || ok=1
 grep -q "^removed .*$(basename "${nd:-x}")" "$tmp/clean" || ok=1
 sub nested-v1-sigkill-clean $ok "exit $rc, dir '$nd' or pid '$np' left: $(cat "$tmp/clean")"
+# --- kill-before-record: the window between mkdir and the owner record
+for w in mem v2; do
+	[ $w = v2 ] && [ -z "$V2" ] && { echo "SUBTEST SKIP kill-before-record-v2: no cgroup2 tree"; continue; }
+	OOMLAB_TEST_STOP_AFTER_MKDIR=$w "$OOMLAB" run -q --parent $P -- sleep 60 >/dev/null 2>&1 &
+	kp=$!; pids+=($kp)
+	for i in $(seq 200); do [ "$(awk '{print $3}' /proc/$kp/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
+	base=$V1; [ $w = v2 ] && base=$V2
+	d=$(ls -d $base/$P/oomlab-$kp-* 2>/dev/null | head -1)
+	ok=0
+	[ -n "$d" ] && [ "$(getx "$d")" = "ERR No data available" ] || ok=1
+	"$OOMLAB" doctor --clean --parent $P >"$tmp/clean" 2>&1
+	[ -n "$d" ] && [ -d "$d" ] || ok=1
+	kill -9 $kp; wait $kp 2>/dev/null
+	"$OOMLAB" doctor --clean --parent $P >"$tmp/clean2" 2>&1; rc=$?
+	[ $rc = 0 ] || ok=1
+	[ -n "$d" ] && [ ! -d "$d" ] || ok=1
+	[ -z "$(ls -d $V1/$P/oomlab-$kp-* ${V2:+$V2/$P/oomlab-$kp-*} 2>/dev/null)" ] || ok=1
+	sub kill-before-record-$w $ok "dir '$d' (record: $(getx "${d:-/x}")), exit $rc; stopped: $(cat "$tmp/clean"); killed: $(cat "$tmp/clean2")"
+done
 exit $failed
