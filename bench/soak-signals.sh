@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Random signals against run, doctor, watch (--source tracefs) and lab for N iterations, then
-# counts leaks: cgroups (owned names whose owner lock is free, after one `doctor --clean` for the
+# counts leaks: anything the sweeps removed that pids it started did not make, cgroups (owned names whose owner lock is free, after one `doctor --clean` for the
 # SIGKILLed ones), processes this script started, tracefs instances, BPF programs.
 # Usage: bench/soak-signals.sh [N]   (root; prints one line per leak and a summary)
 set -u
@@ -44,8 +44,18 @@ for i in $(seq 1 "$N"); do
 	wait "$pid" 2>/dev/null
 done
 # what a SIGKILL leaves is the sweep's job: one doctor --clean, then nothing may remain
-"$OOMLAB" doctor --clean --parent $P >/dev/null 2>&1
-"$OOMLAB" doctor --clean >/dev/null 2>&1
+# the root sweep may only remove what pids of ours made: any other "removed" line is a
+# cgroup this soak did not start (counted as a leak of safety, printed as FOREIGN)
+cleanout=$("$OOMLAB" doctor --clean --parent $P 2>&1; "$OOMLAB" doctor --clean 2>&1)
+foreign=0
+while read -r act dir _; do
+	[ "$act" = removed ] && [ -n "$dir" ] && [ "${dir#/}" != "$dir" ] || continue
+	case "$dir" in */$P/*) continue ;; esac
+	n=$(basename "${dir%:}"); p=${n#oomlab-}; p=${p%%-*}
+	case " $started " in *" $p "*) continue ;; esac
+	echo "FOREIGN removed $dir"; foreign=$((foreign + 1))
+done <<<"$cleanout"
+leaks=$((leaks + foreign))
 "$OOMLAB" watch --source tracefs --timeout 1ms >/dev/null 2>&1 # sweeps stale instances
 sleep 0.5
 for d in $(owned_left); do echo "LEAK cgroup/instance $d"; leaks=$((leaks + 1)); done
