@@ -15,6 +15,7 @@
 #include "../lib/logform.h"
 #include "../lib/oomreport.h"
 #include "../lib/util.h"
+#include "../lib/proc.h"
 #include "../lib/banned.h"
 
 void kill_list_free(struct kill_list *l)
@@ -268,23 +269,11 @@ void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
 		char rel[64], path[PATH_MAX], buf[4096];
 		xsnprintf(rel, sizeof(rel), "/proc/%d/cgroup", (int)ev->pid);
 		if (host_path(h, rel, path, sizeof(path)) >= 0 && read_file(path, buf, sizeof(buf)) > 0) {
-			char *l = buf;
-			while (l && *l) {
-				char *nl = strchr(l, '\n'), *c;
-				if (nl)
-					*nl = '\0';
-				c = strstr(l, ":memory:");
-				if (!c && startswith(l, "0::"))
-					c = l + 3 - 8;
-				if (c && c[8] == '/') {
-					size_t len = strlen(c + 8);
-					if (len < sizeof(ev->task_memcg) && (strstr(l, ":memory:") || !ev->task_memcg[0])) {
-						memcpy(ev->task_memcg, c + 8, len + 1);
-						ev->inferred_task_memcg = true;
-					}
-				}
-				l = nl ? nl + 1 : NULL;
-			}
+			bool v1;
+			if (proc_cgroup_memory_path(buf, ev->task_memcg, sizeof(ev->task_memcg), &v1) == 0)
+				ev->inferred_task_memcg = true;
+			else
+				ev->task_memcg[0] = '\0';
 			/* a victim already gone reads "/" */
 			if (ev->inferred_task_memcg && strcmp(ev->task_memcg, "/") == 0) {
 				ev->task_memcg[0] = '\0';
