@@ -285,22 +285,19 @@ static int status_kb(const char *status, const char *key, uint64_t *ret)
 	return parse_u64_n(v, (size_t)(e - v), ret);
 }
 
-/* v1 memory hierarchy root, or the v2 root; "" if none */
+/* v1 memory hierarchy root, or the v2 root where it has the memory controller; "" if none
+ * (the layout module knows the mount points) */
 static void memcg_root(const struct host *h, bool v1, char *buf, size_t sz)
 {
-	char p[PATH_MAX];
-	struct stat st;
+	struct cg_layout l;
 
-	if (v1) {
-		host_path(h, "/sys/fs/cgroup/memory", buf, sz);
+	buf[0] = '\0';
+	if (cg_layout_detect(h, &l) < 0)
 		return;
-	}
-	/* pure v2 at /sys/fs/cgroup; a hybrid host's unified tree has no memory controller */
-	if (host_path(h, "/sys/fs/cgroup/cgroup.controllers", p, sizeof(p)) >= 0 &&
-	    stat(p, &st) == 0)
-		host_path(h, "/sys/fs/cgroup", buf, sz);
-	else
-		buf[0] = '\0';
+	if (v1)
+		xsnprintf(buf, sz, "%s", l.v1_memory);
+	else if (l.v2_memory)
+		xsnprintf(buf, sz, "%s", l.v2);
 }
 
 

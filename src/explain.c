@@ -189,25 +189,6 @@ int explain_collect(const struct host *h, const char *path, struct kill_list *re
 	return explain_collect_ex(h, &o, ret, &info);
 }
 
-static const char *const cg_mounts[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified",
-					 "/sys/fs/cgroup" };
-
-const char *explain_cgroup_rel(const char *path, char *buf, size_t sz)
-{
-	for (size_t i = 0; i < ELEMENTSOF(cg_mounts); i++) {
-		size_t n = strlen(cg_mounts[i]);
-		if (strncmp(path, cg_mounts[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) {
-			path += n;
-			break;
-		}
-	}
-	xsnprintf(buf, sz, "%s%s", path[0] == '/' ? "" : "/", path);
-	/* no trailing slash, except for the root */
-	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
-		buf[n - 1] = '\0';
-	return buf;
-}
-
 static bool under(const char *path, const char *cg)
 {
 	size_t n = strlen(cg);
@@ -645,11 +626,8 @@ int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
 		    const char *cgroup)
 {
 	struct kill_list kills = { 0 };
-	char cgbuf[PATH_MAX];
 	int r, n = 0;
 
-	if (cgroup)
-		cgroup = explain_cgroup_rel(cgroup, cgbuf, sizeof(cgbuf));
 	r = explain_collect(h, NULL, &kills);
 	if (r < 0)
 		return r;
