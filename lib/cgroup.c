@@ -425,15 +425,16 @@ int cg_create_owned(const struct cg_layout *l, const char *parent, unsigned seq,
 {
 	char name[64];
 	int r = -EEXIST;
-
 	struct cg_owner self;
+	bool proof;
 
-	/* a name that proves its maker even without a record (a SIGKILL right after mkdir) */
-	if ((r = cg_owner_self(&self)) < 0)
-		return r;
-	r = -EEXIST;
+	/* a name that proves its maker even without a record (a SIGKILL right after mkdir);
+	 * without our identity (no /proc), random bits: still unique, only never sweepable
+	 * recordless */
+	proof = cg_owner_self(&self) == 0;
 	for (unsigned i = 0; i < CG_NAME_ATTEMPTS && r == -EEXIST; i++) {
-		r = cg_owned_name_proof(&self, self.pid, seq, i, name, sizeof(name));
+		r = proof ? cg_owned_name_proof(&self, self.pid, seq, i, name, sizeof(name)) :
+			    cg_owned_name_new(seq, name, sizeof(name));
 		if (r >= 0)
 			r = cg_create(l, parent, name, ret);
 	}
