@@ -63,7 +63,11 @@ for d in $(find /sys/fs/cgroup/memory/$P /sys/fs/cgroup/unified/$P -mindepth 1 -
 	echo "LEAK dir $d"; leaks=$((leaks + 1))
 done
 procs=0
-for p in $started; do kill -0 "$p" 2>/dev/null && procs=$((procs + 1)); done
+# every started pid was reaped by `wait`: one alive now is ours only if it is still our child
+# (pids wrap at pid_max during a long soak, and kill -0 then finds someone else's process)
+for p in $started; do
+	[ "$(sed 's/.*) //' /proc/$p/stat 2>/dev/null | cut -d' ' -f2)" = $$ ] && procs=$((procs + 1))
+done
 [ "$procs" = 0 ] || { echo "LEAK $procs processes"; leaks=$((leaks + procs)); }
 bpf_after=$(bpftool prog show 2>/dev/null | grep -c oom || true)
 [ "$bpf_after" -le "$bpf_before" ] || { echo "LEAK BPF programs: $bpf_before -> $bpf_after"; leaks=$((leaks + 1)); }
