@@ -81,6 +81,52 @@ static bool take_u(const char **p, const char *end, uint64_t *ret)
 	return true;
 }
 
+/*
+ * A kill-line size: take_u, also with digit-group commas a poster added ("26,184,840kB"):
+ * the kernel's field separator is ", ", so a comma followed by a digit is never one.
+ */
+static bool take_size(const char **p, const char *end, uint64_t *ret)
+{
+	const char *q = *p;
+	uint64_t v = 0, part;
+
+	if (!take_u(&q, end, &v))
+		return false;
+	while (end - q >= 2 && *q == ',' && is_digit(q[1])) {
+		const char *d = q + 1, *e = d;
+		while (e < end && is_digit(*e))
+			e++;
+		q = d;
+		if (!take_u(&q, end, &part))
+			return false;
+		for (const char *x = d; x < e; x++)
+			if (v > UINT64_MAX / 10)
+				return false;
+			else
+				v *= 10;
+		v += part;
+	}
+	*p = q;
+	*ret = v;
+	return true;
+}
+
+/* a key of the kill line, also with a blank after its hyphen ("anon- rss:": a wrap flattened) */
+static bool take_key(const char **p, const char *end, const char *key)
+{
+	const char *q = *p;
+
+	for (const char *k = key; *k; k++) {
+		if (q >= end || *q != *k)
+			return false;
+		q++;
+		if (*k == '-' && q < end && *q == ' ')
+			q++;
+	}
+	*p = q;
+	return true;
+}
+
 static bool take_i(const char **p, const char *end, int64_t *ret)
 {
 	const char *q = *p;
@@ -135,7 +181,7 @@ static bool parse_kill_fields(const char *p, const char *end, struct oom_kill_li
 		int64_t sv = 0;
 
 		for (i = 0; i < ELEMENTSOF(keys); i++)
-			if (take_lit(&p, end, keys[i].key))
+			if (take_key(&p, end, keys[i].key))
 				break;
 		if (i == ELEMENTSOF(keys) || (have & keys[i].bit))
 			break;
@@ -144,9 +190,11 @@ static bool parse_kill_fields(const char *p, const char *end, struct oom_kill_li
 				break;
 			k->oom_score_adj = (int)sv;
 		} else {
-			if (!take_u(&p, end, &v))
+			if (!(keys[i].kb ? take_size(&p, end, &v) : take_u(&p, end, &v)))
 				break;
-			if (keys[i].kb && !take_lit(&p, end, "kB"))
+			/* "4228k" cut in the unit: the digits are whole */
+			if (keys[i].kb && !take_lit(&p, end, "kB") &&
+			    !(end - p == 1 && *p == 'k' && (p = end)))
 				break;
 		}
 		switch (keys[i].bit) {
@@ -221,7 +269,8 @@ int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 		if (!take_lit(&p, end, ","))
 			goto out;
 	}
-	if (!take_lit(&p, end, " ("))
+	/* "UID 27,(mysqld)": a web paste lost the blank */
+	if (!take_lit(&p, end, " (") && !(p[-1] == ',' && take_lit(&p, end, "(")))
 		goto out; /* cut after the pid */
 	comm = p;
 	/* 2.6: "Killed process 1235 (x)." with a final period */

@@ -41,6 +41,24 @@ START_TEST(test_kill_eras)
 	ck_assert_int_eq(kill_of("Out of memory: Killed process 5 (a) total-vm:1kB, anon-rss:1kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:-999", &k), 0);
 	ck_assert_int_eq(k.oom_score_adj, -999);
 	ck_assert(k.global_prefix);
+	/* what pastes do to it: digit-group commas, a flattened wrap "anon- rss:", a unit cut
+	 * after its "k", RHEL 6 with the blank after the comma lost */
+	ck_assert_int_eq(kill_of("Out of memory: Killed process 7899 (python) total-vm:26,184,840kB, anon-rss:153,700,88kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:38964kB oom_score_adj:0", &k), 0);
+	ck_assert_uint_eq(k.total_vm_kb, 26184840);
+	ck_assert_uint_eq(k.anon_rss_kb, 15370088);
+	ck_assert(k.complete);
+	ck_assert_int_eq(kill_of("Killed process 1917 (php-cgi) vsz:467184kB, anon- rss:101196kB, file-rss:204kB", &k), 0);
+	ck_assert_uint_eq(k.anon_rss_kb, 101196);
+	ck_assert(k.complete);
+	ck_assert_int_eq(kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228k", &k), 0);
+	ck_assert(k.have & OOM_HAVE_FILE_RSS);
+	ck_assert_uint_eq(k.file_rss_kb, 4228);
+	ck_assert_int_eq(kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228", &k), 0);
+	ck_assert(!(k.have & OOM_HAVE_FILE_RSS));
+	ck_assert_int_eq(kill_of("Killed process 9682, UID 27,(mysqld) total-vm:47388kB, anon-rss:3744kB, file-rss:80kB", &k), 0);
+	ck_assert_str_eq(k.comm, "mysqld");
+	ck_assert_uint_eq(k.uid, 27);
+	ck_assert_uint_eq(k.total_vm_kb, 47388);
 	/* not kill lines */
 	ck_assert_int_eq(kill_of("oom_reaper: reaped process 5 (a), now anon-rss:0kB", &k), -ENOMSG);
 	ck_assert_int_eq(kill_of("Killed process x (a)", &k), -EINVAL);
