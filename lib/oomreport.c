@@ -896,7 +896,8 @@ static void on_kill(struct oomreport *r, const struct oom_kill_line *k, bool hav
 	/* 3. the current report if it has no summary (before 5.0, or the summary was lost) */
 	if (!rep) {
 		struct report *c = current(r, have_ts, ts, false);
-		if (c && !c->have_summary &&
+		/* or whose summary named the selected parent and a child is killed (RHEL 7) */
+		if (c && (!c->have_summary || (c->have_selected && c->selected_pid == c->summary_pid)) &&
 		    (!have_ts || !c->have_ts || ts <= c->last_us + 1000000))
 			rep = c;
 	}
@@ -1011,7 +1012,8 @@ static void on_selected(struct oomreport *r, const char *s, size_t len, bool hav
 		return;
 	/* kernels that print this line print no summary: a report with one is another's */
 	rep = current(r, have_ts, ts, true);
-	if (rep->have_summary || rep->have_selected) {
+	/* RHEL 7.8+ backported the summary and prints it just before this line: same report */
+	if ((rep->have_summary && rep->summary_pid != (pid_t)v) || rep->have_selected) {
 		rep = new_report(r, have_ts, ts);
 		r->cur = rep;
 	}
