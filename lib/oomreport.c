@@ -1457,10 +1457,16 @@ static bool idle(struct oomreport *r)
  */
 static const char NEEDLE_A[8] = { 'o', 'o', 'm', '-', 'k', 'i', 'l', 'l' };
 static const char NEEDLE_B[8] = { 'p', 'r', 'o', 'c', 'e', 's', 's', ' ' };
+/*
+ * A report whose header the paste or the rate limit lost starts at "memory: usage" (its
+ * usage and limit, then the summary that names the cgroup): a third needle.
+ */
+static const char NEEDLE_C[8] = { 'e', 'm', 'o', 'r', 'y', ':', ' ', 'u' };
 
 static bool needle_at(const char *p)
 {
-	return memcmp(p, NEEDLE_A, 8) == 0 || memcmp(p, NEEDLE_B, 8) == 0;
+	return memcmp(p, NEEDLE_A, 8) == 0 || memcmp(p, NEEDLE_B, 8) == 0 ||
+	       memcmp(p, NEEDLE_C, 8) == 0;
 }
 
 static const char *scan_needles(const char *p, const char *end)
@@ -1468,13 +1474,15 @@ static const char *scan_needles(const char *p, const char *end)
 #if defined(__SSE2__)
 	const __m128i a0 = _mm_set1_epi8(NEEDLE_A[0]), a7 = _mm_set1_epi8(NEEDLE_A[7]);
 	const __m128i b0 = _mm_set1_epi8(NEEDLE_B[0]), b7 = _mm_set1_epi8(NEEDLE_B[7]);
+	const __m128i c0 = _mm_set1_epi8(NEEDLE_C[0]), c7 = _mm_set1_epi8(NEEDLE_C[7]);
 
 	while (end - p >= 16 + 7) {
 		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i l = _mm_loadu_si128((const __m128i *)(const void *)(p + 7));
 		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, a0), _mm_cmpeq_epi8(l, a7)),
-				     _mm_and_si128(_mm_cmpeq_epi8(f, b0), _mm_cmpeq_epi8(l, b7))));
+			_mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, a0), _mm_cmpeq_epi8(l, a7)),
+						  _mm_and_si128(_mm_cmpeq_epi8(f, b0), _mm_cmpeq_epi8(l, b7))),
+				     _mm_and_si128(_mm_cmpeq_epi8(f, c0), _mm_cmpeq_epi8(l, c7))));
 		while (m) {
 			int i = __builtin_ctz(m);
 			if (needle_at(p + i))
@@ -1485,7 +1493,7 @@ static const char *scan_needles(const char *p, const char *end)
 	}
 #endif
 	for (; end - p >= 8; p++)
-		if ((*p == 'o' || *p == 'p') && needle_at(p))
+		if ((*p == 'o' || *p == 'p' || *p == 'e') && needle_at(p))
 			return p;
 	return NULL;
 }
