@@ -904,6 +904,10 @@ static void on_kill(struct oomreport *r, const struct oom_kill_line *k, bool hav
 	if (rep) {
 		apply_summary(rep, k->comm_known ? k->comm : NULL);
 		ev = rep->ev;
+		/* a cut kill line's comm is unknown: the selected parent's comm is another task's */
+		if (!k->comm_known && !rep->have_summary && rep->have_selected &&
+		    rep->selected_pid != k->pid)
+			memset(ev.comm, 0, sizeof(ev.comm));
 	} else {
 		/* 4. a bare kill line: header and summary were rate-limited away */
 		memset(&ev, 0, sizeof(ev));
@@ -1335,6 +1339,19 @@ static bool incomplete(const char *s, size_t len)
 	}
 	if (find(s, len, "oom-killer: "))
 		return !is_digit(s[len - 1]);
+	/*
+	 * "Task in X killed as a result of limit of Y": Y is X or an ancestor of X, so a Y that
+	 * is a prefix of X ending inside a path component was cut by a wrap ("/kubepo" ⏎ "ds/…").
+	 */
+	if (has_prefix(s, len, "Task in ")) {
+		const char *a = find(s, len, " killed as a result of limit of ");
+		if (a) {
+			const char *x = s + 8, *y = a + 32;
+			size_t xl = (size_t)(a - x), yl = (size_t)(s + len - y);
+			return yl > 0 && yl < xl && memcmp(x, y, yl) == 0 && x[yl] != '/' &&
+			       y[yl - 1] != '/';
+		}
+	}
 	return false;
 }
 
@@ -1462,11 +1479,12 @@ static const char NEEDLE_B[8] = { 'p', 'r', 'o', 'c', 'e', 's', 's', ' ' };
  * usage and limit, then the summary that names the cgroup): a third needle.
  */
 static const char NEEDLE_C[8] = { 'e', 'm', 'o', 'r', 'y', ':', ' ', 'u' };
+static const char NEEDLE_D[8] = { 'T', 'a', 's', 'k', ' ', 'i', 'n', ' ' }; /* "Task in X killed as a result of limit of Y" */
 
 static bool needle_at(const char *p)
 {
 	return memcmp(p, NEEDLE_A, 8) == 0 || memcmp(p, NEEDLE_B, 8) == 0 ||
-	       memcmp(p, NEEDLE_C, 8) == 0;
+	       memcmp(p, NEEDLE_C, 8) == 0 || memcmp(p, NEEDLE_D, 8) == 0;
 }
 
 static const char *scan_needles(const char *p, const char *end)
@@ -1475,6 +1493,7 @@ static const char *scan_needles(const char *p, const char *end)
 	const __m128i a0 = _mm_set1_epi8(NEEDLE_A[0]), a7 = _mm_set1_epi8(NEEDLE_A[7]);
 	const __m128i b0 = _mm_set1_epi8(NEEDLE_B[0]), b7 = _mm_set1_epi8(NEEDLE_B[7]);
 	const __m128i c0 = _mm_set1_epi8(NEEDLE_C[0]), c7 = _mm_set1_epi8(NEEDLE_C[7]);
+	const __m128i d0 = _mm_set1_epi8(NEEDLE_D[0]);
 
 	while (end - p >= 16 + 7) {
 		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -1482,7 +1501,9 @@ static const char *scan_needles(const char *p, const char *end)
 		unsigned m = (unsigned)_mm_movemask_epi8(
 			_mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, a0), _mm_cmpeq_epi8(l, a7)),
 						  _mm_and_si128(_mm_cmpeq_epi8(f, b0), _mm_cmpeq_epi8(l, b7))),
-				     _mm_and_si128(_mm_cmpeq_epi8(f, c0), _mm_cmpeq_epi8(l, c7))));
+				     _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, c0), _mm_cmpeq_epi8(l, c7)),
+						  /* D ends in a blank like B */
+						  _mm_and_si128(_mm_cmpeq_epi8(f, d0), _mm_cmpeq_epi8(l, b7)))));
 		while (m) {
 			int i = __builtin_ctz(m);
 			if (needle_at(p + i))
@@ -1493,7 +1514,7 @@ static const char *scan_needles(const char *p, const char *end)
 	}
 #endif
 	for (; end - p >= 8; p++)
-		if ((*p == 'o' || *p == 'p' || *p == 'e') && needle_at(p))
+		if ((*p == 'o' || *p == 'p' || *p == 'e' || *p == 'T') && needle_at(p))
 			return p;
 	return NULL;
 }
