@@ -1245,9 +1245,74 @@ static void feed_counted(struct oomreport *r, const char *text, size_t len, bool
 		undecoded(r, r->lineno);
 }
 
+/*
+ * Two messages on one line (a terminal copy glued a selection to the next kill line, a web
+ * page flattened them, a mailer reflowed a paragraph): where the second one starts, 0 if
+ * none. Only after a selection or kill line, only at the kernel's own text preceded by a
+ * blank or a "[ stamp]": a comm cannot fake it (15 bytes, inside parentheses).
+ */
+static size_t glued_at(const char *s, size_t len)
+{
+	static const char *const starts[] = { "Memory cgroup out of memory", "Out of memory",
+					      "Out of Memory: ", "Killed process ", "Kill process ",
+					      "kill process ", "oom-kill:" };
+	const char *end = s + len, *kp, *best = NULL;
+
+	if (!has_prefix(s, len, "Memory cgroup out of memory") && !has_prefix(s, len, "Out of memory") &&
+	    !has_prefix(s, len, "Out of Memory") && !has_prefix(s, len, "Killed process ") &&
+	    !has_prefix(s, len, "Kill process ") && !has_prefix(s, len, "kill process "))
+		return 0;
+	kp = find(s, len < 96 ? len : 96, "ill process ");
+	if (!kp)
+		return 0;
+	kp += strlen("ill process ");
+	for (size_t i = 0; i < ELEMENTSOF(starts); i++) {
+		for (const char *q = kp; q < end;) {
+			const char *a = find(q, (size_t)(end - q), starts[i]);
+			if (!a || (best && a >= best))
+				break;
+			if (a[-1] == ' ' || a[-1] == ']') {
+				best = a;
+				break;
+			}
+			q = a + 1;
+		}
+	}
+	if (!best)
+		return 0;
+	/* back over blanks and "[ 12.345678]" / "[T123]" stamps */
+	for (;;) {
+		while (best > kp && best[-1] == ' ')
+			best--;
+		if (best > kp && best[-1] == ']') {
+			const char *b = memrchr(kp, '[', (size_t)(best - kp));
+			if (b && best - b < 48) {
+				best = b;
+				continue;
+			}
+		}
+		break;
+	}
+	return (size_t)(best - s);
+}
+
 void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool have_ts,
 			 uint64_t ts_us, bool escaped)
 {
+	size_t g;
+
+	if (r->source == OOM_SOURCE_LOG && (g = glued_at(text, len)) > 0) {
+		struct log_line l;
+		size_t n = g;
+
+		while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+			n--;
+		oomreport_feed_text(r, text, n, have_ts, ts_us, escaped);
+		kmsg_strip_prefix(text + g, len - g, &l);
+		oomreport_feed_text(r, l.text, l.len, l.have_ts || have_ts, l.have_ts ? l.ts_us : ts_us,
+				    escaped);
+		return;
+	}
 	r->stats.lines++;
 	if (r->source == OOM_SOURCE_KMSG) {
 		r->lineno = r->stats.lines;
