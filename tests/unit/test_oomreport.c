@@ -226,6 +226,35 @@ START_TEST(test_assemble_kmsg_immediate)
 }
 END_TEST
 
+START_TEST(test_assemble_pastes)
+{
+	/* a selection glued to the next kill line; a wrapped "Task in" limit path; RHEL 7's
+	 * summary naming the selected parent before the child is killed */
+	const char *const lines[] = {
+		"[50.1] Out of memory: kill process 15595 (apache2) score 76575 or a child      [50.2] Killed process 15596 (apache2) vsz:306300kB, anon-rss:36636kB, file-rss:68kB   ",
+		"[60.0] Task in /kubepods/pod9/0249 killed as a result of limit of /kubepo",
+		"ds/pod9/0249",
+		"[60.1] memory: usage 524288kB, limit 524288kB, failcnt 0",
+		"[60.2] oom-kill:,cpuset=x,mems_allowed=0,oom_memcg=/kubepods/pod9,task_memcg=/kubepods/pod9/0249,task=sh,pid=12800,uid=7",
+		"[60.3] Memory cgroup out of memory: Kill process 12800 (sh) score 997 or sacrifice child",
+		"[60.4] Killed process 12788 (cp) total-vm:600736kB, anon-rss:3296kB, file-rss:276kB, shmem-rss:1012kB",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_int_eq(g.ev[0].pid, 15596);
+	ck_assert_uint_eq(g.ev[0].kernel_time_us, 50200000);
+	ck_assert_uint_eq(g.ev[0].file_rss_kb, 68);
+	ck_assert_int_eq(g.ev[1].pid, 12788);
+	ck_assert_str_eq(g.ev[1].comm, "cp");
+	ck_assert_str_eq(g.ev[1].oom_memcg, "/kubepods/pod9");
+	ck_assert_uint_eq(g.ev[1].uid, 7);
+	ck_assert_uint_eq(g.ev[1].memcg_limit_kb, 524288);
+}
+END_TEST
+
 START_TEST(test_assemble_summary_only_and_selected)
 {
 	const char *const lines[] = {
@@ -316,6 +345,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, test_kill_eras);
 	tcase_add_test(tc, test_kill_hostile);
+	tcase_add_test(tc, test_assemble_pastes);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_header_and_table);
 	tcase_add_test(tc, test_assemble_kmsg_immediate);
