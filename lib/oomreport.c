@@ -603,6 +603,11 @@ struct oomreport {
 	bool line_have_wall, join_have_wall, used;
 	int64_t line_wall, join_wall;
 	uint64_t join_lineno;
+	/* quoted-printable (a mail saved raw): seen once, decoded from then on; a soft line
+	 * break ("=" at the end) keeps the decoded start until the next line */
+	bool qp;
+	char qpline[JOIN_MAX], qpbuf[JOIN_MAX];
+	size_t qp_len;
 	/* year-less dates (syslog): the year and the local offset to read them with */
 	int default_year;
 	long tz_min;
@@ -1423,14 +1428,59 @@ static bool incomplete(const char *s, size_t len)
 /*
  * Text logs: a console wraps long kernel lines (a serial console at 80 columns), a mailer
  * at 72 or 78; the tail arrives as a line with no prefix of its own. A line that is not
- * complete by itself (above) is held back and up to three such tails are glued on.
+ * complete by itself (above) is held back and up to five such tails are glued on (a mailer
+ * that wraps at 72 and quotes again breaks a 6.x kill line into five).
  */
+static int hexup(char c)
+{
+	return is_digit(c) ? c - '0' : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Quoted-printable (RFC 2045): "=XX" (upper-case hex) is a byte, "=" at the end a soft
+ * line break. The kernel never prints "=3D" ("order=%d" is decimal) nor ends a line in "=20":
+ * either one turns decoding on for the rest of the input. Returns false when the line ends
+ * in a soft break (kept for the next line).
+ */
+static bool qp_line(struct oomreport *r, const char **line, size_t *len)
+{
+	const char *s = *line;
+	size_t n = *len, o = r->qp_len;
+
+	while (n && (s[n - 1] == '\r'))
+		n--;
+	if (!r->qp && (memmem(s, n, "=3D", 3) ||
+		       (n >= 3 && s[n - 3] == '=' && s[n - 2] == '2' && s[n - 1] == '0')))
+		r->qp = true;
+	if (!r->qp)
+		return true;
+	memcpy(r->qpbuf, r->qpline, o);
+	for (size_t i = 0; i < n && o < sizeof(r->qpbuf) - 1; i++) {
+		if (s[i] == '=' && i + 2 < n + 0 && hexup(s[i + 1]) >= 0 && hexup(s[i + 2]) >= 0) {
+			r->qpbuf[o++] = (char)(hexup(s[i + 1]) * 16 + hexup(s[i + 2]));
+			i += 2;
+		} else if (s[i] == '=' && i + 1 == n) {
+			memcpy(r->qpline, r->qpbuf, o);
+			r->qp_len = o;
+			return false;
+		} else {
+			r->qpbuf[o++] = s[i];
+		}
+	}
+	r->qp_len = 0;
+	*line = r->qpbuf;
+	*len = o;
+	return true;
+}
+
 void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 {
 	struct log_line l;
 
 	if (r->source != OOM_SOURCE_KMSG)
 		r->lineno = ++r->stats.lines_read;
+	if (r->source == OOM_SOURCE_LOG && !qp_line(r, &line, &len))
+		return;
 	kmsg_strip_prefix(line, len, &l);
 	if (l.foreign || l.dict) {
 		r->stats.lines++;
@@ -1442,7 +1492,7 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 	r->line_have_wall = line_wall(r, &l.wall, &r->line_wall);
 	if (r->join_len) {
 		if (!l.had_prefix && !l.anchored && l.len > 0 && r->join_len + l.len + 1 < JOIN_MAX &&
-		    r->join_parts < 4) {
+		    r->join_parts < 6) {
 			/*
 			 * A mailer breaks at a blank and drops it; a console cuts anywhere. Where the
 			 * kernel would have a blank (after "N", ",", ")" or "kB", before "(" or a word;
@@ -1516,7 +1566,7 @@ static bool needle_in(const char *s, size_t len);
 
 static bool idle(struct oomreport *r)
 {
-	if (r->stats.lines < r->busy_until)
+	if (r->stats.lines < r->busy_until || r->qp_len)
 		return false;
 	/* the held line (wrap joining) matters only if it is a line that matters itself */
 	if (r->join_len && needle_in(r->join, r->join_len))

@@ -255,6 +255,31 @@ START_TEST(test_assemble_pastes)
 }
 END_TEST
 
+START_TEST(test_assemble_quoted_printable)
+{
+	/* a mail saved raw: quoted, wrapped, quoted-printable ("=20", "=3D", soft breaks) */
+	const char *const lines[] = {
+		"> [ 1171.795551] Out of memory: Killed process 1669 (xdg-desktop-por) total-",
+		"vm:",
+		"> 105068kB, anon-rss:9792kB, file-rss:10972kB, shmem-rss:0kB, UID:1000=20",
+		"pgtables:",
+		"> 136kB oom_score_adj:200",
+		"> [ 1172.339920] systemd invoked oom-killer: gfp_mask=3D0xcc0(GFP_KERNEL), order=3D0, oom_score_adj=3D1=",
+		"00",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_int_eq(g.ev[0].pid, 1669);
+	ck_assert_uint_eq(g.ev[0].total_vm_kb, 105068);
+	ck_assert_uint_eq(g.ev[0].uid, 1000);
+	ck_assert_uint_eq(g.ev[0].pgtables_kb, 136);
+	ck_assert_int_eq(g.ev[0].oom_score_adj, 200);
+}
+END_TEST
+
 START_TEST(test_assemble_summary_only_and_selected)
 {
 	const char *const lines[] = {
@@ -346,6 +371,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_kill_eras);
 	tcase_add_test(tc, test_kill_hostile);
 	tcase_add_test(tc, test_assemble_pastes);
+	tcase_add_test(tc, test_assemble_quoted_printable);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_header_and_table);
 	tcase_add_test(tc, test_assemble_kmsg_immediate);
