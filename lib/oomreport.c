@@ -594,6 +594,7 @@ struct oomreport {
 	char join[JOIN_MAX];
 	size_t join_len;
 	int join_parts;
+	bool join_reflow;	/* a reflowed paragraph: a kill line without numbers waits for them */
 	bool join_have_ts;
 	uint64_t join_ts;
 	uint64_t busy_until;		/* line number until which lines after a kill matter */
@@ -1268,9 +1269,14 @@ static size_t glued_at(const char *s, size_t len)
 	    !has_prefix(s, len, "Kill process ") && !has_prefix(s, len, "kill process "))
 		return 0;
 	kp = find(s, len < 96 ? len : 96, "ill process ");
-	if (!kp)
-		return 0;
-	kp += strlen("ill process ");
+	if (kp) {
+		kp += strlen("ill process ");
+	} else {
+		kp = find(s, len < 96 ? len : 96, "illed process ");
+		if (!kp)
+			return 0;
+		kp += strlen("illed process ");
+	}
 	for (size_t i = 0; i < ELEMENTSOF(starts); i++) {
 		for (const char *q = kp; q < end;) {
 			const char *a = find(q, (size_t)(end - q), starts[i]);
@@ -1383,6 +1389,7 @@ static void flush_join(struct oomreport *r)
 	r->line_wall = w;
 	r->join_len = 0;
 	r->join_parts = 0;
+	r->join_reflow = false;
 }
 
 /*
@@ -1390,14 +1397,19 @@ static void flush_join(struct oomreport *r)
  * tail follows: a kill line whose fields do not run to the end, a summary without its final
  * ",uid=N", a header not ending in a number.
  */
-static bool incomplete(const char *s, size_t len)
+static bool incomplete(const char *s, size_t len, bool reflowed)
 {
 	struct oom_kill_line k;
 
 	if (len == 0)
 		return false;
 	if (find(s, len < 96 ? len : 96, "Killed process "))
-		return oomreport_parse_kill(s, len, &k) != 0 || !k.complete;
+		return oomreport_parse_kill(s, len, &k) != 0 || !k.complete ||
+		       (reflowed && !(k.have & OOM_HAVE_TOTAL_VM));
+	/* a selection cut before its "or sacrifice child" / "or a child" */
+	if (find(s, len < 96 ? len : 96, "ill process ") &&
+	    !(len >= 5 && memcmp(s + len - 5, "child", 5) == 0))
+		return true;
 	if (has_prefix(s, len, "oom-kill:")) {
 		const char *u = rfind(s, len, ",uid=");
 		if (!u)
@@ -1490,6 +1502,23 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 		return;
 	}
 	r->line_have_wall = line_wall(r, &l.wall, &r->line_wall);
+	if (r->join_len && l.anchored && l.had_prefix && !l.have_ts && !l.wall.have && l.level < 0 &&
+	    !l.kernel_tag && !l.raw_record && l.text > line) {
+		/*
+		 * A paragraph a mailer reflowed: the tail of the held line, then the next message
+		 * ("file-rss:1088kB Memory cgroup out of memory: …"). Nothing before the kernel's
+		 * text was a prefix (no stamp, no date, no tag): glue the whole line; the complete
+		 * messages are split off again below.
+		 */
+		const char *b = line, *e = l.text + l.len;
+		while (b < l.text && (*b == ' ' || *b == '\t' || *b == '>'))
+			b++;
+		l.text = b;
+		l.len = (size_t)(e - b);
+		l.had_prefix = false;
+		l.anchored = false;
+		r->join_reflow = true;
+	}
 	if (r->join_len) {
 		if (!l.had_prefix && !l.anchored && l.len > 0 && r->join_len + l.len + 1 < JOIN_MAX &&
 		    r->join_parts < 6) {
@@ -1507,7 +1536,35 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 			memcpy(r->join + r->join_len, l.text, l.len);
 			r->join_len += l.len;
 			r->join_parts++;
-			if (!incomplete(r->join, r->join_len))
+			/* messages glued in the joined text: the whole ones go, the last one stays */
+			for (size_t g; (g = glued_at(r->join, r->join_len)) > 0;) {
+				struct log_line t;
+				size_t n = g, keep;
+				uint64_t lineno = r->lineno;
+				bool hw = r->line_have_wall;
+				int64_t w = r->line_wall;
+
+				while (n > 0 && r->join[n - 1] == ' ')
+					n--;
+				r->lineno = r->join_lineno;
+				r->line_have_wall = r->join_have_wall;
+				r->line_wall = r->join_wall;
+				oomreport_feed_text(r, r->join, n, r->join_have_ts, r->join_ts, true);
+				r->lineno = lineno;
+				r->line_have_wall = hw;
+				r->line_wall = w;
+				kmsg_strip_prefix(r->join + g, r->join_len - g, &t);
+				if (t.have_ts) {
+					r->join_have_ts = true;
+					r->join_ts = t.ts_us;
+				}
+				keep = t.len;
+				memmove(r->join, t.text, keep);
+				r->join_len = keep;
+				r->join_parts = 1;
+				r->join_lineno = r->lineno;
+			}
+			if (!incomplete(r->join, r->join_len, r->join_reflow))
 				flush_join(r);
 			return;
 		}
@@ -1515,7 +1572,7 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 	}
 	/* raw records and /dev/kmsg never wrap; hold only text-log lines */
 	if (r->source == OOM_SOURCE_LOG && !l.raw_record && l.anchored && l.len < JOIN_MAX / 2 &&
-	    incomplete(l.text, l.len)) {
+	    incomplete(l.text, l.len, false)) {
 		memcpy(r->join, l.text, l.len);
 		r->join_len = l.len;
 		r->join_parts = 1;

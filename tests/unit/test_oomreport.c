@@ -280,6 +280,32 @@ START_TEST(test_assemble_quoted_printable)
 }
 END_TEST
 
+START_TEST(test_assemble_reflowed)
+{
+	/* console text reflowed into a quoted paragraph: messages run into each other */
+	const char *const lines[] = {
+		"> > Memory cgroup out of memory: kill process 9139 (memcg_test_1) score 3 or a",
+		"> >  child Killed process 9139 (memcg_test_1) vsz:3456kB, anon-rss:448kB,",
+		"> >  file-rss:1088kB Memory cgroup out of memory: kill process 9140",
+		"> >  (memcg_test_1) score 3 or a child Killed process 9140 (memcg_test_1)",
+		"> >  vsz:3456kB, anon-rss:448kB, file-rss:1088kB Unable to handle kernel paging",
+		"> > Oops: Kernel access of bad area, sig: 11 [#2]",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 2);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(g.ev[i].pid, 9139 + i);
+		ck_assert_str_eq(g.ev[i].comm, "memcg_test_1");
+		ck_assert(g.ev[i].scope == OOM_SCOPE_MEMCG);
+		ck_assert_uint_eq(g.ev[i].total_vm_kb, 3456);
+		ck_assert_uint_eq(g.ev[i].file_rss_kb, 1088);
+	}
+}
+END_TEST
+
 START_TEST(test_assemble_summary_only_and_selected)
 {
 	const char *const lines[] = {
@@ -371,6 +397,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_kill_eras);
 	tcase_add_test(tc, test_kill_hostile);
 	tcase_add_test(tc, test_assemble_pastes);
+	tcase_add_test(tc, test_assemble_reflowed);
 	tcase_add_test(tc, test_assemble_quoted_printable);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_header_and_table);
