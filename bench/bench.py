@@ -70,6 +70,8 @@ def timed(argv, stdout=None, shell=False):
     p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf] + argv,
                        stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ms = (time.perf_counter() - t0) * 1000
+    if p.returncode == 127:  # not installed: a fast "run" of nothing must not become a figure
+        raise SystemExit(f"bench: cannot run {argv[0]!r} (exit 127: not installed?)")
     try:
         rss = int(open(tf).read().split()[-1])
     except (OSError, ValueError, IndexError):
@@ -702,7 +704,7 @@ def main():
     os.makedirs(TMP, exist_ok=True)
     t0 = time.time()
     apt_install(["bpftrace", "bpfcc-tools", "prometheus-node-exporter", "zstd", "xz-utils",
-                 "gzip", "procps", "curl", "grep"])
+                 "gzip", "procps", "curl", "grep", "time", "systemd"])
     build_helpers()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     mem = int(open("/proc/meminfo").readline().split()[1]) // 1048576
