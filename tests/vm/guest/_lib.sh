@@ -94,3 +94,7 @@ wait_fd() {
 		sleep 0.1; _i=$((_i + 1))
 	done
 }
+# cg_limit CG SIZE: the memory limit (memory.max on v2)
+cg_limit() { cgw "$1" memory.max "$2"; }
+# cg_nest CG: children of CG get the memory controller (v2: subtree_control)
+cg_nest() { cgw "$1" cgroup.subtree_control +memory; }
