@@ -8,9 +8,11 @@
 # console's tail; it never passes. Skips (exit 77) when qemu or busybox-static is missing, or
 # with OOMLAB_VM=0. Logs: tests/vm/out/run/ (console.log, results.txt, qemu.err).
 set -u
+# LAYOUT=v2 (default) or psi0 (v2 booted with psi=0): the results are named by layout
+LAYOUT=${LAYOUT:-v2}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${VM_OUT:-$here/out}
-logdir=${LOGDIR:-$out/run}
+logdir=${LOGDIR:-$out/run-$LAYOUT}
 pkgs="apt-get install -y qemu-system-x86 busybox-static"
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -31,6 +33,16 @@ rm -f "$out.build.log"
 t1=$(date +%s%N)
 
 mkdir -p "$logdir"
+case $LAYOUT in
+v2) ;;
+psi0)
+	export VM_PSI=psi=0
+	# the PSI checks of the v2 suite need PSI: the psi0 boot runs the rest
+	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-scores-bpf|oomlab-psi-off|oomlab-run-max|oomlab-watch|oomlab-why|nested-oom|max-oom|cgroup-kill|oom-score-adj)\$} VMT_LAYOUT=psi0"
+	;;
+*) echo "vm: unknown LAYOUT '$LAYOUT'"; exit 1 ;;
+esac
+export GUEST_ENV
 LOGDIR=$logdir "$here/_boot.sh"
 brc=$?
 t2=$(date +%s%N)
