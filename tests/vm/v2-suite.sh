@@ -8,7 +8,8 @@
 # console's tail; it never passes. Skips (exit 77) when qemu or busybox-static is missing, or
 # with OOMLAB_VM=0. Logs: tests/vm/out/run/ (console.log, results.txt, qemu.err).
 set -u
-# LAYOUT=v2 (default) or psi0 (v2 booted with psi=0): the results are named by layout
+# LAYOUT=v2 (default), psi0 (v2 booted with psi=0), v1 (pure v1), hybrid (v1 + controller-less
+# cgroup2): one boot each, the results named by layout
 LAYOUT=${LAYOUT:-v2}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${VM_OUT:-$here/out}
@@ -39,6 +40,11 @@ psi0)
 	export VM_PSI=psi=0
 	# the PSI checks of the v2 suite need PSI: the psi0 boot runs the rest
 	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-scores-bpf|oomlab-psi-off|oomlab-run-max|oomlab-watch|oomlab-why|nested-oom|max-oom|cgroup-kill|oom-score-adj)\$} VMT_LAYOUT=psi0"
+	;;
+v1 | hybrid)
+	# no cgroup_no_v1=all: the guest mounts v1 hierarchies (and, hybrid, a controller-less cgroup2)
+	export VM_CGROUP_ARGS=
+	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-scores-bpf|oomlab-run-max|oomlab-watch|oomlab-why)\$} VMT_LAYOUT=$LAYOUT"
 	;;
 *) echo "vm: unknown LAYOUT '$LAYOUT'"; exit 1 ;;
 esac
