@@ -12,6 +12,7 @@
 
 #include "cgwalk.h"
 #include "util.h"
+#include "proc.h"
 #include "banned.h"
 
 #ifndef RESOLVE_NO_XDEV
@@ -460,11 +461,11 @@ int cg_target_from_pid(const struct host *h, const struct cg_layout *l, pid_t pi
 	r = (int)read_file(path, buf, sizeof(buf));
 	if (r < 0)
 		return r == -ENOENT ? -ESRCH : r;
-	has_2 = cgw_proc_cgroup_parse(buf, false, v2name, sizeof(v2name)) == 0;
+	has_2 = proc_cgroup_parse(buf, false, v2name, sizeof(v2name)) == 0;
 	if (l->mode == CG_MODE_V2)
 		has_m = has_2 && memcpy(mname, v2name, sizeof(mname));
 	else
-		has_m = cgw_proc_cgroup_parse(buf, true, mname, sizeof(mname)) == 0;
+		has_m = proc_cgroup_parse(buf, true, mname, sizeof(mname)) == 0;
 	if (!has_m && !has_2)
 		return -ENOENT;
 	/* the kernel's own text, but still: never leave the hierarchy */

@@ -13,6 +13,7 @@
 
 #include "memstat.h"
 #include "util.h"
+#include "proc.h"
 #include "banned.h"
 
 ssize_t host_read_file(const struct host *h, const char *path, char *buf, size_t sz)
@@ -42,51 +43,6 @@ int host_psi_read(const struct host *h, const char *path, struct psi *ret)
 	if (n < 0)
 		return (int)n;
 	return psi_parse(buf, ret);
-}
-
-int cgw_proc_cgroup_parse(const char *buf, bool v1_memory, char *ret, size_t sz)
-{
-	const char *line = buf;
-
-	while (*line) {
-		const char *nl = strchr(line, '\n');
-		const char *end = nl ? nl : line + strlen(line);
-		const char *c1 = memchr(line, ':', (size_t)(end - line));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
-
-		if (c2) {
-			const char *ctl = c1 + 1;
-			size_t cl = (size_t)(c2 - ctl);
-			bool match = false;
-			if (!v1_memory) {
-				match = c1 - line == 1 && line[0] == '0' && cl == 0;
-			} else {
-				for (const char *w = ctl; w < c2;) {
-					const char *comma = memchr(w, ',', (size_t)(c2 - w));
-					size_t wl = comma ? (size_t)(comma - w) : (size_t)(c2 - w);
-					if (wl == 6 && memcmp(w, "memory", 6) == 0)
-						match = true;
-					if (!comma)
-						break;
-					w = comma + 1;
-				}
-			}
-			if (match) {
-				size_t pl = (size_t)(end - c2 - 1);
-				if (pl == 0 || c2[1] != '/')
-					return -EINVAL;
-				if (pl >= sz)
-					return -ENAMETOOLONG;
-				memcpy(ret, c2 + 1, pl);
-				ret[pl] = '\0';
-				return 0;
-			}
-		}
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	return -ENOENT;
 }
 
 static bool id_char_eq(char a, char b)
@@ -986,11 +942,11 @@ int cgw_resolve(const struct host *h, const struct cg_layout *l, const char *tar
 		r = (int)read_file(path, buf, sizeof(buf));
 		if (r < 0)
 			return r == -ENOENT ? -ESRCH : r;
-		has_2 = cgw_proc_cgroup_parse(buf, false, v2name, sizeof(v2name)) == 0;
+		has_2 = proc_cgroup_parse(buf, false, v2name, sizeof(v2name)) == 0;
 		if (l->mode == CG_MODE_V2)
 			has_m = has_2 && memcpy(mname, v2name, sizeof(mname));
 		else
-			has_m = cgw_proc_cgroup_parse(buf, true, mname, sizeof(mname)) == 0;
+			has_m = proc_cgroup_parse(buf, true, mname, sizeof(mname)) == 0;
 		if (!has_m && !has_2)
 			return -ENOENT;
 		r = target_from_names(h, l, has_m ? mname : NULL, has_2 ? v2name : NULL, &t);

@@ -50,10 +50,6 @@ struct cgw_target {
 int cgw_resolve(const struct host *h, const struct cg_layout *l, const char *target,
 		struct cgw_target *ret, char *candidates, size_t csz);
 
-/* Pure: the cgroup path for one hierarchy from /proc/PID/cgroup text. v2: the "0::" line;
- * v1: the line whose controller list contains "memory". -ENOENT if absent. */
-int cgw_proc_cgroup_parse(const char *buf, bool v1_memory, char *ret, size_t sz);
-
 /* Pure: does path component comp carry container/pod id (a prefix of it, >= 12 chars of hex,
  * '-' or '_')? */
 bool cgw_component_matches_id(const char *comp, const char *id);

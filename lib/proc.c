@@ -349,6 +349,21 @@ int proc_read_stat(const struct host *h, pid_t pid, struct proc_stat *ret)
 	return r < 0 ? r : proc_stat_parse(buf, ret);
 }
 
+int proc_cgroup_memory_path(const char *buf, char *ret, size_t sz, bool *ret_v1)
+{
+	int r = proc_cgroup_parse(buf, true, ret, sz);
+
+	if (r == -ENOENT) {
+		r = proc_cgroup_parse(buf, false, ret, sz);
+		if (r == 0)
+			*ret_v1 = false;
+		return r;
+	}
+	if (r == 0)
+		*ret_v1 = true;
+	return r;
+}
+
 int proc_read_memcg(const struct host *h, pid_t pid, bool v1, char *ret, size_t sz)
 {
 	char buf[4096]; /* one line per hierarchy: 13 v1 controllers + v2, paths up to ~200 */

@@ -66,6 +66,12 @@ int proc_stat_parse(const char *buf, struct proc_stat *ret);
  * -ENOENT if there is no such line.
  */
 int proc_cgroup_parse(const char *buf, bool v1, char *ret, size_t sz);
+/*
+ * The one answer to "which memory cgroup is this task in" from /proc/PID/cgroup text: the v1
+ * memory hierarchy's line where one is listed (hybrid and v1 hosts), else the cgroup2 "0::"
+ * line. *ret_v1 says which. The only parser of that file is proc_cgroup_parse() above.
+ */
+int proc_cgroup_memory_path(const char *buf, char *ret, size_t sz, bool *ret_v1);
 
 /* Readers. pid > 0. -ENOENT/-ESRCH when the process is gone. */
 int proc_read_status(const struct host *h, pid_t pid, struct proc_status *ret);

@@ -18,6 +18,7 @@
 
 #include "util.h"
 #include "victimsrc-internal.h"
+#include "proc.h"
 #include "banned.h"
 
 const char *victim_source_kind_to_string(enum victim_source_kind k)
@@ -237,56 +238,6 @@ int mark_victim_parse_line(const char *line, size_t len, struct oom_event *ev)
 	return 0;
 }
 
-int proc_cgroup_memory_path(const char *text, char *buf, size_t sz, bool *ret_v1)
-{
-	const char *v2 = NULL, *v1 = NULL;
-	size_t v2l = 0, v1l = 0;
-
-	for (const char *p = text; p && *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		const char *c1 = memchr(p, ':', len), *c2;
-
-		if (c1) {
-			c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - p));
-			if (c2) {
-				size_t cl = (size_t)(c2 - c1 - 1);
-				const char *ctl = c1 + 1;
-
-				/* the controller list is comma separated: "memory" alone here */
-				for (const char *w = ctl; w < c2;) {
-					const char *comma = memchr(w, ',', (size_t)(c2 - w));
-					const char *we = comma ? comma : c2;
-
-					if (we - w == 6 && memcmp(w, "memory", 6) == 0) {
-						v1 = c2 + 1;
-						v1l = len - (size_t)(c2 + 1 - p);
-					}
-					w = we + 1;
-				}
-				if (cl == 0 && len >= 3 && p[0] == '0' && c1 == p + 1) {
-					v2 = c2 + 1;
-					v2l = len - (size_t)(c2 + 1 - p);
-				}
-			}
-		}
-		p = eol ? eol + 1 : NULL;
-	}
-	if (!v1 && !v2)
-		return -ENOENT;
-	if (v1) {
-		v2 = v1;
-		v2l = v1l;
-	}
-	if (v2l == 0 || v2[0] != '/' || v2l >= sz)
-		return -EINVAL;
-	memcpy(buf, v2, v2l);
-	buf[v2l] = '\0';
-	*ret_v1 = v1 != NULL;
-	return 0;
-}
-
-
 /*
  * The one parser of the summary line is the assembler's (oomreport_parse_summary); this
  * wrapper undoes /dev/kmsg's \xNN escaping first, so a cgroup such as
@@ -334,22 +285,19 @@ static int status_kb(const char *status, const char *key, uint64_t *ret)
 	return parse_u64_n(v, (size_t)(e - v), ret);
 }
 
-/* v1 memory hierarchy root, or the v2 root; "" if none */
+/* v1 memory hierarchy root, or the v2 root where it has the memory controller; "" if none
+ * (the layout module knows the mount points) */
 static void memcg_root(const struct host *h, bool v1, char *buf, size_t sz)
 {
-	char p[PATH_MAX];
-	struct stat st;
+	struct cg_layout l;
 
-	if (v1) {
-		host_path(h, "/sys/fs/cgroup/memory", buf, sz);
+	buf[0] = '\0';
+	if (cg_layout_detect(h, &l) < 0)
 		return;
-	}
-	/* pure v2 at /sys/fs/cgroup; a hybrid host's unified tree has no memory controller */
-	if (host_path(h, "/sys/fs/cgroup/cgroup.controllers", p, sizeof(p)) >= 0 &&
-	    stat(p, &st) == 0)
-		host_path(h, "/sys/fs/cgroup", buf, sz);
-	else
-		buf[0] = '\0';
+	if (v1)
+		xsnprintf(buf, sz, "%s", l.v1_memory);
+	else if (l.v2_memory)
+		xsnprintf(buf, sz, "%s", l.v2);
 }
 
 

@@ -117,10 +117,6 @@ struct memcg_level {
  */
 int memcg_infer_oom_level(const struct memcg_level *levels, size_t n, uint64_t margin_bytes);
 
-/* The memory controller's cgroup path from /proc/PID/cgroup text: the v1 "memory" line, or the
- * v2 "0::" line when no v1 memory hierarchy is listed. *ret_v1 says which. */
-int proc_cgroup_memory_path(const char *text, char *buf, size_t sz, bool *ret_v1);
-
 /* The kernel log's summary line (5.0+), the part after any prefix:
  * "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,
  *  oom_memcg=/a,task_memcg=/a/b,task=python3,pid=2124,uid=0" ("global_oom" for a global OOM) */

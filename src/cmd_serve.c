@@ -262,7 +262,7 @@ static void usage(FILE *out)
 		"Prometheus (/metrics), as JSON (/events) and to journald, from the fastest kill\n"
 		"source. Nothing is sampled between scrapes.\n\n"
 		"Options:\n"
-		"  -l, --listen ADDR          HTTP address (default " SERVE_DEFAULT_LISTEN "; [::1]:PORT,\n"
+		"      --listen ADDR          HTTP address (default " SERVE_DEFAULT_LISTEN "; [::1]:PORT,\n"
 		"                             :PORT = loopback, PORT 0 = any free port; none: no HTTP)\n"
 		"      --textfile FILE        also write the metrics to FILE (tmp file + rename) for\n"
 		"                             node_exporter's textfile collector, at start, after each\n"
@@ -288,7 +288,7 @@ static void usage(FILE *out)
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },	  { "textfile", required_argument, NULL, 'T' },
+		{ "listen", required_argument, NULL, 'L' },	  { "textfile", required_argument, NULL, 'T' },
 		{ "textfile-interval", required_argument, NULL, 'I' },
 		{ "journal", no_argument, NULL, 'j' },		  { "journal-socket", required_argument, NULL, 'S' },
 		{ "source", required_argument, NULL, 's' },	  { "no-kmsg", no_argument, NULL, 'K' },
@@ -320,9 +320,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	d.journal_socket = getenv("OOMLAB_JOURNAL_SOCKET");
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":l:s:t:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:t:Jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l':
+		case 'L':
 			listen_addr = optarg;
 			break;
 		case 'T':

@@ -30,7 +30,7 @@ static void usage(FILE *out)
 		"                     .xz or .zst ('-' = stdin)\n"
 		"  -f, --follow       let --log read a FIFO or a character device (may never end)\n"
 		"  -j, --journal      read the kernel's records of the systemd journal\n"
-		"  -b, --boot N|all   with --journal: this boot (0, default), the one before (-1), ...\n"
+		"      --boot N|all   with --journal: this boot (0, default), the one before (-1), ...\n"
 		"      --journal-file F  with --journal: read F instead of the system journal (repeat)\n"
 		"      --journal-dir D   with --journal: read the journal files in D\n"
 		"  -p, --pid N        only the kill of process N\n"
@@ -193,13 +193,13 @@ static bool in_since(const struct oom_event *ev, bool have_since, bool abs, int6
 
 int cmd_why(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_JFILE = 0x100, OPT_JDIR };
+	enum { OPT_JFILE = 0x100, OPT_JDIR, OPT_BOOT };
 	static const struct option opts[] = {
 		{ "log", required_argument, NULL, 'l' },     { "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },   { "since", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },	      { "help", no_argument, NULL, 'h' },
 		{ "follow", no_argument, NULL, 'f' },	      { "journal", no_argument, NULL, 'j' },
-		{ "boot", required_argument, NULL, 'b' },     { "journal-file", required_argument, NULL, OPT_JFILE },
+		{ "boot", required_argument, NULL, OPT_BOOT },     { "journal-file", required_argument, NULL, OPT_JFILE },
 		{ "journal-dir", required_argument, NULL, OPT_JDIR },
 		{ 0 },
 	};
@@ -221,7 +221,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "l:p:c:S:Jhfjb:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:p:c:S:Jhfj", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (log)
@@ -235,7 +235,7 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		case 'j':
 			co.journal = true;
 			break;
-		case 'b':
+		case OPT_BOOT:
 			boot_given = true;
 			if (strcmp(optarg, "all") == 0) {
 				co.all_boots = true;

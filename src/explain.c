@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../lib/cgname.h"
+#include "../lib/cgroup.h"
 #include <sys/stat.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 #include "../lib/logform.h"
 #include "../lib/oomreport.h"
 #include "../lib/util.h"
+#include "../lib/proc.h"
 #include "../lib/banned.h"
 
 void kill_list_free(struct kill_list *l)
@@ -187,25 +189,6 @@ int explain_collect(const struct host *h, const char *path, struct kill_list *re
 	return explain_collect_ex(h, &o, ret, &info);
 }
 
-static const char *const cg_mounts[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified",
-					 "/sys/fs/cgroup" };
-
-const char *explain_cgroup_rel(const char *path, char *buf, size_t sz)
-{
-	for (size_t i = 0; i < ELEMENTSOF(cg_mounts); i++) {
-		size_t n = strlen(cg_mounts[i]);
-		if (strncmp(path, cg_mounts[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) {
-			path += n;
-			break;
-		}
-	}
-	xsnprintf(buf, sz, "%s%s", path[0] == '/' ? "" : "/", path);
-	/* no trailing slash, except for the root */
-	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
-		buf[n - 1] = '\0';
-	return buf;
-}
-
 static bool under(const char *path, const char *cg)
 {
 	size_t n = strlen(cg);
@@ -229,32 +212,46 @@ bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup)
 	return true;
 }
 
-/* the cgroup's hard limit now: v1 memory.limit_in_bytes or v2 memory.max */
+/*
+ * The directories of cgroup cg (a name from the hierarchy root) in this host's layout: mem, the
+ * one that carries the memory controller (v1 memory hierarchy, else cgroup2 with memory), and
+ * v2, the cgroup2 directory (PSI on a hybrid host). The layout module alone knows the mount
+ * points. -ENOENT when there is no memory controller at all.
+ */
+static int cg_dirs(const struct host *h, const char *cg, char *mem, char *v2, size_t sz, bool *mem_v1)
+{
+	struct cg_layout l;
+	const char *rel = strcmp(cg, "/") ? cg : "";
+
+	mem[0] = v2[0] = '\0';
+	if (cg_layout_detect(h, &l) < 0)
+		return -ENOENT;
+	if (l.v2[0] && xsnprintf(v2, sz, "%s%s", l.v2, rel) < 0)
+		v2[0] = '\0';
+	if (l.v1_memory[0]) {
+		*mem_v1 = true;
+		return xsnprintf(mem, sz, "%s%s", l.v1_memory, rel) < 0 ? -ENAMETOOLONG : 0;
+	}
+	*mem_v1 = false;
+	if (l.v2[0] && l.v2_memory)
+		return xsnprintf(mem, sz, "%s%s", l.v2, rel) < 0 ? -ENAMETOOLONG : 0;
+	return -ENOENT;
+}
+
+/* the cgroup's hard limit now: v1 memory.limit_in_bytes or v2 memory.max (SIZE_UNLIMITED none) */
 static int cgroup_limit(const struct host *h, const char *cg, uint64_t *ret)
 {
-	static const char *const files[][2] = {
-		{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes" },
-		{ "/sys/fs/cgroup", "memory.max" },
-	};
-	char rel[PATH_MAX], path[PATH_MAX], buf[64];
+	char mem[PATH_MAX], v2[PATH_MAX];
+	bool v1;
+	uint64_t v;
+	int r;
 
-	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
-		uint64_t v;
-		if (xsnprintf(rel, sizeof(rel), "%s%s/%s", files[i][0], strcmp(cg, "/") ? cg : "",
-			      files[i][1]) < 0 ||
-		    host_path(h, rel, path, sizeof(path)) < 0 || read_file(path, buf, sizeof(buf)) < 0)
-			continue;
-		strip_trailing(buf);
-		if (strcmp(buf, "max") == 0) {
-			*ret = SIZE_UNLIMITED;
-			return 0;
-		}
-		if (parse_u64(buf, &v) == 0) {
-			*ret = v;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if ((r = cg_dirs(h, cg, mem, v2, sizeof(mem), &v1)) < 0)
+		return r;
+	if ((r = cg_read_u64(mem, v1 ? "memory.limit_in_bytes" : "memory.max", &v)) < 0)
+		return r;
+	*ret = v1 ? cg_v1_normalize_limit(v) : v;
+	return 0;
 }
 
 void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
@@ -268,23 +265,11 @@ void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
 		char rel[64], path[PATH_MAX], buf[4096];
 		xsnprintf(rel, sizeof(rel), "/proc/%d/cgroup", (int)ev->pid);
 		if (host_path(h, rel, path, sizeof(path)) >= 0 && read_file(path, buf, sizeof(buf)) > 0) {
-			char *l = buf;
-			while (l && *l) {
-				char *nl = strchr(l, '\n'), *c;
-				if (nl)
-					*nl = '\0';
-				c = strstr(l, ":memory:");
-				if (!c && startswith(l, "0::"))
-					c = l + 3 - 8;
-				if (c && c[8] == '/') {
-					size_t len = strlen(c + 8);
-					if (len < sizeof(ev->task_memcg) && (strstr(l, ":memory:") || !ev->task_memcg[0])) {
-						memcpy(ev->task_memcg, c + 8, len + 1);
-						ev->inferred_task_memcg = true;
-					}
-				}
-				l = nl ? nl + 1 : NULL;
-			}
+			bool v1;
+			if (proc_cgroup_memory_path(buf, ev->task_memcg, sizeof(ev->task_memcg), &v1) == 0)
+				ev->inferred_task_memcg = true;
+			else
+				ev->task_memcg[0] = '\0';
 			/* a victim already gone reads "/" */
 			if (ev->inferred_task_memcg && strcmp(ev->task_memcg, "/") == 0) {
 				ev->task_memcg[0] = '\0';
@@ -518,61 +503,70 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 
 /* ---- live cgroup state ---- */
 
+enum cgfile_dir { IN_V1, IN_V2, IN_PSI };
+
 struct cgfile {
-	const char *mount, *file, *label;
+	enum cgfile_dir dir; /* v1 memory directory, v2 memory directory, the cgroup2 directory */
+	const char *file, *label;
+	bool limit;          /* a limit: "max" or v1's PAGE_COUNTER_MAX is unlimited (JSON null) */
 };
 
 static const struct cgfile cgfiles[] = {
-	{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes", "limit" },
-	{ "/sys/fs/cgroup/memory", "memory.usage_in_bytes", "usage" },
-	{ "/sys/fs/cgroup/memory", "memory.max_usage_in_bytes", "peak" },
-	{ "/sys/fs/cgroup/memory", "memory.failcnt", "failcnt" },
-	{ "/sys/fs/cgroup/memory", "memory.oom_control", "oom_control" },
-	{ "/sys/fs/cgroup", "memory.max", "max" },
-	{ "/sys/fs/cgroup", "memory.high", "high" },
-	{ "/sys/fs/cgroup", "memory.current", "current" },
-	{ "/sys/fs/cgroup", "memory.peak", "peak" },
-	{ "/sys/fs/cgroup", "memory.events", "events" },
-	{ "/sys/fs/cgroup", "memory.pressure", "pressure" },
-	{ "/sys/fs/cgroup/unified", "memory.pressure", "pressure" },
+	{ IN_V1, "memory.limit_in_bytes", "limit", true },
+	{ IN_V1, "memory.usage_in_bytes", "usage", false },
+	{ IN_V1, "memory.max_usage_in_bytes", "peak", false },
+	{ IN_V1, "memory.failcnt", "failcnt", false },
+	{ IN_V1, "memory.oom_control", "oom_control", false },
+	{ IN_V2, "memory.max", "max", true },
+	{ IN_V2, "memory.high", "high", true },
+	{ IN_V2, "memory.current", "current", false },
+	{ IN_V2, "memory.peak", "peak", false },
+	{ IN_V2, "memory.events", "events", false },
+	{ IN_PSI, "memory.pressure", "pressure", false },
 };
 
-static int read_cgfile(const struct host *h, const char *cg, const struct cgfile *f, char *buf,
-		       size_t sz)
-{
-	char rel[PATH_MAX], path[PATH_MAX];
-	ssize_t n;
+struct cgdirs {
+	char mem[PATH_MAX], v2[PATH_MAX];
+	bool v1;
+};
 
-	if (xsnprintf(rel, sizeof(rel), "%s%s/%s", f->mount, strcmp(cg, "/") ? cg : "", f->file) < 0 ||
-	    host_path(h, rel, path, sizeof(path)) < 0)
-		return -ENAMETOOLONG;
-	n = read_file(path, buf, sz);
-	if (n < 0)
-		return (int)n;
-	strip_trailing(buf);
-	return 0;
+static int read_cgfile(const struct cgdirs *d, const struct cgfile *f, char *buf, size_t sz)
+{
+	const char *dir = f->dir == IN_PSI ? d->v2 : d->mem;
+
+	if ((f->dir == IN_V1) != d->v1 && f->dir != IN_PSI)
+		return -ENOENT;
+	if (!dir[0])
+		return -ENOENT;
+	return cg_read_text(dir, f->file, buf, sz) < 0 ? -ENOENT : (strip_trailing(buf), 0);
 }
 
-static bool cgroup_exists(const struct host *h, const char *cg)
+/* unlimited for a limit file: "max" (v2) or v1's PAGE_COUNTER_MAX * PAGE_SIZE */
+static bool cg_unlimited(const struct cgfile *f, const char *buf, uint64_t *v)
 {
-	const char *mounts[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup" };
-	char rel[PATH_MAX], path[PATH_MAX];
+	if (!f->limit)
+		return false;
+	if (strcmp(buf, "max") == 0)
+		return true;
+	return parse_u64(buf, v) == 0 && f->dir == IN_V1 && cg_v1_normalize_limit(*v) == SIZE_UNLIMITED;
+}
 
-	for (size_t i = 0; i < ELEMENTSOF(mounts); i++) {
-		if (xsnprintf(rel, sizeof(rel), "%s%s/memory.%s", mounts[i], strcmp(cg, "/") ? cg : "",
-			      i == 0 ? "usage_in_bytes" : "current") >= 0 &&
-		    host_path(h, rel, path, sizeof(path)) >= 0 && access(path, R_OK) == 0)
-			return true;
-	}
-	return false;
+static int cgroup_open_dirs(const struct host *h, const char *cg, struct cgdirs *d)
+{
+	char p[PATH_MAX + 32];
+
+	if (cg_dirs(h, cg, d->mem, d->v2, sizeof(d->mem), &d->v1) < 0)
+		return -ENOENT;
+	xsnprintf(p, sizeof(p), "%s/%s", d->mem, d->v1 ? "memory.usage_in_bytes" : "memory.current");
+	return access(p, R_OK) == 0 ? 0 : -ENOENT;
 }
 
 int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
 {
 	char buf[4096];
-	bool psi = false;
+	struct cgdirs d;
 
-	if (!cgroup_exists(h, cg))
+	if (cgroup_open_dirs(h, cg, &d) < 0)
 		return -ENOENT;
 	fprintf(out, "cgroup %s now:\n", cg);
 	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
@@ -580,13 +574,11 @@ int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
 		uint64_t v;
 		char b[32];
 
-		if (strcmp(f->label, "pressure") == 0 && psi)
+		if (read_cgfile(&d, f, buf, sizeof(buf)) < 0)
 			continue;
-		if (read_cgfile(h, cg, f, buf, sizeof(buf)) < 0)
-			continue;
-		if (strcmp(f->label, "pressure") == 0)
-			psi = true;
-		if (strchr(buf, '\n') || strchr(buf, ' ')) {
+		if (cg_unlimited(f, buf, &v)) {
+			fprintf(out, "  %-8s unlimited (%s)\n", f->label, f->file);
+		} else if (strchr(buf, '\n') || strchr(buf, ' ')) {
 			fprintf(out, "  %s (%s):\n", f->label, f->file);
 			for (char *l = buf; l && *l;) {
 				char *nl = strchr(l, '\n');
@@ -596,8 +588,7 @@ int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
 				l = nl ? nl + 1 : NULL;
 			}
 		} else if (strcmp(f->label, "failcnt") != 0 && parse_u64(buf, &v) == 0) {
-			fprintf(out, "  %-8s %s (%s)\n", f->label,
-				v >= 9223372036854771712ull ? "unlimited" : format_bytes(v, b, sizeof(b)), f->file);
+			fprintf(out, "  %-8s %s (%s)\n", f->label, format_bytes(v, b, sizeof(b)), f->file);
 		} else {
 			fprintf(out, "  %-8s %s (%s)\n", f->label, buf, f->file);
 		}
@@ -608,9 +599,9 @@ int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
 int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 {
 	char buf[4096];
-	bool psi = false;
+	struct cgdirs d;
 
-	if (!cgroup_exists(h, cg))
+	if (cgroup_open_dirs(h, cg, &d) < 0)
 		return -ENOENT;
 	json_obj_open(j);
 	json_kv_str(j, "path", cg);
@@ -618,13 +609,11 @@ int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 		const struct cgfile *f = &cgfiles[i];
 		uint64_t v;
 
-		if (strcmp(f->label, "pressure") == 0 && psi)
+		if (read_cgfile(&d, f, buf, sizeof(buf)) < 0)
 			continue;
-		if (read_cgfile(h, cg, f, buf, sizeof(buf)) < 0)
-			continue;
-		if (strcmp(f->label, "pressure") == 0)
-			psi = true;
-		if (parse_u64(buf, &v) == 0)
+		if (cg_unlimited(f, buf, &v))
+			json_kv_null(j, f->file);
+		else if (parse_u64(buf, &v) == 0)
 			json_kv_u64(j, f->file, v);
 		else
 			json_kv_str(j, f->file, buf);
@@ -637,11 +626,8 @@ int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
 		    const char *cgroup)
 {
 	struct kill_list kills = { 0 };
-	char cgbuf[PATH_MAX];
 	int r, n = 0;
 
-	if (cgroup)
-		cgroup = explain_cgroup_rel(cgroup, cgbuf, sizeof(cgbuf));
 	r = explain_collect(h, NULL, &kills);
 	if (r < 0)
 		return r;

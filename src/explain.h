@@ -55,8 +55,6 @@ int explain_collect_ex(const struct host *h, const struct collect_opts *o, struc
 /* The journal's kernel records into rep (src/journal.c). -EPROTONOSUPPORT without libsystemd. */
 int explain_journal(struct oomreport *rep, const struct collect_opts *o, struct collect_info *info);
 
-/* "/sys/fs/cgroup/memory/x" -> "/x"; "x" -> "/x" (into buf). */
-const char *explain_cgroup_rel(const char *path, char *buf, size_t sz);
 /* pid 0 / cgroup NULL = any. A kill whose cgroup the log did not carry never matches a cgroup. */
 bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup);
 

@@ -51,7 +51,7 @@ _oomlab() {
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="lab run eat doctor scores protect expose psi top why watch"
+	local commands="lab run eat doctor scores protect expose psi top why watch serve export"
 	local global="--sysroot --color --help --version"
 
 	# the command: the first word that is not a global option or its value
@@ -121,7 +121,8 @@ _oomlab() {
 		;;
 	--max | --high | --swap-max | --adj | --interval | -i | --count | --top | \
 		--timeout | -t | --since | --thresholds | --rate | --chunk | --total | --progress | \
-		--hold | --exec | -e | --wait)
+		--hold | --exec | -e | --wait | --kill-after | --readers | --boot | --listen | \
+		--textfile-interval | --depth | --max-series | --retain)
 		return
 		;;
 	esac
@@ -138,16 +139,18 @@ _oomlab() {
 	local opts=
 	case $cmd in
 	lab) opts="--max --high --step --exercise --all --report --from-json --json --yes --help" ;;
-	run) opts="--max --high --swap-max --adj --interval --timeline --parent --json --quiet --help" ;;
-	eat) opts="--rate --chunk --total --mode --dir --hold --progress --json --quiet --help" ;;
+	run) opts="--max --high --swap-max --adj --interval --timeline --parent --kill-after --force --output --json --quiet --help" ;;
+	eat) opts="--rate --chunk --total --mode --dir --hold --progress --reread --readers --json --quiet --help" ;;
 	doctor) opts="--clean --parent --json --help" ;;
 	scores) opts="--pid --all --top --source --json --help" ;;
 	protect) opts="--adj --relative --dry-run --json --help" ;;
 	expose) opts="--adj --dry-run --json --help" ;;
 	psi) opts="--interval --watch --count --log --json --thresholds --wait --timeout --strict --help" ;;
 	top) opts="--interval --sort --count --json --thresholds --batch --help" ;;
-	why) opts="--log --pid --cgroup --since --json --help" ;;
+	why) opts="--log --pid --cgroup --since --follow --journal --boot --journal-file --journal-dir --json --help" ;;
 	watch) opts="--source --no-kmsg --json --exec --cgroup --count --timeout --latency --help" ;;
+	serve) opts="--listen --textfile --textfile-interval --journal --journal-socket --source --no-kmsg --depth --root --max-series --no-pods --retain --timeout --json --help" ;;
+	export) opts="--once --openmetrics --depth --root --max-series --no-pods --help" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts --color" -- "$cur"))

@@ -17,7 +17,7 @@ function __oomlab_pids
     end
 end
 
-set -l cmds lab run eat doctor scores protect expose psi top why watch
+set -l cmds lab run eat doctor scores protect expose psi top why watch serve export
 complete -c oomlab -f
 complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -l sysroot -r -a '(__fish_complete_directories)' -d 'read /proc and /sys under DIR'
 complete -c oomlab -l color -x -a 'auto always never' -d 'colour verdicts and PASS/FAIL'
@@ -34,6 +34,8 @@ complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -a psi -d 'memory 
 complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -a top -d 'every cgroup in one refreshing table'
 complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain the OOM kills in a log'
 complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -a watch -d 'stream OOM kills live'
+complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'export OOM kills and pressure to Prometheus and journald'
+complete -c oomlab -n "not __fish_seen_subcommand_from $cmds" -a export -d 'one snapshot of the serve metrics'
 
 # lab
 complete -c oomlab -n '__fish_seen_subcommand_from lab' -l max -x -d 'hard limit'
@@ -53,6 +55,9 @@ complete -c oomlab -n '__fish_seen_subcommand_from run' -l interval -x
 complete -c oomlab -n '__fish_seen_subcommand_from run' -l timeline -r -F
 complete -c oomlab -n '__fish_seen_subcommand_from run' -l parent -x -a '(__oomlab_cgroups)'
 complete -c oomlab -n '__fish_seen_subcommand_from run' -s q -l quiet
+complete -c oomlab -n '__fish_seen_subcommand_from run' -l kill-after -x
+complete -c oomlab -n '__fish_seen_subcommand_from run' -l force
+complete -c oomlab -n '__fish_seen_subcommand_from run' -s o -l output -r -F
 complete -c oomlab -n '__fish_seen_subcommand_from run' -a '(__fish_complete_command)'
 # eat
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l mode -x -a 'anon file shmem'
@@ -61,6 +66,8 @@ complete -c oomlab -n '__fish_seen_subcommand_from eat' -l chunk -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l total -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l dir -x -a '(__fish_complete_directories)'
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l hold
+complete -c oomlab -n '__fish_seen_subcommand_from eat' -l reread
+complete -c oomlab -n '__fish_seen_subcommand_from eat' -l readers -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l progress -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -s q -l quiet
 # doctor
@@ -89,7 +96,7 @@ complete -c oomlab -n '__fish_seen_subcommand_from psi' -l strict
 complete -c oomlab -n '__fish_seen_subcommand_from psi' -a '(__oomlab_cgroups)'
 # top
 complete -c oomlab -n '__fish_seen_subcommand_from top' -s i -l interval -x
-complete -c oomlab -n '__fish_seen_subcommand_from top' -s s -l sort -x -a 'pressure usage limit kills'
+complete -c oomlab -n '__fish_seen_subcommand_from top' -l sort -x -a 'pressure usage limit kills'
 complete -c oomlab -n '__fish_seen_subcommand_from top' -s n -l count -x
 complete -c oomlab -n '__fish_seen_subcommand_from top' -l thresholds -x
 complete -c oomlab -n '__fish_seen_subcommand_from top' -s b -l batch
@@ -98,7 +105,12 @@ complete -c oomlab -n '__fish_seen_subcommand_from top' -a '(__oomlab_cgroups)'
 complete -c oomlab -n '__fish_seen_subcommand_from why' -s l -l log -r -F
 complete -c oomlab -n '__fish_seen_subcommand_from why' -s p -l pid -x
 complete -c oomlab -n '__fish_seen_subcommand_from why' -s c -l cgroup -x -a '(__oomlab_cgroups)'
-complete -c oomlab -n '__fish_seen_subcommand_from why' -s s -l since -x
+complete -c oomlab -n '__fish_seen_subcommand_from why' -s S -l since -x
+complete -c oomlab -n '__fish_seen_subcommand_from why' -s f -l follow
+complete -c oomlab -n '__fish_seen_subcommand_from why' -s j -l journal
+complete -c oomlab -n '__fish_seen_subcommand_from why' -l boot -x -a 'all 0 -1 -2'
+complete -c oomlab -n '__fish_seen_subcommand_from why' -l journal-file -r -F
+complete -c oomlab -n '__fish_seen_subcommand_from why' -l journal-dir -x -a '(__fish_complete_directories)'
 # watch
 complete -c oomlab -n '__fish_seen_subcommand_from watch' -s s -l source -x -a 'auto bpf tracefs kmsg'
 complete -c oomlab -n '__fish_seen_subcommand_from watch' -l no-kmsg
@@ -109,3 +121,20 @@ complete -c oomlab -n '__fish_seen_subcommand_from watch' -s t -l timeout -x
 complete -c oomlab -n '__fish_seen_subcommand_from watch' -l latency
 # every command
 complete -c oomlab -n "__fish_seen_subcommand_from $cmds" -s J -l json -d 'JSON output'
+# serve
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l listen -x
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l textfile -r -F
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l textfile-interval -x
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l journal
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l journal-socket -r -F
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l source -x -a 'auto bpf tracefs kmsg'
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l no-kmsg
+complete -c oomlab -n '__fish_seen_subcommand_from serve export' -l depth -x
+complete -c oomlab -n '__fish_seen_subcommand_from serve export' -l root -x -a '(__fish_complete_directories)'
+complete -c oomlab -n '__fish_seen_subcommand_from serve export' -l max-series -x
+complete -c oomlab -n '__fish_seen_subcommand_from serve export' -l no-pods
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l retain -x
+complete -c oomlab -n '__fish_seen_subcommand_from serve' -l timeout -x
+# export
+complete -c oomlab -n '__fish_seen_subcommand_from export' -l once
+complete -c oomlab -n '__fish_seen_subcommand_from export' -l openmetrics

@@ -54,7 +54,7 @@ def man_sections(text):
 
 OPT = r"--[a-z][a-z0-9-]*"
 short_of = {}   # letter -> {long: [where]}
-all_opts = {"--sysroot", "--help", "--version"}
+all_opts = {"--sysroot", "--help", "--version", "--color", "--colour"}  # global options (main.c)
 help_opts = {}
 for c in cmds:
     rc, h, e = run(c, "--help")

@@ -69,6 +69,17 @@ check "no match message" grep -q "no OOM kill matching" <<<"$("$OOMLAB" why --lo
 # 6. the live-buffer path through a sysroot (dev/kmsg holds saved raw records)
 check "sysroot dev/kmsg" test "$("$OOMLAB" --sysroot "$FIXTURES/why-sysroot" why --json --pid 4895 | jq_py 'print(d["kills"][0]["anon_rss_kb"])')" = 64896
 
+# 6b. --cgroup's live state comes through the host's layout (mountinfo), not fixed paths: the v1
+# memory hierarchy mounted at a place of its own; v1's "no limit" (PAGE_COUNTER_MAX pages) is
+# null in JSON and "unlimited" in text, never 9223372036854771712
+cgs=$(mktemp -d); trap 'rm -rf "$cgs"' EXIT
+cp -r "$FIXTURES/sysroot-v1/." "$cgs/"; cp -r "$FIXTURES/why-sysroot/dev" "$cgs/"
+mkdir -p "$cgs/cg"; mv "$cgs/sys/fs/cgroup/memory" "$cgs/cg/mem"
+sed -i 's| /sys/fs/cgroup/memory | /cg/mem |' "$cgs/proc/self/mountinfo"
+cj=$("$OOMLAB" --sysroot "$cgs" why --json --cgroup / 2>/dev/null)
+check "cgroup live state through the layout" test "$(jq_py 'c=d["cgroup"]; print(c["path"], "memory.limit_in_bytes" in c and c["memory.limit_in_bytes"] is None, c.get("memory.usage_in_bytes") is not None)' <<<"$cj")" = "/ True True"
+check "unlimited in text" grep -q 'limit    unlimited (memory.limit_in_bytes)' <<<"$("$OOMLAB" --sysroot "$cgs" why --cgroup / 2>/dev/null)"
+
 # 7. usage errors exit 2, a missing file exits 1, --help exits 0
 "$OOMLAB" why --pid x >/dev/null 2>&1; check "bad pid -> 2" test $? = 2
 "$OOMLAB" why --since 5parsecs >/dev/null 2>&1; check "bad since -> 2" test $? = 2

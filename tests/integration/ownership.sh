@@ -35,11 +35,16 @@ cleanup() {
 	for t in $V1 $V2; do
 		[ -d "$t/$P" ] || continue
 		# children first; whatever is inside was started by this test
-		find "$t/$P" -depth -mindepth 1 -type d | while read -r d; do
-			for q in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$q" 2>/dev/null; done
-			rmdir "$d" 2>/dev/null
+		# a SIGKILLed process leaves its cgroup only once it is reaped: retry for up to 5 s
+		for _ in $(seq 50); do
+			find "$t/$P" -depth -mindepth 1 -type d | while read -r d; do
+				for q in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$q" 2>/dev/null; done
+				rmdir "$d" 2>/dev/null
+			done
+			rmdir "$t/$P" 2>/dev/null && break
+			sleep 0.1
 		done
-		rmdir "$t/$P" 2>/dev/null
+		[ -d "$t/$P" ] && echo "cleanup: cannot remove $t/$P" >&2
 	done
 	rm -rf "$tmp"
 }

@@ -18,8 +18,9 @@ command -v unshare >/dev/null || { echo "SKIP: unshare (util-linux) not installe
 command -v flock >/dev/null || { echo "SKIP: flock (util-linux) not installed"; exit 77; }
 # in_tracefs CMD: run the shell command CMD in tracefs's top directory, seen in a private mount
 in_tracefs() {
-	unshare -m --propagation private sh -c 'mount -t tracefs nodev /sys/kernel/tracing &&
-		cd /sys/kernel/tracing && eval "$1"' in-tracefs "$1"
+	unshare -m --propagation private sh -c '{ [ -d /sys/kernel/tracing/instances ] ||
+		mount -t tracefs nodev /sys/kernel/tracing; } && cd /sys/kernel/tracing && eval "$1"' \
+		in-tracefs "$1"
 }
 mounts_before=$(grep -cE ' - (tracefs|debugfs) ' /proc/self/mountinfo)
 # a stale instance: an owned name nobody holds the lock of; a live one: the same form, locked by

@@ -9,6 +9,7 @@
 #include "cgwalk.h"
 #include "util.h"
 #include "verdict.h"
+#include "proc.h"
 
 #define MiB (1024ULL * 1024)
 
@@ -136,17 +137,17 @@ START_TEST(test_proc_cgroup)
 	char b[256];
 	const char *hybrid = "12:pids:/a\n4:memory:/process_api/x\n1:name=systemd:/\n0::/u/v\n";
 
-	ck_assert_int_eq(cgw_proc_cgroup_parse(hybrid, false, b, sizeof(b)), 0);
+	ck_assert_int_eq(proc_cgroup_parse(hybrid, false, b, sizeof(b)), 0);
 	ck_assert_str_eq(b, "/u/v");
-	ck_assert_int_eq(cgw_proc_cgroup_parse(hybrid, true, b, sizeof(b)), 0);
+	ck_assert_int_eq(proc_cgroup_parse(hybrid, true, b, sizeof(b)), 0);
 	ck_assert_str_eq(b, "/process_api/x");
-	ck_assert_int_eq(cgw_proc_cgroup_parse("3:cpu,memory:/m\n", true, b, sizeof(b)), 0);
+	ck_assert_int_eq(proc_cgroup_parse("3:cpu,memory:/m\n", true, b, sizeof(b)), 0);
 	ck_assert_str_eq(b, "/m");
-	ck_assert_int_eq(cgw_proc_cgroup_parse("3:cpu,memoryx:/m\n", true, b, sizeof(b)), -ENOENT);
-	ck_assert_int_eq(cgw_proc_cgroup_parse("4:memory:/x\n", false, b, sizeof(b)), -ENOENT);
-	ck_assert_int_eq(cgw_proc_cgroup_parse("0::/abc", false, b, 4), -ENAMETOOLONG);
-	ck_assert_int_eq(cgw_proc_cgroup_parse("0::relative\n", false, b, sizeof(b)), -EINVAL);
-	ck_assert_int_eq(cgw_proc_cgroup_parse("", false, b, sizeof(b)), -ENOENT);
+	ck_assert_int_eq(proc_cgroup_parse("3:cpu,memoryx:/m\n", true, b, sizeof(b)), -ENOENT);
+	ck_assert_int_eq(proc_cgroup_parse("4:memory:/x\n", false, b, sizeof(b)), -ENOENT);
+	ck_assert_int_eq(proc_cgroup_parse("0::/abc", false, b, 4), -ENAMETOOLONG);
+	ck_assert_int_eq(proc_cgroup_parse("0::relative\n", false, b, sizeof(b)), -EINVAL);
+	ck_assert_int_eq(proc_cgroup_parse("", false, b, sizeof(b)), -ENOENT);
 }
 END_TEST
 

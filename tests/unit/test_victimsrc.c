@@ -9,6 +9,7 @@
 #include "util.h"
 #include "victimsrc.h"
 #include "victimsrc-internal.h"
+#include "proc.h"
 
 static int parse(const char *line, struct oom_event *ev)
 {
