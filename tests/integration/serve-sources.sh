@@ -64,7 +64,9 @@ sys.exit(0 if any(e.get("process.pid") == int(sys.argv[1]) and e.get("oomlab.vic
 	if [ -n "$ok" ] && curl -fsS "http://127.0.0.1:$port/metrics" | grep -qx "oomlab_event_source_up{source=\"$src\"} 1"; then
 		echo "SUBTEST PASS $src"
 	else
-		echo "SUBTEST FAIL $src: kill of pid $VICTIM_PID in $VICTIM_CG not counted: $(curl -fsS "http://127.0.0.1:$port/events")"
+		echo "SUBTEST FAIL $src: kill of pid $VICTIM_PID in $VICTIM_CG not counted; its /events entry: $(curl -fsS "http://127.0.0.1:$port/events" | python3 -c 'import json, sys
+d = json.load(sys.stdin); m = [e for e in d["events"] if e.get("process.pid") == int(sys.argv[1])]
+print(json.dumps(m[0]) if m else "none (of %d events)" % len(d["events"]))' "$VICTIM_PID")"
 	fi
 	kill $pid; wait $pid 2>/dev/null
 done
