@@ -51,7 +51,7 @@ LIBA := $(B)/liboomlab.a
 .DEFAULT_GOAL := all
 -include mk/*.mk
 
-.PHONY: all check unit-check install uninstall clean man fuzz bench
+.PHONY: all check unit-check install uninstall clean man fuzz bench bench-quick
 all: oomlab
 
 $(B)/%.o: %.c
@@ -84,6 +84,18 @@ unit-check: $(UNIT_BINS)
 # reason where root, cgroups, PSI or BPF are missing), fuzz corpora replay, the v2 VM suite.
 check: oomlab $(UNIT_BINS) $(CHECK_EXTRA_DEPS)
 	$(Q)OOMLAB=$(CURDIR)/oomlab BUILD=$(CURDIR)/$(B) tests/run.sh
+
+# ---- benchmarks (root; never part of check: tests assert no timings) ----
+# `make bench`: every benchmark beside its peer (installed from Debian by the bench itself),
+# three sizes each, A B A B; writes bench/out/bench.json and regenerates the block between
+# <!-- bench:begin --> and <!-- bench:end --> in docs/BENCHMARKS.md; then bench/why-throughput.sh
+# (its own section). `make bench-quick`: smaller sizes, bench/out/bench-quick.json, stdout only.
+bench: oomlab
+	$(Q)python3 bench/bench.py --doc docs/BENCHMARKS.md
+	$(Q)mkdir -p bench/out && bench/why-throughput.sh | tee bench/out/why-throughput.txt
+
+bench-quick: oomlab
+	$(Q)python3 bench/bench.py --quick
 
 # ---- man pages (scdoc) ----
 MAN_SRCS := $(wildcard man/*.scd)

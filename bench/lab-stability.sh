@@ -34,7 +34,7 @@ one() { # label n
 	rc=$?
 	l1=$(cut -d' ' -f1 /proc/loadavg)
 	echo "{\"label\":\"$1\",\"run\":$2,\"rc\":$rc,\"wall_ms\":$((($(date +%s%N) - t0) / 1000000)),\"load_before\":$l0,\"load_after\":$l1}" >"$f.meta"
-	echo "$1 run $2: exit $rc, $((($(date +%s%N) - t0) / 1000)) ms... load $l0 -> $l1"
+	echo "$1 run $2: exit $rc, $((($(date +%s%N) - t0) / 1000000)) ms, load $l0 -> $l1"
 	rm -f "$f.html"
 }
 for i in $(seq 1 "$QUIET"); do one quiet "$i"; done

@@ -122,13 +122,23 @@ class Watcher:
                 self.startup_us = mono_us() - self.t0
                 self.ready.set()
     def _out(self):
-        for l in self.p.stdout:
-            if self.marker.encode() in l:  # bpftrace says "Attaching 1 probe..." on stdout
-                if not self.ready.is_set():
-                    self.startup_us = mono_us() - self.t0
-                    self.ready.set()
-                continue
-            self.lines.append((mono_us(), l.decode(errors="replace")))
+        # block reads: iterating an unbuffered pipe reads one byte per read(), which made a long
+        # JSON line look ~1 ms slower than bpftrace's short one (docs/BPF.md)
+        fd, buf = self.p.stdout.fileno(), b""
+        while True:
+            d = os.read(fd, 1 << 16)
+            t = mono_us()
+            if not d:
+                break
+            buf += d
+            while b"\n" in buf:
+                l, buf = buf.split(b"\n", 1)
+                if self.marker.encode() in l:  # bpftrace says "Attaching 1 probe..." on stdout
+                    if not self.ready.is_set():
+                        self.startup_us = mono_us() - self.t0
+                        self.ready.set()
+                    continue
+                self.lines.append((t, l.decode(errors="replace")))
     def stop(self):
         self.p.send_signal(signal.SIGINT)
         try:

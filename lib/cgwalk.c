@@ -33,6 +33,13 @@ int host_psi_read(const struct host *h, const char *path, struct psi *ret)
 	char buf[512]; /* two lines of at most ~90 bytes */
 	ssize_t n = host_read_file(h, path, buf, sizeof(buf));
 
+	if (n == -ENOENT && strncmp(path, "/proc/pressure/", 15) == 0) {
+		char line[4096];
+
+		if (host_read_file(h, "/proc/cmdline", line, sizeof(line)) > 0 &&
+		    psi_cmdline_disables(line))
+			return -EOPNOTSUPP;
+	}
 	if (n < 0)
 		return (int)n;
 	return psi_parse(buf, ret);

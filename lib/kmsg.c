@@ -1129,6 +1129,21 @@ void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 		}
 	}
 	p += strip_decoration(p, end);
+	/*
+	 * A string literal of another program's source or data ("\t\t\"Killed process …\","):
+	 * the kernel's text is between the quotes. No kernel OOM line starts with a quote.
+	 */
+	if (end - p >= 2 && *p == '"') {
+		const char *q = end;
+		while (q > p + 1 && (q[-1] == ',' || q[-1] == ' ' || q[-1] == '\t' || q[-1] == ';' ||
+				     q[-1] == '+' || q[-1] == ')'))
+			q--;
+		if (q > p + 1 && q[-1] == '"' && (q < 2 + p || q[-2] != '\\')) {
+			p++;
+			end = q - 1;
+			p += strip_decoration(p, end);
+		}
+	}
 	/* at most a few prefixes stack up: "host: Nov 25 ... kernel: [ 12.3] [T1] text" */
 	for (int round = 0; round < 8 && p < end; round++) {
 		size_t n = 0;

@@ -411,8 +411,15 @@ static void decide(struct logform *f, const char *p, const char *end)
 		const char *q = p + 1;
 		while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
 			q++;
-		if (q >= end || *q == '\n' || *q == '"' || (*p == '[' && *q == '{'))
+		if (q < end && *q == '\n') {
+			/* "{" alone: json-pretty if the next line is a "key" (not a Go or C block) */
+			while (q < end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+				q++;
+			if (q >= end || *q == '"' || *q == '}' || (*p == '[' && *q == '{'))
+				f->kind = LOGFORM_JSON;
+		} else if (q >= end || *q == '"' || (*p == '[' && *q == '{')) {
 			f->kind = LOGFORM_JSON;
+		}
 	}
 	if (f->kind == LOGFORM_JSON)
 		;

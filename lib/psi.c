@@ -2,6 +2,7 @@
 #include "psi.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "json.h"
@@ -109,11 +110,41 @@ int psi_parse(const char *buf, struct psi *ret)
 	return 0;
 }
 
+bool psi_cmdline_disables(const char *cmdline)
+{
+	static const char *const off[] = { "psi=0", "psi=n", "psi=off", "psi=no", "psi=N" };
+	const char *p = cmdline;
+
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, " \t\n");
+		n = strcspn(p, " \t\n");
+		for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+			if (n == strlen(off[i]) && strncmp(p, off[i], n) == 0)
+				return true;
+		p += n;
+	}
+	return false;
+}
+
 int psi_read(const char *path, struct psi *ret)
 {
 	char buf[512]; /* two lines of at most ~90 bytes */
 	ssize_t n = read_file(path, buf, sizeof(buf));
 
+	if (n == -ENOENT && strstr(path, "/proc/pressure/")) {
+		/* psi=0 on a 6.1 kernel: /proc/pressure is never created (newer kernels create it
+		 * and fail reads with EOPNOTSUPP). The same boot flag, the same answer. */
+		const char *t = strstr(path, "/proc/pressure/");
+		char cmd[PATH_MAX], line[4096];
+
+		if ((size_t)(t - path) + sizeof("/proc/cmdline") < sizeof(cmd)) {
+			xsnprintf(cmd, sizeof(cmd), "%.*s/proc/cmdline", (int)(t - path), path);
+			if (read_file(cmd, line, sizeof(line)) > 0 && psi_cmdline_disables(line))
+				return -EOPNOTSUPP;
+		}
+	}
 	if (n < 0)
 		return (int)n;
 	return psi_parse(buf, ret);

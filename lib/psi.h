@@ -24,6 +24,9 @@ struct psi {
 int psi_parse(const char *buf, struct psi *ret);
 /* Read and parse a pressure file. -EOPNOTSUPP when PSI is disabled (psi=0). */
 int psi_read(const char *path, struct psi *ret);
+/* the kernel command line (/proc/cmdline) turns PSI off (psi=0): on 6.1 /proc/pressure then
+ * does not exist at all; psi_read() and host_psi_read() answer -EOPNOTSUPP for it */
+bool psi_cmdline_disables(const char *cmdline);
 
 /*
  * Stall share over an interval from two totals: hundredths of a percent of wall time, capped

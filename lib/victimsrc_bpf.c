@@ -518,6 +518,21 @@ static int bpf_open(struct victim_source *s, char *why, size_t sz)
 		if (s->opts.bpf_attach && strcmp(s->opts.bpf_attach, attaches[i]) != 0)
 			continue;
 		r = try_attach(s, b, attaches[i], shape == 1, fentry, btf_path, err, sizeof(err));
+		if (r < 0 && fentry) {
+			/* the optional fentry program must never cost the kill source: a kernel
+			 * whose verifier refuses it gets the tracepoint alone */
+			char ferr[160];
+
+			xsnprintf(ferr, sizeof(ferr), "%s", err);
+			r = try_attach(s, b, attaches[i], shape == 1, false, btf_path, err,
+				       sizeof(err));
+			if (r == 0) {
+				fentry = false;
+				xsnprintf(fentry_note, sizeof(fentry_note),
+					  "fentry/oom_kill_process refused with it (%s): OOMing memcg inferred",
+					  ferr);
+			}
+		}
 		if (r == 0) {
 			bool full = shape == 1 && strcmp(attaches[i], "tracepoint") != 0;
 

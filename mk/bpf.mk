@@ -4,15 +4,12 @@
 #   BPF=auto (default)  build it when clang, bpftool, libbpf (pkg-config) and a kernel BTF are found
 #   BPF=1               build it, fail if something is missing
 #   BPF=0               leave it out: `--source bpf` then says support was not compiled in
-# STATIC=1 forces BPF=0 (the static binary of the VM test bed; libbpf+libelf+zlib static archives
-# are not a given). vmlinux.h is generated into $(B)/bpf from VMLINUX_BTF with bpftool, never
+# STATIC=1 links libbpf statically: -lbpf -lelf -lz -lzstd, in that order (Debian's libelf.a
+# needs libzstd, which pkg-config's --static list of libbpf 1.1 omits). vmlinux.h is generated into $(B)/bpf from VMLINUX_BTF with bpftool, never
 # committed: CO-RE relocates against the running kernel, so the build kernel's BTF only has to
 # have the types (every BTF kernel does). The BPF object is stripped of DWARF before it is
 # embedded (the skeleton is 300 KB instead of 2.4 MB).
 BPF ?= auto
-ifeq ($(STATIC),1)
-override BPF := 0
-endif
 BPF_CLANG ?= clang
 BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
 LLVM_STRIP ?= $(or $(shell command -v llvm-strip 2>/dev/null),$(firstword $(wildcard /usr/bin/llvm-strip-*)))
@@ -50,7 +47,11 @@ ifeq ($(BPF),1)
 BPF_OUT := $(B)/bpf
 BPF_SKEL := $(BPF_OUT)/oomvictim.skel.h
 EXTRA_CFLAGS += -DOOMLAB_HAVE_BPF -I$(BPF_OUT) $(shell pkg-config --cflags libbpf)
+ifeq ($(STATIC),1)
+EXTRA_LDLIBS += -lbpf -lelf -lz -lzstd
+else
 EXTRA_LDLIBS += $(shell pkg-config --libs libbpf)
+endif
 
 $(BPF_OUT)/vmlinux.h: | $(BPF_OUT)/.dir
 	$(call msg,GEN,$@)

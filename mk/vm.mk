@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: MIT
 # The pure cgroup v2 test bed (tests/vm, docs/VM-TESTBED.md).
-#   make vm-static  a static oomlab without BPF for the guest: build/static/oomlab
+#   make vm-static  a static oomlab for the guest, with BPF where the build has it (VM_BPF=auto|1|0):
+#                   build/static/oomlab
 #   make vm-image   kernel (downloaded once, cached), helpers, static oomlab, initramfs in tests/vm/out
 #   make vm-check   boot the VM once and run the v2 suite (`make check` runs it too, as vm/v2-suite)
 # Knobs for vm-check (environment): ACCEL=auto|tcg|kvm, VM_TIMEOUT, VMT_ONLY=regex, VERBOSE=1.
 VM_B := build/static
+VM_BPF ?= auto
 .PHONY: vm-static vm-image vm-check vm-clean
 
 vm-static:
-	$(Q)$(MAKE) --no-print-directory B=$(VM_B) STATIC=1 BPF=0 SANITIZE= \
+	$(Q)$(MAKE) --no-print-directory B=$(VM_B) STATIC=1 BPF=$(VM_BPF) SANITIZE= \
 		OUT_BIN=$(VM_B)/oomlab $(VM_B)/oomlab
 
 vm-image:

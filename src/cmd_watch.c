@@ -121,15 +121,30 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 	free(json);
 }
 
+/* the kernel's PAGE_COUNTER_MAX in kB (LONG_MAX rounded down to pages): "no limit" */
+#define UNLIMITED_KB 9007199254740988ull
+
 static void on_kill(const struct oom_event *e, void *userdata)
 {
 	struct watch *w = userdata;
 	struct oom_event ev = *e;
+	unsigned enrich = ENRICH_NAME | (host_is_live(&w->cli->host) ? ENRICH_PROC : 0);
 
 	if (w->stop)
 		return;
-	explain_enrich(&ev, &w->cli->host, ENRICH_NAME | ENRICH_LIMIT |
-		       (host_is_live(&w->cli->host) ? ENRICH_PROC : 0));
+	/*
+	 * The BPF record carries the OOMing memcg's limit, read in the kernel at the kill a few
+	 * microseconds ago: that is the limit now. Re-reading memory.limit_in_bytes (open, read,
+	 * close of a cgroup file) before the write cost 20-100 us of the kill-to-reader time
+	 * (docs/BPF.md, "Where the time to the reader goes").
+	 */
+	if (ev.source == OOM_SOURCE_BPF && (ev.have & OOM_HAVE_MEMCG_LIMIT)) {
+		ev.limit_now_kb = ev.memcg_limit_kb >= UNLIMITED_KB ? UINT64_MAX : ev.memcg_limit_kb;
+		ev.have |= OOM_HAVE_LIMIT_NOW;
+	} else {
+		enrich |= ENRICH_LIMIT;
+	}
+	explain_enrich(&ev, &w->cli->host, enrich);
 	if (!explain_match(&ev, 0, w->cgroup))
 		return;
 	if (w->cli->json)

@@ -444,7 +444,13 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 				fputc('\n', stdout);
 			explain_kill_text(stdout, ev);
 		}
-		if (!shown)
+		if (!shown && info.stats.undecoded)
+			/* never "no OOM kill" when something named the OOM killer and was not read */
+			printf("no OOM kill decoded%s in %s, but %llu line(s) there name the OOM killer in a "
+			       "form oomlab could not decode (line numbers on stderr)\n",
+			       (pid || cgroup || have_since) ? " matching the filters" : "",
+			       source_name(log, co.journal), (unsigned long long)info.stats.undecoded);
+		else if (!shown)
 			printf("no OOM kill%s in %s\n", (pid || cgroup || have_since) ? " matching the filters" : "",
 			       source_name(log, co.journal));
 		if (cgroup && !log && !co.journal) {

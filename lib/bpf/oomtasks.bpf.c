@@ -26,6 +26,26 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define PF_KTHREAD_ 0x00200000
 #define MMF_OOM_SKIP_ 21
 
+/* mm->flags before 6.18: a plain unsigned long. A CO-RE read against the 6.18 type (the
+ * mm_flags_t struct) does not relocate on such a kernel (struct vs integer): libbpf poisons
+ * the instruction and the whole iterator is refused (seen on 6.1). Each flavour is read only
+ * where its type matches; the other branch is dead code the verifier drops. */
+struct mm_struct___ulflags {
+	unsigned long flags;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned long mm_flags_word(struct mm_struct *mm)
+{
+	struct mm_struct___ulflags *old = (void *)mm;
+	unsigned long f = 0;
+
+	if (bpf_core_field_exists(old->flags))
+		bpf_core_read(&f, sizeof(f), &old->flags);
+	else
+		bpf_core_read(&f, sizeof(f), &mm->flags);
+	return f;
+}
+
 static __always_inline void fill_mm(struct ot_rec *r, struct mm_struct *mm)
 {
 	unsigned long mmflags = 0;
@@ -41,7 +61,7 @@ static __always_inline void fill_mm(struct ot_rec *r, struct mm_struct *mm)
 		r->flags |= OT_F_NO_PGTABLES;
 	/* mm->flags: an unsigned long, or (6.18+) mm_flags_t whose first word holds the same
 	 * bits */
-	bpf_core_read(&mmflags, sizeof(mmflags), &mm->flags);
+	mmflags = mm_flags_word(mm);
 	if (mmflags & (1UL << MMF_OOM_SKIP_))
 		r->flags |= OT_F_OOM_SKIP;
 }
@@ -103,9 +123,8 @@ int oomtasks(struct bpf_iter__task *ctx)
 		 * stays in that state) */
 		oom_mm = BPF_CORE_READ(sig, oom_mm);
 		if (oom_mm) {
-			unsigned long f = 0;
+			unsigned long f = mm_flags_word(oom_mm);
 
-			bpf_core_read(&f, sizeof(f), &oom_mm->flags);
 			if (!(f & (1UL << MMF_OOM_SKIP_)))
 				r.flags |= OT_F_OOM_VICTIM;
 		}

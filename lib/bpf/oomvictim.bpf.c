@@ -275,9 +275,13 @@ int BPF_PROG(oom_kill_process_entry, struct oom_control *oc, const char *message
 	v.totalpages = BPF_CORE_READ(oc, totalpages);
 	v.constraint = BPF_CORE_READ(oc, constraint);
 	v.chosen_pid = BPF_CORE_READ(oc, chosen, pid);
-	if (memcg)
-		bpf_core_read(&v.memcg_cgroup_id, sizeof(v.memcg_cgroup_id),
-			      &memcg->css.cgroup->kn->id);
+	if (memcg) {
+		/* memcg came from a probe read (a scalar to the verifier): every further step
+		 * must be a probe read too, never a direct dereference (6.1 rejects the program) */
+		struct kernfs_node *kn = BPF_CORE_READ(memcg, css.cgroup, kn);
+
+		bpf_core_read(&v.memcg_cgroup_id, sizeof(v.memcg_cgroup_id), &kn->id);
+	}
 	bpf_map_update_elem(&oc_by_task, &key, &v, BPF_ANY);
 	return 0;
 }

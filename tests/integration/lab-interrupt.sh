@@ -47,5 +47,8 @@ s3 = items[-1]
 assert s3["status"] == "INTERRUPTED", f"step3: {s3['status']}: {s3['reason']}"
 assert not [i for i in items if i["status"] == "FAIL"], "a FAIL after Ctrl-C"
 PY
-assert_nothing_left "$before" "cgroups left behind after SIGINT"
+# only this lab's own cgroups (oomlab-<its pid>-*): other oomlab runs on a shared host (a signal
+# soak killing its own oomlabs) leave theirs mid-cleanup and are not this test's to judge
+left=$(left_behind "$before" | grep "/oomlab-$lab-" || true)
+[ -z "$left" ] || fail "cgroups left behind after SIGINT: $left"
 echo "SIGINT: step 3 INTERRUPTED, exit 130, nothing left"

@@ -64,6 +64,11 @@ START_TEST(test_prefixes)
 
 	l = strip("[ 4521.883412] Killed process 1");
 	ck_assert(text_is(&l, "Killed process 1") && l.have_ts && l.ts_us == 4521883412ull);
+	/* a string literal of another program's test data: the text is between the quotes */
+	l = strip("\t\t\t\"Task in /mem2 killed as a result of limit of /mem2\",");
+	ck_assert(text_is(&l, "Task in /mem2 killed as a result of limit of /mem2"));
+	l = strip("  \"[ 1.5] memorymonster invoked oom-killer: gfp_mask=0xd0, order=0\"");
+	ck_assert(text_is(&l, "memorymonster invoked oom-killer: gfp_mask=0xd0, order=0") && l.have_ts);
 	l = strip("[4521.88] x");
 	ck_assert(text_is(&l, "x") && l.ts_us == 4521880000ull);
 	l = strip("[Mon Nov 25 10:00:00 2026] x");

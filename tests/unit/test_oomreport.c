@@ -41,6 +41,24 @@ START_TEST(test_kill_eras)
 	ck_assert_int_eq(kill_of("Out of memory: Killed process 5 (a) total-vm:1kB, anon-rss:1kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:-999", &k), 0);
 	ck_assert_int_eq(k.oom_score_adj, -999);
 	ck_assert(k.global_prefix);
+	/* what pastes do to it: digit-group commas, a flattened wrap "anon- rss:", a unit cut
+	 * after its "k", RHEL 6 with the blank after the comma lost */
+	ck_assert_int_eq(kill_of("Out of memory: Killed process 7899 (python) total-vm:26,184,840kB, anon-rss:153,700,88kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:38964kB oom_score_adj:0", &k), 0);
+	ck_assert_uint_eq(k.total_vm_kb, 26184840);
+	ck_assert_uint_eq(k.anon_rss_kb, 15370088);
+	ck_assert(k.complete);
+	ck_assert_int_eq(kill_of("Killed process 1917 (php-cgi) vsz:467184kB, anon- rss:101196kB, file-rss:204kB", &k), 0);
+	ck_assert_uint_eq(k.anon_rss_kb, 101196);
+	ck_assert(k.complete);
+	ck_assert_int_eq(kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228k", &k), 0);
+	ck_assert(k.have & OOM_HAVE_FILE_RSS);
+	ck_assert_uint_eq(k.file_rss_kb, 4228);
+	ck_assert_int_eq(kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228", &k), 0);
+	ck_assert(!(k.have & OOM_HAVE_FILE_RSS));
+	ck_assert_int_eq(kill_of("Killed process 9682, UID 27,(mysqld) total-vm:47388kB, anon-rss:3744kB, file-rss:80kB", &k), 0);
+	ck_assert_str_eq(k.comm, "mysqld");
+	ck_assert_uint_eq(k.uid, 27);
+	ck_assert_uint_eq(k.total_vm_kb, 47388);
 	/* not kill lines */
 	ck_assert_int_eq(kill_of("oom_reaper: reaped process 5 (a), now anon-rss:0kB", &k), -ENOMSG);
 	ck_assert_int_eq(kill_of("Killed process x (a)", &k), -EINVAL);
@@ -208,6 +226,86 @@ START_TEST(test_assemble_kmsg_immediate)
 }
 END_TEST
 
+START_TEST(test_assemble_pastes)
+{
+	/* a selection glued to the next kill line; a wrapped "Task in" limit path; RHEL 7's
+	 * summary naming the selected parent before the child is killed */
+	const char *const lines[] = {
+		"[50.1] Out of memory: kill process 15595 (apache2) score 76575 or a child      [50.2] Killed process 15596 (apache2) vsz:306300kB, anon-rss:36636kB, file-rss:68kB   ",
+		"[60.0] Task in /kubepods/pod9/0249 killed as a result of limit of /kubepo",
+		"ds/pod9/0249",
+		"[60.1] memory: usage 524288kB, limit 524288kB, failcnt 0",
+		"[60.2] oom-kill:,cpuset=x,mems_allowed=0,oom_memcg=/kubepods/pod9,task_memcg=/kubepods/pod9/0249,task=sh,pid=12800,uid=7",
+		"[60.3] Memory cgroup out of memory: Kill process 12800 (sh) score 997 or sacrifice child",
+		"[60.4] Killed process 12788 (cp) total-vm:600736kB, anon-rss:3296kB, file-rss:276kB, shmem-rss:1012kB",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_int_eq(g.ev[0].pid, 15596);
+	ck_assert_uint_eq(g.ev[0].kernel_time_us, 50200000);
+	ck_assert_uint_eq(g.ev[0].file_rss_kb, 68);
+	ck_assert_int_eq(g.ev[1].pid, 12788);
+	ck_assert_str_eq(g.ev[1].comm, "cp");
+	ck_assert_str_eq(g.ev[1].oom_memcg, "/kubepods/pod9");
+	ck_assert_uint_eq(g.ev[1].uid, 7);
+	ck_assert_uint_eq(g.ev[1].memcg_limit_kb, 524288);
+}
+END_TEST
+
+START_TEST(test_assemble_quoted_printable)
+{
+	/* a mail saved raw: quoted, wrapped, quoted-printable ("=20", "=3D", soft breaks) */
+	const char *const lines[] = {
+		"> [ 1171.795551] Out of memory: Killed process 1669 (xdg-desktop-por) total-",
+		"vm:",
+		"> 105068kB, anon-rss:9792kB, file-rss:10972kB, shmem-rss:0kB, UID:1000=20",
+		"pgtables:",
+		"> 136kB oom_score_adj:200",
+		"> [ 1172.339920] systemd invoked oom-killer: gfp_mask=3D0xcc0(GFP_KERNEL), order=3D0, oom_score_adj=3D1=",
+		"00",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_int_eq(g.ev[0].pid, 1669);
+	ck_assert_uint_eq(g.ev[0].total_vm_kb, 105068);
+	ck_assert_uint_eq(g.ev[0].uid, 1000);
+	ck_assert_uint_eq(g.ev[0].pgtables_kb, 136);
+	ck_assert_int_eq(g.ev[0].oom_score_adj, 200);
+}
+END_TEST
+
+START_TEST(test_assemble_reflowed)
+{
+	/* console text reflowed into a quoted paragraph: messages run into each other */
+	const char *const lines[] = {
+		"> > Memory cgroup out of memory: kill process 9139 (memcg_test_1) score 3 or a",
+		"> >  child Killed process 9139 (memcg_test_1) vsz:3456kB, anon-rss:448kB,",
+		"> >  file-rss:1088kB Memory cgroup out of memory: kill process 9140",
+		"> >  (memcg_test_1) score 3 or a child Killed process 9140 (memcg_test_1)",
+		"> >  vsz:3456kB, anon-rss:448kB, file-rss:1088kB Unable to handle kernel paging",
+		"> > Oops: Kernel access of bad area, sig: 11 [#2]",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 2);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(g.ev[i].pid, 9139 + i);
+		ck_assert_str_eq(g.ev[i].comm, "memcg_test_1");
+		ck_assert(g.ev[i].scope == OOM_SCOPE_MEMCG);
+		ck_assert_uint_eq(g.ev[i].total_vm_kb, 3456);
+		ck_assert_uint_eq(g.ev[i].file_rss_kb, 1088);
+	}
+}
+END_TEST
+
 START_TEST(test_assemble_summary_only_and_selected)
 {
 	const char *const lines[] = {
@@ -298,6 +396,9 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, test_kill_eras);
 	tcase_add_test(tc, test_kill_hostile);
+	tcase_add_test(tc, test_assemble_pastes);
+	tcase_add_test(tc, test_assemble_reflowed);
+	tcase_add_test(tc, test_assemble_quoted_printable);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_header_and_table);
 	tcase_add_test(tc, test_assemble_kmsg_immediate);

@@ -25,7 +25,8 @@ KERNEL=$OUT/kernel/vmlinuz
 INITRD=$OUT/initramfs.cpio.gz
 [ -s "$KERNEL" ] && [ -s "$INITRD" ] || { echo "vm-boot: run _build.sh first ($KERNEL, $INITRD)" >&2; exit 2; }
 mkdir -p "$LOGDIR"
-APPEND="console=ttyS0 panic=-1 oops=panic quiet psi=1 cgroup_no_v1=all ${GUEST_ENV:-}"
+# VM_PSI=psi=0: the PSI-off layout (RHEL/CentOS default); VM_CGROUP_ARGS="" lets v1 mount (v1, hybrid)
+APPEND="console=ttyS0 panic=-1 oops=panic quiet ${VM_PSI:-psi=1} ${VM_CGROUP_ARGS-cgroup_no_v1=all} ${GUEST_ENV:-}"
 
 # qemu ACCEL TIMEOUT CONSOLE RESULTS ERR [extra append words]: one boot, always under timeout
 qemu() {

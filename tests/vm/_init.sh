@@ -45,8 +45,26 @@ if [ "$VMT_PROBE" = 1 ]; then
 	bye
 fi
 
-# ---- the pure v2 hierarchy ----
+# ---- the cgroup layout: VMT_LAYOUT=v2 (default), psi0 (v2, psi=0), v1 (only v1 hierarchies:
+# memory, cpu,cpuacct, pids), hybrid (v1 controllers + cgroup2 at unified/ with none, like
+# systemd's hybrid mode) ----
 FAILS=
+export VMT_LAYOUT=${VMT_LAYOUT:-v2}
+case $VMT_LAYOUT in
+v1 | hybrid)
+	mount -t tmpfs -o mode=755 cgroup $CG || FAILS="$FAILS mount-tmpfs"
+	for c in memory cpu,cpuacct pids; do
+		mkdir -p $CG/$c && mount -t cgroup -o $c cgroup $CG/$c || FAILS="$FAILS mount-v1-$c"
+	done
+	if [ $VMT_LAYOUT = hybrid ]; then
+		mkdir -p $CG/unified && mount -t cgroup2 -o nsdelegate cgroup2 $CG/unified || FAILS="$FAILS mount-unified"
+		# controllers no v1 hierarchy took (io, ...) show up there; memory must not
+		grep -qw memory $CG/unified/cgroup.controllers && FAILS="$FAILS memory-on-unified"
+	fi
+	grep -qw cgroup_no_v1=all /proc/cmdline && FAILS="$FAILS cgroup_no_v1=all-set"
+	[ -f $CG/memory/memory.limit_in_bytes ] || FAILS="$FAILS no-v1-memory"
+	;;
+*)
 mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 $CG || FAILS="$FAILS mount-cgroup2"
 echo +memory >$CG/cgroup.subtree_control || FAILS="$FAILS enable-memory"
 grep -qw memory $CG/cgroup.subtree_control || FAILS="$FAILS memory-not-in-subtree_control"
@@ -56,17 +74,30 @@ mkdir -p /tmp/v1 && mount -t cgroup -o memory none /tmp/v1 2>/dev/null && {
 	FAILS="$FAILS v1-memory-mountable"
 	umount /tmp/v1
 }
-cat /proc/pressure/memory >/dev/null || FAILS="$FAILS psi-unreadable"
+	;;
+esac
+if [ "$VMT_LAYOUT" = psi0 ]; then
+	# psi=0: the files exist, reads fail (EOPNOTSUPP)
+	cat /proc/pressure/memory >/dev/null 2>&1 && FAILS="$FAILS psi-readable-with-psi=0"
+else
+	cat /proc/pressure/memory >/dev/null || FAILS="$FAILS psi-unreadable"
+fi
 out "LOG boot| mounts: $(grep cgroup /proc/mounts | tr '\n' ' ')"
-out "LOG boot| controllers: $(cat $CG/cgroup.controllers) subtree_control: $(cat $CG/cgroup.subtree_control)"
-out "LOG boot| /proc/pressure/memory: $(tr '\n' ' ' </proc/pressure/memory)"
+out "LOG boot| controllers: $(cat $CG/cgroup.controllers 2>/dev/null) subtree_control: $(cat $CG/cgroup.subtree_control 2>/dev/null)"
+out "LOG boot| /proc/pressure/memory: $(tr '\n' ' ' </proc/pressure/memory 2>&1)"
 out "LOG boot| cmdline: $(cat /proc/cmdline)"
-if [ -z "$FAILS" ]; then out "RESULT boot-pure-v2 PASS"; else out "RESULT boot-pure-v2 FAIL$FAILS"; fi
+if [ -z "$FAILS" ]; then out "RESULT $VMT_LAYOUT/boot PASS"; else out "RESULT $VMT_LAYOUT/boot FAIL$FAILS"; fi
 
 # leftovers: every cgroup below the root, deepest first
-leftovers() { find $CG -mindepth 1 -type d | sort -r; }
+leftovers() {
+	case $VMT_LAYOUT in
+	v1 | hybrid) for d in $CG/*/; do find "$d" -mindepth 1 -type d; done | sort -r ;;
+	*) find $CG -mindepth 1 -type d | sort -r ;;
+	esac
+}
 clean_cg() {
 	echo 1 >"$1/cgroup.kill" 2>/dev/null
+	[ -f "$1/cgroup.events" ] || for p in $(cat "$1/cgroup.procs" 2>/dev/null); do kill -9 "$p"; done
 	i=0
 	while grep -q '^populated 1' "$1/cgroup.events" 2>/dev/null && [ $i -lt 50 ]; do
 		sleep 0.1; i=$((i + 1))

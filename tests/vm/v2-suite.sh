@@ -8,9 +8,12 @@
 # console's tail; it never passes. Skips (exit 77) when qemu or busybox-static is missing, or
 # with OOMLAB_VM=0. Logs: tests/vm/out/run/ (console.log, results.txt, qemu.err).
 set -u
+# LAYOUT=v2 (default), psi0 (v2 booted with psi=0), v1 (pure v1), hybrid (v1 + controller-less
+# cgroup2): one boot each, the results named by layout
+LAYOUT=${LAYOUT:-v2}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${VM_OUT:-$here/out}
-logdir=${LOGDIR:-$out/run}
+logdir=${LOGDIR:-$out/run-$LAYOUT}
 pkgs="apt-get install -y qemu-system-x86 busybox-static"
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -31,6 +34,21 @@ rm -f "$out.build.log"
 t1=$(date +%s%N)
 
 mkdir -p "$logdir"
+case $LAYOUT in
+v2) ;;
+psi0)
+	export VM_PSI=psi=0
+	# the PSI checks of the v2 suite need PSI: the psi0 boot runs the rest
+	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-doctor|oomlab-scores-bpf|oomlab-psi-off|oomlab-run-max|oomlab-watch|oomlab-why|nested-oom|max-oom|cgroup-kill|oom-score-adj)\$} VMT_LAYOUT=psi0"
+	;;
+v1 | hybrid)
+	# no cgroup_no_v1=all: the guest mounts v1 hierarchies (and, hybrid, a controller-less cgroup2)
+	export VM_CGROUP_ARGS=
+	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-doctor|oomlab-scores-bpf|oomlab-run-max|oomlab-watch|oomlab-why)\$} VMT_LAYOUT=$LAYOUT"
+	;;
+*) echo "vm: unknown LAYOUT '$LAYOUT'"; exit 1 ;;
+esac
+export GUEST_ENV
 LOGDIR=$logdir "$here/_boot.sh"
 brc=$?
 t2=$(date +%s%N)
@@ -61,6 +79,21 @@ while IFS= read -r line; do
 		;;
 	esac
 done < <(cat "$res" 2>/dev/null)
+
+# doctor on the real kernel against the fixture golden of the same layout
+gold=$here/../cli/expected/doctor-$([ "$LAYOUT" = psi0 ] && echo psi-off || echo "$LAYOUT").json
+dj=$(sed -n 's/^LOG oomlab-doctor| DOCTOR-JSON //p' "$res" 2>/dev/null)
+if [ -n "$dj" ]; then
+	n=$((n + 1))
+	printf '%s\n' "$dj" >"$logdir/doctor.json"
+	if cmp=$(python3 "$here/_doctor-compare.py" "$gold" "$logdir/doctor.json" 2>&1); then
+		echo "SUBTEST PASS $LAYOUT/doctor-vs-fixture"
+	else
+		echo "SUBTEST FAIL $LAYOUT/doctor-vs-fixture: the kernel and $(basename "$gold") differ"
+		fails=$((fails + 1))
+	fi
+	printf '%s\n' "$cmp" | sed 's/^/    doctor-vs-fixture| /'
+fi
 
 for t in "${!badtests[@]}"; do
 	echo "vm: output of guest test '$t':"

@@ -7,6 +7,9 @@
 # Tests must remove every cgroup they create (/init checks after each test).
 
 CG=/sys/fs/cgroup
+LAYOUT=${VMT_LAYOUT:-v2}
+V1=0
+case $LAYOUT in v1 | hybrid) CG=/sys/fs/cgroup/memory V1=1 ;; esac   # tests work in the memory hierarchy
 TMO=${VMT_TMO:-30}         # per-workload timeout (seconds); /init kills the whole test later
 T=$(mktemp -d /tmp/vmt.XXXXXX)
 FAILS=
@@ -32,7 +35,13 @@ mkcg() {
 # cg_rm CG: kill whatever is left in CG (cgroup.kill), wait until it is empty, remove it
 cg_rm() {
 	[ -d "$1" ] || return 0
-	if grep -q '^populated 1' "$1/cgroup.events"; then
+	if [ $V1 = 1 ]; then
+		_i=0
+		while [ -n "$(cat "$1/cgroup.procs")" ] && [ $_i -lt 100 ]; do
+			for _p in $(cat "$1/cgroup.procs"); do kill -9 "$_p" 2>/dev/null; done
+			sleep 0.05; _i=$((_i + 1))
+		done
+	elif grep -q '^populated 1' "$1/cgroup.events"; then
 		echo 1 >"$1/cgroup.kill"
 		_i=0
 		while grep -q '^populated 1' "$1/cgroup.events" && [ $_i -lt 100 ]; do
@@ -94,3 +103,7 @@ wait_fd() {
 		sleep 0.1; _i=$((_i + 1))
 	done
 }
+# cg_limit CG SIZE: the memory limit (memory.max on v2)
+cg_limit() { if [ $V1 = 1 ]; then cgw "$1" memory.limit_in_bytes "$2"; else cgw "$1" memory.max "$2"; fi; }
+# cg_nest CG: children of CG get the memory controller (v2: subtree_control)
+cg_nest() { [ $V1 = 1 ] || cgw "$1" cgroup.subtree_control +memory; }

@@ -14,7 +14,8 @@ cat "$T/json"
 tail -n 5 "$T/err"
 j() { jget "$1" <"$T/json"; }
 [ "$rc" = 137 ] || fail "oomlab run exit status $rc, expected 137 (mirrors the OOM-killed command)"
-[ "$(j cgroup_mode)" = v2 ] || fail "cgroup_mode '$(j cgroup_mode)', expected v2"
+case $LAYOUT in v1) want=v1 ;; hybrid) want=hybrid ;; *) want=v2 ;; esac
+[ "$(j cgroup_mode)" = $want ] || fail "cgroup_mode '$(j cgroup_mode)', expected $want"
 [ "$(j limit_bytes)" = 67108864 ] || fail "limit_bytes '$(j limit_bytes)', expected 67108864"
 [ "$(j high_bytes)" = null ] || fail "high_bytes '$(j high_bytes)', expected null (no --high)"
 [ "$(j oom_killed)" = true ] || fail "oom_killed '$(j oom_killed)', expected true"

@@ -8,7 +8,7 @@ if ! have_oomlab watch; then
 	exit 0
 fi
 mkcg W watch || { finish oomlab-watch; exit 0; }
-cgw "$W" memory.max 64M
+cg_limit "$W" 64M
 oomlab watch --source kmsg --json --cgroup "$(rel "$W")" --count 1 --timeout "${TMO}s" >"$T/json" 2>"$T/err" &
 wp=$!
 # ready once it holds /dev/kmsg open (it reads only records newer than its start)

@@ -9,8 +9,8 @@ if ! have_oomlab why; then
 	exit 0
 fi
 mkcg P why || { finish oomlab-why; exit 0; }
-cgw "$P" memory.max 64M
-cgw "$P" cgroup.subtree_control +memory
+cg_limit "$P" 64M
+cg_nest "$P"
 mkcg L leaf "$P" || { finish oomlab-why; exit 0; }
 run_in "$L" memeater -t "$TMO" >"$T/eat" 2>&1
 rc=$?
