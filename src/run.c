@@ -109,7 +109,7 @@ static void force_kill(struct run_state *st, struct cg *cg, int second)
 				cg->name, r == 1 ? "cgroup.kill" : "SIGKILL to each pid");
 }
 
-/* The first SIGINT/SIGTERM/SIGHUP: to every process of the cgroup, then a grace period. */
+/* The first SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGALRM: to every process of the cgroup, then a grace period. */
 static void forward_signal(struct run_state *st, struct cg *cg, const struct signalfd_siginfo *ssi,
 			   pid_t child, int kfd)
 {
@@ -294,6 +294,10 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGALRM);
+	sigaddset(&mask, SIGUSR1); /* USR1/USR2: passed on to the cgroup, nothing more */
+	sigaddset(&mask, SIGUSR2);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGWINCH); /* the live view's terminal was resized */
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
@@ -450,6 +454,12 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 					continue;
 				if (sig == SIGWINCH) {
 					runreport_resize(&st);
+				} else if (sig == SIGUSR1 || sig == SIGUSR2) {
+					/* a workload's own signal (dd prints its progress on USR1):
+					 * to every process of the cgroup; no grace period starts */
+					int n = cg_signal_all(&cg, sig, 0);
+					runreport_event(&st, "SIG%s passed on to %d process(es)",
+							sigabbrev_np(sig), n < 0 ? 0 : n);
 				} else if (!st.interrupted_by) {
 					forward_signal(&st, &cg, &ssi, child.pid, kfd);
 					if (st.force_killed)
