@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgtarget.h"
 #include "memstat.h"
 #include "util.h"
 #include "proc.h"
@@ -872,36 +873,12 @@ static int target_from_names(const struct host *h, const struct cg_layout *l, co
 	return 0;
 }
 
-/* "/a//b/" -> "/a/b"; rejects "." and ".." components */
+/* "/a//b/" -> "/a/b"; "." and ".." components are -EINVAL here (the resolver's one normaliser) */
 static int normalize_name(const char *in, char *out, size_t sz)
 {
-	size_t o = 0;
-	const char *p = in;
+	int r = cg_target_normalize(in, out, sz);
 
-	if (*p != '/')
-		return -EINVAL;
-	while (*p) {
-		const char *s;
-		size_t n;
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		s = strchr(p, '/');
-		n = s ? (size_t)(s - p) : strlen(p);
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return -EINVAL;
-		if (o + 1 + n + 1 > sz)
-			return -ENAMETOOLONG;
-		out[o++] = '/';
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return 0;
+	return r == -EXDEV ? -EINVAL : r;
 }
 
 static bool all_digits(const char *s)
