@@ -51,10 +51,19 @@ LIBA := $(B)/liboomlab.a
 .DEFAULT_GOAL := all
 -include mk/*.mk
 
+# The flags and the features found (mk/*.mk: a library installed since the last build) are part
+# of every object: when they change, everything is rebuilt. `make` before scripts/setup.sh
+# installed libmicrohttpd must not leave a binary without HTTP behind.
+BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) | $(ALL_LDFLAGS) $(EXTRA_LDLIBS) $(LDLIBS)
+ifneq ($(file <$(B)/.flags),$(BUILD_FLAGS))
+$(shell mkdir -p $(B))
+$(file >$(B)/.flags,$(BUILD_FLAGS))
+endif
+
 .PHONY: all check unit-check install uninstall clean man fuzz bench bench-quick
 all: oomlab
 
-$(B)/%.o: %.c
+$(B)/%.o: %.c $(B)/.flags
 	$(call msg,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
@@ -63,7 +72,7 @@ $(LIBA): $(LIB_OBJS) $(EXTRA_LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-oomlab $(filter-out oomlab,$(OUT_BIN)): $(SRC_OBJS) $(LIBA)
+oomlab $(filter-out oomlab,$(OUT_BIN)): $(SRC_OBJS) $(LIBA) $(B)/.flags
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(SRC_OBJS) $(LIBA) $(EXTRA_LDLIBS) $(LDLIBS)
 
