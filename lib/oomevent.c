@@ -1,11 +1,76 @@
 // SPDX-License-Identifier: MIT
 #include "oomevent.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "json.h"
 #include "banned.h"
+
+#define MEMCG_BITS (OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT | OOM_HAVE_OOM_MEMCG_ID)
+
+int oom_event_merge_log(struct oom_event *ev, const struct oom_event *log)
+{
+	if (!(ev->have & OOM_HAVE_PID) || !(log->have & OOM_HAVE_PID) || ev->pid != log->pid)
+		return -ESRCH;
+	/* the log only adds to what agrees with what the kernel-side source saw itself */
+	if (ev->task_memcg[0] && !ev->after_the_fact && log->task_memcg[0] &&
+	    strcmp(ev->task_memcg, log->task_memcg) != 0)
+		return -ESRCH;
+	if (log->constraint[0])
+		memcpy(ev->constraint, log->constraint, sizeof(ev->constraint));
+	if (log->scope == OOM_SCOPE_GLOBAL) {
+		ev->scope = OOM_SCOPE_GLOBAL;
+		ev->oom_memcg[0] = '\0';
+		ev->have &= ~(uint32_t)MEMCG_BITS;
+		ev->inferred_oom_memcg = false;
+	} else if (log->scope == OOM_SCOPE_MEMCG) {
+		ev->scope = OOM_SCOPE_MEMCG;
+		if (log->oom_memcg[0]) {
+			if (strcmp(ev->oom_memcg, log->oom_memcg) != 0) {
+				/* the kernel's word wins; our counters belong to another memcg */
+				memcpy(ev->oom_memcg, log->oom_memcg, sizeof(ev->oom_memcg));
+				ev->have &= ~(uint32_t)MEMCG_BITS;
+			}
+			ev->inferred_oom_memcg = false;
+		}
+		/* the kernel's figures at the OOM beat ours read later (the cgroup may be gone) */
+		if ((log->have & OOM_HAVE_MEMCG_LIMIT) &&
+		    (!(ev->have & OOM_HAVE_MEMCG_LIMIT) || ev->after_the_fact)) {
+			ev->memcg_limit_kb = log->memcg_limit_kb;
+			ev->memcg_usage_kb = log->memcg_usage_kb;
+			ev->have |= log->have & (OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT);
+		}
+	}
+	if (log->task_memcg[0] && (!ev->task_memcg[0] || ev->after_the_fact))
+		memcpy(ev->task_memcg, log->task_memcg, sizeof(ev->task_memcg));
+	if (!ev->invoker_comm[0])
+		memcpy(ev->invoker_comm, log->invoker_comm, sizeof(ev->invoker_comm));
+	if (!ev->gfp_mask[0])
+		memcpy(ev->gfp_mask, log->gfp_mask, sizeof(ev->gfp_mask));
+	if (!ev->comm[0])
+		memcpy(ev->comm, log->comm, sizeof(ev->comm));
+	{
+		static const uint32_t fill = OOM_HAVE_ORDER | OOM_HAVE_INVOKER_ADJ |
+					     OOM_HAVE_INVOKER_PID | OOM_HAVE_UID;
+		uint32_t add = log->have & fill & ~ev->have;
+
+		if (add & OOM_HAVE_ORDER)
+			ev->order = log->order;
+		if (add & OOM_HAVE_INVOKER_ADJ)
+			ev->invoker_adj = log->invoker_adj;
+		if (add & OOM_HAVE_INVOKER_PID)
+			ev->invoker_pid = log->invoker_pid;
+		if (add & OOM_HAVE_UID)
+			ev->uid = log->uid;
+		ev->have |= add;
+	}
+	if (log->constraint[0] || log->scope != OOM_SCOPE_UNKNOWN)
+		ev->kmsg_checked = true;
+	return 0;
+}
 
 const char *oom_scope_to_string(enum oom_scope s)
 {

@@ -122,6 +122,16 @@ const char *oom_time_rfc3339(int64_t us, char *buf, size_t sz);
 const char *oom_scope_to_string(enum oom_scope s);	/* "memcg", "global", NULL */
 const char *oom_source_to_string(enum oom_source s);	/* "kmsg", "log", ... */
 
+/*
+ * The one merge of two records of the same kill: the kernel log's (log: an assembled report,
+ * lib/oomreport.h) onto what a kernel-side source or a counter gave (ev). The log adds what ev
+ * lacks (constraint, the invoking task, gfp_mask, order) and its word wins on which memcg ran
+ * out; its "memory: usage" figures replace figures read after the fact. 0 when merged;
+ * -ESRCH when the two are not the same kill (another pid, or another victim memcg than the
+ * one the kernel-side source saw itself), and ev is left as it was.
+ */
+int oom_event_merge_log(struct oom_event *ev, const struct oom_event *log);
+
 /* The one JSON shape of an event (an object). */
 void oom_event_to_json(const struct oom_event *ev, struct json *j);
 

@@ -1748,6 +1748,22 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 	}
 }
 
+int oomreport_pending(const struct oomreport *r, pid_t pid, struct oom_event *ret)
+{
+	const struct report *best = NULL;
+
+	for (size_t i = 0; i < OOMREPORT_OPEN_MAX; i++) {
+		const struct report *o = &r->open[i];
+		if (o->used && !o->done && o->have_summary && o->summary_pid == pid &&
+		    (!best || o->serial > best->serial))
+			best = o;
+	}
+	if (!best)
+		return -ENOENT;
+	*ret = best->ev; /* apply_summary ran when the summary came */
+	return 0;
+}
+
 void oomreport_flush(struct oomreport *r)
 {
 	flush_join(r);

@@ -150,6 +150,13 @@ void oomreport_feed_entry(struct oomreport *r, const char *text, size_t len,
 /* A /dev/kmsg record whose facility is not 0: userspace wrote it. Counted, never parsed. */
 void oomreport_note_imitation(struct oomreport *r, const char *text, size_t len, const char *tag);
 
+/*
+ * The open report whose summary line named pid and whose kill line has not come yet (the
+ * oom:mark_victim tracepoint fires between the two): what it holds so far, as an event.
+ * 0, or -ENOENT when no open report names pid.
+ */
+int oomreport_pending(const struct oomreport *r, pid_t pid, struct oom_event *ret);
+
 /* End of input: reports that have a summary line but no kill line become kills. */
 void oomreport_flush(struct oomreport *r);
 

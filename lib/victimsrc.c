@@ -238,36 +238,6 @@ int mark_victim_parse_line(const char *line, size_t len, struct oom_event *ev)
 	return 0;
 }
 
-/*
- * The one parser of the summary line is the assembler's (oomreport_parse_summary); this
- * wrapper undoes /dev/kmsg's \xNN escaping first, so a cgroup such as
- * "system-serial\x2dgetty.slice" keeps its true name.
- */
-int oom_summary_parse(const char *text, size_t len, struct oom_summary *ret)
-{
-	char buf[KMSG_RECORD_MAX];
-	struct oom_summary_line o;
-	struct oom_summary s = { 0 };
-	const char *p = memmem(text, len, "oom-kill:", 9);
-	size_t n;
-
-	if (!p)
-		return -ENOMSG;
-	n = kmsg_unescape(p, len - (size_t)(p - text), buf, sizeof(buf));
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	if (oomreport_parse_summary(buf, n, NULL, &o) < 0 || !o.constraint[0] ||
-	    (!o.global_oom && !o.oom_memcg[0]))
-		return -EINVAL;
-	memcpy(s.constraint, o.constraint, sizeof(s.constraint));
-	memcpy(s.oom_memcg, o.oom_memcg, sizeof(s.oom_memcg));
-	memcpy(s.task_memcg, o.task_memcg, sizeof(s.task_memcg));
-	s.global = o.global_oom;
-	s.pid = o.pid;
-	*ret = s;
-	return 0;
-}
-
 /* ---- after the fact: /proc and cgroupfs ---- */
 
 static int status_kb(const char *status, const char *key, uint64_t *ret)
@@ -447,17 +417,33 @@ void victim_fill_after_the_fact(const struct host *h, struct oom_event *ev)
 
 /* ---- /dev/kmsg side channel ---- */
 
+/*
+ * The kernel log's report of each kill, assembled by the one decoder (lib/oomreport.h) from
+ * the records that arrive after the source opened. The tracepoint fires between the report's
+ * summary line and its kill line, so a kill is found either among the assembled ones or as
+ * the open report whose summary named its pid.
+ */
 #define KMSG_RECENT 16
 
 struct kmsg_check {
 	int fd;
-	struct oom_summary recent[KMSG_RECENT];
+	struct oomreport *rep;
+	struct oom_event recent[KMSG_RECENT];
 	unsigned int next;
 };
+
+static void check_on_kill(const struct oom_event *ev, void *userdata)
+{
+	struct kmsg_check *kc = userdata;
+
+	kc->recent[kc->next % KMSG_RECENT] = *ev;
+	kc->next++;
+}
 
 static struct kmsg_check *kmsg_check_open(const struct host *h)
 {
 	struct kmsg_check *kc;
+	struct oomreport_ops ops = { .on_kill = check_on_kill };
 	int fd;
 
 	if (!host_is_live(h))
@@ -470,7 +456,9 @@ static struct kmsg_check *kmsg_check_open(const struct host *h)
 		return NULL;
 	}
 	kc = calloc(1, sizeof(*kc));
-	if (!kc) {
+	ops.userdata = kc;
+	if (!kc || oomreport_new(OOM_SOURCE_KMSG, &ops, &kc->rep) < 0) {
+		free(kc);
 		close(fd);
 		return NULL;
 	}
@@ -482,6 +470,7 @@ static void kmsg_check_close(struct kmsg_check *kc)
 {
 	if (!kc)
 		return;
+	oomreport_free(kc->rep);
 	close(kc->fd);
 	free(kc);
 }
@@ -489,66 +478,45 @@ static void kmsg_check_close(struct kmsg_check *kc)
 static int check_record(const struct kmsg_record *rec, void *userdata)
 {
 	struct kmsg_check *kc = userdata;
-	struct oom_summary s;
 
-	/* a program's write to /dev/kmsg (facility != 0) never sets a kill's constraint */
-	if (rec->facility == 0 && oom_summary_parse(rec->text, rec->len, &s) == 0) {
-		kc->recent[kc->next % KMSG_RECENT] = s;
-		kc->next++;
-	}
+	/* a program's write to /dev/kmsg (facility != 0) never describes a kill */
+	if (rec->facility == 0)
+		oomreport_feed_text(kc->rep, rec->text, rec->len, true, rec->ts_us, true);
 	return 0;
-}
-
-static void kmsg_check_drain(struct kmsg_check *kc)
-{
-	(void)kmsg_read_all(kc->fd, check_record, kc, NULL);
 }
 
 static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev,
 			     const struct victim_chain *chain)
 {
-	struct oom_summary *s = NULL;
+	struct oom_event log;
+	bool found = false;
 
-	kmsg_check_drain(kc);
+	(void)kmsg_read_all(kc->fd, check_record, kc, NULL);
 	for (unsigned int i = 0; i < KMSG_RECENT && i < kc->next; i++) {
-		struct oom_summary *c = &kc->recent[(kc->next - 1 - i) % KMSG_RECENT];
+		struct oom_event *c = &kc->recent[(kc->next - 1 - i) % KMSG_RECENT];
 
-		if (c->pid == ev->pid) {
-			s = c;
+		if ((c->have & OOM_HAVE_PID) && c->pid == ev->pid) {
+			log = *c;
+			c->pid = 0; /* one kill, one event */
+			found = true;
 			break;
 		}
 	}
-	if (!s) /* the summary is rate-limited (~10 per 5 s): keep what we have */
+	/* none: the summary is rate-limited (~10 per 5 s), keep what we have */
+	if (!found && oomreport_pending(kc->rep, ev->pid, &log) < 0)
 		return;
-	/* the kernel log only adds what agrees with what the kernel-side source saw itself */
-	if (ev->task_memcg[0] && !ev->after_the_fact && strcmp(ev->task_memcg, s->task_memcg) != 0)
+	if (oom_event_merge_log(ev, &log) < 0 || ev->scope != OOM_SCOPE_MEMCG ||
+	    (ev->have & OOM_HAVE_MEMCG_LIMIT))
 		return;
-	memcpy(ev->constraint, s->constraint, sizeof(ev->constraint));
-	ev->scope = s->global ? OOM_SCOPE_GLOBAL : OOM_SCOPE_MEMCG;
-	if (s->global) {
-		ev->oom_memcg[0] = '\0';
-		ev->have &= ~(uint32_t)(OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT |
-					OOM_HAVE_OOM_MEMCG_ID);
-	} else if (strcmp(ev->oom_memcg, s->oom_memcg) != 0) {
-		/* the kernel's word wins; our counters belong to another memcg */
-		memcpy(ev->oom_memcg, s->oom_memcg, sizeof(ev->oom_memcg));
-		ev->have &= ~(uint32_t)(OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT |
-					OOM_HAVE_OOM_MEMCG_ID);
-		for (unsigned int i = 0; chain && i < chain->n; i++) {
-			if (strcmp(chain->lv[i].path, ev->oom_memcg) != 0)
-				continue;
-			ev->memcg_usage_kb = chain->lv[i].usage_kb;
-			ev->memcg_limit_kb = chain->lv[i].limit_kb;
-			ev->oom_memcg_id = chain->lv[i].id;
-			ev->have |= OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT |
-				    OOM_HAVE_OOM_MEMCG_ID;
-		}
+	/* the log named another memcg than ours and had no figures: the chain may */
+	for (unsigned int i = 0; chain && i < chain->n; i++) {
+		if (strcmp(chain->lv[i].path, ev->oom_memcg) != 0)
+			continue;
+		ev->memcg_usage_kb = chain->lv[i].usage_kb;
+		ev->memcg_limit_kb = chain->lv[i].limit_kb;
+		ev->oom_memcg_id = chain->lv[i].id;
+		ev->have |= OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT | OOM_HAVE_OOM_MEMCG_ID;
 	}
-	if (!ev->task_memcg[0] || ev->after_the_fact)
-		memcpy(ev->task_memcg, s->task_memcg, sizeof(ev->task_memcg));
-	ev->inferred_oom_memcg = false;
-	ev->kmsg_checked = true;
-	s->pid = 0;
 }
 
 /* ---- dispatcher ---- */

@@ -117,16 +117,5 @@ struct memcg_level {
  */
 int memcg_infer_oom_level(const struct memcg_level *levels, size_t n, uint64_t margin_bytes);
 
-/* The kernel log's summary line (5.0+), the part after any prefix:
- * "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,
- *  oom_memcg=/a,task_memcg=/a/b,task=python3,pid=2124,uid=0" ("global_oom" for a global OOM) */
-struct oom_summary {
-	char constraint[32];
-	char oom_memcg[OOM_CGROUP_MAX];	/* "" for global_oom */
-	char task_memcg[OOM_CGROUP_MAX];
-	bool global;
-	pid_t pid;
-};
-int oom_summary_parse(const char *text, size_t len, struct oom_summary *ret);
 
 #endif

@@ -57,26 +57,8 @@ static void run_match_kmsg(struct cli *cli, struct run_state *st, const char *cg
 		st->victim = *best;
 		st->has_victim = true;
 	} else if (best) {
-		struct oom_event *v = &st->victim;
-		if (!v->constraint[0])
-			memcpy(v->constraint, best->constraint, sizeof(v->constraint));
-		if (!v->invoker_comm[0])
-			memcpy(v->invoker_comm, best->invoker_comm, sizeof(v->invoker_comm));
-		if (!v->gfp_mask[0])
-			memcpy(v->gfp_mask, best->gfp_mask, sizeof(v->gfp_mask));
-		if (!(v->have & OOM_HAVE_ORDER) && (best->have & OOM_HAVE_ORDER)) {
-			v->order = best->order;
-			v->have |= OOM_HAVE_ORDER;
-		}
-		if (!(v->have & OOM_HAVE_INVOKER_PID) && (best->have & OOM_HAVE_INVOKER_PID)) {
-			v->invoker_pid = best->invoker_pid;
-			v->have |= OOM_HAVE_INVOKER_PID;
-		}
-		if (best->oom_memcg[0]) {
-			memcpy(v->oom_memcg, best->oom_memcg, sizeof(v->oom_memcg));
-			v->inferred_oom_memcg = false;
-		}
-		v->kmsg_checked = true;
+		/* the one merge (lib/oomevent.h): the log adds what the tracepoint lacks */
+		(void)oom_event_merge_log(&st->victim, best);
 	}
 	if (!st->has_victim)
 		st->victim_note = best ? NULL :

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target for the victim sources' parsers (lib/victimsrc.c): trace_pipe mark_victim lines,
- * the event format file, the kernel log's oom-kill summary, /proc/PID/cgroup.
+ * the event format file, /proc/PID/cgroup (the summary line is fuzz_oomreport's).
  * With clang: clang -fsanitize=fuzzer,address -Ilib tests/fuzz/fuzz_victimsrc.c build/liboomlab.a
  * Without a fuzzing engine (-DREPLAY) main() replays the files given on the command line and
  * then N deterministic mutations of each, so the corpus runs as an ordinary test under ASan/UBSan.
@@ -20,7 +20,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 1), cg[64];
 	struct oom_event ev;
-	struct oom_summary s;
 	bool v1;
 
 	if (!buf)
@@ -30,10 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* non-terminated span: the parsers must not read past size */
 	if (mark_victim_parse_line((const char *)data, size, &ev) == 0 &&
 	    (strnlen(ev.comm, sizeof(ev.comm)) >= sizeof(ev.comm) || ev.pid <= 0))
-		abort();
-	if (oom_summary_parse((const char *)data, size, &s) == 0 &&
-	    (strnlen(s.oom_memcg, sizeof(s.oom_memcg)) >= sizeof(s.oom_memcg) ||
-	     strnlen(s.task_memcg, sizeof(s.task_memcg)) >= sizeof(s.task_memcg) || s.pid <= 0))
 		abort();
 	mark_victim_format_shape(buf);
 	if (proc_cgroup_memory_path(buf, cg, sizeof(cg), &v1) == 0 &&
