@@ -18,8 +18,6 @@
 #include "util.h"
 #include "banned.h"
 
-/* v1 prints PAGE_COUNTER_MAX * PAGE_SIZE for "no limit" (9223372036854771712 on x86_64). */
-#define V1_UNLIMITED_THRESHOLD (1ULL << 62)
 
 const char *cg_mode_to_string(enum cg_mode m)
 {
@@ -37,7 +35,7 @@ const char *cg_mode_to_string(enum cg_mode m)
 
 uint64_t cg_v1_normalize_limit(uint64_t v)
 {
-	return v >= V1_UNLIMITED_THRESHOLD ? SIZE_UNLIMITED : v;
+	return cg_limit_is_none(v) ? SIZE_UNLIMITED : v;
 }
 
 /* mountinfo escapes blanks and backslashes as \ooo */

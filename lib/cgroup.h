@@ -127,6 +127,20 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *ret);
 
 /* v1 values of "no limit" (PAGE_COUNTER_MAX pages) are reported as SIZE_UNLIMITED. */
 uint64_t cg_v1_normalize_limit(uint64_t v);
+/*
+ * "No limit", the one threshold: v2's "max", v1's PAGE_COUNTER_MAX * PAGE_SIZE
+ * (9223372036854771712 with 4 KiB pages, less with 64 KiB ones), a BPF record's page_counter
+ * max in kB (9007199254740988): anything at or above 2^62 bytes.
+ */
+#define CG_LIMIT_NONE_BYTES (1ULL << 62)
+static inline bool cg_limit_is_none(uint64_t bytes)
+{
+	return bytes >= CG_LIMIT_NONE_BYTES;
+}
+static inline bool cg_limit_kb_is_none(uint64_t kb)
+{
+	return kb >= CG_LIMIT_NONE_BYTES / 1024;
+}
 
 /*
  * Stale cleanup of the children of parent in every mounted tree. A directory is looked at only

@@ -78,7 +78,7 @@ int memcg_infer_oom_level(const struct memcg_level *levels, size_t n, uint64_t m
 	for (size_t i = 0; i < n; i++) {
 		const struct memcg_level *l = &levels[i];
 
-		if (l->limit_bytes >= MEMCG_LIMIT_NONE)
+		if (cg_limit_is_none(l->limit_bytes))
 			continue;
 		if (l->usage_bytes + margin_bytes >= l->limit_bytes)
 			return (int)i;
@@ -318,7 +318,7 @@ static void fill_memcg_from_fs(const struct host *h, struct oom_event *ev, bool 
 	i = memcg_infer_oom_level(lv, n, OOM_MARGIN_BYTES);
 	if (i < 0) {
 		/* read late, the victim may have uncharged already: the nearest limited memcg */
-		for (i = 0; i < (int)n && lv[i].limit_bytes >= MEMCG_LIMIT_NONE; i++)
+		for (i = 0; i < (int)n && cg_limit_is_none(lv[i].limit_bytes); i++)
 			;
 		if (i == (int)n)
 			return;

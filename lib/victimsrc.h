@@ -107,9 +107,8 @@ int cgroup_path_from_names(const char *const *names, size_t n, size_t from, char
 /* One memcg on the way up from the victim: levels[0] is the victim's memcg. */
 struct memcg_level {
 	uint64_t usage_bytes;
-	uint64_t limit_bytes;	/* >= MEMCG_LIMIT_NONE: no limit */
+	uint64_t limit_bytes;	/* cg_limit_is_none(): no limit */
 };
-#define MEMCG_LIMIT_NONE (0x7ffffffffffff000ULL / 2) /* anything this big is "no limit" */
 /*
  * The memcg that ran out, as an index into levels, or -ENOENT (looks global). The kernel OOMs a
  * memcg when a charge of up to a THP (2 MiB) does not fit: the first level, walking up, with a

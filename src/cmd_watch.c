@@ -121,9 +121,6 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 	free(json);
 }
 
-/* the kernel's PAGE_COUNTER_MAX in kB (LONG_MAX rounded down to pages): "no limit" */
-#define UNLIMITED_KB 9007199254740988ull
-
 static void on_kill(const struct oom_event *e, void *userdata)
 {
 	struct watch *w = userdata;
@@ -139,7 +136,7 @@ static void on_kill(const struct oom_event *e, void *userdata)
 	 * (docs/BPF.md, "Where the time to the reader goes").
 	 */
 	if (ev.source == OOM_SOURCE_BPF && (ev.have & OOM_HAVE_MEMCG_LIMIT)) {
-		ev.limit_now_kb = ev.memcg_limit_kb >= UNLIMITED_KB ? UINT64_MAX : ev.memcg_limit_kb;
+		ev.limit_now_kb = cg_limit_kb_is_none(ev.memcg_limit_kb) ? UINT64_MAX : ev.memcg_limit_kb;
 		ev.have |= OOM_HAVE_LIMIT_NOW;
 	} else {
 		enrich |= ENRICH_LIMIT;

@@ -187,6 +187,14 @@ START_TEST(test_names)
 	ck_assert_int_eq(cg_parse_owned_name("process_api", &pid), -EINVAL);
 	ck_assert_uint_eq(cg_v1_normalize_limit(9223372036854771712ULL), SIZE_UNLIMITED);
 	ck_assert_uint_eq(cg_v1_normalize_limit(67108864), 67108864);
+	/* the one "no limit": 64 KiB-page v1 (PAGE_COUNTER_MAX pages of 64 KiB), the BPF
+	 * record's page_counter max in kB, v2's "max" (SIZE_UNLIMITED); a real 4 EiB limit is none */
+	ck_assert_uint_eq(cg_v1_normalize_limit(9223372036854710272ULL), SIZE_UNLIMITED);
+	ck_assert(cg_limit_kb_is_none(9007199254740988ULL));
+	ck_assert(cg_limit_kb_is_none(9007199254740928ULL)); /* 64 KiB pages: watch took it for a limit */
+	ck_assert(cg_limit_is_none(SIZE_UNLIMITED));
+	ck_assert(!cg_limit_is_none(1ULL << 40));
+	ck_assert(!cg_limit_kb_is_none(64 * 1024));
 }
 END_TEST
 
