@@ -11,14 +11,24 @@ OOMLAB=${OOMLAB:-$(cd "$(dirname "$0")/.." && pwd)/oomlab}
 SIGS=(INT TERM HUP QUIT USR1 USR2 ALRM PIPE KILL)
 P=oomlab-soak-$$
 for t in /sys/fs/cgroup/memory /sys/fs/cgroup/unified; do [ -d $t ] && mkdir -p $t/$P; done
+# interrupted: the started processes end by themselves (5 s at most); the parent goes if empty
+trap 'for t in /sys/fs/cgroup/memory /sys/fs/cgroup/unified; do rmdir $t/$P 2>/dev/null; done' EXIT
 bpf_before=$(bpftool prog show 2>/dev/null | grep -c oom || true)
 leaks=0 killed=0 sent=0 started=
 owned_left() { # cgroups under $P and instances whose lock nobody holds
-	for d in /sys/fs/cgroup/memory/$P/oomlab-* /sys/fs/cgroup/unified/$P/oomlab-* \
-		 /sys/kernel/tracing/instances/oomlab-*-*-*; do
+	for d in /sys/fs/cgroup/memory/$P/oomlab-* /sys/fs/cgroup/unified/$P/oomlab-*; do
 		[ -d "$d" ] || continue
 		flock -xn "$d" true 2>/dev/null && echo "$d"
 	done
+	# trace instances: tracefs is often not mounted (a fresh host; watch then uses a private
+	# mount of its own), so look through a private mount namespace that mounts it
+	unshare -m --propagation private sh -c '
+		grep -q " /sys/kernel/tracing " /proc/self/mountinfo ||
+			mount -t tracefs nodev /sys/kernel/tracing || exit 0
+		for d in /sys/kernel/tracing/instances/oomlab-*-*-*; do
+			[ -d "$d" ] || continue
+			flock -xn "$d" true 2>/dev/null && echo "$d"
+		done'
 	# doctor's probe and the lab's cgroups live at the root: only those of pids we started
 	for p in $started; do
 		for d in /sys/fs/cgroup/memory/oomlab-$p-* /sys/fs/cgroup/unified/oomlab-$p-*; do
