@@ -402,10 +402,21 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			put_line(line, (size_t)n);
 	}
 	if (hold && !stop) {
-		sigset_t none;
-		sigemptyset(&none);
+		/* block the stopping signals before testing stop: one that came between the test and
+		 * sigsuspend() would otherwise wait for another (a lost wake-up) */
+		sigset_t block, old;
+
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGHUP);
+		sigprocmask(SIG_BLOCK, &block, &old);
+		sigdelset(&old, SIGINT);
+		sigdelset(&old, SIGTERM);
+		sigdelset(&old, SIGHUP);
 		while (!stop)
-			sigsuspend(&none);
+			sigsuspend(&old);
+		sigprocmask(SIG_UNBLOCK, &block, NULL);
 	}
 	free(e.buf);
 	if (e.fd >= 0)
