@@ -387,6 +387,40 @@ int proc_set_oom_score_adj(const struct host *h, pid_t pid, int adj)
 	return write_file(path, val);
 }
 
+static int read_at(int dfd, const char *rel, char *buf, size_t sz);
+
+int proc_set_oom_score_adj_within(const struct host *h, pid_t pid, int adj, bool v1,
+				  const char *memcg)
+{
+	char rel[64], path[PATH_MAX], buf[4096], cg[PATH_MAX], val[16];
+	size_t bl = strlen(memcg);
+	_cleanup_close_ int dfd = -1, fd = -1;
+	ssize_t n;
+	int r;
+
+	if (pid <= 0 || adj < -1000 || adj > 1000 || strcmp(memcg, "/") == 0)
+		return -EINVAL;
+	if ((r = xsnprintf(rel, sizeof(rel), "/proc/%d", (int)pid)) < 0 ||
+	    (r = host_path(h, rel, path, sizeof(path))) < 0)
+		return r;
+	/* the directory pins this process: a reused pid makes its files fail with ESRCH */
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if ((r = read_at(dfd, "cgroup", buf, sizeof(buf))) < 0 ||
+	    (r = proc_cgroup_parse(buf, v1, cg, sizeof(cg))) < 0)
+		return r;
+	if (!(strcmp(cg, memcg) == 0 || (strncmp(cg, memcg, bl) == 0 && cg[bl] == '/')))
+		return -ESRCH;
+	if ((r = xsnprintf(val, sizeof(val), "%d", adj)) < 0)
+		return r;
+	fd = openat(dfd, "oom_score_adj", O_WRONLY | O_TRUNC | O_CLOEXEC); /* as echo N > */
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	return n < 0 ? -errno : n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;

@@ -88,6 +88,13 @@ int proc_read_memcg(const struct host *h, pid_t pid, bool v1, char *ret, size_t 
  * This is the function `oomlab run --adj` calls for the child it starts.
  */
 int proc_set_oom_score_adj(const struct host *h, pid_t pid, int adj);
+/*
+ * The same, only if pid's memory cgroup is memcg or below it (never "/"), checked and written
+ * through one open /proc/PID directory: a pid reused between the check and the write fails
+ * (-ESRCH) instead of writing to another process. -ESRCH too when pid is outside memcg.
+ */
+int proc_set_oom_score_adj_within(const struct host *h, pid_t pid, int adj, bool v1,
+				  const char *memcg);
 
 /*
  * All numeric entries of <sysroot>/proc (processes, not threads), ascending. *ret is malloc'ed.

@@ -307,11 +307,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 				ch->to = new_adj[i];
 				if (dry)
 					continue;
-				/* re-check membership right before writing: never outside */
-				if (!in_subtree(&cli->host, &l, ch->pid, memcg))
-					ch->err = -ESRCH;
-				else
-					ch->err = proc_set_oom_score_adj(&cli->host, ch->pid, ch->to);
+				/* membership checked and written through one /proc/PID
+				 * directory: never outside, never a reused pid */
+				ch->err = proc_set_oom_score_adj_within(&cli->host, ch->pid, ch->to,
+									l.mode != CG_MODE_V2, memcg);
 			}
 			result = dry ? "dry-run-relative" : "relative";
 		}

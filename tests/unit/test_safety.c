@@ -6,11 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "testutil.h"
 #include "cgowner.h"
 #include "json.h"
 #include "util.h"
+#include "proc.h"
+#include "host.h"
 
 static struct cg_owner rec(const char *name, pid_t pid, uint64_t start, const char *boot,
 			   uint64_t ns)
@@ -204,6 +207,66 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* protect --relative: membership and write through one /proc/PID directory */
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void adj_is(const char *dir, const char *want)
+{
+	char p[4096], buf[32] = "";
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/oom_score_adj", dir);
+	f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ck_assert_str_eq(buf, want);
+}
+
+START_TEST(test_adj_within)
+{
+	char root[] = "/tmp/oomlab-unit-adj-XXXXXX", d[4096];
+	struct host h;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(d, sizeof(d), "%s/proc", root);
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	snprintf(d, sizeof(d), "%s/proc/77", root);
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	put(d, "cgroup", "12:pids:/p\n4:memory:/a/b\n0::/x\n");
+	put(d, "oom_score_adj", "0");
+	ck_assert_int_eq(host_init(&h, root), 0);
+
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 500, true, "/a"), 0);
+	adj_is(d, "500");
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 600, true, "/a/b"), 0);
+	adj_is(d, "600");
+	/* outside: another cgroup, a name that only starts like it, the root, v2's path */
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 1, true, "/c"), -ESRCH);
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 1, true, "/a/bc"), -ESRCH);
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 1, true, "/"), -EINVAL);
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 1, false, "/a"), -ESRCH);
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 1, false, "/x"), 0);
+	adj_is(d, "1");
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 77, 1001, true, "/a"), -EINVAL);
+	ck_assert_int_eq(proc_set_oom_score_adj_within(&h, 78, 1, true, "/a"), -ENOENT);
+	adj_is(d, "1");
+
+	snprintf(d, sizeof(d), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(d), 0);
+}
+END_TEST
+
 static Suite *safety_suite(void)
 {
 	Suite *s = suite_create("safety");
@@ -215,6 +278,7 @@ static Suite *safety_suite(void)
 	tcase_add_test(tc, test_json_long_escapes);
 	tcase_add_test(tc, test_json_fail_open);
 	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_adj_within);
 	suite_add_tcase(s, tc);
 	return s;
 }
