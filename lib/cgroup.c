@@ -351,16 +351,31 @@ int cg_create(const struct cg_layout *l, const char *parent, const char *name, s
 			return r;
 		memcpy(cg.v2, cg.mem, sizeof(cg.v2));
 		cg.mem_is_v2 = true;
-		/* enable memory in every ancestor below the root */
+		/*
+		 * enable memory in every ancestor from the root down to the parent: v2 refuses
+		 * "+memory" in a cgroup whose own parent does not delegate it, so writing only the
+		 * parent fails for a nested --parent A/B (each is read first, written only if
+		 * memory is missing)
+		 */
 		{
 			char pn[PATH_MAX];
+			size_t rootlen = strlen(l->v2);
 			if ((r = join_name(pn, sizeof(pn), parent, NULL)) < 0)
 				return r;
 			if ((r = path_join(pdir, sizeof(pdir), l->v2, pn)) < 0)
 				return r;
-			r = v2_enable_memory(pdir);
-			if (r < 0)
-				return r;
+			for (char *q = pdir + rootlen;; q++) {
+				if (*q != '/' && *q != '\0')
+					continue;
+				char c = *q;
+				*q = '\0';
+				r = v2_enable_memory(pdir);
+				*q = c;
+				if (r < 0)
+					return r;
+				if (!c || !q[1])
+					break;
+			}
 		}
 		if (mkdir(cg.mem, 0755) < 0)
 			return -errno;

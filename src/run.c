@@ -292,8 +292,9 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	r = cg_create_owned(&layout, o.parent, o.seq, &cg);
 	xsnprintf(name, sizeof(name), "%s", r == 0 ? cg.name : "oomlab-<pid>-<n>-<random>");
 	if (r < 0) {
-		cli_error(cli, "cannot create cgroup '%s' under '%s': %s", name,
-			  layout.mode == CG_MODE_V2 ? layout.v2 : layout.v1_memory, strerror(-r));
+		cli_error(cli, "cannot create cgroup '%s' under '%s%s': %s", name,
+			  layout.mode == CG_MODE_V2 ? layout.v2 : layout.v1_memory,
+			  o.parent && *o.parent ? o.parent : "", strerror(-r));
 		goto out;
 	}
 	have_cg = true;
