@@ -647,7 +647,7 @@ static int start_eater(const struct cg *cg, char **args, bool set_adj, int adj, 
 	struct spawn_opts so = { .set_adj = set_adj, .adj = adj };
 	struct spawn_result res;
 	const char *stage = "exec";
-	int p[2], saved, r;
+	int p[2], r;
 	char *argv[16];
 	size_t n = 0;
 
@@ -658,13 +658,10 @@ static int start_eater(const struct cg *cg, char **args, bool set_adj, int adj, 
 	argv[n] = NULL;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	/* the child's stdout is the pipe: dup it over fd 1 around the spawn */
-	saved = dup(STDOUT_FILENO);
-	fflush(stdout);
-	dup2(p[1], STDOUT_FILENO);
+	/* the child's stdout is the pipe (dup2'ed in the child: no copy of the lab's stdout
+	 * leaks into the eater, as a dup() around the spawn did) */
+	so.stdout_fd = p[1];
 	r = spawn_in_cgroup(cg, argv, &so, &res, &stage);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
 	close(p[1]);
 	if (r < 0) {
 		close(p[0]);

@@ -56,6 +56,10 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 	}
 	if (o->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		child_fail(fd, STAGE_EXEC, errno);
+	/* dup2 clears close-on-exec on fd 1 only: the caller's copy stays its own */
+	if (o->stdout_fd > 0 && o->stdout_fd != STDOUT_FILENO &&
+	    dup2(o->stdout_fd, STDOUT_FILENO) < 0)
+		child_fail(fd, STAGE_EXEC, errno);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

@@ -13,6 +13,7 @@ struct spawn_opts {
 	int adj;           /* oom_score_adj for the command */
 	const sigset_t *restore_mask; /* the mask the command starts with */
 	bool stdout_to_stderr; /* --json: stdout carries only oomlab's JSON document */
+	int stdout_fd;     /* > 0: the command's stdout (dup2'ed in the child, e.g. a pipe) */
 };
 
 struct spawn_result {
