@@ -2,7 +2,7 @@
 /*
  * Fuzz target for the /proc parsers of lib/proc.c (status, stat, cgroup, one integer, CapEff).
  * With clang: clang -fsanitize=fuzzer,address -Ilib tests/fuzz/fuzz_proc.c build/liboomlab.a
- * Without a fuzzing engine (-DREPLAY) main() replays the files given on the command line and
+ * Without a fuzzing engine, tests/fuzz/replay_main.c replays the files given on the command line and
  * then N deterministic mutations of each (byte flips, truncations, insertions of the bytes the
  * parsers care about), so the corpus runs as an ordinary test under ASan/UBSan.
  */
@@ -39,11 +39,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef REPLAY
-#include "replay_mutate.h"
-
-int main(int argc, char **argv)
-{
-	return replay_mutate_main(argc, argv, ":\n\t )(\\0123456789-kB");
-}
-#endif
+/* the replay harness's mutations (tests/fuzz/replay_main.c) use these bytes */
+const char *fuzz_interesting = ":\n\t )(\\0123456789-kB";

@@ -3,7 +3,7 @@
  * Fuzz target for the parsers behind `oomlab serve`: OCI config.json annotations
  * (k8s_names_from_oci_config, reads runtime files of any container), the Accept header
  * (prom_negotiate, from any HTTP client), journald native datagrams (journal_entry_parse), the
- * cgroup-path naming and the label cut. Same two builds as fuzz_proc.c (libFuzzer, or -DREPLAY).
+ * cgroup-path naming and the label cut. Same two builds as fuzz_proc.c (libFuzzer, or tests/fuzz/replay_main.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,11 +48,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef REPLAY
-#include "replay_mutate.h"
-
-int main(int argc, char **argv)
-{
-	return replay_mutate_main(argc, argv, "\"\\:{},=\n;q.0123456789abcdef-_/");
-}
-#endif
+/* the replay harness's mutations (tests/fuzz/replay_main.c) use these bytes */
+const char *fuzz_interesting = "\"\\:{},=\n;q.0123456789abcdef-_/";

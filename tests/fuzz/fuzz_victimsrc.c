@@ -3,7 +3,7 @@
  * Fuzz target for the victim sources' parsers (lib/victimsrc.c): trace_pipe mark_victim lines,
  * the event format file, /proc/PID/cgroup (the summary line is fuzz_oomreport's).
  * With clang: clang -fsanitize=fuzzer,address -Ilib tests/fuzz/fuzz_victimsrc.c build/liboomlab.a
- * Without a fuzzing engine (-DREPLAY) main() replays the files given on the command line and
+ * Without a fuzzing engine, tests/fuzz/replay_main.c replays the files given on the command line and
  * then N deterministic mutations of each, so the corpus runs as an ordinary test under ASan/UBSan.
  */
 #include <stdint.h>
@@ -38,11 +38,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef REPLAY
-#include "replay_mutate.h"
-
-int main(int argc, char **argv)
-{
-	return replay_mutate_main(argc, argv, ":=,\n\t ./0123456789-kBpid");
-}
-#endif
+/* the replay harness's mutations (tests/fuzz/replay_main.c) use these bytes */
+const char *fuzz_interesting = ":=,\n\t ./0123456789-kBpid";
