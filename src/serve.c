@@ -21,7 +21,6 @@
 #include "../lib/journalsend.h"
 #include "../lib/json.h"
 #include "../lib/memstat.h"
-#include "../lib/oomreport.h"
 #include "../lib/banned.h"
 
 struct serve_series {
@@ -269,16 +268,6 @@ const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event 
 		if (s->ring_n < s->retain)
 			s->ring_n++;
 		return stored;
-	}
-}
-
-void serve_note_kmsg_text(struct serve *s, const char *text, size_t len)
-{
-	/* a kill line ("Killed process") the assembler's line parser does not take */
-	if (len > 15 && memmem(text, len, "Killed process", 14)) {
-		struct oom_kill_line kl;
-		if (oomreport_parse_kill(text, len, &kl) != 0)
-			s->reports_unparsed++;
 	}
 }
 

@@ -76,8 +76,6 @@ void serve_free(struct serve *s);
 void serve_cache_tree(struct serve *s);
 /* A kill from any source: enriched, labelled, counted. Returns the stored record. */
 const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event *ev);
-/* A kmsg record for the health counters (kill lines the parser could not decode). */
-void serve_note_kmsg_text(struct serve *s, const char *text, size_t len);
 /* The whole exposition (walks cgroupfs). */
 int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt);
 /* /events: {"events": [...]} oldest first, OpenTelemetry attribute names. */
