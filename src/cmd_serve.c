@@ -295,18 +295,17 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "listen", required_argument, NULL, 'L' },	  { "textfile", required_argument, NULL, 'T' },
 		{ "textfile-interval", required_argument, NULL, 'I' },
 		{ "journal", no_argument, NULL, 'j' },		  { "journal-socket", required_argument, NULL, 'S' },
-		{ "retain", required_argument, NULL, 'R' },	  { "max-series", required_argument, NULL, 'm' },
-		{ "depth", required_argument, NULL, 'd' },	  { "no-pods", no_argument, NULL, 'P' },
-		{ "root", required_argument, NULL, 'r' },	  { "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'J' },		  { "help", no_argument, NULL, 'h' },
-		CLI_SOURCE_OPTIONS,				  { 0 },
+		{ "retain", required_argument, NULL, 'R' },	  { "json", no_argument, NULL, 'J' },
+		{ "timeout", required_argument, NULL, 't' },	  { "help", no_argument, NULL, 'h' },
+		CLI_SOURCE_OPTIONS, SERVE_TREE_OPTIONS,		  { 0 },
 	};
 	struct cli_source cs = { .vo.on_note = on_note };
+	struct serve_tree_opts to = SERVE_TREE_DEFAULTS;
 	struct daemon_ctx d = { .cli = cli, .journal_fd = -1 };
-	const char *listen_addr = SERVE_DEFAULT_LISTEN, *root = NULL;
-	uint64_t retain = 64, max_series = 2000, depth = 2, timeout = 0, tf_interval = 60000000;
+	const char *listen_addr = SERVE_DEFAULT_LISTEN;
+	uint64_t retain = 64, timeout = 0, tf_interval = 60000000;
 	uint64_t deadline = 0, tf_next = 0;
-	bool pods = true, http;
+	bool http;
 	struct sockaddr_storage ss;
 	bool v6 = false;
 	sigset_t mask;
@@ -349,20 +348,12 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			if ((r = cli_source_option(cli, c, optarg, &cs)))
 				return r;
 			break;
-		case 'm':
-			if (parse_u64(optarg, &max_series) < 0 || max_series == 0 || max_series > 1000000)
-				return cli_usage_error(cli, "invalid count '%s' for --max-series: expected 1..1000000",
-						       optarg);
-			break;
 		case 'd':
-			if (parse_u64(optarg, &depth) < 0 || depth > 16)
-				return cli_usage_error(cli, "invalid depth '%s' for --depth: expected 0..16", optarg);
-			break;
+		case 'm':
 		case 'P':
-			pods = false;
-			break;
 		case 'r':
-			root = optarg;
+			if ((r = serve_tree_option(cli, c, optarg, &to)))
+				return r;
 			break;
 		case 'R':
 			if (parse_u64(optarg, &retain) < 0 || retain > 100000)
@@ -397,12 +388,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	if (!d.textfile)
 		tf_interval = 0;
 
-	r = serve_init(&d.s, &cli->host, (size_t)retain, (size_t)max_series);
+	r = serve_init(&d.s, &cli->host, (size_t)retain, &to);
 	if (r < 0)
 		return cli_error(cli, "cannot start: %s", strerror(-r));
-	d.s.depth = (unsigned)depth;
-	d.s.pods = pods;
-	d.s.root = root;
 	serve_cache_tree(&d.s);
 	if (!d.s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");

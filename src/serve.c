@@ -54,14 +54,30 @@ static size_t constraint_index(const char *label)
 	return ELEMENTSOF(constraint_names) - 1;
 }
 
-int serve_init(struct serve *s, const struct host *h, size_t retain, size_t max_series)
+int serve_tree_option(struct cli *cli, int c, const char *arg, struct serve_tree_opts *o)
+{
+	if (c == 'P')
+		o->pods = false;
+	else if (c == 'r')
+		o->root = arg;
+	else if (c == 'd' && (parse_u64(arg, &o->depth) < 0 || o->depth > 16))
+		return cli_usage_error(cli, "invalid depth '%s' for --depth: expected 0..16", arg);
+	else if (c == 'm' && (parse_u64(arg, &o->max_series) < 0 || o->max_series == 0 ||
+			      o->max_series > 1000000))
+		return cli_usage_error(cli, "invalid count '%s' for --max-series: expected 1..1000000", arg);
+	return 0;
+}
+
+int serve_init(struct serve *s, const struct host *h, size_t retain,
+	       const struct serve_tree_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->host = h;
-	s->depth = 2;
-	s->pods = true;
+	s->depth = (unsigned)o->depth;
+	s->pods = o->pods;
+	s->root = o->root;
 	s->retain = retain;
-	s->max_series = max_series;
+	s->max_series = (size_t)o->max_series;
 	s->source = "none";
 	s->next_id = 1;
 	if (retain) {
