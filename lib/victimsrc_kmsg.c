@@ -96,10 +96,11 @@ static int feed_open(const struct host *h, struct victim_source *s, struct kmsg_
 		return fd;
 	f = calloc(1, sizeof(*f));
 	ops.userdata = f;
-	if (!f || (r = oomreport_new(OOM_SOURCE_KMSG, &ops, &f->rep)) < 0) {
+	r = f ? oomreport_new(OOM_SOURCE_KMSG, &ops, &f->rep) : -ENOMEM;
+	if (r < 0) {
 		free(f);
 		close(fd);
-		return f ? r : -ENOMEM;
+		return r;
 	}
 	f->fd = fd;
 	f->s = s;
