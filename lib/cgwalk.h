@@ -26,7 +26,7 @@ ssize_t host_read_file(const struct host *h, const char *path, char *buf, size_t
 /* psi_read() through host_read_file(). */
 int host_psi_read(const struct host *h, const char *path, struct psi *ret);
 
-/* What TARGET named: the whole system or one cgroup. */
+/* What psi's TARGET named: the whole system, or one cgroup (found by cg_target_resolve()). */
 struct cgw_target {
 	bool system;             /* /proc/pressure/memory */
 	pid_t pid;               /* > 0 when resolved from a pid */
@@ -37,18 +37,6 @@ struct cgw_target {
 	bool mem_is_v2;          /* mem is a v2 directory (memory.current/max/high/events) */
 	char psi_path[PATH_MAX]; /* pressure file ("" none: no per-cgroup PSI for this target) */
 };
-
-/*
- * Resolve what a user typed: NULL/"" -> system; all digits -> that pid's cgroup (the "0::" line
- * of /proc/PID/cgroup for v2, the "memory" line for v1); "/..." -> a cgroup path; anything else
- * -> a container id or pod uid found in a path component (docker-<id>.scope,
- * cri-containerd-<id>.scope, crio-<id>.scope, libpod-<id>.scope, <id> itself, kubepods
- * ...pod<uid> with '-' or '_'), a unique prefix of at least 12 characters.
- * Errors: -ENOENT not found, -ESRCH no such pid, -EINVAL bad input (id shorter than 12),
- * -ENOTUNIQ ambiguous: the candidates are written to candidates (newline separated) if given.
- */
-int cgw_resolve(const struct host *h, const struct cg_layout *l, const char *target,
-		struct cgw_target *ret, char *candidates, size_t csz);
 
 /* Pure: does path component comp carry container/pod id (a prefix of it, >= 12 chars of hex,
  * '-' or '_')? */

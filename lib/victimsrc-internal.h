@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Between lib/victimsrc.c and its backends (victimsrc_bpf.c, victimsrc_tracefs.c, kmsg). */
+/* Between lib/victimsrc.c and its backends (victimsrc_bpf.c, victimsrc_tracefs.c, _kmsg.c). */
 #ifndef OOMLAB_VICTIMSRC_INTERNAL_H
 #define OOMLAB_VICTIMSRC_INTERNAL_H
 
@@ -17,7 +17,7 @@ struct victim_backend {
 	void (*close)(struct victim_source *s);
 };
 
-struct kmsg_check; /* the /dev/kmsg side channel that fills and checks the constraint */
+struct kmsg_feed; /* /dev/kmsg into the report assembler (lib/victimsrc_kmsg.c) */
 
 struct victim_source {
 	const struct victim_backend *be;
@@ -25,7 +25,7 @@ struct victim_source {
 	struct victim_source_opts opts;
 	void *priv;
 	char detail[512];
-	struct kmsg_check *kc;
+	struct kmsg_feed *kc;	/* the side channel of a kernel-side source */
 	/* during consume() */
 	victim_event_fn fn;
 	void *userdata;
@@ -35,6 +35,7 @@ struct victim_source {
 
 extern const struct victim_backend victim_backend_bpf;
 extern const struct victim_backend victim_backend_tracefs;
+extern const struct victim_backend victim_backend_kmsg;
 
 /* The victim's memcg and its ancestors as read at the kill (BPF): [0] = the victim's memcg. */
 #define VICTIM_CHAIN_MAX 16
@@ -52,6 +53,16 @@ struct victim_chain {
  */
 void victim_source_emit(struct victim_source *s, struct oom_event *ev,
 			const struct victim_chain *chain);
+
+/*
+ * The side channel: the kernel log's report of each kill from the records that arrive after
+ * open (NULL: not the live system, or /dev/kmsg unreadable). apply() merges the report of
+ * ev's pid onto ev (oom_event_merge_log) and, where the log names another memcg than chain[0]
+ * without figures, takes that memcg's from chain (may be NULL).
+ */
+struct kmsg_feed *kmsg_check_open(const struct host *h);
+void kmsg_check_apply(struct kmsg_feed *kc, struct oom_event *ev, const struct victim_chain *chain);
+void kmsg_check_close(struct kmsg_feed *kc);
 
 /*
  * Fill what the kernel did not give from /proc/PID and cgroupfs, now: comm, figures, uid, adj,

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Victim sources: the dispatcher, the pure parsers they share, the after-the-fact reader of
- * /proc and cgroupfs, and the /dev/kmsg side channel that fills and checks the constraint.
+ * Victim sources: the dispatcher, the pure parsers they share and the after-the-fact reader of
+ * /proc and cgroupfs. The kernel log (the kmsg source, and the side channel that fills and
+ * checks the constraint) is lib/victimsrc_kmsg.c.
  */
 #include "victimsrc.h"
-#include "kmsg.h"
-#include "oomreport.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -415,110 +414,6 @@ void victim_fill_after_the_fact(const struct host *h, struct oom_event *ev)
 	fill_memcg_from_fs(h, ev, v1);
 }
 
-/* ---- /dev/kmsg side channel ---- */
-
-/*
- * The kernel log's report of each kill, assembled by the one decoder (lib/oomreport.h) from
- * the records that arrive after the source opened. The tracepoint fires between the report's
- * summary line and its kill line, so a kill is found either among the assembled ones or as
- * the open report whose summary named its pid.
- */
-#define KMSG_RECENT 16
-
-struct kmsg_check {
-	int fd;
-	struct oomreport *rep;
-	struct oom_event recent[KMSG_RECENT];
-	unsigned int next;
-};
-
-static void check_on_kill(const struct oom_event *ev, void *userdata)
-{
-	struct kmsg_check *kc = userdata;
-
-	kc->recent[kc->next % KMSG_RECENT] = *ev;
-	kc->next++;
-}
-
-static struct kmsg_check *kmsg_check_open(const struct host *h)
-{
-	struct kmsg_check *kc;
-	struct oomreport_ops ops = { .on_kill = check_on_kill };
-	int fd;
-
-	if (!host_is_live(h))
-		return NULL;
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return NULL;
-	}
-	kc = calloc(1, sizeof(*kc));
-	ops.userdata = kc;
-	if (!kc || oomreport_new(OOM_SOURCE_KMSG, &ops, &kc->rep) < 0) {
-		free(kc);
-		close(fd);
-		return NULL;
-	}
-	kc->fd = fd;
-	return kc;
-}
-
-static void kmsg_check_close(struct kmsg_check *kc)
-{
-	if (!kc)
-		return;
-	oomreport_free(kc->rep);
-	close(kc->fd);
-	free(kc);
-}
-
-static int check_record(const struct kmsg_record *rec, void *userdata)
-{
-	struct kmsg_check *kc = userdata;
-
-	/* a program's write to /dev/kmsg (facility != 0) never describes a kill */
-	if (rec->facility == 0)
-		oomreport_feed_text(kc->rep, rec->text, rec->len, true, rec->ts_us, true);
-	return 0;
-}
-
-static void kmsg_check_apply(struct kmsg_check *kc, struct oom_event *ev,
-			     const struct victim_chain *chain)
-{
-	struct oom_event log;
-	bool found = false;
-
-	(void)kmsg_read_all(kc->fd, check_record, kc, NULL);
-	for (unsigned int i = 0; i < KMSG_RECENT && i < kc->next; i++) {
-		struct oom_event *c = &kc->recent[(kc->next - 1 - i) % KMSG_RECENT];
-
-		if ((c->have & OOM_HAVE_PID) && c->pid == ev->pid) {
-			log = *c;
-			c->pid = 0; /* one kill, one event */
-			found = true;
-			break;
-		}
-	}
-	/* none: the summary is rate-limited (~10 per 5 s), keep what we have */
-	if (!found && oomreport_pending(kc->rep, ev->pid, &log) < 0)
-		return;
-	if (oom_event_merge_log(ev, &log) < 0 || ev->scope != OOM_SCOPE_MEMCG ||
-	    (ev->have & OOM_HAVE_MEMCG_LIMIT))
-		return;
-	/* the log named another memcg than ours and had no figures: the chain may */
-	for (unsigned int i = 0; chain && i < chain->n; i++) {
-		if (strcmp(chain->lv[i].path, ev->oom_memcg) != 0)
-			continue;
-		ev->memcg_usage_kb = chain->lv[i].usage_kb;
-		ev->memcg_limit_kb = chain->lv[i].limit_kb;
-		ev->oom_memcg_id = chain->lv[i].id;
-		ev->have |= OOM_HAVE_MEMCG_USAGE | OOM_HAVE_MEMCG_LIMIT | OOM_HAVE_OOM_MEMCG_ID;
-	}
-}
-
 /* ---- dispatcher ---- */
 
 void victim_source_emit(struct victim_source *s, struct oom_event *ev,
@@ -530,25 +425,15 @@ void victim_source_emit(struct victim_source *s, struct oom_event *ev,
 		return;
 	if (s->kc)
 		kmsg_check_apply(s->kc, ev, chain);
-	ev->seen_time_us = now_us();
-	ev->have |= OOM_HAVE_SEEN_TIME;
+	if (s->be->kind != VICTIM_SOURCE_KMSG) { /* a log record carries its own time */
+		ev->seen_time_us = now_us();
+		ev->have |= OOM_HAVE_SEEN_TIME;
+	}
 	r = s->fn(ev, s->userdata);
 	if (r < 0)
 		s->stop = r;
 	else
 		s->delivered++;
-}
-
-static const struct victim_backend *backend_for(enum victim_source_kind k)
-{
-	switch (k) {
-	case VICTIM_SOURCE_BPF:
-		return &victim_backend_bpf;
-	case VICTIM_SOURCE_TRACEFS:
-		return &victim_backend_tracefs;
-	default:
-		return NULL; /* kmsg: added with the kernel-log parser */
-	}
 }
 
 static void why_append(char *why, size_t sz, const char *name, const char *reason)
@@ -564,26 +449,24 @@ static void why_append(char *why, size_t sz, const char *name, const char *reaso
 int victim_source_open(enum victim_source_kind kind, const struct victim_source_opts *opts,
 		       struct victim_source **ret, char *why_not, size_t sz)
 {
-	static const enum victim_source_kind order[] = { VICTIM_SOURCE_BPF, VICTIM_SOURCE_TRACEFS,
-							 VICTIM_SOURCE_KMSG };
+	/* auto's order: the fastest first */
+	static const struct victim_backend *const order[] = { &victim_backend_bpf,
+							      &victim_backend_tracefs,
+							      &victim_backend_kmsg };
 	int r = -ENOENT;
 
 	if (why_not && sz)
 		why_not[0] = '\0';
 	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
-		const struct victim_backend *be;
+		const struct victim_backend *be = order[i];
 		struct victim_source *s;
-		char why[256] = "";
+		char why[PATH_MAX + 128] = "";
 
-		if (kind != VICTIM_SOURCE_AUTO && kind != order[i])
+		if (kind != VICTIM_SOURCE_AUTO && kind != be->kind)
 			continue;
-		be = backend_for(order[i]);
-		if (!be) {
-			r = -EOPNOTSUPP;
-			why_append(why_not, sz, victim_source_kind_to_string(order[i]),
-				   "not behind this API yet (the kernel-log source of oomlab watch)");
+		if (kind == VICTIM_SOURCE_AUTO && be->kind == VICTIM_SOURCE_KMSG && opts &&
+		    opts->kernel_side_only)
 			continue;
-		}
 		s = calloc(1, sizeof(*s));
 		if (!s)
 			return -ENOMEM;
@@ -596,12 +479,12 @@ int victim_source_open(enum victim_source_kind kind, const struct victim_source_
 		s->opts.host = &s->host;
 		r = be->open(s, why, sizeof(why));
 		if (r < 0) {
-			why_append(why_not, sz, victim_source_kind_to_string(order[i]),
+			why_append(why_not, sz, victim_source_kind_to_string(be->kind),
 				   why[0] ? why : strerror(-r));
 			free(s);
 			continue;
 		}
-		if (!s->opts.no_kmsg_check)
+		if (!s->opts.no_kmsg_check && be->kind != VICTIM_SOURCE_KMSG)
 			s->kc = kmsg_check_open(&s->host);
 		*ret = s;
 		return 0;

@@ -8,7 +8,8 @@
  *            victim is gone. Built only with BPF=1 (OOMLAB_HAVE_BPF).
  *   tracefs  a private tracefs instance with oom/mark_victim enabled, read from its trace_pipe:
  *            no libbpf; the cgroup and memcg figures are read from /proc and cgroupfs afterwards.
- *   kmsg     the kernel log (added by the kernel-log parser; slot reserved here).
+ *   kmsg     the kernel log: /dev/kmsg records after open, assembled into reports by the one
+ *            decoder (lib/oomreport.h); works on a --sysroot tree's dev/kmsg too.
  *
  * Usage: victim_source_open() -> poll(victim_source_fd(), POLLIN) -> victim_source_consume()
  * (never blocks) -> ... -> victim_source_close(). The library never prints: why a source was not
@@ -36,11 +37,26 @@ struct victim_source;
 /* Called once per victim. A negative return stops consume() and is returned by it. */
 typedef int (*victim_event_fn)(const struct oom_event *ev, void *userdata);
 
+/* What the kmsg source reads besides kills, given to on_note during consume() with its userdata. */
+enum victim_note_kind {
+	VICTIM_NOTE_OVERWRITTEN,	/* count records overwritten before they were read (EPIPE) */
+	VICTIM_NOTE_IMITATION,		/* a program's record (facility != 0) naming an OOM kill */
+	VICTIM_NOTE_UNPARSED,		/* a kernel "Killed process" line the decoder cannot read */
+};
+struct victim_note {
+	enum victim_note_kind kind;
+	int facility;	/* IMITATION */
+	uint64_t count;
+};
+typedef void (*victim_note_fn)(const struct victim_note *n, void *userdata);
+
 struct victim_source_opts {
 	const struct host *host;	/* NULL: the live system */
 	bool no_kmsg_check;	/* do not read /dev/kmsg to fill and check the constraint */
 	bool force_pid_only;	/* BPF: behave as on a pre-6.9 kernel (tests of that path) */
 	const char *bpf_attach;	/* BPF: "tp_btf", "raw_tp" or "tracepoint"; NULL: best first */
+	bool kernel_side_only;	/* AUTO: bpf or tracefs, never kmsg (run reads the log itself) */
+	victim_note_fn on_note;	/* kmsg: what is not a kill (may be NULL) */
 };
 
 const char *victim_source_kind_to_string(enum victim_source_kind k);
@@ -50,15 +66,15 @@ int victim_source_kind_from_string(const char *s, enum victim_source_kind *ret);
 bool victim_source_bpf_compiled(void);
 
 /*
- * Open a source. AUTO tries bpf, then tracefs (then kmsg, once it exists) and keeps the first
- * that works. why_not (may be NULL) receives "bpf: reason; tracefs: reason" for every source
- * tried and not used (on success and on failure). Returns 0 or -errno of the last failure
- * (-EOPNOTSUPP: BPF not compiled in).
+ * Open a source. AUTO tries bpf, then tracefs, then kmsg and keeps the first that works.
+ * why_not (may be NULL) receives "bpf: reason; tracefs: reason" for every source tried and not
+ * used (on success and on failure; kmsg's reason is "cannot open 'PATH': ..."). Returns 0 or
+ * -errno of the last failure (-EOPNOTSUPP: BPF not compiled in).
  */
 int victim_source_open(enum victim_source_kind kind, const struct victim_source_opts *opts,
 		       struct victim_source **ret, char *why_not, size_t sz);
 enum victim_source_kind victim_source_get_kind(const struct victim_source *s);
-/* One line on how the source runs: "tp_btf/mark_victim (task record); fentry: ..." */
+/* How the source runs: "tp_btf/mark_victim (task record); fentry: ...", or kmsg's path */
 const char *victim_source_detail(const struct victim_source *s);
 /* A file descriptor that becomes readable (POLLIN) when consume() has something to do. */
 int victim_source_fd(const struct victim_source *s);

@@ -33,15 +33,11 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "once", no_argument, NULL, '1' },	    { "openmetrics", no_argument, NULL, 'O' },
-		{ "depth", required_argument, NULL, 'd' },  { "no-pods", no_argument, NULL, 'P' },
-		{ "max-series", required_argument, NULL, 'm' }, { "root", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },	    { "help", no_argument, NULL, 'h' },
-		{ 0 },
+		SERVE_TREE_OPTIONS,			    { 0 },
 	};
 	enum prom_format fmt = PROM_TEXT;
-	uint64_t depth = 2, max_series = 2000;
-	const char *root = NULL;
-	bool pods = true;
+	struct serve_tree_opts to = SERVE_TREE_DEFAULTS;
 	struct serve s;
 	int c, r;
 
@@ -55,19 +51,11 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 			fmt = PROM_OPENMETRICS;
 			break;
 		case 'd':
-			if (parse_u64(optarg, &depth) < 0 || depth > 16)
-				return cli_usage_error(cli, "invalid depth '%s' for --depth: expected 0..16", optarg);
-			break;
-		case 'P':
-			pods = false;
-			break;
 		case 'm':
-			if (parse_u64(optarg, &max_series) < 0 || max_series == 0 || max_series > 1000000)
-				return cli_usage_error(cli, "invalid count '%s' for --max-series: expected 1..1000000",
-						       optarg);
-			break;
+		case 'P':
 		case 'r':
-			root = optarg;
+			if ((r = serve_tree_option(cli, c, optarg, &to)))
+				return r;
 			break;
 		case 'J':
 			return cli_usage_error(cli, "--json: export writes the Prometheus text format; 'oomlab serve' has /events for JSON");
@@ -81,12 +69,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16); /* one snapshot, not a live stream */
-	r = serve_init(&s, &cli->host, 0, (size_t)max_series);
+	r = serve_init(&s, &cli->host, 0, &to);
 	if (r < 0)
 		return cli_error(cli, "cannot start: %s", strerror(-r));
-	s.depth = (unsigned)depth;
-	s.pods = pods;
-	s.root = root;
 	if (!s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only host-wide metrics");
 	r = serve_render_metrics(&s, stdout, fmt);

@@ -717,7 +717,9 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 	if (r < 0)
 		memset(&c.layout, 0, sizeof(c.layout));
 	if (!target) {
-		r = cgw_resolve(&cli->host, &c.layout, NULL, &c.t, NULL, 0);
+		c.t.system = true;
+		r = host_path(&cli->host, "/proc/pressure/memory", c.t.psi_path,
+			      sizeof(c.t.psi_path));
 		if (r < 0)
 			return cli_error(cli, "cannot resolve the system target: %s", strerror(-r));
 	} else {

@@ -26,11 +26,9 @@
 #endif
 
 #include "oomlab.h"
+#include "runvictim.h"
 #include "serve.h"
 #include "../lib/journalsend.h"
-#include "../lib/kmsg.h"
-#include "../lib/oomreport.h"
-#include "../lib/victimsrc.h"
 #include "../lib/banned.h"
 
 /* Outside the Prometheus exporter range 9100-9999 (every port of it is allocated on the
@@ -116,15 +114,21 @@ static void handle_kill(struct daemon_ctx *d, const struct oom_event *ev)
 	textfile_update(d);
 }
 
-static void on_kmsg_kill(const struct oom_event *ev, void *userdata)
-{
-	handle_kill(userdata, ev);
-}
-
 static int on_victim(const struct oom_event *ev, void *userdata)
 {
 	handle_kill(userdata, ev);
 	return 0;
+}
+
+/* the kmsg source: the health of the input (oomlab_kmsg_records_lost, ..._reports_unparsed) */
+static void on_note(const struct victim_note *n, void *userdata)
+{
+	struct daemon_ctx *d = userdata;
+
+	if (n->kind == VICTIM_NOTE_OVERWRITTEN)
+		d->s.kmsg_lost += n->count;
+	else if (n->kind == VICTIM_NOTE_UNPARSED)
+		d->s.reports_unparsed += n->count;
 }
 
 /* ---- HTTP ---- */
@@ -291,28 +295,21 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "listen", required_argument, NULL, 'L' },	  { "textfile", required_argument, NULL, 'T' },
 		{ "textfile-interval", required_argument, NULL, 'I' },
 		{ "journal", no_argument, NULL, 'j' },		  { "journal-socket", required_argument, NULL, 'S' },
-		{ "source", required_argument, NULL, 's' },	  { "no-kmsg", no_argument, NULL, 'K' },
-		{ "retain", required_argument, NULL, 'R' },	  { "max-series", required_argument, NULL, 'm' },
-		{ "depth", required_argument, NULL, 'd' },	  { "no-pods", no_argument, NULL, 'P' },
-		{ "root", required_argument, NULL, 'r' },	  { "timeout", required_argument, NULL, 't' },
-		{ "bpf-attach", required_argument, NULL, 'A' }, { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },		  { 0 },
+		{ "retain", required_argument, NULL, 'R' },	  { "json", no_argument, NULL, 'J' },
+		{ "timeout", required_argument, NULL, 't' },	  { "help", no_argument, NULL, 'h' },
+		CLI_SOURCE_OPTIONS, SERVE_TREE_OPTIONS,		  { 0 },
 	};
-	enum victim_source_kind kind = VICTIM_SOURCE_AUTO;
-	struct victim_source_opts vo = { .host = &cli->host };
-	struct victim_source *src = NULL;
+	struct cli_source cs = { .vo.on_note = on_note };
+	struct serve_tree_opts to = SERVE_TREE_DEFAULTS;
 	struct daemon_ctx d = { .cli = cli, .journal_fd = -1 };
-	struct oomreport_ops ops = { .on_kill = on_kmsg_kill, .userdata = &d };
-	struct oomreport *rep = NULL;
-	const char *listen_addr = SERVE_DEFAULT_LISTEN, *root = NULL;
-	uint64_t retain = 64, max_series = 2000, depth = 2, timeout = 0, tf_interval = 60000000;
+	const char *listen_addr = SERVE_DEFAULT_LISTEN;
+	uint64_t retain = 64, timeout = 0, tf_interval = 60000000;
 	uint64_t deadline = 0, tf_next = 0;
-	bool kmsg_only = false, pods = true, http;
+	bool http;
 	struct sockaddr_storage ss;
 	bool v6 = false;
-	char why[768] = "", path[PATH_MAX], buf[KMSG_RECORD_MAX];
 	sigset_t mask;
-	int c, r, fd = -1, sfd = -1, http_fd = -1, rc = EXIT_OK;
+	int c, r, sfd = -1, http_fd = -1, rc = EXIT_OK;
 #ifdef OOMLAB_HAVE_MHD
 	struct MHD_Daemon *mhd = NULL;
 #endif
@@ -346,36 +343,21 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			d.journal = true;
 			break;
 		case 's':
-			if (strcmp(optarg, "kmsg") == 0)
-				kmsg_only = true;
-			else if (victim_source_kind_from_string(optarg, &kind) < 0)
-				return cli_usage_error(cli, "invalid source '%s' for --source: expected auto, bpf, tracefs or kmsg",
-						       optarg);
-			break;
 		case 'K':
-			vo.no_kmsg_check = true;
-			break;
 		case 'A':
-			vo.bpf_attach = optarg;
+			if ((r = cli_source_option(cli, c, optarg, &cs)))
+				return r;
+			break;
+		case 'd':
+		case 'm':
+		case 'P':
+		case 'r':
+			if ((r = serve_tree_option(cli, c, optarg, &to)))
+				return r;
 			break;
 		case 'R':
 			if (parse_u64(optarg, &retain) < 0 || retain > 100000)
 				return cli_usage_error(cli, "invalid count '%s' for --retain: expected 0..100000", optarg);
-			break;
-		case 'm':
-			if (parse_u64(optarg, &max_series) < 0 || max_series == 0 || max_series > 1000000)
-				return cli_usage_error(cli, "invalid count '%s' for --max-series: expected 1..1000000",
-						       optarg);
-			break;
-		case 'd':
-			if (parse_u64(optarg, &depth) < 0 || depth > 16)
-				return cli_usage_error(cli, "invalid depth '%s' for --depth: expected 0..16", optarg);
-			break;
-		case 'P':
-			pods = false;
-			break;
-		case 'r':
-			root = optarg;
 			break;
 		case 't':
 			if (cli_parse_duration(cli, "--timeout", optarg, &timeout))
@@ -406,12 +388,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	if (!d.textfile)
 		tf_interval = 0;
 
-	r = serve_init(&d.s, &cli->host, (size_t)retain, (size_t)max_series);
+	r = serve_init(&d.s, &cli->host, (size_t)retain, &to);
 	if (r < 0)
 		return cli_error(cli, "cannot start: %s", strerror(-r));
-	d.s.depth = (unsigned)depth;
-	d.s.pods = pods;
-	d.s.root = root;
 	serve_cache_tree(&d.s);
 	if (!d.s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");
@@ -429,41 +408,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!kmsg_only) {
-		r = victim_source_open(kind, &vo, &src, why, sizeof(why));
-		if (r < 0 && kind != VICTIM_SOURCE_AUTO) {
-			rc = cli_error(cli, "cannot open the %s source: %s",
-				       victim_source_kind_to_string(kind), why);
-			goto out;
-		}
-		if (r == 0) {
-			fprintf(stderr, "oomlab serve: source %s: %s\n",
-				victim_source_kind_to_string(victim_source_get_kind(src)),
-				victim_source_detail(src));
-			d.s.source = victim_source_kind_to_string(victim_source_get_kind(src));
-			fd = victim_source_fd(src);
-		}
-	}
-	if (!src) {
-		r = host_path(&cli->host, "/dev/kmsg", path, sizeof(path));
-		if (r >= 0)
-			r = fd = kmsg_open(path, true);
-		if (r < 0) {
-			rc = cli_error(cli, "cannot open '%s': %s%s", path, strerror(-r),
-				       r == -EPERM || r == -EACCES ?
-				       " (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : "");
-			goto out;
-		}
-		fprintf(stderr, "oomlab serve: source kmsg: %s\n", path);
-		d.s.source = "kmsg";
-		r = oomreport_new(OOM_SOURCE_KMSG, &ops, &rep);
-		if (r < 0) {
-			rc = cli_error(cli, "cannot start: %s", strerror(-r));
-			goto out;
-		}
-	}
-	if (why[0])
-		fprintf(stderr, "oomlab serve: not used: %s\n", why);
+	if ((rc = cli_source_open(cli, &cs)))
+		goto out;
+	d.s.source = victim_source_kind_to_string(victim_source_get_kind(cs.src));
 	d.s.source_up = true;
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
@@ -519,7 +466,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		tf_next = now_us() + tf_interval;
 
 	while (!d.stop) {
-		struct pollfd pfd[3] = { { .fd = fd, .events = POLLIN },
+		struct pollfd pfd[3] = { { .fd = victim_source_fd(cs.src), .events = POLLIN },
 					 { .fd = sfd, .events = POLLIN },
 					 { .fd = http_fd, .events = POLLIN } };
 		uint64_t now = now_us(), wake = UINT64_MAX;
@@ -553,40 +500,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				d.stop = true;
 		}
-		if (pfd[0].revents & (POLLIN | POLLERR)) {
-			if (src) {
-				r = victim_source_consume(src, on_victim, &d);
-				if (r < 0) {
-					d.s.source_up = false;
-					rc = cli_error(cli, "cannot read the %s source: %s", d.s.source,
-						       strerror(-r));
-					break;
-				}
-			} else {
-				for (;;) {
-					struct kmsg_record rec;
-					ssize_t n = kmsg_read_record(fd, buf, sizeof(buf));
-
-					if (n == -EPIPE) {
-						d.s.kmsg_lost++;
-						continue;
-					}
-					if (n < 0) {
-						d.s.source_up = false;
-						rc = cli_error(cli, "cannot read '%s': %s", path,
-							       strerror((int)-n));
-						d.stop = true;
-						break;
-					}
-					if (n == 0)
-						break;
-					if (kmsg_parse_record(buf, (size_t)n, &rec) == 0) {
-						serve_note_kmsg_text(&d.s, rec.text, rec.len);
-						oomreport_feed_text(rep, rec.text, rec.len, true, rec.ts_us,
-								    true);
-					}
-				}
-			}
+		if ((pfd[0].revents & (POLLIN | POLLERR)) &&
+		    (r = victim_source_consume(cs.src, on_victim, &d)) < 0) {
+			d.s.source_up = false;
+			rc = cli_error(cli, "cannot read %s: %s", cs.what, strerror(-r));
+			break;
 		}
 #ifdef OOMLAB_HAVE_MHD
 		/* also on timeouts: MHD closes idle connections from here */
@@ -606,11 +524,7 @@ out:
 	if (mhd)
 		MHD_stop_daemon(mhd);
 #endif
-	oomreport_free(rep);
-	if (src)
-		victim_source_close(src);
-	else if (fd >= 0)
-		close(fd);
+	victim_source_close(cs.src);
 	if (sfd >= 0)
 		close(sfd);
 	if (d.journal_fd >= 0)

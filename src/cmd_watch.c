@@ -2,9 +2,9 @@
 /*
  * oomlab watch: a machine-wide live stream of OOM kills.
  *
- * Sources (--source): the kernel's oom:mark_victim tracepoint through BPF or a tracefs
- * instance (lib/victimsrc.h), or the kernel log (/dev/kmsg, records after lseek(SEEK_END)).
- * auto takes the first that works in that order and says why the others were not used.
+ * Sources (--source, lib/victimsrc.h): the kernel's oom:mark_victim tracepoint through BPF or
+ * a tracefs instance, or the kernel log (/dev/kmsg, records after lseek(SEEK_END)). auto takes
+ * the first that works in that order and says why the others were not used.
  * One poll() on the source's fd and a signalfd (SIGCHLD of --exec hooks, SIGINT/SIGTERM/
  * SIGHUP): no timer, no wake-up while nothing happens. Memory is bounded by the assembler's
  * fixed table of open reports (kmsg) or one ring buffer (BPF). Rendering, filtering and hooks
@@ -27,9 +27,7 @@
 #include "oomlab.h"
 #include "explain.h"
 #include "cgarg.h"
-#include "../lib/kmsg.h"
-#include "../lib/oomreport.h"
-#include "../lib/victimsrc.h"
+#include "runvictim.h"
 #include "../lib/banned.h"
 
 #define HOOKS_MAX 32	/* running --exec hooks at once; more are skipped with a warning */
@@ -38,7 +36,7 @@ struct watch {
 	struct cli *cli;
 	const char *cgroup;
 	const char *exec;
-	uint64_t count, seen;
+	uint64_t count, seen, lost;
 	bool latency;
 	bool stop;
 	int hooks;
@@ -121,14 +119,13 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 	free(json);
 }
 
-static void on_kill(const struct oom_event *e, void *userdata)
+/* every source delivers through this; a negative return stops the source's consume() */
+static int on_victim(const struct oom_event *e, void *userdata)
 {
 	struct watch *w = userdata;
 	struct oom_event ev = *e;
 	unsigned enrich = ENRICH_NAME | (host_is_live(&w->cli->host) ? ENRICH_PROC : 0);
 
-	if (w->stop)
-		return;
 	/*
 	 * The BPF record carries the OOMing memcg's limit, read in the kernel at the kill a few
 	 * microseconds ago: that is the limit now. Re-reading memory.limit_in_bytes (open, read,
@@ -143,7 +140,7 @@ static void on_kill(const struct oom_event *e, void *userdata)
 	}
 	explain_enrich(&ev, &w->cli->host, enrich);
 	if (!explain_match(&ev, 0, w->cgroup))
-		return;
+		return 0;
 	if (w->cli->json)
 		explain_kill_json_line(stdout, &ev);
 	else
@@ -151,7 +148,7 @@ static void on_kill(const struct oom_event *e, void *userdata)
 	if (cli_stdout_check(w->cli) < 0) {
 		/* the reader went away (EPIPE) or the disk is full: nothing more can be said */
 		w->stop = true;
-		return;
+		return -ECANCELED;
 	}
 	if (w->latency && (ev.have & OOM_HAVE_KTIME)) {
 		uint64_t mono = clock_us(CLOCK_MONOTONIC), boot = clock_us(CLOCK_BOOTTIME);
@@ -163,15 +160,20 @@ static void on_kill(const struct oom_event *e, void *userdata)
 		run_hook(w, &ev);
 	if (w->count && ++w->seen >= w->count)
 		w->stop = true;
+	return w->stop ? -ECANCELED : 0;
 }
 
-/* victim sources deliver through this (their callback type returns int) */
-static int on_victim(const struct oom_event *e, void *userdata)
+/* the kmsg source: what it read that is not a kill */
+static void on_note(const struct victim_note *n, void *userdata)
 {
 	struct watch *w = userdata;
 
-	on_kill(e, userdata);
-	return w->stop ? -ECANCELED : 0;
+	if (n->kind == VICTIM_NOTE_OVERWRITTEN)
+		w->lost += n->count;
+	else if (n->kind == VICTIM_NOTE_IMITATION)
+		cli_warn(w->cli, "ignored a /dev/kmsg record of facility %d that imitates the "
+			 "kernel's OOM messages (a program wrote it; not a kill, no hook run)",
+			 n->facility);
 }
 
 static void reap_children(struct watch *w)
@@ -211,73 +213,37 @@ static void usage(FILE *out)
 		"  -h, --help          show this help\n");
 }
 
-struct kmsg_watch {
-	struct oomreport *rep;
-	struct watch *w;
-};
-
-/* the kmsg source's record: only the kernel's own (facility 0) can be a kill */
-static int watch_record(const struct kmsg_record *rec, void *userdata)
-{
-	struct kmsg_watch *kw = userdata;
-
-	if (rec->facility != 0) {
-		if (kmsg_mentions_oom(rec->text, rec->len))
-			cli_warn(kw->w->cli, "ignored a /dev/kmsg record of facility %d that imitates the "
-				 "kernel's OOM messages (a program wrote it; not a kill, no hook run)",
-				 rec->facility);
-		return 0;
-	}
-	oomreport_feed_text(kw->rep, rec->text, rec->len, true, rec->ts_us, true);
-	return kw->w->stop ? 1 : 0;
-}
-
 int cmd_watch(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'J' },	     { "exec", required_argument, NULL, 'e' },
 		{ "cgroup", required_argument, NULL, 'c' }, { "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' }, { "latency", no_argument, NULL, 'L' },
-		{ "source", required_argument, NULL, 's' },  { "no-kmsg", no_argument, NULL, 'K' },
-		{ "bpf-attach", required_argument, NULL, 'A' }, /* tests: tp_btf|raw_tp|tracepoint */
 		{ "pid-only", no_argument, NULL, 'P' },	     /* tests: the pre-6.9 tracepoint path */
+		CLI_SOURCE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },	     { 0 },
 	};
-	enum victim_source_kind kind = VICTIM_SOURCE_AUTO;
-	struct victim_source_opts vo = { .host = &cli->host };
-	struct victim_source *src = NULL;
-	bool kmsg_only = false;
-	char why[768] = "";
+	struct cli_source cs = { .vo.on_note = on_note };
 	struct watch w = { .cli = cli };
 	const char *cgroup_arg = NULL;
-	struct oomreport_ops ops = { .on_kill = on_kill, .userdata = &w };
-	struct oomreport *rep = NULL;
-	char cgbuf[PATH_MAX], path[PATH_MAX];
-	struct kmsg_watch kw = { .w = &w };
-	uint64_t timeout = 0, deadline = 0, lost = 0;
+	char cgbuf[PATH_MAX];
+	uint64_t timeout = 0, deadline = 0;
 	bool out_pipe = false;
 	sigset_t mask;
-	int c, r, fd = -1, sfd = -1, rc = EXIT_OK;
+	int c, r, fd, sfd = -1, rc = EXIT_OK;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":Je:c:n:t:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (strcmp(optarg, "kmsg") == 0)
-				kmsg_only = true;
-			else if (victim_source_kind_from_string(optarg, &kind) < 0)
-				return cli_usage_error(cli, "invalid source '%s' for --source: expected auto, bpf, tracefs or kmsg",
-						       optarg);
-			break;
 		case 'K':
-			vo.no_kmsg_check = true;
-			break;
 		case 'A':
-			vo.bpf_attach = optarg;
+			if ((r = cli_source_option(cli, c, optarg, &cs)))
+				return r;
 			break;
 		case 'P':
-			vo.force_pid_only = true;
+			cs.vo.force_pid_only = true;
 			break;
 		case 'J':
 			cli->json = true;
@@ -344,49 +310,14 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	}
 	/* blocked before a source opens (BPF takes ~50 ms): a Ctrl-C then is kept, not lost */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if (!kmsg_only) {
-		r = victim_source_open(kind, &vo, &src, why, sizeof(why));
-		if (r < 0 && kind != VICTIM_SOURCE_AUTO)
-			return cli_error(cli, "cannot open the %s source: %s",
-					 victim_source_kind_to_string(kind), why);
-		if (r == 0) {
-			/* on stderr in JSON mode too: scripts wait for this line */
-			fprintf(stderr, "oomlab watch: source %s: %s\n",
-				victim_source_kind_to_string(victim_source_get_kind(src)),
-				victim_source_detail(src));
-			if (why[0])
-				fprintf(stderr, "oomlab watch: not used: %s\n", why);
-			fd = victim_source_fd(src);
-			xsnprintf(path, sizeof(path), "the %s source",
-				  victim_source_kind_to_string(victim_source_get_kind(src)));
-			goto opened;
-		}
-		/* auto: nothing kernel-side works here; the kernel log does the job */
-	}
-	r = host_path(&cli->host, "/dev/kmsg", path, sizeof(path));
-	if (r >= 0)
-		r = fd = kmsg_open(path, true);
-	if (r < 0) {
-		if (r == -EPERM || r == -EACCES)
-			return cli_error(cli, "cannot open '%s': %s (needs root, or CAP_SYSLOG when "
-					 "kernel.dmesg_restrict=1)", path, strerror(-r));
-		return cli_error(cli, "cannot open '%s': %s", path, strerror(-r));
-	}
-	fprintf(stderr, "oomlab watch: source kmsg: %s\n", path);
-	if (why[0])
-		fprintf(stderr, "oomlab watch: not used: %s\n", why);
-opened:
+	if ((rc = cli_source_open(cli, &cs)))
+		return rc;
+	fd = victim_source_fd(cs.src);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		rc = cli_error(cli, "cannot create a signalfd: %s", strerror(errno));
 		goto out;
 	}
-	r = oomreport_new(OOM_SOURCE_KMSG, &ops, &rep);
-	if (r < 0) {
-		rc = cli_error(cli, "cannot start: %s", strerror(-r));
-		goto out;
-	}
-	kw.rep = rep;
 	if (timeout)
 		deadline = now_us() + timeout;
 	{
@@ -394,8 +325,9 @@ opened:
 		out_pipe = fstat(STDOUT_FILENO, &so) == 0 && S_ISFIFO(so.st_mode);
 	}
 	/* on stderr in JSON mode too: scripts wait for this line before provoking kills */
-	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n", path,
-		w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
+	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n",
+		victim_source_get_kind(cs.src) == VICTIM_SOURCE_KMSG ? victim_source_detail(cs.src) :
+		cs.what, w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
 
 	while (!w.stop) {
 		/* stdout a pipe: its reader leaving shows as POLLERR, before we have anything to write */
@@ -431,32 +363,20 @@ opened:
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLERR)))
 			continue;
-		if (src) {
-			r = victim_source_consume(src, on_victim, &w);
-			if (r < 0 && r != -ECANCELED) {
-				rc = cli_error(cli, "cannot read %s: %s", path, strerror(-r));
-				break;
-			}
-			continue;
-		}
-		r = kmsg_read_all(fd, watch_record, &kw, &lost);
-		if (r < 0) {
-			rc = cli_error(cli, "cannot read '%s': %s", path, strerror(-r));
-			w.stop = true;
+		r = victim_source_consume(cs.src, on_victim, &w);
+		if (r < 0 && r != -ECANCELED) {
+			rc = cli_error(cli, "cannot read %s: %s", cs.what, strerror(-r));
+			break;
 		}
 	}
-	if (lost)
+	if (w.lost)
 		cli_warn(cli, "the kernel log overwrote records %llu time(s) before they were read",
-			 (unsigned long long)lost);
+			 (unsigned long long)w.lost);
 	if (rc == EXIT_OK && w.count && w.seen < w.count && !w.stop)
 		rc = cli_error(cli, "timeout: %llu of %llu kills seen", (unsigned long long)w.seen,
 			       (unsigned long long)w.count);
 out:
-	oomreport_free(rep);
-	if (src)
-		victim_source_close(src);
-	else if (fd >= 0)
-		close(fd);
+	victim_source_close(cs.src);
 	if (sfd >= 0)
 		close(sfd);
 	return rc;

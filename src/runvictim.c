@@ -4,13 +4,52 @@
 #include <string.h>
 
 #include "../lib/util.h"
-#include "../lib/victimsrc.h"
 #include "../lib/banned.h"
+
+int cli_source_option(struct cli *cli, int c, const char *arg, struct cli_source *cs)
+{
+	if (c == 'K')
+		cs->vo.no_kmsg_check = true;
+	else if (c == 'A')
+		cs->vo.bpf_attach = arg;
+	else if (victim_source_kind_from_string(arg, &cs->kind) < 0)
+		return cli_usage_error(cli, "invalid source '%s' for --source: expected auto, bpf, tracefs or kmsg",
+				       arg);
+	return 0;
+}
+
+int cli_source_open(struct cli *cli, struct cli_source *cs)
+{
+	char why[768];
+	const char *name;
+	int r;
+
+	cs->vo.host = &cli->host;
+	r = victim_source_open(cs->kind, &cs->vo, &cs->src, why, sizeof(why));
+	if (r < 0) {
+		/* the kernel log was the last one tried: its reason is the error */
+		const char *k = strstr(why, "kmsg: cannot open '");
+		if (k && cs->kind != VICTIM_SOURCE_BPF && cs->kind != VICTIM_SOURCE_TRACEFS)
+			return cli_error(cli, "%s", k + 6);
+		return cli_error(cli, "cannot open the %s source: %s",
+				 victim_source_kind_to_string(cs->kind), why);
+	}
+	name = victim_source_kind_to_string(victim_source_get_kind(cs->src));
+	if (victim_source_get_kind(cs->src) == VICTIM_SOURCE_KMSG)
+		xsnprintf(cs->what, sizeof(cs->what), "'%s'", victim_source_detail(cs->src));
+	else
+		xsnprintf(cs->what, sizeof(cs->what), "the %s source", name);
+	/* on stderr in JSON mode too: scripts wait for this line */
+	fprintf(stderr, "oomlab %s: source %s: %s\n", cli->cmd, name, victim_source_detail(cs->src));
+	if (why[0])
+		fprintf(stderr, "oomlab %s: not used: %s\n", cli->cmd, why);
+	return 0;
+}
 
 void run_victim_open(struct run_victim *rv, const struct host *h)
 {
-	/* the kernel log is the kmsg source's business: no side channel here */
-	struct victim_source_opts o = { .host = h, .no_kmsg_check = true };
+	/* run reads the kernel log itself (src/explain.c): no kmsg source, no side channel */
+	struct victim_source_opts o = { .host = h, .no_kmsg_check = true, .kernel_side_only = true };
 
 	if (victim_source_open(VICTIM_SOURCE_AUTO, &o, &rv->src, rv->why, sizeof(rv->why)) < 0)
 		rv->src = NULL;

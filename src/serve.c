@@ -21,7 +21,6 @@
 #include "../lib/journalsend.h"
 #include "../lib/json.h"
 #include "../lib/memstat.h"
-#include "../lib/oomreport.h"
 #include "../lib/banned.h"
 
 struct serve_series {
@@ -55,14 +54,30 @@ static size_t constraint_index(const char *label)
 	return ELEMENTSOF(constraint_names) - 1;
 }
 
-int serve_init(struct serve *s, const struct host *h, size_t retain, size_t max_series)
+int serve_tree_option(struct cli *cli, int c, const char *arg, struct serve_tree_opts *o)
+{
+	if (c == 'P')
+		o->pods = false;
+	else if (c == 'r')
+		o->root = arg;
+	else if (c == 'd' && (parse_u64(arg, &o->depth) < 0 || o->depth > 16))
+		return cli_usage_error(cli, "invalid depth '%s' for --depth: expected 0..16", arg);
+	else if (c == 'm' && (parse_u64(arg, &o->max_series) < 0 || o->max_series == 0 ||
+			      o->max_series > 1000000))
+		return cli_usage_error(cli, "invalid count '%s' for --max-series: expected 1..1000000", arg);
+	return 0;
+}
+
+int serve_init(struct serve *s, const struct host *h, size_t retain,
+	       const struct serve_tree_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->host = h;
-	s->depth = 2;
-	s->pods = true;
+	s->depth = (unsigned)o->depth;
+	s->pods = o->pods;
+	s->root = o->root;
 	s->retain = retain;
-	s->max_series = max_series;
+	s->max_series = (size_t)o->max_series;
 	s->source = "none";
 	s->next_id = 1;
 	if (retain) {
@@ -269,16 +284,6 @@ const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event 
 		if (s->ring_n < s->retain)
 			s->ring_n++;
 		return stored;
-	}
-}
-
-void serve_note_kmsg_text(struct serve *s, const char *text, size_t len)
-{
-	/* a kill line ("Killed process") the assembler's line parser does not take */
-	if (len > 15 && memmem(text, len, "Killed process", 14)) {
-		struct oom_kill_line kl;
-		if (oomreport_parse_kill(text, len, &kl) != 0)
-			s->reports_unparsed++;
 	}
 }
 

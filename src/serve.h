@@ -70,14 +70,28 @@ struct serve {
 	struct cgw_tree tree;
 };
 
-int serve_init(struct serve *s, const struct host *h, size_t retain, size_t max_series);
+/* --depth, --max-series, --no-pods, --root (getopt_long letters 'd', 'm', 'P', 'r'): serve's and
+ * export's */
+struct serve_tree_opts {
+	uint64_t depth, max_series;
+	bool pods;
+	const char *root;
+};
+#define SERVE_TREE_DEFAULTS { .depth = 2, .max_series = 2000, .pods = true }
+#define SERVE_TREE_OPTIONS                                                                  \
+	{ "depth", required_argument, NULL, 'd' }, { "max-series", required_argument, NULL, 'm' }, \
+	{ "no-pods", no_argument, NULL, 'P' }, { "root", required_argument, NULL, 'r' }
+struct cli;
+/* One of them (c): 0, or EXIT_USAGE after saying why. */
+int serve_tree_option(struct cli *cli, int c, const char *arg, struct serve_tree_opts *o);
+
+int serve_init(struct serve *s, const struct host *h, size_t retain,
+	       const struct serve_tree_opts *o);
 void serve_free(struct serve *s);
 /* Keep the tree between scrapes (inotify; falls back to a full walk each scrape). */
 void serve_cache_tree(struct serve *s);
 /* A kill from any source: enriched, labelled, counted. Returns the stored record. */
 const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event *ev);
-/* A kmsg record for the health counters (kill lines the parser could not decode). */
-void serve_note_kmsg_text(struct serve *s, const char *text, size_t len);
 /* The whole exposition (walks cgroupfs). */
 int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt);
 /* /events: {"events": [...]} oldest first, OpenTelemetry attribute names. */

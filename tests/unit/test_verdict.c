@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "cgtarget.h"
 #include "cgwalk.h"
 #include "util.h"
 #include "verdict.h"
@@ -259,32 +260,34 @@ START_TEST(test_walk_hybrid)
 }
 END_TEST
 
-/* resolution against the v2 fixture: path, pid, id prefix, ambiguity */
+/* resolution against the v2 fixture (the one resolver, lib/cgtarget.h): path, pid, id prefix,
+ * ambiguity */
 START_TEST(test_resolve_v2)
 {
-	char root[PATH_MAX], cand[1024];
+	char root[PATH_MAX], hint[1024];
 	struct host h;
 	struct cg_layout l;
-	struct cgw_target t;
+	struct cg_target t;
 
 	xsnprintf(root, sizeof(root), "%s/sysroot-v2", fixture_dir());
 	ck_assert_int_eq(host_init(&h, root), 0);
 	ck_assert_int_eq(cg_layout_detect(&h, &l), 0);
-	ck_assert_int_eq(cgw_resolve(&h, &l, NULL, &t, NULL, 0), 0);
-	ck_assert(t.system);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "/user.slice//", &t, NULL, 0), 0);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "/user.slice//", 0, &t, NULL, 0), 0);
 	ck_assert_str_eq(t.name, "/user.slice");
-	ck_assert(t.mem_is_v2);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "/user.slice/..", &t, NULL, 0), -EINVAL);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "/nope", &t, NULL, 0), -ENOENT);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "4343", &t, NULL, 0), 0);
+	ck_assert(t.mem_is_v2 && t.exists);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "/user.slice/..", 0, &t, NULL, 0), -EXDEV);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "/nope", 0, &t, NULL, 0), -ENOENT);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "4343", CGT_DIGITS_ARE_PID, &t, NULL, 0), 0);
 	ck_assert_str_eq(t.name, "/user.slice");
 	ck_assert_int_eq(t.pid, 4343);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "99999", &t, NULL, 0), -ESRCH);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "4f2a9c1e7b3d", &t, cand, sizeof(cand)), -ENOTUNIQ);
-	ck_assert_ptr_nonnull(strstr(cand, "docker-4f2a9c1e7b3d0000"));
-	ck_assert_int_eq(cgw_resolve(&h, &l, "4f2a9c1e7b3d5", &t, cand, sizeof(cand)), 0);
-	ck_assert_int_eq(cgw_resolve(&h, &l, "abc", &t, NULL, 0), -EINVAL);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "99999", CGT_DIGITS_ARE_PID, &t, NULL, 0),
+			 -ESRCH);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "4f2a9c1e7b3d", 0, &t, hint, sizeof(hint)),
+			 -ENOTUNIQ);
+	ck_assert_ptr_nonnull(strstr(hint, "docker-4f2a9c1e7b3d0000"));
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "4f2a9c1e7b3d5", 0, &t, NULL, 0), 0);
+	ck_assert_int_eq(t.form, CGT_FORM_CONTAINER);
+	ck_assert_int_eq(cg_target_resolve(&h, &l, "abc", 0, &t, NULL, 0), -ENOENT);
 }
 END_TEST
 
