@@ -49,6 +49,8 @@ SRC_OBJS := $(SRC_SRCS:%.c=$(B)/%.o)
 LIBA := $(B)/liboomlab.a
 
 .DEFAULT_GOAL := all
+# a recipe that fails leaves no half-written target behind (a truncated skeleton, a .o)
+.DELETE_ON_ERROR:
 -include mk/*.mk
 
 # The flags and the features found (mk/*.mk: a library installed since the last build) are part
