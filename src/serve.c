@@ -408,6 +408,14 @@ static int walk(struct serve *s, struct cgw_tree *tree)
 	return 0;
 }
 
+static bool has_kill_series(const struct serve *s, const char *cgroup)
+{
+	for (size_t i = 0; i < s->nseries; i++)
+		if (strcmp(s->series[i].cgroup, cgroup) == 0)
+			return true;
+	return false;
+}
+
 static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n, size_t budget)
 {
 	struct cgw_tree tree = { 0 };
@@ -428,12 +436,21 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 			cgw_tree_free(&tree);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < tree.n; i++) {
+	/*
+	 * Over the budget, the cgroups that had a kill come first (pass 0: the snapshot of the
+	 * cgroup a user is looking at because of its kill), then the rest in walk order (pass 1).
+	 */
+	bool split = tree.n > budget; /* else one pass: every tracked cgroup fits */
+	for (size_t k = 0; k < (split ? 2 : 1) * tree.n; k++) {
+		size_t i = k % tree.n;
+		bool killed = !split || has_kill_series(s, tree.v[i].name);
 		struct tracked *t = &v[n];
 		char mem[PATH_MAX], psi[PATH_MAX];
 		bool v2 = false;
 		struct cgname cn;
 
+		if (killed != (k < tree.n))
+			continue;
 		memset(t, 0, sizeof(*t));
 		if (!is_tracked(s, tree.v[i].name, &t->k8s))
 			continue;
