@@ -26,6 +26,7 @@
 
 #include "oomlab.h"
 #include "explain.h"
+#include "spawn.h"
 #include "cgarg.h"
 #include "runvictim.h"
 #include "../lib/banned.h"
@@ -74,39 +75,48 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 		free(json);
 		return;
 	}
-	child = fork();
-	if (child == 0) {
-		char num[32];
+	{
+		/* the one spawn (src/spawn.h): no cgroup; the mask a shell expects, not our
+		 * signalfd's; stdin the read end, made blocking; the event in the environment */
+		static char env[10][OOM_CGROUP_MAX + 32];
+		char *envp[11], *argv[] = { "/bin/sh", "-c", (char *)w->exec, NULL };
+		const char *scope = ev->scope == OOM_SCOPE_GLOBAL ? "global" :
+				    ev->scope == OOM_SCOPE_MEMCG  ? "memcg" : "";
 		sigset_t none;
+		struct spawn_opts so = { .restore_mask = &none, .stdin_fd = p[0], .env = envp };
+		struct spawn_result res;
+		const char *stage = "exec";
+		int n = 0, r;
 
-		/* the hook gets the signal mask a shell expects, not our signalfd's */
 		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-
-		/* the child's stdin is the read end, made blocking again for the hook */
-		dup2(p[0], STDIN_FILENO);
-		fcntl(STDIN_FILENO, F_SETFL, 0);
-		xsnprintf(num, sizeof(num), "%d", (int)ev->pid);
-		setenv("OOMLAB_PID", num, 1);
-		setenv("OOMLAB_COMM", ev->comm, 1);
-		setenv("OOMLAB_TASK_MEMCG", ev->task_memcg, 1);
-		setenv("OOMLAB_OOM_MEMCG", ev->oom_memcg, 1);
-		setenv("OOMLAB_SCOPE", ev->scope == OOM_SCOPE_GLOBAL ? "global" :
-				       ev->scope == OOM_SCOPE_MEMCG ? "memcg" : "", 1);
-		setenv("OOMLAB_CONTAINER", ev->container, 1);
-		xsnprintf(num, sizeof(num), "%llu", (unsigned long long)ev->anon_rss_kb);
-		setenv("OOMLAB_ANON_RSS_KB", num, 1);
-		xsnprintf(num, sizeof(num), "%llu", (unsigned long long)ev->memcg_limit_kb);
-		setenv("OOMLAB_MEMCG_LIMIT_KB", (ev->have & OOM_HAVE_MEMCG_LIMIT) ? num : "", 1);
-		xsnprintf(num, sizeof(num), "%llu", (unsigned long long)ev->kernel_time_us);
-		setenv("OOMLAB_KERNEL_TIME_US", (ev->have & OOM_HAVE_KTIME) ? num : "", 1);
-		signal(SIGPIPE, SIG_DFL);
-		execl("/bin/sh", "sh", "-c", w->exec, (char *)NULL);
-		_exit(127);
+#define ENV(...) (xsnprintf(env[n], sizeof(env[n]), __VA_ARGS__), envp[n] = env[n], n++)
+		ENV("OOMLAB_PID=%d", (int)ev->pid);
+		ENV("OOMLAB_COMM=%s", ev->comm);
+		ENV("OOMLAB_TASK_MEMCG=%s", ev->task_memcg);
+		ENV("OOMLAB_OOM_MEMCG=%s", ev->oom_memcg);
+		ENV("OOMLAB_SCOPE=%s", scope);
+		ENV("OOMLAB_CONTAINER=%s", ev->container);
+		ENV("OOMLAB_ANON_RSS_KB=%llu", (unsigned long long)ev->anon_rss_kb);
+		if (ev->have & OOM_HAVE_MEMCG_LIMIT)
+			ENV("OOMLAB_MEMCG_LIMIT_KB=%llu", (unsigned long long)ev->memcg_limit_kb);
+		else
+			ENV("OOMLAB_MEMCG_LIMIT_KB=");
+		if (ev->have & OOM_HAVE_KTIME)
+			ENV("OOMLAB_KERNEL_TIME_US=%llu", (unsigned long long)ev->kernel_time_us);
+		else
+			ENV("OOMLAB_KERNEL_TIME_US=");
+#undef ENV
+		envp[n] = NULL;
+		r = spawn_in_cgroup(NULL, argv, &so, &res, &stage);
+		child = r < 0 ? -1 : res.pid;
+		if (r < 0)
+			errno = -r;
+		else if (res.pidfd >= 0)
+			close(res.pidfd); /* reaped through SIGCHLD */
 	}
 	close(p[0]);
 	if (child < 0) {
-		cli_warn(w->cli, "--exec: cannot fork: %s", strerror(errno));
+		cli_warn(w->cli, "--exec: cannot start the hook: %s", strerror(errno));
 	} else {
 		/* under PIPE_BUF*16: fits the pipe buffer, never blocks; a hook that exits early
 		 * without reading gets EPIPE here, which we ignore (SIGPIPE is blocked and read from

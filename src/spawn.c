@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -38,7 +39,9 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 {
 	int r;
 
-	if (!joined) {
+	if (!cg) {
+		/* a hook: no cgroup of ours to join */
+	} else if (!joined) {
 		r = cg_attach(cg, 0);
 		if (r < 0)
 			child_fail(fd, STAGE_JOIN, -r);
@@ -60,6 +63,12 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 	if (o->stdout_fd > 0 && o->stdout_fd != STDOUT_FILENO &&
 	    dup2(o->stdout_fd, STDOUT_FILENO) < 0)
 		child_fail(fd, STAGE_EXEC, errno);
+	if (o->stdin_fd > 0 && (dup2(o->stdin_fd, STDIN_FILENO) < 0 ||
+				fcntl(STDIN_FILENO, F_SETFL, 0) < 0))
+		child_fail(fd, STAGE_EXEC, errno);
+	for (char *const *e = o->env; e && *e; e++)
+		if (putenv(*e) != 0)
+			child_fail(fd, STAGE_EXEC, errno);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -125,7 +134,7 @@ int spawn_in_cgroup(const struct cg *cg, char **argv, const struct spawn_opts *o
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
 	fflush(NULL);
-	pid = try_clone3(cg, &res.pidfd);
+	pid = cg ? try_clone3(cg, &res.pidfd) : -EOPNOTSUPP;
 	if (pid == 0) {
 		close(p[0]);
 		child(cg, argv, o, p[1], true);
