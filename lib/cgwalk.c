@@ -118,7 +118,9 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
 				if (memcg_events_parse(buf, &e) == 0) {
 					s.oom_kill = e.oom_kill;
 					s.high_events = e.high;
+					s.max_events = e.max;
 					s.has_oom_kill = s.has_high_events = true;
+					s.has_max_events = true;
 				}
 			}
 		} else {
@@ -283,7 +285,9 @@ int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, str
 				if (memcg_events_parse(buf, &e) == 0) {
 					s.oom_kill = e.oom_kill;
 					s.high_events = e.high;
+					s.max_events = e.max;
 					s.has_oom_kill = s.has_high_events = true;
+					s.has_max_events = true;
 				}
 			}
 		} else {
