@@ -273,6 +273,9 @@ static void usage(FILE *out)
 		"      --journal-socket PATH  the journal socket (default " JOURNAL_SOCKET ")\n"
 		"  -s, --source SRC           auto (default), bpf, tracefs or kmsg, as in oomlab watch\n"
 		"      --no-kmsg              bpf/tracefs: do not read /dev/kmsg for the constraint\n"
+		"      --cgroup-source SRC    the tracked cgroups' counters: auto (default: bpf when\n"
+		"                             it loads, else files), bpf (one BPF cgroup-iterator\n"
+		"                             pass per scrape) or files\n"
 		"      --retain N             kills kept for /events (default 64)\n"
 		"      --max-series N         at most N label sets: kill series + tracked cgroups\n"
 		"                             (default 2000)\n"
@@ -296,6 +299,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "depth", required_argument, NULL, 'd' },	  { "no-pods", no_argument, NULL, 'P' },
 		{ "root", required_argument, NULL, 'r' },	  { "timeout", required_argument, NULL, 't' },
 		{ "bpf-attach", required_argument, NULL, 'A' }, { "json", no_argument, NULL, 'J' },
+		{ "cgroup-source", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },		  { 0 },
 	};
 	enum victim_source_kind kind = VICTIM_SOURCE_AUTO;
@@ -308,6 +312,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	uint64_t retain = 64, max_series = 2000, depth = 2, timeout = 0, tf_interval = 60000000;
 	uint64_t deadline = 0, tf_next = 0;
 	bool kmsg_only = false, pods = true, http;
+	int cg_source = 0; /* 0 auto, 1 bpf, 2 files */
 	struct sockaddr_storage ss;
 	bool v6 = false;
 	char why[768] = "", path[PATH_MAX], buf[KMSG_RECORD_MAX];
@@ -354,6 +359,17 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			break;
 		case 'K':
 			vo.no_kmsg_check = true;
+			break;
+		case 'C':
+			if (strcmp(optarg, "auto") == 0)
+				cg_source = 0;
+			else if (strcmp(optarg, "bpf") == 0)
+				cg_source = 1;
+			else if (strcmp(optarg, "files") == 0)
+				cg_source = 2;
+			else
+				return cli_usage_error(cli, "invalid source '%s' for --cgroup-source: expected auto, bpf or files",
+						       optarg);
 			break;
 		case 'A':
 			vo.bpf_attach = optarg;
@@ -413,6 +429,16 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	d.s.pods = pods;
 	d.s.root = root;
 	serve_cache_tree(&d.s);
+	if (cg_source != 2 && d.s.have_layout) {
+		if (serve_use_bpf(&d.s) < 0 && cg_source == 1) {
+			rc = cli_error(cli, "--cgroup-source bpf: %s", d.s.counters_note);
+			goto out;
+		}
+		if (d.s.it)
+			fprintf(stderr, "oomlab serve: cgroup counters: bpf: %s\n", cg_iter_source_detail);
+		else
+			fprintf(stderr, "oomlab serve: cgroup counters: files (%s)\n", d.s.counters_note);
+	}
 	if (!d.s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");
 	if (d.journal) {
