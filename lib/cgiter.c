@@ -447,7 +447,6 @@ int cgw_snapshot_bpf(struct cg_iter *it, const struct host *h, const struct cg_l
 	uint64_t page_size = (uint64_t)sysconf(_SC_PAGESIZE), t_us;
 	int *stack = NULL, r, psi_missing = -ENOENT;
 	const char *memroot = NULL, *v2root = NULL;
-	struct psi sys;
 	bool mem_is_v2 = l->mode == CG_MODE_V2;
 
 	if (!host_is_live(h)) {
@@ -471,9 +470,6 @@ int cgw_snapshot_bpf(struct cg_iter *it, const struct host *h, const struct cg_l
 		return -EOPNOTSUPP;
 	}
 	t_us = now_us();
-	/* under psi=0 every pressure file fails with EOPNOTSUPP: say the same for every cgroup */
-	if (host_psi_read(h, "/proc/pressure/memory", &sys) == -EOPNOTSUPP)
-		psi_missing = -EOPNOTSUPP;
 	if (memroot && memroot != v2root) {
 		/* the map is reused by the next walk: keep this one's records */
 		r = cg_iter_walk(it, memroot, CGI_WANT_MEMCG, &rec, &nrec, why, whysz);
@@ -513,6 +509,21 @@ int cgw_snapshot_bpf(struct cg_iter *it, const struct host *h, const struct cg_l
 		v[w++] = v[i];
 	}
 	n = w;
+	/*
+	 * A cgroup2 cgroup without a psi_group (psi=0, or cgroup_disable=pressure): its file
+	 * fails with EOPNOTSUPP (6.18) or does not exist (6.1). Read one such file and give
+	 * every such cgroup what the file reader would get.
+	 */
+	for (size_t i = 1; i < n; i++) {
+		char path[PATH_MAX];
+		struct psi p;
+		if (!v[i].v2 || (v[i].v2->flags & (CGI_F_PSI | CGI_F_PSI_OFF)))
+			continue;
+		if (xsnprintf(path, sizeof(path), "%s%s/memory.pressure", l->v2, v[i].path) >= 0 &&
+		    (r = host_psi_read(h, path, &p)) < 0)
+			psi_missing = r;
+		break;
+	}
 	s = calloc(n ? n : 1, sizeof(*s));
 	stack = calloc(n + 1, sizeof(*stack));
 	if (!s || !stack) {
