@@ -129,6 +129,29 @@ static void ents_free(struct ent *e, size_t n)
 	free(e);
 }
 
+/* The memory directory and pressure file of tree node i, made when first needed (a BPF
+ * snapshot reads no file of most cgroups: 10,000 path pairs were 8 % of a snapshot). */
+static int ent_paths(struct top_ctx *c, size_t i)
+{
+	struct ent *e = &c->ent[i];
+	char mem[PATH_MAX], psi[PATH_MAX];
+
+	if (e->mem)
+		return 0;
+	if (cgw_node_paths(&c->cli->host, &c->layout, &c->tree.v[i], mem, sizeof(mem),
+			   &e->mem_is_v2, psi, sizeof(psi)) < 0)
+		mem[0] = psi[0] = '\0';
+	e->mem = strdup(mem);
+	e->psi = strdup(psi);
+	if (!e->mem || !e->psi) {
+		free(e->mem);
+		free(e->psi);
+		e->mem = e->psi = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Take a new tree and carry open files and last samples over to it by name. */
 static int adopt_tree(struct top_ctx *c, struct cgw_tree nt)
 {
@@ -174,19 +197,6 @@ static int adopt_tree(struct top_ctx *c, struct cgw_tree nt)
 			else
 				hi = mid;
 		}
-		if (!e->mem) {
-			char mem[PATH_MAX], psi[PATH_MAX];
-			if (cgw_node_paths(&c->cli->host, &c->layout, &nt.v[i], mem, sizeof(mem),
-					   &e->mem_is_v2, psi, sizeof(psi)) < 0)
-				mem[0] = psi[0] = '\0';
-			e->mem = strdup(mem);
-			e->psi = strdup(psi);
-			if (!e->mem || !e->psi) {
-				free(e->mem);
-				free(e->psi);
-				e->mem = e->psi = NULL;
-			}
-		}
 	}
 	for (size_t i = 0; i < c->tree.n; i++)
 		if (!taken[i])
@@ -198,6 +208,9 @@ static int adopt_tree(struct top_ctx *c, struct cgw_tree nt)
 	c->tree = nt;
 	c->ent = ne;
 	c->walked = true;
+	if (!c->it) /* the files: every cgroup's paths are needed now */
+		for (size_t i = 0; i < nt.n; i++)
+			ent_paths(c, i);
 	for (size_t i = 0; i < nt.n; i++)
 		ne[i].files.use_populated = c->watch.fd >= 0;
 	free(c->byname);
@@ -379,10 +392,10 @@ sampled:
 		w->parent = n->parent;
 		w->in_mem = n->in_mem;
 		w->in_v2 = n->in_v2;
-		if (!e->mem)
-			r = -ENOMEM;
-		else if (c->it)
+		if (c->it)
 			w->s = c->snap[i], r = 0;
+		else if (!e->mem)
+			r = -ENOMEM;
 		else if (c->cached)
 			r = cgw_sample_cached(e->mem, e->mem_is_v2, e->psi, &e->files, reread_limits,
 					      &w->s);
@@ -422,6 +435,7 @@ sampled:
 		 * threshold of the limit cannot be strained by it) */
 		if (w->s.ok && w->limit != SIZE_UNLIMITED &&
 		    verdict_share_of(w->s.usage, w->limit) >= c->th.strained_unreclaimable &&
+		    ent_paths(c, i) == 0 &&
 		    cgw_read_unreclaimable(&c->cli->host, e->mem, e->mem_is_v2, &w->unrecl) == 0)
 			w->has_unrecl = true;
 		in.has_unreclaimable = w->has_unrecl;
@@ -1079,6 +1093,7 @@ static void ui_load_procs(struct ui *u)
 	if (!w)
 		return;
 	e = &u->c->ent[w->idx];
+	ent_paths(u->c, w->idx);
 	if (e->mem && e->mem[0]) {
 		xsnprintf(dir, sizeof(dir), "%s", e->mem);
 	} else if (e->psi && e->psi[0]) {

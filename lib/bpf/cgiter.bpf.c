@@ -9,7 +9,6 @@
  *   memory.high                                 memcg->memory.high
  *   memory.peak / memory.max_usage_in_bytes     memcg->memory.watermark
  *   memory.failcnt                              memcg->memory.failcnt
- *   memory.memsw.* (v1)                         memcg->memsw
  *   memory.events, memory.oom_control oom_kill  memcg->memory_events[]
  *   memory.pressure total=, avg10/60/300=       cgroup->psi->total[PSI_AVGS][], ->avg[][]
  *
@@ -121,10 +120,6 @@ static __always_inline void read_memcg(struct cgi_rec *r, struct cgroup *cg)
 	read_counter(&memcg->memory, &r->usage, &r->failcnt, &r->watermark, &r->high, &r->max);
 	if (bpf_core_field_exists(memcg->memory.high))
 		r->flags |= CGI_F_HIGH;
-	if (bpf_core_field_exists(memcg->memsw)) {
-		read_counter(&memcg->memsw, &r->memsw_usage, NULL, NULL, NULL, &r->memsw_max);
-		r->flags |= CGI_F_MEMSW;
-	}
 	/* memory.events and memory.oom_control print memory_events[]: memcg_memory_event()
 	 * stops propagating it to the parents on v1 and with memory_localevents */
 	ev = &memcg->memory_events;

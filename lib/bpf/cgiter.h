@@ -28,7 +28,6 @@
 
 /* cgi_rec.flags */
 #define CGI_F_MEMCG 0x1     /* the memory controller is on this cgroup: page counters valid */
-#define CGI_F_MEMSW 0x2     /* memsw_* valid (a v1 hierarchy: memory.memsw.*) */
 #define CGI_F_HIGH 0x4      /* page_counter.high exists (memory.high) */
 #define CGI_F_PSI 0x8       /* cgroup->psi read */
 #define CGI_F_PSI_OFF 0x10  /* cgroup.pressure 0 (psi_group.enabled false) */
@@ -44,8 +43,6 @@ struct cgi_rec {
 	unsigned int flags;           /* CGI_F_* */
 	/* page_counter memcg->memory, in pages (failcnt: a count) */
 	unsigned long long usage, max, high, watermark, failcnt;
-	/* v1: memcg->memsw, in pages */
-	unsigned long long memsw_usage, memsw_max;
 	unsigned long long events[CGI_EV_N];
 	unsigned int ev_present;      /* bit i: this kernel has events[i] */
 	unsigned int name_len;

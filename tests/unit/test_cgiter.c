@@ -82,7 +82,7 @@ START_TEST(test_sample_v1)
 	struct cgw_sample s;
 	const uint64_t ps = 4096;
 
-	m.flags = CGI_F_MEMCG | CGI_F_HIGH | CGI_F_MEMSW;
+	m.flags = CGI_F_MEMCG | CGI_F_HIGH;
 	m.usage = 100;
 	m.max = (uint64_t)LONG_MAX / ps; /* PAGE_COUNTER_MAX: no limit */
 	m.watermark = 150;
