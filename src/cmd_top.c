@@ -582,8 +582,10 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	} else {
 		printf("oomlab top  ");
 	}
-	printf("%zu cgroups (%s)  sort %s  ", live, cg_mode_to_string(c->layout.mode),
-	       sort_name(c->sort));
+	/* "bpf": the numbers are the kernel's counters from one pass (docs/BPF.md); the files
+	 * are the default and say nothing, so the golden outputs of fixture trees stand */
+	printf("%zu cgroups (%s%s)  sort %s  ", live, cg_mode_to_string(c->layout.mode),
+	       c->it ? ", bpf" : "", sort_name(c->sort));
 	if (c->target_arg)
 		printf("in %s  ", cli_quote_n(c->target.name, 0, (char[PATH_MAX]){ 0 }, PATH_MAX));
 	if (interval_us)
@@ -1187,8 +1189,8 @@ static void ui_draw(struct ui *u)
 	localtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 	lb_init(&l, u->width);
-	xsnprintf(buf, sizeof(buf), "oomlab top %s  %zu cgroups (%s)  sort %s  ", ts, total,
-		  cg_mode_to_string(c->layout.mode), sort_name(c->sort));
+	xsnprintf(buf, sizeof(buf), "oomlab top %s  %zu cgroups (%s%s)  sort %s  ", ts, total,
+		  cg_mode_to_string(c->layout.mode), c->it ? ", bpf" : "", sort_name(c->sort));
 	lb_puts(&l, buf);
 	if (u->iv)
 		xsnprintf(buf, sizeof(buf), "share over %llums",
