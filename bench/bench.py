@@ -11,12 +11,14 @@ average read just before it was measured: the machine may be shared.
 
 Rows: watch (kill to a reader's read(), BPF source vs bpftrace on tracepoint:oom:mark_victim,
 bcc's oomkill where it loads), why --log (grep -c, the `cat >/dev/null` floor, zcat|grep -c,
-xzcat|grep -c, zstdcat|grep -c), top --json (systemd-cgtop), serve (prometheus-node-exporter),
-scores --all (ps -eo pid,oom,oomadj).
+xzcat|grep -c, zstdcat|grep -c), top --json (systemd-cgtop), top --json --source bpf (the same
+snapshot from the cgroup files), serve (prometheus-node-exporter), scores --all (ps -eo
+pid,oom,oomadj).
 
 Writes bench/out/bench.json and, with --doc FILE, regenerates the block between
 <!-- bench:begin --> and <!-- bench:end --> in FILE. Needs root (cgroups, BPF, OOM kills).
 Usage: bench/bench.py [--quick] [--doc docs/BENCHMARKS.md] [--only watch,why,top,scores]
+                      [--top-sizes 4000,10000]
 """
 import argparse, json, os, re, shutil, signal, statistics, subprocess, sys, threading, time
 
@@ -433,7 +435,7 @@ def scrape_ms(url):
 
 
 def bench_top_serve(sizes, rounds, scrapes):
-    out = {"top": {}, "serve": {}}
+    out = {"top": {}, "serve": {}, "top_sources": {}}
     made = []
     try:
         have = 0
@@ -449,6 +451,18 @@ def bench_top_serve(sizes, rounds, scrapes):
                            "systemd-cgtop -b -n 1 --raw": (["systemd-cgtop", "-b", "-n", "1", "--raw"], False)},
                           rounds)
             out["top"][n] = dict(summarize(s, "oomlab top --json", "systemd-cgtop -b -n 1 --raw"), load=la)
+            # the same snapshot from the BPF cgroup iterator and from the files, A B A B
+            say(f"bench: top --json --source bpf vs files, {n} cgroups per hierarchy")
+            la = loadavg()
+            a, b = "oomlab top --json --source bpf", "oomlab top --json --source files"
+            probe = subprocess.run([OOMLAB, "top", "--json", "--source", "bpf"],
+                                   capture_output=True, text=True)
+            if probe.returncode:
+                out["top_sources"][n] = {"error": "bpf does not load: " + probe.stderr.strip()[:120]}
+            else:
+                s = alternate({a: ([OOMLAB] + a.split()[1:], False),
+                               b: ([OOMLAB] + b.split()[1:], False)}, rounds)
+                out["top_sources"][n] = dict(summarize(s, a, b), load=la)
             say(f"bench: serve, {n} cgroups per hierarchy")
             out["serve"][n] = serve_once(scrapes)
     finally:
@@ -686,6 +700,13 @@ def report(res):
                               per_unit_scale=1000, unit_label="cgroup")
         L += t
         flags += ["top"] if fl else []
+        if ts.get("top_sources"):
+            t, fl = table_generic("top --json: BPF cgroup iterator vs the files (cgroups per hierarchy)",
+                                  "cgroups", ts["top_sources"], "oomlab top --json --source bpf",
+                                  "oomlab top --json --source files", per_unit_scale=1000,
+                                  unit_label="cgroup")
+            L += t
+            flags += ["top bpf"] if fl else []
         t, fl = table_generic("serve: one /metrics scrape (cgroups per hierarchy)", "cgroups",
                               ts["serve"], "oomlab serve /metrics",
                               "prometheus-node-exporter /metrics", per_unit_scale=1000,
@@ -709,6 +730,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--doc")
     ap.add_argument("--only", default="watch,why,top,scores")
+    ap.add_argument("--top-sizes", help="cgroups per hierarchy for the top/serve rows, e.g. 4000,10000")
     o = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (cgroups, BPF, OOM kills)")
@@ -734,7 +756,9 @@ def main():
         res["why"] = bench_why([16, 64, 256] if Q else [64, 256, 1024],
                                [4, 16, 64] if Q else [16, 64, 256], 3 if Q else 5)
     if "top" in only:
-        res["top_serve"] = bench_top_serve([100, 400, 1600] if Q else [250, 1000, 4000],
+        sizes = [int(x) for x in o.top_sizes.split(",")] if o.top_sizes else \
+            [100, 400, 1600] if Q else [250, 1000, 4000]
+        res["top_serve"] = bench_top_serve(sizes,
                                            5 if Q else 10, 5 if Q else 10)
     if "scores" in only:
         res["scores"] = bench_scores([1000, 3000, 6000] if Q else [1000, 5000, 15000],

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,7 +117,9 @@ int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char
 				if (memcg_events_parse(buf, &e) == 0) {
 					s.oom_kill = e.oom_kill;
 					s.high_events = e.high;
+					s.max_events = e.max;
 					s.has_oom_kill = s.has_high_events = true;
+					s.has_max_events = true;
 				}
 			}
 		} else {
@@ -160,11 +163,32 @@ void cgw_files_init(struct cgw_files *f)
 		f->fd[i] = -1;
 }
 
+/*
+ * Files kept open by every cgw_files of the process, against a budget below RLIMIT_NOFILE.
+ * Without it, 4,000 cgroups per hierarchy took every fd (5-7 per cgroup against 20,000 here)
+ * and the open/read/close fallback for the rest failed with EMFILE too: those rows read as
+ * missing. Past the budget a file is read without being kept.
+ */
+static long kept_fds, kept_budget = -1;
+
+static bool keep_one_more(void)
+{
+	if (kept_budget < 0) {
+		struct rlimit rl;
+		kept_budget = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+				      ? (long)rl.rlim_cur - 256
+				      : 1000;
+	}
+	return kept_fds < kept_budget;
+}
+
 void cgw_files_close(struct cgw_files *f)
 {
 	for (int i = 0; i < CGW_NFILES; i++) {
-		if (f->fd[i] >= 0)
+		if (f->fd[i] >= 0) {
 			close(f->fd[i]);
+			kept_fds--;
+		}
 		f->fd[i] = -1;
 	}
 	f->has_limits = false;
@@ -193,15 +217,15 @@ static ssize_t cached_read(struct cgw_files *f, int slot, const char *dir, const
 		/* file NULL: dir is the full path */
 		if (xsnprintf(path, sizeof(path), "%s%s%s", dir, file ? "/" : "", file ? file : "") < 0)
 			return -ENAMETOOLONG;
+		if (!keep_one_more())
+			return read_file(path, buf, sz);
 		f->fd[slot] = open(path, O_RDONLY | O_CLOEXEC);
 		if (f->fd[slot] < 0) {
 			int e = errno;
-			/* out of fds: read once without keeping it */
-			if (e == EMFILE || e == ENFILE)
-				return read_file(path, buf, sz);
 			f->fd[slot] = e == ENOENT ? -2 : -1;
 			return -e;
 		}
+		kept_fds++;
 	}
 	/* these files are a few hundred bytes at most: one read fills the buffer */
 	do
@@ -281,7 +305,9 @@ int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, str
 				if (memcg_events_parse(buf, &e) == 0) {
 					s.oom_kill = e.oom_kill;
 					s.high_events = e.high;
+					s.max_events = e.max;
 					s.has_oom_kill = s.has_high_events = true;
+					s.has_max_events = true;
 				}
 			}
 		} else {

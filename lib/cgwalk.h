@@ -50,6 +50,10 @@ struct cgw_sample {
 	bool has_peak, has_high;  /* max is SIZE_UNLIMITED when absent */
 	uint64_t oom_kill, high_events;
 	bool has_oom_kill, has_high_events;
+	/* charges that hit the limit: memory.events max (v2), memory.failcnt (v1: only from the
+	 * BPF snapshot; the file readers leave it out rather than open one more file) */
+	uint64_t max_events;
+	bool has_max_events;
 	struct psi psi;
 	int psi_err;              /* 0, -EOPNOTSUPP (psi=0), -ENOENT (no pressure file), ... */
 };

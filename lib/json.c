@@ -259,7 +259,11 @@ void json_centi(struct json *j, uint64_t c)
 	if (j->done)
 		return;
 	sep(j);
-	fprintf(j->out, "%" PRIu64 ".%02" PRIu64, c / 100, c % 100);
+	/* put_u64 and two digits: printf's format parsing was 6 % of top --json at 10,000 rows */
+	put_u64(j->out, c / 100, false);
+	fputc('.', j->out);
+	fputc((char)('0' + c % 100 / 10), j->out);
+	fputc((char)('0' + c % 10), j->out);
 }
 
 void json_end(struct json *j)

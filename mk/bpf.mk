@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # BPF victim source (lib/bpf/oomvictim.bpf.c, lib/victimsrc_bpf.c) and the task iterator of
-# `scores` (lib/bpf/oomtasks.bpf.c, lib/oomtasks.c).
+# `scores` (lib/bpf/oomtasks.bpf.c, lib/oomtasks.c), the cgroup iterator of `top` and `serve`
+# (lib/bpf/cgiter.bpf.c, lib/cgiter.c).
 #   BPF=auto (default)  build it when clang, bpftool, libbpf (pkg-config) and a kernel BTF are found
 #   BPF=1               build it, fail if something is missing
 #   BPF=0               leave it out: `--source bpf` then says support was not compiled in
@@ -89,6 +90,19 @@ $(BPF_LSKEL): $(BPF_OUT)/oomtasks.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton -L $< name oomtasks > $@.tmp && mv $@.tmp $@
 
 $(B)/lib/oomtasks.o: $(BPF_LSKEL)
+
+# The cgroup iterator of `top` and `serve` (lib/bpf/cgiter.bpf.c): a light skeleton too.
+$(BPF_OUT)/cgiter.bpf.o: lib/bpf/cgiter.bpf.c lib/bpf/cgiter.h $(BPF_OUT)/vmlinux.h
+	$(call msg,BPF,$<)
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
+		$(shell pkg-config --cflags libbpf) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(BPF_OUT)/cgiter.lskel.h: $(BPF_OUT)/cgiter.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton -L $< name cgiter > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/cgiter.o: $(BPF_OUT)/cgiter.lskel.h
 endif
 
 # `make bpf-info`: what the build decided

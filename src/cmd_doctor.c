@@ -24,6 +24,7 @@
 #include "../lib/psi.h"
 #include "../lib/victimsrc.h"
 #include "../lib/oomtasks.h"
+#include "../lib/cgiter.h"
 #include "../lib/banned.h"
 
 enum status { ST_OK, ST_LIMITED, ST_MISSING, ST_INFO };
@@ -393,6 +394,31 @@ static void check_misc(struct cli *cli, struct report *r)
 		fact(r, "scores.bpf", rr >= 0 ? ST_OK : ST_LIMITED, rr >= 0 ? val : why,
 		     rr >= 0 ? "scores reads the OOM killer's own counters in one pass" :
 			       "scores reads /proc: slower, and rss as /proc/PID/status sums it (6.16+: a little above what the OOM killer counts)");
+	}
+	if (host_is_live(&cli->host)) {
+		struct cg_layout l;
+		struct cg_iter *it = NULL;
+		struct cgw_tree t = { 0 };
+		struct cgw_sample *smp = NULL;
+		char why[256] = "", val[256];
+		uint64_t t0 = now_us(), dt;
+		int rr = cg_layout_detect(&cli->host, &l);
+
+		if (rr < 0 || l.mode == CG_MODE_NONE)
+			xsnprintf(why, sizeof(why), "no cgroup hierarchy to walk");
+		else if ((rr = cg_iter_open(&it, why, sizeof(why))) >= 0)
+			rr = cgw_snapshot_bpf(it, &cli->host, &l, &t, &smp, why, sizeof(why));
+		dt = now_us() - t0;
+		if (rr >= 0)
+			xsnprintf(val, sizeof(val),
+				  "the BPF cgroup iterator loads: %zu cgroups in %" PRIu64 ".%" PRIu64 " ms",
+				  t.n, dt / 1000, dt % 1000 / 100);
+		fact(r, "top.bpf", rr >= 0 ? ST_OK : ST_LIMITED, rr >= 0 ? val : why,
+		     rr >= 0 ? "top and serve read every cgroup's page counters, events and PSI in one pass (PSI up to 2 s behind memory.pressure; memory.stat and the root cgroup from files)" :
+			       "top and serve read five files per cgroup: slower with thousands of cgroups, same figures");
+		free(smp);
+		cgw_tree_free(&t);
+		cg_iter_close(it);
 	}
 	check_sysctl(cli, r, "vm.overcommit_memory", "/proc/sys/vm/overcommit_memory",
 		     "heuristic overcommit: allocations succeed, the OOM killer settles the bill later",

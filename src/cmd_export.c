@@ -74,6 +74,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, "cannot start: %s", strerror(-r));
 	if (!s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only host-wide metrics");
+	else if (host_is_live(&cli->host))
+		serve_use_bpf(&s); /* the files when it does not load (oomlab_cgroup_counters_bpf 0) */
 	r = serve_render_metrics(&s, stdout, fmt);
 	if (r < 0)
 		cli_warn(cli, "cannot walk the cgroup tree: %s", strerror(-r));

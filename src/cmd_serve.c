@@ -277,6 +277,9 @@ static void usage(FILE *out)
 		"      --journal-socket PATH  the journal socket (default " JOURNAL_SOCKET ")\n"
 		"  -s, --source SRC           auto (default), bpf, tracefs or kmsg, as in oomlab watch\n"
 		"      --no-kmsg              bpf/tracefs: do not read /dev/kmsg for the constraint\n"
+		"      --cgroup-source SRC    the tracked cgroups' counters: auto (default: bpf when\n"
+		"                             it loads, else files), bpf (one BPF cgroup-iterator\n"
+		"                             pass per scrape) or files\n"
 		"      --retain N             kills kept for /events (default 64)\n"
 		"      --max-series N         at most N label sets: kill series + tracked cgroups\n"
 		"                             (default 2000)\n"
@@ -297,6 +300,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "journal", no_argument, NULL, 'j' },		  { "journal-socket", required_argument, NULL, 'S' },
 		{ "retain", required_argument, NULL, 'R' },	  { "json", no_argument, NULL, 'J' },
 		{ "timeout", required_argument, NULL, 't' },	  { "help", no_argument, NULL, 'h' },
+		{ "cgroup-source", required_argument, NULL, 'C' },
 		CLI_SOURCE_OPTIONS, SERVE_TREE_OPTIONS,		  { 0 },
 	};
 	struct cli_source cs = { .vo.on_note = on_note };
@@ -306,6 +310,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	uint64_t retain = 64, timeout = 0, tf_interval = 60000000;
 	uint64_t deadline = 0, tf_next = 0;
 	bool http;
+	int cg_source = 0; /* --cgroup-source: 0 auto, 1 bpf, 2 files */
 	struct sockaddr_storage ss;
 	bool v6 = false;
 	sigset_t mask;
@@ -341,6 +346,17 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		case 'S':
 			d.journal_socket = optarg;
 			d.journal = true;
+			break;
+		case 'C':
+			if (strcmp(optarg, "auto") == 0)
+				cg_source = 0;
+			else if (strcmp(optarg, "bpf") == 0)
+				cg_source = 1;
+			else if (strcmp(optarg, "files") == 0)
+				cg_source = 2;
+			else
+				return cli_usage_error(cli, "invalid source '%s' for --cgroup-source: expected auto, bpf or files",
+						       optarg);
 			break;
 		case 's':
 		case 'K':
@@ -392,6 +408,16 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	if (r < 0)
 		return cli_error(cli, "cannot start: %s", strerror(-r));
 	serve_cache_tree(&d.s);
+	if (cg_source != 2 && d.s.have_layout) {
+		if (serve_use_bpf(&d.s) < 0 && cg_source == 1) {
+			rc = cli_error(cli, "--cgroup-source bpf: %s", d.s.counters_note);
+			goto out;
+		}
+		if (d.s.it)
+			fprintf(stderr, "oomlab serve: cgroup counters: bpf: %s\n", cg_iter_source_detail);
+		else
+			fprintf(stderr, "oomlab serve: cgroup counters: files (%s)\n", d.s.counters_note);
+	}
 	if (!d.s.have_layout)
 		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");
 	if (d.journal) {

@@ -101,8 +101,21 @@ void serve_cache_tree(struct serve *s)
 	s->cache_tree = s->watch.fd >= 0;
 }
 
+int serve_use_bpf(struct serve *s)
+{
+	if (!host_is_live(s->host)) {
+		xsnprintf(s->counters_note, sizeof(s->counters_note),
+			  "a --sysroot tree is read from its files");
+		return -EOPNOTSUPP;
+	}
+	if (!s->have_layout)
+		return -EOPNOTSUPP;
+	return cg_iter_open(&s->it, s->counters_note, sizeof(s->counters_note));
+}
+
 void serve_free(struct serve *s)
 {
+	cg_iter_close(s->it);
 	if (s->cache_tree) {
 		cgw_watch_free(&s->watch);
 		cgw_tree_free(&s->tree);
@@ -373,6 +386,28 @@ static void sample_tracked(const struct serve *s, const char *mem, bool v2, cons
 	}
 }
 
+/* the same figures from a sample of the BPF snapshot (memory.stat still from its file) */
+static void tracked_from_sample(const struct serve *s, const struct cgw_sample *x, const char *mem,
+				bool v2, struct tracked *t)
+{
+	t->has_usage = x->ok;
+	t->usage = x->usage;
+	t->has_limit = x->ok && x->max != SIZE_UNLIMITED;
+	t->limit = x->max;
+	t->has_oom_kill = x->has_oom_kill;
+	t->oom_kill = x->oom_kill;
+	t->has_max_events = x->has_max_events;
+	t->max_events = x->max_events;
+	if (x->psi_err == 0 && x->psi.some.present) {
+		t->has_psi = true;
+		t->psi_some_us = x->psi.some.total_us;
+		t->psi_full = x->psi.full.present;
+		t->psi_full_us = x->psi.full.total_us;
+	}
+	if (t->has_limit && mem[0])
+		t->has_unrecl = cgw_read_unreclaimable(s->host, mem, v2, &t->unrecl) == 0;
+}
+
 /* labels of a tracked cgroup: cgroup, plus namespace/pod or unit when known */
 static size_t tracked_labels(const struct tracked *t, struct prom_label *l)
 {
@@ -419,21 +454,36 @@ static bool has_kill_series(const struct serve *s, const char *cgroup)
 static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n, size_t budget)
 {
 	struct cgw_tree tree = { 0 };
+	struct cgw_sample *snap = NULL;
 	struct tracked *v = NULL;
+	bool own_tree = !s->cache_tree;
 	size_t n = 0;
-	int r;
+	int r = -1;
 
 	*ret = NULL;
 	*ret_n = 0;
 	if (!s->have_layout)
 		return 0;
-	r = walk(s, &tree);
-	if (r < 0)
-		return r;
+	if (s->it) {
+		r = cgw_snapshot_bpf(s->it, s->host, &s->layout, &tree, &snap, s->counters_note,
+				     sizeof(s->counters_note));
+		if (r < 0) {
+			/* read the files from now on; the metric and the note say so */
+			cg_iter_close(s->it);
+			s->it = NULL;
+		}
+		own_tree = r >= 0 || own_tree;
+	}
+	if (!snap) {
+		r = walk(s, &tree);
+		if (r < 0)
+			return r;
+	}
 	v = calloc(tree.n ? tree.n : 1, sizeof(*v));
 	if (!v) {
-		if (!s->cache_tree)
+		if (own_tree)
 			cgw_tree_free(&tree);
+		free(snap);
 		return -ENOMEM;
 	}
 	/*
@@ -474,11 +524,15 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 			cgname_parse(t->name, &cn);
 			xsnprintf(t->unit, sizeof(t->unit), "%s", cn.unit);
 		}
-		sample_tracked(s, mem, v2, psi, t);
+		if (snap)
+			tracked_from_sample(s, &snap[i], mem, v2, t);
+		else
+			sample_tracked(s, mem, v2, psi, t);
 		n++;
 	}
-	if (!s->cache_tree)
+	if (own_tree)
 		cgw_tree_free(&tree);
+	free(snap);
 	*ret = v;
 	*ret_n = n;
 	return 0;
@@ -650,6 +704,9 @@ int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
 	prom_family(&p, "oomlab_journal_write_errors", PROM_COUNTER,
 		    "Journal entries that could not be sent (--journal).");
 	prom_sample_u64(&p, NULL, 0, s->journal_errors, NULL);
+	prom_family(&p, "oomlab_cgroup_counters_bpf", PROM_GAUGE,
+		    "1 when this scrape's cgroup counters came from one BPF cgroup-iterator pass (PSI up to 2 s behind memory.pressure), 0 from the cgroup files.");
+	prom_sample_u64(&p, NULL, 0, s->it != NULL, NULL);
 	prom_family(&p, "oomlab_tracked_cgroups", PROM_GAUGE,
 		    "Cgroups exported in this scrape (units and slices to --depth, pods).");
 	prom_sample_u64(&p, NULL, 0, nt, NULL);

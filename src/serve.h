@@ -14,6 +14,7 @@
 
 #include "../lib/cgroup.h"
 #include "../lib/cgwalk.h"
+#include "../lib/cgiter.h"
 #include "../lib/host.h"
 #include "../lib/k8sname.h"
 #include "../lib/oomevent.h"
@@ -68,6 +69,10 @@ struct serve {
 	bool cache_tree, walked;
 	struct cgw_watch watch;
 	struct cgw_tree tree;
+	/* the tracked cgroups' counters from one BPF cgroup-iterator pass (NULL: their files);
+	 * why not, when it was tried and did not load or failed */
+	struct cg_iter *it;
+	char counters_note[256];
 };
 
 /* --depth, --max-series, --no-pods, --root (getopt_long letters 'd', 'm', 'P', 'r'): serve's and
@@ -90,6 +95,9 @@ int serve_init(struct serve *s, const struct host *h, size_t retain,
 void serve_free(struct serve *s);
 /* Keep the tree between scrapes (inotify; falls back to a full walk each scrape). */
 void serve_cache_tree(struct serve *s);
+/* Read the counters with the BPF cgroup iterator (lib/cgiter.h). -errno, the reason in
+ * s->counters_note, when it cannot be used: the files are read then. */
+int serve_use_bpf(struct serve *s);
 /* A kill from any source: enriched, labelled, counted. Returns the stored record. */
 const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event *ev);
 /* The whole exposition (walks cgroupfs). */

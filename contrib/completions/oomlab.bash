@@ -85,12 +85,16 @@ _oomlab() {
 		case $cmd in
 		watch) COMPREPLY=($(compgen -W "auto bpf tracefs kmsg" -- "$cur")); return ;;
 		scores) COMPREPLY=($(compgen -W "auto bpf proc" -- "$cur")); return ;;
-		top) COMPREPLY=($(compgen -W "pressure usage limit kills" -- "$cur")); return ;;
+		top) COMPREPLY=($(compgen -W "auto bpf files" -- "$cur")); return ;;
 		why) return ;;
 		esac
 		;;
 	--sort)
 		COMPREPLY=($(compgen -W "pressure usage limit kills" -- "$cur"))
+		return
+		;;
+	--cgroup-source)
+		COMPREPLY=($(compgen -W "auto bpf files" -- "$cur"))
 		return
 		;;
 	--mode)
@@ -146,10 +150,10 @@ _oomlab() {
 	protect) opts="--adj --relative --dry-run --json --help" ;;
 	expose) opts="--adj --dry-run --json --help" ;;
 	psi) opts="--interval --watch --count --log --json --thresholds --wait --timeout --strict --help" ;;
-	top) opts="--interval --sort --count --json --thresholds --batch --help" ;;
+	top) opts="--interval --sort --count --json --thresholds --batch --source --help" ;;
 	why) opts="--log --pid --cgroup --since --follow --journal --boot --journal-file --journal-dir --json --help" ;;
 	watch) opts="--source --no-kmsg --json --exec --cgroup --count --timeout --latency --help" ;;
-	serve) opts="--listen --textfile --textfile-interval --journal --journal-socket --source --no-kmsg --depth --root --max-series --no-pods --retain --timeout --json --help" ;;
+	serve) opts="--listen --textfile --textfile-interval --journal --journal-socket --source --no-kmsg --cgroup-source --depth --root --max-series --no-pods --retain --timeout --json --help" ;;
 	export) opts="--once --openmetrics --depth --root --max-series --no-pods --help" ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -39,12 +39,12 @@ v2) ;;
 psi0)
 	export VM_PSI=psi=0
 	# the PSI checks of the v2 suite need PSI: the psi0 boot runs the rest
-	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-doctor|oomlab-scores-bpf|oomlab-psi-off|oomlab-run-max|oomlab-watch|oomlab-why|nested-oom|max-oom|cgroup-kill|oom-score-adj)\$} VMT_LAYOUT=psi0"
+	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-doctor|oomlab-scores-bpf|oomlab-top-bpf|oomlab-psi-off|oomlab-run-max|oomlab-watch|oomlab-why|nested-oom|max-oom|cgroup-kill|oom-score-adj)\$} VMT_LAYOUT=psi0"
 	;;
 v1 | hybrid)
 	# no cgroup_no_v1=all: the guest mounts v1 hierarchies (and, hybrid, a controller-less cgroup2)
 	export VM_CGROUP_ARGS=
-	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-doctor|oomlab-scores-bpf|oomlab-run-max|oomlab-watch|oomlab-why)\$} VMT_LAYOUT=$LAYOUT"
+	GUEST_ENV="${GUEST_ENV:-VMT_ONLY=^(oomlab-bpf|oomlab-doctor|oomlab-scores-bpf|oomlab-top-bpf|oomlab-run-max|oomlab-watch|oomlab-why)\$} VMT_LAYOUT=$LAYOUT"
 	;;
 *) echo "vm: unknown LAYOUT '$LAYOUT'"; exit 1 ;;
 esac
