@@ -58,50 +58,35 @@ $(BPF_OUT)/vmlinux.h: | $(BPF_OUT)/.dir
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_OUT)/oomvictim.bpf.o: lib/bpf/oomvictim.bpf.c lib/bpf/oomvictim.h lib/bpf/mm_counter.h $(BPF_OUT)/vmlinux.h
+# One compile rule for every BPF program (CO-RE against the generated vmlinux.h, DWARF
+# stripped before it is embedded); each program's own headers are listed below.
+$(BPF_OUT)/%.bpf.o: lib/bpf/%.bpf.c $(BPF_OUT)/vmlinux.h
 	$(call msg,BPF,$<)
 	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
 		$(shell pkg-config --cflags libbpf) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
+$(BPF_OUT)/oomvictim.bpf.o: lib/bpf/oomvictim.h lib/bpf/mm_counter.h
+$(BPF_OUT)/oomtasks.bpf.o: lib/bpf/oomtasks.h lib/bpf/mm_counter.h
+$(BPF_OUT)/cgiter.bpf.o: lib/bpf/cgiter.h
 
+# The kill source is a full skeleton (libbpf attaches its programs); the task iterator of
+# `scores` (oomtasks) and the cgroup iterator of `top` and `serve` (cgiter) are LIGHT
+# skeletons (-L): the kernel applies the CO-RE relocations itself (5.17+), so user space does
+# not parse the kernel BTF (28-37 ms) before every run, and nothing of libbpf runs
+# (skel_internal.h is header-only).
 $(BPF_SKEL): $(BPF_OUT)/oomvictim.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name oomvictim > $@.tmp && mv $@.tmp $@
+$(BPF_OUT)/%.lskel.h: $(BPF_OUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton -L $< name $* > $@.tmp && mv $@.tmp $@
 
 $(BPF_OUT)/.dir:
 	@mkdir -p $(BPF_OUT) && touch $@
 
-# the skeleton is generated: order it before the one object that includes it
+# the skeletons are generated: order each before the one object that includes it
 $(B)/lib/victimsrc_bpf.o: $(BPF_SKEL)
-
-# The task iterator of `scores` (lib/bpf/oomtasks.bpf.c) is a LIGHT skeleton (-L): the kernel
-# applies the CO-RE relocations itself (5.17+), so user space does not parse the kernel BTF
-# (28-37 ms) before every run, and nothing of libbpf runs (skel_internal.h is header-only).
-BPF_LSKEL := $(BPF_OUT)/oomtasks.lskel.h
-
-$(BPF_OUT)/oomtasks.bpf.o: lib/bpf/oomtasks.bpf.c lib/bpf/oomtasks.h lib/bpf/mm_counter.h $(BPF_OUT)/vmlinux.h
-	$(call msg,BPF,$<)
-	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
-		$(shell pkg-config --cflags libbpf) -c $< -o $@
-	$(Q)$(LLVM_STRIP) -g $@
-
-$(BPF_LSKEL): $(BPF_OUT)/oomtasks.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton -L $< name oomtasks > $@.tmp && mv $@.tmp $@
-
-$(B)/lib/oomtasks.o: $(BPF_LSKEL)
-
-# The cgroup iterator of `top` and `serve` (lib/bpf/cgiter.bpf.c): a light skeleton too.
-$(BPF_OUT)/cgiter.bpf.o: lib/bpf/cgiter.bpf.c lib/bpf/cgiter.h $(BPF_OUT)/vmlinux.h
-	$(call msg,BPF,$<)
-	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ilib/bpf \
-		$(shell pkg-config --cflags libbpf) -c $< -o $@
-	$(Q)$(LLVM_STRIP) -g $@
-
-$(BPF_OUT)/cgiter.lskel.h: $(BPF_OUT)/cgiter.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton -L $< name cgiter > $@.tmp && mv $@.tmp $@
-
+$(B)/lib/oomtasks.o: $(BPF_OUT)/oomtasks.lskel.h
 $(B)/lib/cgiter.o: $(BPF_OUT)/cgiter.lskel.h
 endif
 
