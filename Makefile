@@ -62,7 +62,7 @@ $(shell mkdir -p $(B))
 $(file >$(B)/.flags,$(BUILD_FLAGS))
 endif
 
-.PHONY: all check unit-check install uninstall clean man fuzz bench bench-quick
+.PHONY: all check unit-check install uninstall clean man fuzz bench bench-quick format format-check
 all: oomlab
 
 $(B)/%.o: %.c $(B)/.flags
@@ -138,5 +138,13 @@ uninstall:
 
 clean:
 	rm -rf $(B) oomlab
+
+# ---- layout (.clang-format; Debian 12's clang-format 14, as CI runs it) ----
+FORMAT_SRCS = $(wildcard lib/*.[ch] lib/bpf/*.[ch] src/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	@clang-format --version
+	@clang-format --dry-run -Werror $(FORMAT_SRCS) && echo "format-check: $(words $(FORMAT_SRCS)) files clean"
 
 -include $(LIB_OBJS:.o=.d) $(SRC_OBJS:.o=.d)

@@ -168,13 +168,13 @@ int memcg_totalpages(const struct memcg_max_input *in, unsigned page_size, uint6
 	total_swap_pages = in->total_swap / page_size;
 	if (in->swappiness) {
 		if (in->v2) {
-			swap_pages = in->swap_max == SIZE_UNLIMITED ? UINT64_MAX
-								    : in->swap_max / page_size;
+			swap_pages = in->swap_max == SIZE_UNLIMITED ? UINT64_MAX :
+								      in->swap_max / page_size;
 		} else {
 			/* v1: "swap = memsw.max - max" (memsw.max >= max is an invariant) */
-			uint64_t memsw = in->memsw_max == SIZE_UNLIMITED
-						 ? UINT64_MAX
-						 : in->memsw_max / page_size;
+			uint64_t memsw = in->memsw_max == SIZE_UNLIMITED ?
+						 UINT64_MAX :
+						 in->memsw_max / page_size;
 			swap_pages = memsw >= max ? memsw - max : 0;
 		}
 		max += swap_pages < total_swap_pages ? swap_pages : total_swap_pages;
@@ -184,8 +184,8 @@ int memcg_totalpages(const struct memcg_max_input *in, unsigned page_size, uint6
 	return 0;
 }
 
-int oom_relative_plan(const struct oom_cand *c, size_t n, size_t target, int want_adj,
-		      int *new_adj, size_t *ret_capped)
+int oom_relative_plan(const struct oom_cand *c, size_t n, size_t target, int want_adj, int *new_adj,
+		      size_t *ret_capped)
 {
 	size_t capped = 0;
 	int d;
@@ -225,7 +225,8 @@ void oom_cand_from_task(struct oom_cand *c, const struct oom_task *t, unsigned p
 	c->oom_origin = t->flags & OT_F_OOM_ORIGIN;
 	/* the kernel's order of tests: oom_unkillable_task(), then oom_badness() */
 	if (t->pid == 1)
-		c->unkillable = OOM_UNKILLABLE_INIT; /* the table is only read in the initial pid ns */
+		c->unkillable =
+			OOM_UNKILLABLE_INIT; /* the table is only read in the initial pid ns */
 	else if (t->flags & OT_F_KTHREAD)
 		c->unkillable = OOM_UNKILLABLE_KTHREAD;
 	else if (!(t->flags & OT_F_MM))

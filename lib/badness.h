@@ -39,12 +39,12 @@
 
 enum oom_unkillable {
 	OOM_KILLABLE = 0,
-	OOM_UNKILLABLE_ADJ_MIN, /* oom_score_adj = -1000 */
-	OOM_UNKILLABLE_KTHREAD, /* PF_KTHREAD */
-	OOM_UNKILLABLE_INIT,    /* the global init (pid 1 of the initial namespace) */
-	OOM_UNKILLABLE_NO_MM,   /* no memory map: exiting or zombie */
+	OOM_UNKILLABLE_ADJ_MIN,	 /* oom_score_adj = -1000 */
+	OOM_UNKILLABLE_KTHREAD,	 /* PF_KTHREAD */
+	OOM_UNKILLABLE_INIT,	 /* the global init (pid 1 of the initial namespace) */
+	OOM_UNKILLABLE_NO_MM,	 /* no memory map: exiting or zombie */
 	OOM_UNKILLABLE_OOM_SKIP, /* MMF_OOM_SKIP: already reaped by the oom_reaper (BPF source) */
-	OOM_UNKILLABLE_VFORK,   /* in_vfork(): borrows its parent's mm (BPF source) */
+	OOM_UNKILLABLE_VFORK,	 /* in_vfork(): borrows its parent's mm (BPF source) */
 };
 const char *oom_unkillable_to_string(enum oom_unkillable u); /* "", "adj -1000", ... */
 
@@ -55,17 +55,17 @@ struct oom_cand {
 	uint64_t rss_kb, swap_kb, pgtables_kb;
 	uint64_t rss_anon_kb, rss_file_kb, rss_shmem_kb; /* rss_kb's parts (anon only before 4.5) */
 	int adj;
-	int oom_score;      /* /proc/PID/oom_score as read (has_oom_score) */
+	int oom_score; /* /proc/PID/oom_score as read (has_oom_score) */
 	bool has_oom_score;
 	enum oom_unkillable unkillable;
-	int64_t badness;    /* pages, valid when unkillable == OOM_KILLABLE */
+	int64_t badness;	    /* pages, valid when unkillable == OOM_KILLABLE */
 	int64_t oom_score_computed; /* what /proc/PID/oom_score should read (global scale) */
 	/* iteration order keys: memcg pre-order index, start time (ticks), pid */
 	unsigned group;
 	uint64_t starttime;
 	/* seen by the BPF source only */
-	bool oom_victim;    /* already an OOM victim, still exiting (signal->oom_mm) */
-	bool oom_origin;    /* oom_task_origin(): swapoff/ksm, chosen before anything else */
+	bool oom_victim; /* already an OOM victim, still exiting (signal->oom_mm) */
+	bool oom_origin; /* oom_task_origin(): swapoff/ksm, chosen before anything else */
 };
 
 /* points for one task: exact kernel arithmetic (64-bit long). page_kb is PAGE_SIZE / 1024. */
@@ -129,12 +129,12 @@ uint64_t oom_counter_error_pages(unsigned nr_cpus);
 
 /* Inputs of mem_cgroup_get_max(), in bytes (SIZE_UNLIMITED = none). */
 struct memcg_max_input {
-	bool v2;                 /* cgroup2 memory controller (else v1) */
-	uint64_t max;            /* memory.max / memory.limit_in_bytes */
-	uint64_t swap_max;       /* v2 memory.swap.max; unused on v1 */
-	uint64_t memsw_max;      /* v1 memory.memsw.limit_in_bytes (SIZE_UNLIMITED if absent) */
-	unsigned swappiness;     /* v1 memory.swappiness; v2 /proc/sys/vm/swappiness */
-	uint64_t total_swap;     /* bytes of swap on the host (SwapTotal) */
+	bool v2;	     /* cgroup2 memory controller (else v1) */
+	uint64_t max;	     /* memory.max / memory.limit_in_bytes */
+	uint64_t swap_max;   /* v2 memory.swap.max; unused on v1 */
+	uint64_t memsw_max;  /* v1 memory.memsw.limit_in_bytes (SIZE_UNLIMITED if absent) */
+	unsigned swappiness; /* v1 memory.swappiness; v2 /proc/sys/vm/swappiness */
+	uint64_t total_swap; /* bytes of swap on the host (SwapTotal) */
 };
 /* mem_cgroup_get_max() in pages. -ERANGE when max is unlimited (no memcg OOM there). */
 int memcg_totalpages(const struct memcg_max_input *in, unsigned page_size, uint64_t *ret);
@@ -147,7 +147,7 @@ int memcg_totalpages(const struct memcg_max_input *in, unsigned page_size, uint6
  * hit the +1000 ceiling (their shortfall makes the plan weaker than the real thing).
  * -EINVAL if want_adj >= c[target].adj (nothing to lower).
  */
-int oom_relative_plan(const struct oom_cand *c, size_t n, size_t target, int want_adj,
-		      int *new_adj, size_t *ret_capped);
+int oom_relative_plan(const struct oom_cand *c, size_t n, size_t target, int want_adj, int *new_adj,
+		      size_t *ret_capped);
 
 #endif

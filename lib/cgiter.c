@@ -247,7 +247,8 @@ int cg_iter_open(struct cg_iter **ret, char *why, size_t whysz)
 	*ret = NULL;
 	if (!it || !(it->skel = cgiter__open())) {
 		free(it);
-		xsnprintf(why, whysz, "cannot set up the BPF cgroup iterator: %s", strerror(ENOMEM));
+		xsnprintf(why, whysz, "cannot set up the BPF cgroup iterator: %s",
+			  strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < 2; i++)
@@ -257,7 +258,8 @@ int cg_iter_open(struct cg_iter **ret, char *why, size_t whysz)
 		xsnprintf(why, whysz, "the kernel refused the BPF cgroup iterator (%s)%s",
 			  strerror(-r),
 			  r == -EPERM ? ": needs root, or CAP_BPF and CAP_PERFMON" :
-			  r == -EINVAL || r == -ENOENT ? ": cgroup iterators need Linux 6.1" : "");
+			  r == -EINVAL || r == -ENOENT ? ": cgroup iterators need Linux 6.1" :
+							 "");
 		cg_iter_close(it);
 		return r;
 	}
@@ -376,14 +378,16 @@ int cg_iter_walk(struct cg_iter *it, const char *dir, unsigned want, const struc
 		return -EPROTO;
 	}
 	if (sum.flags & CGI_S_OVERFLOW) {
-		xsnprintf(why, whysz, "more than %u cgroups under '%s': the BPF cgroup iterator "
-				      "holds %u",
+		xsnprintf(why, whysz,
+			  "more than %u cgroups under '%s': the BPF cgroup iterator "
+			  "holds %u",
 			  CGI_MAX, dir, CGI_MAX);
 		return -EOVERFLOW;
 	}
 	if ((want & CGI_WANT_PSI) && (sum.flags & CGI_S_NO_PSI_SHAPE)) {
-		xsnprintf(why, whysz, "this kernel's psi_group is not of the shape the BPF cgroup "
-				      "iterator reads");
+		xsnprintf(why, whysz,
+			  "this kernel's psi_group is not of the shape the BPF cgroup "
+			  "iterator reads");
 		return -EOPNOTSUPP;
 	}
 	*ret = it->rec;

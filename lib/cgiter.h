@@ -29,8 +29,8 @@ bool cg_iter_bpf_compiled(void);
 int cg_iter_open(struct cg_iter **ret, char *why, size_t whysz);
 void cg_iter_close(struct cg_iter *it); /* NULL is fine */
 
-#define CGI_WANT_MEMCG 0x1      /* page counters and memory_events[] */
-#define CGI_WANT_PSI 0x2        /* cgroup->psi */
+#define CGI_WANT_MEMCG 0x1 /* page counters and memory_events[] */
+#define CGI_WANT_PSI 0x2   /* cgroup->psi */
 
 /*
  * One walk of the hierarchy whose mount point (or any cgroup directory) is dir, in pre-order,

@@ -54,9 +54,8 @@ int cgname_parse(const char *path, struct cgname *ret)
 	static const struct {
 		const char *prefix, *runtime;
 	} scopes[] = {
-		{ "docker-", "docker" },	 { "cri-containerd-", "containerd" },
-		{ "crio-", "cri-o" },		 { "libpod-", "podman" },
-		{ "containerd-", "containerd" },
+		{ "docker-", "docker" }, { "cri-containerd-", "containerd" }, { "crio-", "cri-o" },
+		{ "libpod-", "podman" }, { "containerd-", "containerd" },
 	};
 	struct cgname n;
 	const char *p = path, *prev = NULL;
@@ -80,7 +79,8 @@ int cgname_parse(const char *path, struct cgname *ret)
 		len = e ? (size_t)(e - c) : strlen(c);
 		p = c + len;
 
-		if ((len == 8 && memcmp(c, "kubepods", 8) == 0) || (len > 8 && memcmp(c, "kubepods.", 9) == 0) ||
+		if ((len == 8 && memcmp(c, "kubepods", 8) == 0) ||
+		    (len > 8 && memcmp(c, "kubepods.", 9) == 0) ||
 		    (len > 9 && memcmp(c, "kubepods-", 9) == 0)) {
 			kube = true;
 			if (!n.qos[0])

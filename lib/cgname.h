@@ -10,11 +10,11 @@
 #include <stddef.h>
 
 struct cgname {
-	char runtime[16];	/* "docker", "containerd", "cri-o", "podman", "systemd", "" */
-	char qos[16];		/* kubepods: "guaranteed", "burstable", "besteffort" */
-	char pod[64];		/* kubepods: pod UID (dashes restored) */
-	char container[72];	/* container id, 12 hex digits shown when formatted */
-	char unit[128];		/* systemd unit (service or scope) when no container matched */
+	char runtime[16];   /* "docker", "containerd", "cri-o", "podman", "systemd", "" */
+	char qos[16];	    /* kubepods: "guaranteed", "burstable", "besteffort" */
+	char pod[64];	    /* kubepods: pod UID (dashes restored) */
+	char container[72]; /* container id, 12 hex digits shown when formatted */
+	char unit[128];	    /* systemd unit (service or scope) when no container matched */
 };
 
 /* 1 if something was recognized, 0 if not (ret zeroed), never fails. */

@@ -87,8 +87,8 @@ int cg_owner_parse(const char *buf, size_t len, struct cg_owner *ret)
 	if ((size_t)(end - p) < sizeof(magic) - 1 || memcmp(p, magic, sizeof(magic) - 1) != 0)
 		return -EINVAL;
 	p += sizeof(magic) - 1;
-	if (word(&p, end, "name", &w, &wl) < 0 || wl >= sizeof(o.name) ||
-	    memchr(w, '/', wl) || memchr(w, '\0', wl))
+	if (word(&p, end, "name", &w, &wl) < 0 || wl >= sizeof(o.name) || memchr(w, '/', wl) ||
+	    memchr(w, '\0', wl))
 		return -EINVAL;
 	memcpy(o.name, w, wl);
 	if (word(&p, end, "pid", &w, &wl) < 0 || parse_u64_n(w, wl, &v) < 0 || v == 0 ||

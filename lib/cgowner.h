@@ -26,11 +26,11 @@
 #define CG_OWNER_XATTR "trusted.oomlab.owner"
 
 struct cg_owner {
-	char name[128];   /* directory name the record belongs to */
-	pid_t pid;        /* in the owner's pid namespace */
-	uint64_t start;   /* /proc/PID/stat field 22, clock ticks after boot */
-	char boot[40];    /* /proc/sys/kernel/random/boot_id */
-	uint64_t pidns;   /* inode of /proc/self/ns/pid */
+	char name[128]; /* directory name the record belongs to */
+	pid_t pid;	/* in the owner's pid namespace */
+	uint64_t start; /* /proc/PID/stat field 22, clock ticks after boot */
+	char boot[40];	/* /proc/sys/kernel/random/boot_id */
+	uint64_t pidns; /* inode of /proc/self/ns/pid */
 };
 
 /* The calling process (live host only). -errno. */
@@ -61,9 +61,9 @@ int cg_owned_name_proof(const struct cg_owner *self, pid_t pid, unsigned seq, un
 bool cg_owned_name_proved(const char *name, const struct cg_owner *self);
 
 enum cg_owner_state {
-	CG_OWNER_ALIVE = 0,   /* keep */
-	CG_OWNER_GONE,        /* provably gone: may be removed */
-	CG_OWNER_UNPROVEN,    /* not provably ours (no/foreign record): keep */
+	CG_OWNER_ALIVE = 0, /* keep */
+	CG_OWNER_GONE,	    /* provably gone: may be removed */
+	CG_OWNER_UNPROVEN,  /* not provably ours (no/foreign record): keep */
 };
 
 /*

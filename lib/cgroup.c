@@ -18,7 +18,6 @@
 #include "util.h"
 #include "banned.h"
 
-
 const char *cg_mode_to_string(enum cg_mode m)
 {
 	switch (m) {
@@ -43,10 +42,10 @@ static void unescape_octal(const char *s, size_t len, char *out, size_t sz)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 1 < sz; i++) {
-		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' &&
-		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' &&
-		    s[i + 3] <= '7') {
-			out[o++] = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+			out[o++] = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+					  (s[i + 3] - '0'));
 			i += 3;
 		} else {
 			out[o++] = s[i];
@@ -107,7 +106,8 @@ int cg_layout_parse_mountinfo(const char *mi, const char *root, struct cg_layout
 				if (!l.v2[0])
 					xsnprintf(l.v2, sizeof(l.v2), "%s%s", root, mp);
 			} else if (fsl == 6 && memcmp(fs, "cgroup", 6) == 0 &&
-				   has_word(tok[sep + 3], tl[sep + 3], "memory") && !l.v1_memory[0]) {
+				   has_word(tok[sep + 3], tl[sep + 3], "memory") &&
+				   !l.v1_memory[0]) {
 				xsnprintf(l.v1_memory, sizeof(l.v1_memory), "%s%s", root, mp);
 			}
 		}
@@ -187,8 +187,8 @@ int cg_name_valid(const char *name)
 			return -EINVAL;
 	}
 	/* names the kernel reserves for its own files */
-	if (startswith(name, "cgroup.") || startswith(name, "memory.") || startswith(name, "cpu.") ||
-	    startswith(name, "io.") || startswith(name, "pids."))
+	if (startswith(name, "cgroup.") || startswith(name, "memory.") ||
+	    startswith(name, "cpu.") || startswith(name, "io.") || startswith(name, "pids."))
 		return -EINVAL;
 	return 0;
 }
@@ -539,7 +539,8 @@ int cg_set_swap_max(struct cg *cg, uint64_t bytes)
 		int r = path_join(path, sizeof(path), cg->mem, "memory.limit_in_bytes");
 		if (r < 0)
 			return r;
-		if (read_file(path, buf, sizeof(buf)) < 0 || parse_u64(strip_trailing(buf), &lim) < 0)
+		if (read_file(path, buf, sizeof(buf)) < 0 ||
+		    parse_u64(strip_trailing(buf), &lim) < 0)
 			return -EIO;
 		lim = cg_v1_normalize_limit(lim);
 		if (bytes == SIZE_UNLIMITED || lim == SIZE_UNLIMITED)
@@ -910,8 +911,9 @@ struct sweep_ctx {
 static void report(struct sweep_ctx *c, const char *dir, enum cg_sweep_action a, const char *why,
 		   int err, const char *fail_dir)
 {
-	struct cg_sweep_entry e = { .dir = dir, .action = a, .reason = why, .err = err,
-				    .fail_dir = fail_dir };
+	struct cg_sweep_entry e = {
+		.dir = dir, .action = a, .reason = why, .err = err, .fail_dir = fail_dir
+	};
 	switch (a) {
 	case CG_SWEEP_KEPT:
 		c->st.kept++;
@@ -950,14 +952,17 @@ static bool recordless_gone(struct sweep_ctx *c, int fd, const char *dname, char
 	cg_owned_name_parse(dname, &pid);
 	lk = cg_owner_trylock_sweep(fd);
 	if (lk != 1) {
-		xsnprintf(why, sz, lk == 0 ? "no owner record yet, and its maker (pid %d) holds its lock" :
-					     "no owner record, and its lock cannot be tested",
+		xsnprintf(why, sz,
+			  lk == 0 ? "no owner record yet, and its maker (pid %d) holds its lock" :
+				    "no owner record, and its lock cannot be tested",
 			  (int)pid);
 		return false;
 	}
 	if (proc_read_stat(c->h, pid, &ps) < 0) {
-		xsnprintf(why, sz, "no owner record, but its name proves its maker (pid %d) made it and is gone",
-			  (int)pid);
+		xsnprintf(
+			why, sz,
+			"no owner record, but its name proves its maker (pid %d) made it and is gone",
+			(int)pid);
 		return true;
 	}
 	/* when was the directory made, in clock ticks after boot? */
@@ -974,9 +979,10 @@ static bool recordless_gone(struct sweep_ctx *c, int fd, const char *dname, char
 		double started = (double)ps.starttime / (double)hz;
 
 		if (started > made + 2.0 / (double)hz) {
-			xsnprintf(why, sz,
-				  "no owner record, but its name proves its maker (pid %d) made it and is gone: that pid is now a process started later",
-				  (int)pid);
+			xsnprintf(
+				why, sz,
+				"no owner record, but its name proves its maker (pid %d) made it and is gone: that pid is now a process started later",
+				(int)pid);
 			return true;
 		}
 	}
@@ -1008,7 +1014,8 @@ static void sweep_one(struct sweep_ctx *c, const char *base, const char *dir, co
 		return;
 	}
 	n = fgetxattr(fd, CG_OWNER_XATTR, val, sizeof(val) - 1);
-	if (n < 0 && errno == ENODATA && c->self_err == 0 && cg_owned_name_proved(dname, &c->self)) {
+	if (n < 0 && errno == ENODATA && c->self_err == 0 &&
+	    cg_owned_name_proved(dname, &c->self)) {
 		if (!recordless_gone(c, fd, dname, why, sizeof(why))) {
 			report(c, dir, CG_SWEEP_KEPT, why, 0, NULL);
 			return;
@@ -1017,7 +1024,7 @@ static void sweep_one(struct sweep_ctx *c, const char *base, const char *dir, co
 	}
 	if (n < 0) {
 		report(c, dir, CG_SWEEP_KEPT,
-		       errno == ENODATA ? "no owner record: not provably oomlab's" :
+		       errno == ENODATA	   ? "no owner record: not provably oomlab's" :
 		       errno == EOPNOTSUPP ? "the filesystem keeps no owner records (xattrs)" :
 					     "its owner record cannot be read",
 		       -errno, NULL);

@@ -31,8 +31,8 @@ enum cg_mode {
 struct cg_layout {
 	enum cg_mode mode;
 	char v1_memory[PATH_MAX]; /* v1 memory controller mount ("" none) */
-	char v2[PATH_MAX];        /* cgroup2 mount ("" none) */
-	bool v2_memory;           /* memory controller available in the v2 root */
+	char v2[PATH_MAX];	  /* cgroup2 mount ("" none) */
+	bool v2_memory;		  /* memory controller available in the v2 root */
 };
 
 const char *cg_mode_to_string(enum cg_mode m); /* "v2", "v1", "hybrid", "none" */
@@ -51,15 +51,15 @@ int cg_parent_valid(const char *parent);
 
 struct cg {
 	const struct cg_layout *layout;
-	char name[PATH_MAX];     /* "/oomlab-812-0" or "/parent/oomlab-812-0" */
-	char mem[PATH_MAX];      /* directory that carries the memory limit */
-	char v2[PATH_MAX];       /* v2 directory (PSI, cgroup.kill, cgroup.events), "" none */
-	bool mem_is_v2;          /* mem and v2 are the same directory */
+	char name[PATH_MAX];	      /* "/oomlab-812-0" or "/parent/oomlab-812-0" */
+	char mem[PATH_MAX];	      /* directory that carries the memory limit */
+	char v2[PATH_MAX];	      /* v2 directory (PSI, cgroup.kill, cgroup.events), "" none */
+	bool mem_is_v2;		      /* mem and v2 are the same directory */
 	bool created_mem, created_v2; /* ours to remove */
 	/* owner lock (flock LOCK_SH) held on each directory we created, see cgowner.h */
 	int lockfd_mem, lockfd_v2;
 	bool locked_mem, locked_v2;
-	int record_err;          /* 0: owner record written; else why not (-EOPNOTSUPP, -EPERM) */
+	int record_err;		 /* 0: owner record written; else why not (-EOPNOTSUPP, -EPERM) */
 	char fail_dir[PATH_MAX]; /* after cg_destroy failed: the directory that stayed */
 };
 
@@ -101,23 +101,23 @@ int cg_destroy(struct cg *cg, uint64_t timeout_us);
 
 /* What `run`, `top` and `why --cgroup` show. */
 struct cg_sample {
-	uint64_t t_us;            /* CLOCK_MONOTONIC */
-	uint64_t current;         /* memory.current / usage_in_bytes */
-	uint64_t peak;            /* memory.peak / max_usage_in_bytes */
-	uint64_t max;             /* memory.max / limit_in_bytes (SIZE_UNLIMITED none) */
-	uint64_t high;            /* memory.high (SIZE_UNLIMITED none / unsupported) */
+	uint64_t t_us;	  /* CLOCK_MONOTONIC */
+	uint64_t current; /* memory.current / usage_in_bytes */
+	uint64_t peak;	  /* memory.peak / max_usage_in_bytes */
+	uint64_t max;	  /* memory.max / limit_in_bytes (SIZE_UNLIMITED none) */
+	uint64_t high;	  /* memory.high (SIZE_UNLIMITED none / unsupported) */
 	uint64_t swap_current;
 	bool has_peak, has_high, has_swap;
 	struct memcg_stat stat;
 	bool has_stat;
-	uint64_t oom_kill;        /* memory.events oom_kill / oom_control oom_kill */
-	uint64_t oom;             /* v2: times the limit was hit and the OOM killer invoked */
-	uint64_t high_events;     /* v2: memory.events high */
-	uint64_t max_events;      /* v2: memory.events max; v1: memory.failcnt */
+	uint64_t oom_kill;    /* memory.events oom_kill / oom_control oom_kill */
+	uint64_t oom;	      /* v2: times the limit was hit and the OOM killer invoked */
+	uint64_t high_events; /* v2: memory.events high */
+	uint64_t max_events;  /* v2: memory.events max; v1: memory.failcnt */
 	bool has_oom_kill, has_high_events;
-	bool under_oom;           /* v1 */
+	bool under_oom; /* v1 */
 	struct psi psi;
-	int psi_err;              /* 0 ok, -EOPNOTSUPP (psi=0), -ENOENT (no v2 dir) */
+	int psi_err; /* 0 ok, -EOPNOTSUPP (psi=0), -ENOENT (no v2 dir) */
 };
 int cg_sample(const struct cg *cg, struct cg_sample *ret);
 
@@ -150,13 +150,13 @@ static inline bool cg_limit_kb_is_none(uint64_t kb)
  * (not the live host) nothing is signalled or removed: entries are judged and reported only.
  */
 enum cg_sweep_action {
-	CG_SWEEP_KEPT,         /* not provably stale (reason says why) */
+	CG_SWEEP_KEPT, /* not provably stale (reason says why) */
 	CG_SWEEP_REMOVED,
 	CG_SWEEP_WOULD_REMOVE, /* --sysroot: stale, left alone */
 	CG_SWEEP_FAILED,       /* stale, but removal failed (err, fail_dir) */
 };
 struct cg_sweep_entry {
-	const char *dir;       /* full path */
+	const char *dir; /* full path */
 	enum cg_sweep_action action;
 	const char *reason;
 	int err;

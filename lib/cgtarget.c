@@ -314,9 +314,26 @@ static size_t prefix_len(const char *s, const char *prefix)
 static size_t strip_mount(const struct host *h, const struct cg_layout *l, const char *s)
 {
 	static const char *const v1[] = {
-		"memory", "unified", "systemd", "cpu", "cpuacct", "cpu,cpuacct", "cpuacct,cpu",
-		"pids", "blkio", "devices", "freezer", "net_cls", "net_prio", "net_cls,net_prio",
-		"net_prio,net_cls", "perf_event", "hugetlb", "cpuset", "rdma", "misc",
+		"memory",
+		"unified",
+		"systemd",
+		"cpu",
+		"cpuacct",
+		"cpu,cpuacct",
+		"cpuacct,cpu",
+		"pids",
+		"blkio",
+		"devices",
+		"freezer",
+		"net_cls",
+		"net_prio",
+		"net_cls,net_prio",
+		"net_prio,net_cls",
+		"perf_event",
+		"hugetlb",
+		"cpuset",
+		"rdma",
+		"misc",
 	};
 	size_t n;
 
@@ -502,8 +519,8 @@ static int resolve_name(const struct cg_layout *l, const char *name, enum cg_tar
 int cg_target_resolve(const struct host *h, const struct cg_layout *l, const char *arg,
 		      unsigned flags, struct cg_target *ret, char *hint, size_t hsz)
 {
-	static const char *const schemes[] = { "docker://", "containerd://", "cri-o://",
-					       "crio://", "podman://" };
+	static const char *const schemes[] = { "docker://", "containerd://", "cri-o://", "crio://",
+					       "podman://" };
 	char name[PATH_MAX], found[PATH_MAX];
 	const char *word = arg;
 	bool v2line, memline, scheme = false;
@@ -520,7 +537,8 @@ int cg_target_resolve(const struct host *h, const struct cg_layout *l, const cha
 		return -EOPNOTSUPP;
 
 	/* a pid */
-	if ((flags & CGT_DIGITS_ARE_PID) && strlen(arg) <= 10 && strspn(arg, "0123456789") == strlen(arg)) {
+	if ((flags & CGT_DIGITS_ARE_PID) && strlen(arg) <= 10 &&
+	    strspn(arg, "0123456789") == strlen(arg)) {
 		uint64_t pid;
 		if (parse_u64(arg, &pid) < 0 || pid == 0 || pid > INT32_MAX)
 			return -EINVAL;

@@ -37,28 +37,29 @@
 enum cg_target_form {
 	CGT_FORM_NONE = 0,
 	CGT_FORM_MOUNT_PATH, /* /sys/fs/cgroup/...: a path under a cgroup mount */
-	CGT_FORM_PATH,       /* /a/b relative to the hierarchy root */
+	CGT_FORM_PATH,	     /* /a/b relative to the hierarchy root */
 	CGT_FORM_PROC_LINE,  /* N:controllers:/path */
-	CGT_FORM_NAME,       /* a unit or cgroup name found in the tree */
+	CGT_FORM_NAME,	     /* a unit or cgroup name found in the tree */
 	CGT_FORM_CONTAINER,  /* a container id */
-	CGT_FORM_POD,        /* a pod uid */
-	CGT_FORM_PID,        /* a process's cgroup */
+	CGT_FORM_POD,	     /* a pod uid */
+	CGT_FORM_PID,	     /* a process's cgroup */
 };
 
 /* Flags for cg_target_resolve(). */
 #define CGT_DIGITS_ARE_PID 0x1 /* "1234" is a pid (psi TARGET), not a cgroup name */
-#define CGT_MAY_BE_GONE    0x2 /* a path form that exists nowhere resolves (exists false):
+#define CGT_MAY_BE_GONE                                                                            \
+	0x2 /* a path form that exists nowhere resolves (exists false):
 				* why/watch match kills recorded with a path that is gone */
 
 struct cg_target {
 	enum cg_target_form form;
-	pid_t pid;             /* > 0 for CGT_FORM_PID */
-	bool exists;           /* found in at least one tree */
+	pid_t pid;	       /* > 0 for CGT_FORM_PID */
+	bool exists;	       /* found in at least one tree */
 	char name[PATH_MAX];   /* the cgroup's path in the memory hierarchy ("/a/b", "/" root) */
 	char v2name[PATH_MAX]; /* its path in the cgroup2 tree ("" none; on hybrid hosts a pid
 				* can sit in v1 /a and v2 /b) */
 	char mem[PATH_MAX];    /* memory-controller directory (full path, "" none) */
-	bool mem_is_v2;        /* mem is a cgroup2 directory */
+	bool mem_is_v2;	       /* mem is a cgroup2 directory */
 	char v2dir[PATH_MAX];  /* cgroup2 directory (full path, "" none): PSI, cgroup.kill */
 	char matched[160];     /* what matched for NAME/CONTAINER/POD forms ("docker container
 				* 4f2a9c1e7b3d", "unit nginx.service"), "" otherwise */

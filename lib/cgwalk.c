@@ -66,11 +66,12 @@ bool cgw_component_matches_id(const char *comp, const char *id)
 	/* container ids are hex, pod uids hex with '-' (or '_' in systemd slice names) */
 	for (size_t i = 0; i < il; i++) {
 		char ch = id[i];
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
-		      ch == '-' || ch == '_'))
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+		      (ch >= 'A' && ch <= 'F') || ch == '-' || ch == '_'))
 			return false;
 	}
-	if (cl > 6 && (strcmp(comp + cl - 6, ".scope") == 0 || strcmp(comp + cl - 6, ".slice") == 0))
+	if (cl > 6 &&
+	    (strcmp(comp + cl - 6, ".scope") == 0 || strcmp(comp + cl - 6, ".slice") == 0))
 		cl -= 6;
 	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {
 		if (startswith(comp, prefixes[i])) {
@@ -92,7 +93,6 @@ bool cgw_component_matches_id(const char *comp, const char *id)
 			return false;
 	return true;
 }
-
 
 int cgw_sample(const struct host *h, const char *mem, bool mem_is_v2, const char *psi_path,
 	       struct cgw_sample *ret)
@@ -175,9 +175,9 @@ static bool keep_one_more(void)
 {
 	if (kept_budget < 0) {
 		struct rlimit rl;
-		kept_budget = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
-				      ? (long)rl.rlim_cur - 256
-				      : 1000;
+		kept_budget = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ?
+				      (long)rl.rlim_cur - 256 :
+				      1000;
 	}
 	return kept_fds < kept_budget;
 }
@@ -215,7 +215,8 @@ static ssize_t cached_read(struct cgw_files *f, int slot, const char *dir, const
 	if (f->fd[slot] < 0) {
 		char path[PATH_MAX];
 		/* file NULL: dir is the full path */
-		if (xsnprintf(path, sizeof(path), "%s%s%s", dir, file ? "/" : "", file ? file : "") < 0)
+		if (xsnprintf(path, sizeof(path), "%s%s%s", dir, file ? "/" : "",
+			      file ? file : "") < 0)
 			return -ENAMETOOLONG;
 		if (!keep_one_more())
 			return read_file(path, buf, sz);
@@ -267,8 +268,8 @@ static int read_populated(struct cgw_files *f, const char *psi_path)
 	uint64_t v;
 
 	if (!slash || strcmp(slash, "/memory.pressure") != 0 ||
-	    xsnprintf(path, sizeof(path), "%.*s/cgroup.events", (int)(slash - psi_path),
-		      psi_path) < 0)
+	    xsnprintf(path, sizeof(path), "%.*s/cgroup.events", (int)(slash - psi_path), psi_path) <
+		    0)
 		return 1;
 	/* the fd stays open: kernfs notifies only files whose inode is cached */
 	if (cached_read(f, 6, path, NULL, buf, sizeof(buf)) < 0 || kv_get(buf, "populated", &v) < 0)
@@ -320,7 +321,8 @@ int cgw_sample_cached(const char *mem, bool mem_is_v2, const char *psi_path, str
 				f->has_limits = s.ok;
 			}
 			s.max = f->max;
-			s.has_peak = cached_u64(f, 3, mem, "memory.max_usage_in_bytes", &s.peak) == 0;
+			s.has_peak =
+				cached_u64(f, 3, mem, "memory.max_usage_in_bytes", &s.peak) == 0;
 			if (cached_read(f, 4, mem, "memory.oom_control", buf, sizeof(buf)) >= 0) {
 				struct memcg_oom_control o;
 				if (memcg_oom_control_parse(buf, &o) == 0 && o.has_oom_kill) {
@@ -468,15 +470,14 @@ static int tree_add(struct cgw_tree *t, const char *name, int parent, bool in_me
 	return (int)t->n++;
 }
 
-#define WATCH_MASK                                                                                 \
-	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
+#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
 
 /* The previous tree, to reuse listings of directories that did not change. */
 struct reuse {
 	const struct cgw_tree *old;
-	size_t *byname;    /* old indices sorted by name */
-	int *first_child;  /* old index -> first child, -1 */
-	int *next_sib;     /* old index -> next sibling, -1 */
+	size_t *byname;	  /* old indices sorted by name */
+	int *first_child; /* old index -> first child, -1 */
+	int *next_sib;	  /* old index -> next sibling, -1 */
 	struct cgw_watch *w;
 };
 
@@ -797,10 +798,10 @@ bool cgw_watch_drain(struct cgw_watch *w)
 			if (ev->mask & IN_IGNORED)
 				continue;
 			if (ev->mask & IN_MODIFY) {
-				if (ev->len && strcmp(ev->name, "cgroup.events") == 0 && ev->wd >= 0 &&
-				    (size_t)ev->wd < w->wd_cap && w->wd_name[ev->wd])
-					add_name(&w->events, &w->nevents, &w->ecap, w->wd_name[ev->wd],
-						 &w->full);
+				if (ev->len && strcmp(ev->name, "cgroup.events") == 0 &&
+				    ev->wd >= 0 && (size_t)ev->wd < w->wd_cap && w->wd_name[ev->wd])
+					add_name(&w->events, &w->nevents, &w->ecap,
+						 w->wd_name[ev->wd], &w->full);
 				if (ev->len && (strcmp(ev->name, "memory.max") == 0 ||
 						strcmp(ev->name, "memory.high") == 0 ||
 						strcmp(ev->name, "memory.limit_in_bytes") == 0))

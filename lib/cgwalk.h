@@ -28,13 +28,13 @@ int host_psi_read(const struct host *h, const char *path, struct psi *ret);
 
 /* What psi's TARGET named: the whole system, or one cgroup (found by cg_target_resolve()). */
 struct cgw_target {
-	bool system;             /* /proc/pressure/memory */
-	pid_t pid;               /* > 0 when resolved from a pid */
-	char name[PATH_MAX];     /* "/a/b" ("/" for the root); "" for system */
-	char v2name[PATH_MAX];   /* name in the cgroup2 tree when it differs (a pid on a hybrid
+	bool system;		 /* /proc/pressure/memory */
+	pid_t pid;		 /* > 0 when resolved from a pid */
+	char name[PATH_MAX];	 /* "/a/b" ("/" for the root); "" for system */
+	char v2name[PATH_MAX];	 /* name in the cgroup2 tree when it differs (a pid on a hybrid
 				  * host can sit in v1 memory /a and in v2 /b); "" otherwise */
-	char mem[PATH_MAX];      /* memory-controller directory ("" none) */
-	bool mem_is_v2;          /* mem is a v2 directory (memory.current/max/high/events) */
+	char mem[PATH_MAX];	 /* memory-controller directory ("" none) */
+	bool mem_is_v2;		 /* mem is a v2 directory (memory.current/max/high/events) */
 	char psi_path[PATH_MAX]; /* pressure file ("" none: no per-cgroup PSI for this target) */
 };
 
@@ -45,9 +45,9 @@ bool cgw_component_matches_id(const char *comp, const char *id);
 /* One cheap sample: the files `top` shows. Missing files leave has_* false. */
 struct cgw_sample {
 	uint64_t t_us;
-	bool ok;                  /* memory usage was readable */
+	bool ok; /* memory usage was readable */
 	uint64_t usage, peak, max, high;
-	bool has_peak, has_high;  /* max is SIZE_UNLIMITED when absent */
+	bool has_peak, has_high; /* max is SIZE_UNLIMITED when absent */
 	uint64_t oom_kill, high_events;
 	bool has_oom_kill, has_high_events;
 	/* charges that hit the limit: memory.events max (v2), memory.failcnt (v1: only from the
@@ -55,7 +55,7 @@ struct cgw_sample {
 	uint64_t max_events;
 	bool has_max_events;
 	struct psi psi;
-	int psi_err;              /* 0, -EOPNOTSUPP (psi=0), -ENOENT (no pressure file), ... */
+	int psi_err; /* 0, -EOPNOTSUPP (psi=0), -ENOENT (no pressure file), ... */
 };
 
 /* mem: memory directory or "" (then only PSI); psi_path: pressure file or "". */
@@ -104,10 +104,10 @@ uint64_t cgw_binding_limit(const char *root, const char *mem, bool mem_is_v2);
 
 /* Every cgroup, parents before children. */
 struct cgw_node {
-	char *name;   /* "/" or "/a/b" (malloc'ed) */
-	int parent;   /* index into the tree, -1 for the root */
-	bool in_mem;  /* exists in the memory tree */
-	bool in_v2;   /* exists in the cgroup2 tree (per-cgroup PSI) */
+	char *name;  /* "/" or "/a/b" (malloc'ed) */
+	int parent;  /* index into the tree, -1 for the root */
+	bool in_mem; /* exists in the memory tree */
+	bool in_v2;  /* exists in the cgroup2 tree (per-cgroup PSI) */
 };
 
 struct cgw_tree {
@@ -125,14 +125,14 @@ int cgw_walk(const struct cg_layout *l, struct cgw_tree *ret);
  * changed since the last walk.
  */
 struct cgw_watch {
-	int fd;                /* inotify, non-blocking; -1: none (walk everything every time) */
-	char **wd_name;        /* watch descriptor -> cgroup name */
+	int fd;		/* inotify, non-blocking; -1: none (walk everything every time) */
+	char **wd_name; /* watch descriptor -> cgroup name */
 	size_t wd_cap;
-	char **dirty;          /* cgroup names whose directory listing changed */
+	char **dirty; /* cgroup names whose directory listing changed */
 	size_t ndirty, dcap;
-	bool full;             /* queue overflow / unknown watch: walk everything */
-	bool limits_changed;   /* a memory.max / memory.high / memory.limit_in_bytes was written */
-	char **events;         /* cgroup names whose cgroup.events changed (populated) */
+	bool full;	     /* queue overflow / unknown watch: walk everything */
+	bool limits_changed; /* a memory.max / memory.high / memory.limit_in_bytes was written */
+	char **events;	     /* cgroup names whose cgroup.events changed (populated) */
 	size_t nevents, ecap;
 };
 void cgw_watch_clear_events(struct cgw_watch *w);

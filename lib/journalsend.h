@@ -18,7 +18,7 @@
 struct journal_entry {
 	char *buf;
 	size_t len, cap;
-	int err;	/* first error (-EINVAL bad key, -ENOMEM), sticky */
+	int err; /* first error (-EINVAL bad key, -ENOMEM), sticky */
 };
 
 void journal_entry_init(struct journal_entry *e);

@@ -30,7 +30,7 @@ void json_obj_close(struct json *j);
 void json_arr_open(struct json *j);
 void json_arr_close(struct json *j);
 void json_key(struct json *j, const char *key);
-void json_str(struct json *j, const char *s);	/* NULL -> null */
+void json_str(struct json *j, const char *s); /* NULL -> null */
 void json_str_n(struct json *j, const char *s, size_t len);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);

@@ -99,7 +99,8 @@ int k8s_names_from_oci_config(const char *json, size_t len, struct k8s_names *re
 		size_t off, sz;
 	} keys[] = {
 		/* containerd CRI plugin */
-		{ "io.kubernetes.cri.sandbox-namespace", offsetof(struct k8s_names, namespace), 128 },
+		{ "io.kubernetes.cri.sandbox-namespace", offsetof(struct k8s_names, namespace),
+		  128 },
 		{ "io.kubernetes.cri.sandbox-name", offsetof(struct k8s_names, pod), 256 },
 		{ "io.kubernetes.cri.container-name", offsetof(struct k8s_names, container), 128 },
 		{ "io.kubernetes.cri.sandbox-uid", offsetof(struct k8s_names, pod_uid), 64 },
@@ -126,8 +127,10 @@ int k8s_names_from_oci_config(const char *json, size_t len, struct k8s_names *re
 		}
 	}
 	/* containerd: container-type sandbox; CRI-O: io.kubernetes.cri-o.ContainerType sandbox */
-	if ((json_find_string(json, len, "io.kubernetes.cri.container-type", type, sizeof(type)) == 1 ||
-	     json_find_string(json, len, "io.kubernetes.cri-o.ContainerType", type, sizeof(type)) == 1) &&
+	if ((json_find_string(json, len, "io.kubernetes.cri.container-type", type, sizeof(type)) ==
+		     1 ||
+	     json_find_string(json, len, "io.kubernetes.cri-o.ContainerType", type, sizeof(type)) ==
+		     1) &&
 	    strcmp(type, "sandbox") == 0) {
 		ret->sandbox = true;
 		ret->container[0] = '\0'; /* the pause container has no container name */
@@ -273,4 +276,3 @@ const char *cgroup_cut_depth(const char *path, unsigned depth, char *buf, size_t
 	}
 	return buf;
 }
-

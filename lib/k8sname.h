@@ -20,16 +20,16 @@
 #include <stddef.h>
 
 struct k8s_names {
-	bool kube;		/* the path is under kubepods */
-	char qos[16];		/* guaranteed, burstable, besteffort */
+	bool kube;    /* the path is under kubepods */
+	char qos[16]; /* guaranteed, burstable, besteffort */
 	char pod_uid[64];
-	char container_id[72];	/* full id as in the path */
-	char runtime[16];	/* containerd, cri-o, docker, ... as the path says */
+	char container_id[72]; /* full id as in the path */
+	char runtime[16];      /* containerd, cri-o, docker, ... as the path says */
 	/* from the runtime's annotations ("" when not readable) */
 	char namespace[128];
 	char pod[256];
 	char container[128];
-	bool sandbox;		/* the pod's sandbox (pause) container */
+	bool sandbox; /* the pod's sandbox (pause) container */
 };
 
 /* From the cgroup path alone (pure). Returns 1 for a kubepods path, 0 otherwise (kube false;

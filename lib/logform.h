@@ -24,9 +24,9 @@ struct logform;
 
 enum logform_kind {
 	LOGFORM_TEXT = 0,
-	LOGFORM_JSON,		/* journalctl -o json/json-pretty/json-seq, or any JSON */
-	LOGFORM_EXPORT,		/* journalctl -o export */
-	LOGFORM_VERBOSE,	/* journalctl -o verbose */
+	LOGFORM_JSON,	 /* journalctl -o json/json-pretty/json-seq, or any JSON */
+	LOGFORM_EXPORT,	 /* journalctl -o export */
+	LOGFORM_VERBOSE, /* journalctl -o verbose */
 };
 
 int logform_new(struct oomreport *rep, struct logform **ret);
@@ -40,7 +40,7 @@ const char *logform_kind_name(enum logform_kind k);
 
 /* What the container was. */
 struct logread_info {
-	const char *container;	/* "text", "gzip", "xz", "zstd", "utf-16le", "utf-16be" */
+	const char *container; /* "text", "gzip", "xz", "zstd", "utf-16le", "utf-16be" */
 	uint64_t bytes_in, bytes_out;
 };
 

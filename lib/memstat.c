@@ -106,7 +106,8 @@ int memcg_stat_parse(const char *buf, bool v2, struct memcg_stat *ret)
 	int r;
 
 	if (v2) {
-		if ((r = kv_get(buf, "anon", &s.anon)) < 0 || (r = kv_get(buf, "file", &s.file)) < 0)
+		if ((r = kv_get(buf, "anon", &s.anon)) < 0 ||
+		    (r = kv_get(buf, "file", &s.file)) < 0)
 			return r == -ENOENT ? -EINVAL : r;
 		r = kv_get(buf, "shmem", &s.shmem);
 		if (r < 0 && r != -ENOENT)

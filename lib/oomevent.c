@@ -53,8 +53,8 @@ int oom_event_merge_log(struct oom_event *ev, const struct oom_event *log)
 	if (!ev->comm[0])
 		memcpy(ev->comm, log->comm, sizeof(ev->comm));
 	{
-		static const uint32_t fill = OOM_HAVE_ORDER | OOM_HAVE_INVOKER_ADJ |
-					     OOM_HAVE_INVOKER_PID | OOM_HAVE_UID;
+		static const uint32_t fill =
+			OOM_HAVE_ORDER | OOM_HAVE_INVOKER_ADJ | OOM_HAVE_INVOKER_PID | OOM_HAVE_UID;
 		uint32_t add = log->have & fill & ~ev->have;
 
 		if (add & OOM_HAVE_ORDER)
@@ -113,9 +113,9 @@ const char *oom_time_rfc3339(int64_t us, char *buf, size_t sz)
 	long frac = (long)(us - (int64_t)t * 1000000);
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-					   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-					   tm.tm_min, tm.tm_sec, frac) >= (int)sz)
+	if (!gmtime_r(&t, &tm) ||
+	    snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac) >= (int)sz)
 		return NULL;
 	return buf;
 }
@@ -172,7 +172,10 @@ void oom_event_to_json(const struct oom_event *ev, struct json *j)
 	/* additions (issue 14): the wall-clock time of the kill, where the log or the boot time gave one */
 	{
 		char t[40];
-		json_kv_str(j, "time", (h & OOM_HAVE_TIME) && oom_time_rfc3339(ev->time_us, t, sizeof(t)) ? t : NULL);
+		json_kv_str(j, "time",
+			    (h & OOM_HAVE_TIME) && oom_time_rfc3339(ev->time_us, t, sizeof(t)) ?
+				    t :
+				    NULL);
 	}
 	json_obj_close(j);
 }

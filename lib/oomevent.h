@@ -24,9 +24,9 @@ enum oom_scope {
 enum oom_source {
 	OOM_SOURCE_NONE = 0,
 	OOM_SOURCE_KMSG,    /* live /dev/kmsg */
-	OOM_SOURCE_LOG,     /* a text log: dmesg, journalctl -k, kern.log, pasted */
+	OOM_SOURCE_LOG,	    /* a text log: dmesg, journalctl -k, kern.log, pasted */
 	OOM_SOURCE_MEMCG,   /* memory.events oom_kill / memory.oom_control oom_kill delta */
-	OOM_SOURCE_BPF,     /* oom:mark_victim through a BPF program */
+	OOM_SOURCE_BPF,	    /* oom:mark_victim through a BPF program */
 	OOM_SOURCE_TRACEFS, /* oom:mark_victim through a tracefs instance */
 };
 
@@ -42,7 +42,7 @@ enum {
 	OOM_HAVE_MEMCG_USAGE = 1u << 8,
 	OOM_HAVE_MEMCG_LIMIT = 1u << 9,
 	OOM_HAVE_KTIME = 1u << 10,
-	OOM_HAVE_SCORE = 1u << 11,	/* "score S" of the old "Kill process" line */
+	OOM_HAVE_SCORE = 1u << 11, /* "score S" of the old "Kill process" line */
 	OOM_HAVE_INVOKER_ADJ = 1u << 12,
 	OOM_HAVE_ORDER = 1u << 13,
 	/* kernel-side sources (BPF, tracefs) */
@@ -65,9 +65,9 @@ struct oom_event {
 	pid_t pid;
 	char comm[OOM_COMM_MAX];
 	enum oom_scope scope;
-	char constraint[32];		/* "CONSTRAINT_MEMCG", "CONSTRAINT_NONE", ... or "" */
-	char oom_memcg[OOM_CGROUP_MAX];	/* the cgroup that hit its limit ("" unknown) */
-	char task_memcg[OOM_CGROUP_MAX];	/* the victim's cgroup ("" unknown) */
+	char constraint[32];		 /* "CONSTRAINT_MEMCG", "CONSTRAINT_NONE", ... or "" */
+	char oom_memcg[OOM_CGROUP_MAX];	 /* the cgroup that hit its limit ("" unknown) */
+	char task_memcg[OOM_CGROUP_MAX]; /* the victim's cgroup ("" unknown) */
 	uint64_t total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
 	uint32_t uid;
 	int oom_score_adj;
@@ -79,7 +79,7 @@ struct oom_event {
 	uint64_t score;
 	uint64_t kernel_time_us; /* the log's own timestamp (µs since boot) */
 	enum oom_source source;
-	bool killed;		/* the kernel killed it: a kill line (or summary line), or the
+	bool killed;		 /* the kernel killed it: a kill line (or summary line), or the
 				 * oom:mark_victim tracepoint (fired after the SIGKILL) */
 	bool inferred_oom_memcg; /* oom_memcg guessed (e.g. BPF walk up the hierarchy) */
 	/*
@@ -91,24 +91,24 @@ struct oom_event {
 	pid_t invoker_pid;
 	uint64_t task_memcg_id, oom_memcg_id;
 	uint64_t task_memcg_usage_kb, task_memcg_limit_kb;
-	uint64_t totalpages;	/* oom_control->totalpages (fentry only) */
-	bool after_the_fact;	/* figures read from /proc and cgroupfs after the event, not
+	uint64_t totalpages;   /* oom_control->totalpages (fentry only) */
+	bool after_the_fact;   /* figures read from /proc and cgroupfs after the event, not
 				 * from the kernel at the kill (pid-only tracepoint, tracefs) */
-	bool kmsg_checked;	/* constraint/oom_memcg confirmed by the kernel log's summary */
-	uint64_t seen_time_us;	/* CLOCK_MONOTONIC µs when oomlab emitted it (latency) */
+	bool kmsg_checked;     /* constraint/oom_memcg confirmed by the kernel log's summary */
+	uint64_t seen_time_us; /* CLOCK_MONOTONIC µs when oomlab emitted it (latency) */
 
 	/* Added by the kernel-log reader (issue 4); null/0 when the source does not carry them. */
-	bool reaped;		/* an oom_reaper line followed */
-	bool oom_group;		/* killed as a member of a memory.oom.group cgroup */
+	bool reaped;		  /* an oom_reaper line followed */
+	bool oom_group;		  /* killed as a member of a memory.oom.group cgroup */
 	bool inferred_task_memcg; /* task_memcg read from /proc/PID/cgroup, not from the log */
-	uint32_t tasks_listed;	/* rows of the report's task table (0: no table) */
-	uint32_t victim_rank;	/* 1 = largest rss+swap+page tables in the table, 0 unknown */
-	char container[160];	/* "docker 3f2a…", "kubepods burstable pod … container …", "" */
-	uint64_t limit_now_kb;	/* the cgroup's limit when the event was enriched */
+	uint32_t tasks_listed;	  /* rows of the report's task table (0: no table) */
+	uint32_t victim_rank;	  /* 1 = largest rss+swap+page tables in the table, 0 unknown */
+	char container[160]; /* "docker 3f2a…", "kubepods burstable pod … container …", "" */
+	uint64_t limit_now_kb; /* the cgroup's limit when the event was enriched */
 
 	/* Added for issue 14. */
-	int64_t time_us;	/* wall clock, µs since the epoch (OOM_HAVE_TIME) */
-	uint64_t log_line;	/* input line of the kill line (text logs), 0 unknown */
+	int64_t time_us;   /* wall clock, µs since the epoch (OOM_HAVE_TIME) */
+	uint64_t log_line; /* input line of the kill line (text logs), 0 unknown */
 };
 
 /* have bit of a field added above by the kernel-log reader (OOM_HAVE_INVOKER_PID is in the
@@ -119,8 +119,8 @@ struct oom_event {
 /* "2026-11-25T10:00:00.123456Z"; NULL if it does not fit */
 const char *oom_time_rfc3339(int64_t us, char *buf, size_t sz);
 
-const char *oom_scope_to_string(enum oom_scope s);	/* "memcg", "global", NULL */
-const char *oom_source_to_string(enum oom_source s);	/* "kmsg", "log", ... */
+const char *oom_scope_to_string(enum oom_scope s);   /* "memcg", "global", NULL */
+const char *oom_source_to_string(enum oom_source s); /* "kmsg", "log", ... */
 
 /*
  * The one merge of two records of the same kill: the kernel log's (log: an assembled report,

@@ -26,11 +26,11 @@
 struct oom_kill_line {
 	pid_t pid;
 	char comm[OOM_COMM_MAX];
-	bool comm_known;	/* false when a cut line leaves the comm ambiguous */
-	bool complete;		/* the field sequence ran to the end of the line */
-	bool memcg_prefix;	/* "Memory cgroup out of memory" */
-	bool global_prefix;	/* "Out of memory" */
-	uint32_t have;		/* OOM_HAVE_* of the fields below */
+	bool comm_known;    /* false when a cut line leaves the comm ambiguous */
+	bool complete;	    /* the field sequence ran to the end of the line */
+	bool memcg_prefix;  /* "Memory cgroup out of memory" */
+	bool global_prefix; /* "Out of memory" */
+	uint32_t have;	    /* OOM_HAVE_* of the fields below */
 	uint64_t total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
 	uint32_t uid;
 	int oom_score_adj;
@@ -72,7 +72,7 @@ int oomreport_parse_header(const char *s, size_t len, struct oom_header_line *re
  */
 #define OOM_TASK_COLS_MAX 16
 struct oom_task_cols {
-	int n;				/* numeric columns after "[ pid ]" */
+	int n; /* numeric columns after "[ pid ]" */
 	int rss, swapents, pgtables_bytes, nr_ptes, oom_score_adj, uid; /* column index or -1 */
 };
 struct oom_task_row {
@@ -89,9 +89,10 @@ int oomreport_parse_task_row(const char *s, size_t len, const struct oom_task_co
 
 /* ---- the assembler ---- */
 
-#define OOMREPORT_OPEN_MAX 16		/* open (unfinished) reports kept at once */
-#define OOMREPORT_TOP_TASKS 16		/* largest task-table rows kept per report */
-#define OOMREPORT_OPEN_AGE_US (30ull * 1000000)	/* kernel time after which an open report is stale */
+#define OOMREPORT_OPEN_MAX 16  /* open (unfinished) reports kept at once */
+#define OOMREPORT_TOP_TASKS 16 /* largest task-table rows kept per report */
+#define OOMREPORT_OPEN_AGE_US                                                                      \
+	(30ull * 1000000) /* kernel time after which an open report is stale */
 
 struct oomreport;
 
@@ -143,7 +144,7 @@ struct oomreport_meta {
 	uint64_t ts_us;
 	int64_t wall_us;
 	uint64_t lineno;
-	const char *tag;	/* for imitations */
+	const char *tag; /* for imitations */
 };
 void oomreport_feed_entry(struct oomreport *r, const char *text, size_t len,
 			  const struct oomreport_meta *m);
@@ -164,13 +165,13 @@ void oomreport_flush(struct oomreport *r);
 #define OOMREPORT_LINES_KEPT 8
 struct oomreport_stats {
 	uint64_t lines, kills, evicted;
-	uint64_t lines_read;	/* input lines, also those skipped at memory speed */
-	uint64_t mentions;	/* lines that name a kill, a selection, a summary or a header */
-	uint64_t undecoded;	/* such lines (or report headers) that gave no kill */
-	uint64_t undecoded_at[OOMREPORT_LINES_KEPT];	/* their input line numbers, the first few */
-	uint64_t imitations;	/* such lines written by a program, not by the kernel */
+	uint64_t lines_read; /* input lines, also those skipped at memory speed */
+	uint64_t mentions;   /* lines that name a kill, a selection, a summary or a header */
+	uint64_t undecoded;  /* such lines (or report headers) that gave no kill */
+	uint64_t undecoded_at[OOMREPORT_LINES_KEPT]; /* their input line numbers, the first few */
+	uint64_t imitations; /* such lines written by a program, not by the kernel */
 	uint64_t imitation_at[OOMREPORT_LINES_KEPT];
-	char imitation_tag[32];	/* the first imitation's tag ("facility" for a /dev/kmsg write) */
+	char imitation_tag[32]; /* the first imitation's tag ("facility" for a /dev/kmsg write) */
 	/* the span of time stamps the input covers */
 	bool have_ts_span, have_wall_span;
 	uint64_t first_ts_us, last_ts_us;

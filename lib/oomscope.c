@@ -47,7 +47,8 @@ static int dir_totalpages(const struct host *h, const struct cg_layout *l, const
 			  uint64_t swap_total, unsigned ps, uint64_t *ret, uint64_t *ret_limit,
 			  uint64_t *ret_swap_pages)
 {
-	struct memcg_max_input in = { .total_swap = swap_total, .swap_max = SIZE_UNLIMITED,
+	struct memcg_max_input in = { .total_swap = swap_total,
+				      .swap_max = SIZE_UNLIMITED,
 				      .memsw_max = SIZE_UNLIMITED };
 	uint64_t v, total;
 	int r;
@@ -90,8 +91,7 @@ static int dir_totalpages(const struct host *h, const struct cg_layout *l, const
 	return 0;
 }
 
-int oom_pid_memcg(const struct host *h, const struct cg_layout *l, pid_t pid, char *ret,
-		  size_t sz)
+int oom_pid_memcg(const struct host *h, const struct cg_layout *l, pid_t pid, char *ret, size_t sz)
 {
 	return proc_read_memcg(h, pid, l->mode != CG_MODE_V2, ret, sz);
 }
@@ -140,8 +140,8 @@ static int read_proc_cand(int proc_fd, const struct host *h, pid_t pid, struct o
  * The table is read after the walk: a process listed in cgroup.procs that is not in it has
  * exited meanwhile, and is counted as vanished like a failed /proc read.
  */
-static void fill_cands(const struct host *h, int proc_fd, const struct oom_task *tab,
-		       size_t ntab, unsigned page_kb, struct cand_vec *cv, size_t *skipped)
+static void fill_cands(const struct host *h, int proc_fd, const struct oom_task *tab, size_t ntab,
+		       unsigned page_kb, struct cand_vec *cv, size_t *skipped)
 {
 	size_t k = 0;
 
@@ -192,8 +192,9 @@ static int load_tasks(const struct host *h, enum scores_source src, struct oom_r
 	if (src == SCORES_SOURCE_PROC)
 		return 0;
 	if (!host_is_live(h)) {
-		xsnprintf(s->source_note, sizeof(s->source_note),
-			  "a --sysroot tree has no running kernel behind it for the BPF task iterator");
+		xsnprintf(
+			s->source_note, sizeof(s->source_note),
+			"a --sysroot tree has no running kernel behind it for the BPF task iterator");
 		return src == SCORES_SOURCE_BPF ? -EOPNOTSUPP : 0;
 	}
 	r = oom_tasks_read(ret, ret_n, s->source_note, sizeof(s->source_note));
@@ -315,10 +316,10 @@ void oom_scope_rescore(struct oom_rank *s)
 		struct oom_cand *c = &s->c[i];
 		oom_cand_score(c, s->totalpages, page_kb);
 		if (c->unkillable == OOM_KILLABLE) {
-			int64_t g = oom_badness_points(c->rss_kb, c->swap_kb, c->pgtables_kb, c->adj,
-						       s->global_totalpages, page_kb);
-			c->oom_score_computed = oom_score_from_badness(g, true,
-								       s->global_totalpages);
+			int64_t g = oom_badness_points(c->rss_kb, c->swap_kb, c->pgtables_kb,
+						       c->adj, s->global_totalpages, page_kb);
+			c->oom_score_computed =
+				oom_score_from_badness(g, true, s->global_totalpages);
 		}
 		if (s->from_bpf) {
 			/* the iterator has no oom_score: proc_oom_score()'s formula over the same
@@ -368,8 +369,8 @@ int oom_scope_load_cgroup(const struct host *h, const struct cg_layout *l, const
 	for (;;) {
 		struct cg d;
 		uint64_t total, limit, swp;
-		if (cg_open(l, dom, &d) >= 0 &&
-		    dir_totalpages(h, l, d.mem, swap_bytes, s.page_size, &total, &limit, &swp) >= 0) {
+		if (cg_open(l, dom, &d) >= 0 && dir_totalpages(h, l, d.mem, swap_bytes, s.page_size,
+							       &total, &limit, &swp) >= 0) {
 			s.memcg = true;
 			s.totalpages = total;
 			s.limit_bytes = limit;
@@ -431,8 +432,8 @@ struct read_work {
 	const pid_t *pids;
 	size_t n;
 	struct oom_cand *out; /* n slots */
-	bool *ok;             /* n flags */
-	size_t next;          /* next unclaimed index (atomic) */
+	bool *ok;	      /* n flags */
+	size_t next;	      /* next unclaimed index (atomic) */
 };
 
 static void *read_work_run(void *arg)
@@ -460,8 +461,7 @@ static void *read_work_run(void *arg)
 
 /* The whole host from the BPF table: every process, in pid order (finish() re-checks ties by
  * fork time, the task list's order). */
-static int load_all_bpf(const struct host *h, struct oom_rank *s, struct oom_task *tab,
-			size_t ntab)
+static int load_all_bpf(const struct host *h, struct oom_rank *s, struct oom_task *tab, size_t ntab)
 {
 	unsigned page_kb = s->page_size / 1024 ? s->page_size / 1024 : 4;
 	struct oom_cand *c = calloc(ntab ? ntab : 1, sizeof(*c));
@@ -517,8 +517,9 @@ int oom_scope_load_all(const struct host *h, enum scores_source src, struct oom_
 		return -ENOMEM;
 	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	nt = np < READ_THREADS_MIN_PIDS || ncpu < 2 ? 1
-	     : (size_t)(ncpu < READ_THREADS_MAX ? ncpu : READ_THREADS_MAX);
+	nt = np < READ_THREADS_MIN_PIDS || ncpu < 2 ?
+		     1 :
+		     (size_t)(ncpu < READ_THREADS_MAX ? ncpu : READ_THREADS_MAX);
 	work = (struct read_work){ .proc_fd = proc_fd, .pids = pids, .n = np, .out = c, .ok = ok };
 	/* this thread reads too; a failed pthread_create just leaves more blocks for the others */
 	for (size_t t = 1; t < nt; t++)

@@ -45,11 +45,18 @@ size_t oom_tasks_from_records(const struct ot_rec *rec, size_t n, struct oom_tas
 		t->adj_min = r->oom_score_adj_min;
 		t->start_ns = r->start_ns;
 		if (r->flags & OT_F_MM) {
-			t->file = r->counters[OT_FILEPAGES] > 0 ? (uint64_t)r->counters[OT_FILEPAGES] : 0;
-			t->anon = r->counters[OT_ANONPAGES] > 0 ? (uint64_t)r->counters[OT_ANONPAGES] : 0;
-			t->swap = r->counters[OT_SWAPENTS] > 0 ? (uint64_t)r->counters[OT_SWAPENTS] : 0;
-			t->shmem = r->counters[OT_SHMEMPAGES] > 0 ? (uint64_t)r->counters[OT_SHMEMPAGES]
-								  : 0;
+			t->file = r->counters[OT_FILEPAGES] > 0 ?
+					  (uint64_t)r->counters[OT_FILEPAGES] :
+					  0;
+			t->anon = r->counters[OT_ANONPAGES] > 0 ?
+					  (uint64_t)r->counters[OT_ANONPAGES] :
+					  0;
+			t->swap = r->counters[OT_SWAPENTS] > 0 ?
+					  (uint64_t)r->counters[OT_SWAPENTS] :
+					  0;
+			t->shmem = r->counters[OT_SHMEMPAGES] > 0 ?
+					   (uint64_t)r->counters[OT_SHMEMPAGES] :
+					   0;
 			t->pgtables_bytes = r->pgtables_bytes > 0 ? (uint64_t)r->pgtables_bytes : 0;
 		}
 	}
@@ -181,8 +188,9 @@ int oom_tasks_read(struct oom_task **ret, size_t *ret_n, char *why, size_t whysz
 	int r;
 
 	if (!initial_pid_ns()) {
-		xsnprintf(why, whysz, "not in the initial pid namespace: the task iterator would "
-				      "show global pids");
+		xsnprintf(why, whysz,
+			  "not in the initial pid namespace: the task iterator would "
+			  "show global pids");
 		return -EOPNOTSUPP;
 	}
 	skel = oomtasks__open();
@@ -192,7 +200,8 @@ int oom_tasks_read(struct oom_task **ret, size_t *ret_n, char *why, size_t whysz
 	}
 	if ((r = oomtasks__load(skel)) < 0) {
 		/* bpf_load_and_run() returns -errno of the step that failed */
-		xsnprintf(why, whysz, "the kernel refused the BPF task iterator (%s)%s", strerror(-r),
+		xsnprintf(why, whysz, "the kernel refused the BPF task iterator (%s)%s",
+			  strerror(-r),
 			  r == -EPERM ? ": needs root, or CAP_BPF and CAP_PERFMON" : "");
 		oomtasks__destroy(skel);
 		return r;
@@ -223,8 +232,9 @@ int oom_tasks_read(struct oom_task **ret, size_t *ret_n, char *why, size_t whysz
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (rec[i].flags & OT_F_NO_PGTABLES) {
-			xsnprintf(why, whysz, "this kernel has no mm->pgtables_bytes (before 4.16): "
-					      "page tables are read from /proc");
+			xsnprintf(why, whysz,
+				  "this kernel has no mm->pgtables_bytes (before 4.16): "
+				  "page tables are read from /proc");
 			return -EOPNOTSUPP;
 		}
 	}

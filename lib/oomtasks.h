@@ -19,11 +19,11 @@
 #include "bpf/oomtasks.h"
 
 struct oom_task {
-	pid_t pid;                  /* tgid */
+	pid_t pid; /* tgid */
 	char comm[OT_COMM_LEN + 1];
-	unsigned flags;             /* OT_F_* */
+	unsigned flags; /* OT_F_* */
 	int adj, adj_min;
-	uint64_t start_ns;          /* fork time, CLOCK_MONOTONIC: orders like the task list */
+	uint64_t start_ns; /* fork time, CLOCK_MONOTONIC: orders like the task list */
 	uint64_t anon, file, shmem, swap; /* pages, as get_mm_counter() reads them */
 	uint64_t pgtables_bytes;
 };

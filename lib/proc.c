@@ -58,15 +58,33 @@ static void unescape_comm(const char *s, size_t len, char *out, size_t sz)
 		if (c == '\\' && i + 1 < len) {
 			char e = s[++i];
 			switch (e) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'f': c = '\f'; break;
-			case 'v': c = '\v'; break;
-			case 'a': c = '\a'; break;
-			case 'e': c = 27; break;
-			case '\\': c = '\\'; break;
-			case '"': c = '"'; break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case 'v':
+				c = '\v';
+				break;
+			case 'a':
+				c = '\a';
+				break;
+			case 'e':
+				c = 27;
+				break;
+			case '\\':
+				c = '\\';
+				break;
+			case '"':
+				c = '"';
+				break;
 			default:
 				if (e >= '0' && e <= '7' && i + 2 < len && s[i + 1] >= '0' &&
 				    s[i + 1] <= '7' && s[i + 2] >= '0' && s[i + 2] <= '7') {

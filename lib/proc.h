@@ -21,13 +21,13 @@
 struct proc_status {
 	char comm[PROC_COMM_MAX]; /* Name:, unescaped */
 	pid_t tgid;
-	bool has_mm;        /* the Vm* / Rss* lines exist: the task has an mm */
-	bool kthread;       /* Kthread: 1 (6.x), or PF_KTHREAD seen elsewhere */
-	bool has_kthread;   /* the Kthread: line exists (not on older kernels) */
+	bool has_mm;	  /* the Vm* / Rss* lines exist: the task has an mm */
+	bool kthread;	  /* Kthread: 1 (6.x), or PF_KTHREAD seen elsewhere */
+	bool has_kthread; /* the Kthread: line exists (not on older kernels) */
 	uint64_t rss_anon_kb, rss_file_kb, rss_shmem_kb; /* RssAnon/RssFile/RssShmem (4.5+) */
-	uint64_t vmrss_kb;  /* VmRSS (= the sum of the three) */
-	uint64_t swap_kb;   /* VmSwap: MM_SWAPENTS */
-	uint64_t pte_kb;    /* VmPTE: mm_pgtables_bytes() >> 10 */
+	uint64_t vmrss_kb;				 /* VmRSS (= the sum of the three) */
+	uint64_t swap_kb;				 /* VmSwap: MM_SWAPENTS */
+	uint64_t pte_kb;				 /* VmPTE: mm_pgtables_bytes() >> 10 */
 	bool has_rss_split; /* RssAnon etc. present (4.5+); else rss comes from VmRSS */
 };
 

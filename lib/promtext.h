@@ -16,8 +16,8 @@
 #include <stdio.h>
 
 enum prom_format {
-	PROM_TEXT = 0,		/* text/plain; version=0.0.4 */
-	PROM_OPENMETRICS,	/* application/openmetrics-text; version=1.0.0 */
+	PROM_TEXT = 0,	  /* text/plain; version=0.0.4 */
+	PROM_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
 };
 
 enum prom_type {
@@ -32,7 +32,7 @@ enum prom_type {
 struct prom {
 	FILE *out;
 	enum prom_format fmt;
-	enum prom_type type;	/* of the family being written */
+	enum prom_type type; /* of the family being written */
 	char family[128];
 };
 
@@ -47,7 +47,7 @@ struct prom_exemplar {
 	const struct prom_label *labels;
 	size_t n;
 	uint64_t value;
-	uint64_t time_us;	/* realtime µs, 0: no timestamp */
+	uint64_t time_us; /* realtime µs, 0: no timestamp */
 };
 
 void prom_init(struct prom *p, FILE *out, enum prom_format fmt);

@@ -105,8 +105,8 @@ int parse_int(const char *s, int *ret)
  * The integer and fraction are kept as integers (no floating point): value = int*mul +
  * frac*mul/10^digits, rounded down.
  */
-static int parse_scaled(const char *s, const char **ret_suffix, uint64_t *ret_int, uint64_t *ret_frac,
-			uint64_t *ret_frac_div)
+static int parse_scaled(const char *s, const char **ret_suffix, uint64_t *ret_int,
+			uint64_t *ret_frac, uint64_t *ret_frac_div)
 {
 	const char *p = s;
 	uint64_t ip = 0, fp = 0, fdiv = 1;
@@ -455,7 +455,8 @@ int path_join(char *buf, size_t sz, const char *a, const char *b)
 char *strip_trailing(char *s)
 {
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+	while (n > 0 &&
+	       (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		s[--n] = '\0';
 	return s;
 }

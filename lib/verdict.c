@@ -49,8 +49,8 @@ uint32_t verdict_share_of(uint64_t part, uint64_t whole)
 enum verdict verdict_explain(const struct verdict_in *in, const struct verdict_thresholds *t,
 			     char *buf, size_t sz)
 {
-	uint32_t un = in->has_unreclaimable ? verdict_share_of(in->unreclaimable, in->limit)
-					    : UINT32_MAX;
+	uint32_t un =
+		in->has_unreclaimable ? verdict_share_of(in->unreclaimable, in->limit) : UINT32_MAX;
 	bool psi = in->has_psi, full = in->has_psi && in->has_full;
 	char dummy[8];
 
@@ -60,8 +60,8 @@ enum verdict verdict_explain(const struct verdict_in *in, const struct verdict_t
 	}
 	/* critical: the kernel killed, no progress half of the time, or one burst from a kill */
 	if (in->oom_kills > 0) {
-		xsnprintf(buf, sz, "%llu OOM kill%s in the interval", (unsigned long long)in->oom_kills,
-			  in->oom_kills == 1 ? "" : "s");
+		xsnprintf(buf, sz, "%llu OOM kill%s in the interval",
+			  (unsigned long long)in->oom_kills, in->oom_kills == 1 ? "" : "s");
 		return V_CRITICAL;
 	}
 	if (full && in->full_share >= t->critical_full) {
@@ -162,9 +162,11 @@ int verdict_thresholds_parse(const char *spec, struct verdict_thresholds *ret)
 		{ "sick_some", offsetof(struct verdict_thresholds, sick_some) },
 		{ "sick_full", offsetof(struct verdict_thresholds, sick_full) },
 		{ "critical_full", offsetof(struct verdict_thresholds, critical_full) },
-		{ "strained_unreclaimable", offsetof(struct verdict_thresholds, strained_unreclaimable) },
+		{ "strained_unreclaimable",
+		  offsetof(struct verdict_thresholds, strained_unreclaimable) },
 		{ "sick_unreclaimable", offsetof(struct verdict_thresholds, sick_unreclaimable) },
-		{ "critical_unreclaimable", offsetof(struct verdict_thresholds, critical_unreclaimable) },
+		{ "critical_unreclaimable",
+		  offsetof(struct verdict_thresholds, critical_unreclaimable) },
 	};
 	struct verdict_thresholds t = *ret;
 	const char *p = spec;

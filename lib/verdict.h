@@ -24,28 +24,28 @@ enum verdict {
 const char *verdict_to_string(enum verdict v);
 
 struct verdict_in {
-	bool has_psi;          /* false: PSI unavailable, the stall rules are not applied */
-	bool has_full;         /* the full line exists */
-	uint32_t some_share;   /* stall share over the interval, hundredths of a percent */
+	bool has_psi;	     /* false: PSI unavailable, the stall rules are not applied */
+	bool has_full;	     /* the full line exists */
+	uint32_t some_share; /* stall share over the interval, hundredths of a percent */
 	uint32_t full_share;
-	uint64_t usage;        /* bytes (shown, and compared with memory.high) */
-	uint64_t limit;        /* binding hard limit (smallest memory.max of self and ancestors),
+	uint64_t usage; /* bytes (shown, and compared with memory.high) */
+	uint64_t limit; /* binding hard limit (smallest memory.max of self and ancestors),
 				* UINT64_MAX when none */
-	uint64_t high;         /* memory.high, UINT64_MAX when none / unsupported (v1) */
+	uint64_t high;	/* memory.high, UINT64_MAX when none / unsupported (v1) */
 	bool has_unreclaimable;
 	uint64_t unreclaimable; /* anon + shmem: what only a kill gets back without swap */
-	uint64_t high_events;  /* memory.events high: increase over the interval */
-	uint64_t oom_kills;    /* oom_kill: increase over the interval */
+	uint64_t high_events;	/* memory.events high: increase over the interval */
+	uint64_t oom_kills;	/* oom_kill: increase over the interval */
 };
 
 /* All shares in hundredths of a percent (500 = 5 %). Defaults: docs/VERDICT.md. */
 struct verdict_thresholds {
-	uint32_t strained_some;          /*  5 % */
-	uint32_t sick_some;              /* 20 % */
-	uint32_t sick_full;              /* 10 % */
-	uint32_t critical_full;          /* 50 % */
+	uint32_t strained_some;		 /*  5 % */
+	uint32_t sick_some;		 /* 20 % */
+	uint32_t sick_full;		 /* 10 % */
+	uint32_t critical_full;		 /* 50 % */
 	uint32_t strained_unreclaimable; /* 80 % of the limit */
-	uint32_t sick_unreclaimable;     /* 90 % */
+	uint32_t sick_unreclaimable;	 /* 90 % */
 	uint32_t critical_unreclaimable; /* 95 % */
 };
 

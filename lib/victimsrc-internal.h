@@ -25,12 +25,12 @@ struct victim_source {
 	struct victim_source_opts opts;
 	void *priv;
 	char detail[512];
-	struct kmsg_feed *kc;	/* the side channel of a kernel-side source */
+	struct kmsg_feed *kc; /* the side channel of a kernel-side source */
 	/* during consume() */
 	victim_event_fn fn;
 	void *userdata;
 	int delivered;
-	int stop;	/* negative return of fn */
+	int stop; /* negative return of fn */
 };
 
 extern const struct victim_backend victim_backend_bpf;

@@ -119,8 +119,8 @@ int mark_victim_format_shape(const char *format)
 }
 
 /* "key=VALUE" (or "key:VALUE") in s[0..len) starting right at s; value up to a blank */
-static int kv_u64(const char *s, const char *end, const char *key, const char *unit,
-		  uint64_t *ret, const char **ret_next)
+static int kv_u64(const char *s, const char *end, const char *key, const char *unit, uint64_t *ret,
+		  const char **ret_next)
 {
 	size_t kl = strlen(key), ul = strlen(unit);
 	const char *v, *e;
@@ -268,7 +268,6 @@ static void memcg_root(const struct host *h, bool v1, char *buf, size_t sz)
 	else if (l.v2_memory)
 		xsnprintf(buf, sz, "%s", l.v2);
 }
-
 
 static void fill_memcg_from_fs(const struct host *h, struct oom_event *ev, bool v1)
 {

@@ -39,24 +39,24 @@ typedef int (*victim_event_fn)(const struct oom_event *ev, void *userdata);
 
 /* What the kmsg source reads besides kills, given to on_note during consume() with its userdata. */
 enum victim_note_kind {
-	VICTIM_NOTE_OVERWRITTEN,	/* count records overwritten before they were read (EPIPE) */
-	VICTIM_NOTE_IMITATION,		/* a program's record (facility != 0) naming an OOM kill */
-	VICTIM_NOTE_UNPARSED,		/* a kernel "Killed process" line the decoder cannot read */
+	VICTIM_NOTE_OVERWRITTEN, /* count records overwritten before they were read (EPIPE) */
+	VICTIM_NOTE_IMITATION,	 /* a program's record (facility != 0) naming an OOM kill */
+	VICTIM_NOTE_UNPARSED,	 /* a kernel "Killed process" line the decoder cannot read */
 };
 struct victim_note {
 	enum victim_note_kind kind;
-	int facility;	/* IMITATION */
+	int facility; /* IMITATION */
 	uint64_t count;
 };
 typedef void (*victim_note_fn)(const struct victim_note *n, void *userdata);
 
 struct victim_source_opts {
-	const struct host *host;	/* NULL: the live system */
-	bool no_kmsg_check;	/* do not read /dev/kmsg to fill and check the constraint */
-	bool force_pid_only;	/* BPF: behave as on a pre-6.9 kernel (tests of that path) */
-	const char *bpf_attach;	/* BPF: "tp_btf", "raw_tp" or "tracepoint"; NULL: best first */
-	bool kernel_side_only;	/* AUTO: bpf or tracefs, never kmsg (run reads the log itself) */
-	victim_note_fn on_note;	/* kmsg: what is not a kill (may be NULL) */
+	const struct host *host; /* NULL: the live system */
+	bool no_kmsg_check;	 /* do not read /dev/kmsg to fill and check the constraint */
+	bool force_pid_only;	 /* BPF: behave as on a pre-6.9 kernel (tests of that path) */
+	const char *bpf_attach;	 /* BPF: "tp_btf", "raw_tp" or "tracepoint"; NULL: best first */
+	bool kernel_side_only;	 /* AUTO: bpf or tracefs, never kmsg (run reads the log itself) */
+	victim_note_fn on_note;	 /* kmsg: what is not a kill (may be NULL) */
 };
 
 const char *victim_source_kind_to_string(enum victim_source_kind k);
@@ -100,8 +100,8 @@ void victim_source_signal_cleanup(void);
 /* ---- pure parts (unit-tested) ---- */
 
 enum mark_victim_shape {
-	MARK_VICTIM_PID_ONLY = 1,	/* int pid (4.13 .. 6.8) */
-	MARK_VICTIM_FULL,		/* pid, comm, rss..., uid, pgtables, oom_score_adj (6.9+) */
+	MARK_VICTIM_PID_ONLY = 1, /* int pid (4.13 .. 6.8) */
+	MARK_VICTIM_FULL,	  /* pid, comm, rss..., uid, pgtables, oom_score_adj (6.9+) */
 };
 
 /* Shape from the text of events/oom/mark_victim/format. -EINVAL if not recognized. */
@@ -123,7 +123,7 @@ int cgroup_path_from_names(const char *const *names, size_t n, size_t from, char
 /* One memcg on the way up from the victim: levels[0] is the victim's memcg. */
 struct memcg_level {
 	uint64_t usage_bytes;
-	uint64_t limit_bytes;	/* cg_limit_is_none(): no limit */
+	uint64_t limit_bytes; /* cg_limit_is_none(): no limit */
 };
 /*
  * The memcg that ran out, as an index into levels, or -ENOENT (looks global). The kernel OOMs a
@@ -131,6 +131,5 @@ struct memcg_level {
  * limit and usage within margin_bytes of it.
  */
 int memcg_infer_oom_level(const struct memcg_level *levels, size_t n, uint64_t margin_bytes);
-
 
 #endif

@@ -79,7 +79,7 @@ struct bpf_src {
 	struct oomvictim *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *fentry_link;
-	bool full;	/* task record available (not pid-only, not classic tracepoint) */
+	bool full; /* task record available (not pid-only, not classic tracepoint) */
 	uint64_t page_kb;
 };
 
@@ -127,8 +127,8 @@ static int fentry_probe(struct btf *btf)
 	if (id < 0)
 		return -ENOENT;
 	o.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "oomlab_probe", "GPL", insns,
-			   ELEMENTSOF(insns), &o);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "oomlab_probe", "GPL", insns, ELEMENTSOF(insns),
+			   &o);
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -412,8 +412,7 @@ static int try_attach(struct victim_source *s, struct bpf_src *b, const char *at
 		return r;
 	}
 	prog = mark_victim_prog(b->skel, attach, full);
-	bpf_object__for_each_program(p, b->skel->obj)
-		bpf_program__set_autoload(p, p == prog);
+	bpf_object__for_each_program(p, b->skel->obj) bpf_program__set_autoload(p, p == prog);
 	bpf_program__set_autoload(b->skel->progs.oom_kill_process_entry, fentry);
 	r = oomvictim__load(b->skel);
 	if (r < 0) {
@@ -503,8 +502,8 @@ static int bpf_open(struct victim_source *s, char *why, size_t sz)
 	fentry = r == 0;
 	if (!fentry)
 		xsnprintf(fentry_note, sizeof(fentry_note),
-			 "fentry/oom_kill_process refused (%s): OOMing memcg inferred",
-			 strerror(-r));
+			  "fentry/oom_kill_process refused (%s): OOMing memcg inferred",
+			  strerror(-r));
 	btf__free(btf);
 
 	b = calloc(1, sizeof(*b));
@@ -528,9 +527,10 @@ static int bpf_open(struct victim_source *s, char *why, size_t sz)
 				       sizeof(err));
 			if (r == 0) {
 				fentry = false;
-				xsnprintf(fentry_note, sizeof(fentry_note),
-					  "fentry/oom_kill_process refused with it (%s): OOMing memcg inferred",
-					  ferr);
+				xsnprintf(
+					fentry_note, sizeof(fentry_note),
+					"fentry/oom_kill_process refused with it (%s): OOMing memcg inferred",
+					ferr);
 			}
 		}
 		if (r == 0) {
@@ -538,10 +538,10 @@ static int bpf_open(struct victim_source *s, char *why, size_t sz)
 
 			if (fentry && !b->fentry_link)
 				xsnprintf(fentry_note, sizeof(fentry_note),
-					 "fentry/oom_kill_process not attached (%s)", err);
+					  "fentry/oom_kill_process not attached (%s)", err);
 			else if (fentry)
 				xsnprintf(fentry_note, sizeof(fentry_note),
-					 "fentry/oom_kill_process: exact constraint and memcg");
+					  "fentry/oom_kill_process: exact constraint and memcg");
 			b->full = full;
 			/*
 			 * Parsing the 5 MB kernel BTF (twice: here and in libbpf) leaves ~10 MB of
@@ -549,16 +549,16 @@ static int bpf_open(struct victim_source *s, char *why, size_t sz)
 			 */
 			malloc_trim(0);
 			xsnprintf(s->detail, sizeof(s->detail), "%s/mark_victim, %s%s%s%s%s",
-				 attaches[i],
-				 full ? "victim read in the kernel"
-				      : shape == 1 ? "tracepoint record, cgroup read after the fact"
-						   : "pid-only tracepoint, rest read after the fact",
-				 fentry_note[0] ? "; " : "", fentry_note, tried[0] ? "; " : "",
-				 tried);
+				  attaches[i],
+				  full	     ? "victim read in the kernel" :
+				  shape == 1 ? "tracepoint record, cgroup read after the fact" :
+					       "pid-only tracepoint, rest read after the fact",
+				  fentry_note[0] ? "; " : "", fentry_note, tried[0] ? "; " : "",
+				  tried);
 			return 0;
 		}
 		xsnprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
-			 tried[0] ? ", " : "", err);
+			  tried[0] ? ", " : "", err);
 	}
 	xsnprintf(why, sz, "%s", tried[0] ? tried : "no attach point selected");
 	free(b);

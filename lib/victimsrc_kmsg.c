@@ -27,8 +27,8 @@
 struct kmsg_feed {
 	int fd;
 	struct oomreport *rep;
-	struct victim_source *s;	/* the kmsg source; NULL: a side channel */
-	struct oom_event recent[KMSG_RECENT];	/* the side channel's last kills */
+	struct victim_source *s;	      /* the kmsg source; NULL: a side channel */
+	struct oom_event recent[KMSG_RECENT]; /* the side channel's last kills */
 	unsigned int next;
 };
 
@@ -128,7 +128,8 @@ static int kmsg_src_open(struct victim_source *s, char *why, size_t sz)
 	if (r < 0) {
 		xsnprintf(why, sz, "cannot open '%s': %s%s", path, strerror(-r),
 			  r == -EPERM || r == -EACCES ?
-			  " (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : "");
+				  " (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" :
+				  "");
 		return r;
 	}
 	xsnprintf(s->detail, sizeof(s->detail), "%s", path);

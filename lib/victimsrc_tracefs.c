@@ -133,15 +133,18 @@ int tracefs_root_open(enum tracefs_how *how, char *why, size_t sz)
 			h = TRACEFS_TEMPDIR;
 		}
 		if (fd < 0) {
-			int d = open_mounted(DEBUGFS_TRACING); /* old kernels: tracefs only under debugfs */
+			int d = open_mounted(
+				DEBUGFS_TRACING); /* old kernels: tracefs only under debugfs */
 			if (d >= 0) {
 				fd = d;
 				h = TRACEFS_DEBUGFS;
 			} else {
-				xsnprintf(why, sz,
-					  "tracefs is not mounted and cannot be mounted privately: %s%s",
-					  strerror(-(r == -ENOSYS ? fd : r)),
-					  r == -EPERM || fd == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+				xsnprintf(
+					why, sz,
+					"tracefs is not mounted and cannot be mounted privately: %s%s",
+					strerror(-(r == -ENOSYS ? fd : r)),
+					r == -EPERM || fd == -EPERM ? " (needs CAP_SYS_ADMIN)" :
+								      "");
 				return fd;
 			}
 		}
@@ -197,10 +200,10 @@ int victim_source_tracefs_probe(char *how, size_t sz)
 }
 
 struct tracefs_src {
-	int root;        /* tracefs directory fd (a private mount lives as long as it is open) */
-	char inst[96];   /* instances/<owned name>, relative to root */
-	int fd;          /* trace_pipe, O_NONBLOCK */
-	int lockfd;      /* the instance directory, flock(LOCK_SH) held while we live */
+	int root;      /* tracefs directory fd (a private mount lives as long as it is open) */
+	char inst[96]; /* instances/<owned name>, relative to root */
+	int fd;	       /* trace_pipe, O_NONBLOCK */
+	int lockfd;    /* the instance directory, flock(LOCK_SH) held while we live */
 	enum mark_victim_shape shape;
 	enum tracefs_how how;
 	/*
@@ -312,8 +315,9 @@ static int make_instance(int root, char *inst, size_t sz, int *ret_lockfd)
 			return r;
 		}
 		r = cg_owner_lock(fd, 2 * 1000 * 1000);
-		if (r == 0 && fstat(fd, &a) == 0 && fstatat(root, inst, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		if (r == 0 && fstat(fd, &a) == 0 &&
+		    fstatat(root, inst, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
 			*ret_lockfd = fd;
 			return 0;
 		}
@@ -358,7 +362,8 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 	}
 	r = mark_victim_format_shape(fmt);
 	if (r < 0) {
-		xsnprintf(why, sz, "unknown oom:mark_victim format in events/oom/mark_victim/format");
+		xsnprintf(why, sz,
+			  "unknown oom:mark_victim format in events/oom/mark_victim/format");
 		tracefs_free(t);
 		return r;
 	}
@@ -378,7 +383,7 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 		r = inst_write(t, "events/oom/mark_victim/enable", "1");
 	if (r < 0) {
 		xsnprintf(why, sz, "cannot enable oom/mark_victim in '%s': %s", t->inst,
-			 strerror(-r));
+			  strerror(-r));
 		unlinkat(t->root, t->inst, AT_REMOVEDIR);
 		tracefs_free(t);
 		return r;
@@ -396,9 +401,10 @@ static int tracefs_open(struct victim_source *s, char *why, size_t sz)
 		return r;
 	}
 	victim_cleanup_register(t->root, t->inst, t->fd);
-	xsnprintf(s->detail, sizeof(s->detail), "trace instance %s, oom/mark_victim (%s), through %s",
-		 t->inst, t->shape == MARK_VICTIM_FULL ? "full record" : "pid only",
-		 tracefs_how_to_string(t->how));
+	xsnprintf(s->detail, sizeof(s->detail),
+		  "trace instance %s, oom/mark_victim (%s), through %s", t->inst,
+		  t->shape == MARK_VICTIM_FULL ? "full record" : "pid only",
+		  tracefs_how_to_string(t->how));
 	s->priv = t;
 	return 0;
 }

@@ -6,7 +6,7 @@
 #   scripts/deps.sh --print    only print the package list
 set -euo pipefail
 
-# build: compiler, make, Check for unit tests, scdoc for man pages
+# build: compiler, make, Check for unit tests, scdoc for man pages, clang-format (make format-check)
 # logs:  zlib, liblzma, libzstd, libsystemd (compressed logs, --journal); systemd-journal-remote,
 #        xz-utils, zstd to make the test inputs
 # bpf:   clang/llvm + libbpf + bpftool for the CO-RE kill source (BPF=auto drops it if absent)
@@ -19,7 +19,7 @@ set -euo pipefail
 # serve: libmicrohttpd (HTTP); prometheus (+promtool), prometheus-node-exporter, curl and
 #        yamllint for its tests; systemd (systemd-analyze) for the unit; debhelper, lintian,
 #        dpkg-dev, fakeroot for the package build test
-PKGS=(gcc make pkg-config check scdoc
+PKGS=(gcc make pkg-config check scdoc clang-format
 	libmicrohttpd-dev prometheus prometheus-node-exporter curl yamllint python3-yaml systemd
 	debhelper lintian dpkg-dev fakeroot
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev

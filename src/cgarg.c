@@ -48,8 +48,8 @@ int cli_cgroup_layout(struct cli *cli, struct cg_layout *ret)
 	return 0;
 }
 
-int cli_resolve_cgroup(struct cli *cli, const struct cg_layout *l, const char *opt,
-		       const char *arg, unsigned flags, struct cg_target *ret)
+int cli_resolve_cgroup(struct cli *cli, const struct cg_layout *l, const char *opt, const char *arg,
+		       unsigned flags, struct cg_target *ret)
 {
 	char hint[1024], q[300];
 	int r = cg_target_resolve(&cli->host, l, arg, flags, ret, hint, sizeof(hint));
@@ -60,20 +60,23 @@ int cli_resolve_cgroup(struct cli *cli, const struct cg_layout *l, const char *o
 		return 0;
 	case -EINVAL:
 		if (!arg || !*arg)
-			return cli_usage_error(cli, "empty cgroup for %s; %s", opt, cg_target_forms());
+			return cli_usage_error(cli, "empty cgroup for %s; %s", opt,
+					       cg_target_forms());
 		return cli_usage_error(cli, "'%s' (%s) cannot name a cgroup; %s", q, opt,
 				       cg_target_forms());
 	case -EXDEV:
-		return cli_usage_error(cli,
-				       "cgroup '%s' (%s) leaves the cgroup filesystem ('.', '..' or a "
-				       "symlink): refused",
-				       q, opt);
+		return cli_usage_error(
+			cli,
+			"cgroup '%s' (%s) leaves the cgroup filesystem ('.', '..' or a "
+			"symlink): refused",
+			q, opt);
 	case -ENOTUNIQ:
 		return cli_error(cli, "'%s' (%s) matches several cgroups: %s", q, opt, hint);
 	case -ESRCH:
 		return cli_error(cli, "no process with pid %s", q);
 	case -EOPNOTSUPP:
-		return cli_error(cli, "cannot find cgroup '%s': no cgroup filesystem is mounted", q);
+		return cli_error(cli, "cannot find cgroup '%s': no cgroup filesystem is mounted",
+				 q);
 	case -ENOENT: {
 		char hq[300];
 		if (hint[0])
@@ -132,11 +135,13 @@ const char *cli_cgroup_target_text(const struct cg_target *t, char *buf, size_t 
 	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX];
 
 	if (!t->exists) {
-		xsnprintf(buf, sz, "cgroup %s (exists in no tree now)", cli_quote_n(t->name, 0, a, sizeof(a)));
+		xsnprintf(buf, sz, "cgroup %s (exists in no tree now)",
+			  cli_quote_n(t->name, 0, a, sizeof(a)));
 		return buf;
 	}
 	xsnprintf(buf, sz, "cgroup %s (memory dir %s, cgroup2 dir %s)",
-		  cli_quote_n(t->name, 0, a, sizeof(a)), t->mem[0] ? cli_quote_n(t->mem, 0, b, sizeof(b)) : "none",
+		  cli_quote_n(t->name, 0, a, sizeof(a)),
+		  t->mem[0] ? cli_quote_n(t->mem, 0, b, sizeof(b)) : "none",
 		  t->v2dir[0] ? cli_quote_n(t->v2dir, 0, c, sizeof(c)) : "none");
 	return buf;
 }

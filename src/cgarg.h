@@ -16,8 +16,8 @@
  * the exit status after printing one line: EXIT_USAGE for a form that cannot be a cgroup or that
  * leaves the cgroup filesystem, EXIT_FAIL for a cgroup or pid that does not exist.
  */
-int cli_resolve_cgroup(struct cli *cli, const struct cg_layout *l, const char *opt,
-		       const char *arg, unsigned flags, struct cg_target *ret);
+int cli_resolve_cgroup(struct cli *cli, const struct cg_layout *l, const char *opt, const char *arg,
+		       unsigned flags, struct cg_target *ret);
 /* The same for --pid N. */
 int cli_resolve_pid_cgroup(struct cli *cli, const struct cg_layout *l, pid_t pid,
 			   struct cg_target *ret);

@@ -134,7 +134,8 @@ static void check_cgroups(struct cli *cli, struct report *r, struct cg_layout *l
 
 	if (k < 0) {
 		xsnprintf(v, sizeof(v), "cannot read /proc/self/mountinfo: %s", strerror(-k));
-		fact(r, "cgroup.mode", ST_MISSING, v, "run, top, psi per cgroup and the lab need cgroups");
+		fact(r, "cgroup.mode", ST_MISSING, v,
+		     "run, top, psi per cgroup and the lab need cgroups");
 		return;
 	}
 	switch (l->mode) {
@@ -142,12 +143,15 @@ static void check_cgroups(struct cli *cli, struct report *r, struct cg_layout *l
 		xsnprintf(v, sizeof(v), "v2 at %s, memory controller %s", l->v2,
 			  l->v2_memory ? "enabled" : "NOT available");
 		fact(r, "cgroup.mode", l->v2_memory ? ST_OK : ST_MISSING, v,
-		     l->v2_memory ? "limits via memory.max and memory.high; every v2 feature available" :
-				    "no memory limits can be set: enable the memory controller");
+		     l->v2_memory ?
+			     "limits via memory.max and memory.high; every v2 feature available" :
+			     "no memory limits can be set: enable the memory controller");
 		break;
 	case CG_MODE_HYBRID:
-		xsnprintf(v, sizeof(v), "hybrid: memory controller on v1 at %s, cgroup2 at %s (no memory controller)",
-			  l->v1_memory, l->v2);
+		xsnprintf(
+			v, sizeof(v),
+			"hybrid: memory controller on v1 at %s, cgroup2 at %s (no memory controller)",
+			l->v1_memory, l->v2);
 		fact(r, "cgroup.mode", ST_LIMITED, v,
 		     "limits via v1 memory.limit_in_bytes; per-cgroup PSI and cgroup.kill from a same-named v2 sibling; no memory.high throttling");
 		break;
@@ -157,7 +161,8 @@ static void check_cgroups(struct cli *cli, struct report *r, struct cg_layout *l
 		     "limits via memory.limit_in_bytes; no memory.high, no per-cgroup PSI, no cgroup.kill");
 		break;
 	default:
-		fact(r, "cgroup.mode", ST_MISSING, "no cgroup hierarchy with a memory controller is mounted",
+		fact(r, "cgroup.mode", ST_MISSING,
+		     "no cgroup hierarchy with a memory controller is mounted",
 		     "run, top and the lab cannot work; why, watch, scores still do");
 	}
 }
@@ -214,28 +219,39 @@ static void check_cgroup_files(struct cli *cli, struct report *r, const struct c
 		}
 	}
 	if (!dir) {
-		fact(r, "cgroup.files", ST_INFO, "not checked (needs root to create a probe cgroup)", "");
+		fact(r, "cgroup.files", ST_INFO,
+		     "not checked (needs root to create a probe cgroup)", "");
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
 	{
 		bool high = exists_in(dir, "memory.high");
-		bool peak = exists_in(dir, "memory.peak") || exists_in(dir, "memory.max_usage_in_bytes");
+		bool peak = exists_in(dir, "memory.peak") ||
+			    exists_in(dir, "memory.max_usage_in_bytes");
 		bool events = exists_in(dir, "memory.events");
 		bool kill = v2dir && exists_in(v2dir, "cgroup.kill");
 		bool psi = v2dir && exists_in(v2dir, "memory.pressure");
 		bool oomc = exists_in(dir, "memory.oom_control");
 
-		fact(r, "memory.high", high ? ST_OK : ST_MISSING, high ? "present" : "absent (cgroup v1 memory controller)",
+		fact(r, "memory.high", high ? ST_OK : ST_MISSING,
+		     high ? "present" : "absent (cgroup v1 memory controller)",
 		     high ? "run --high and the lab's throttling band work" :
 			    "run --high warns and runs with the hard limit only; the lab shows pressure through page cache instead");
-		xsnprintf(v, sizeof(v), "%s", exists_in(dir, "memory.peak") ? "memory.peak" :
-					     exists_in(dir, "memory.max_usage_in_bytes") ? "memory.max_usage_in_bytes (v1)" : "absent");
+		xsnprintf(v, sizeof(v), "%s",
+			  exists_in(dir, "memory.peak") ? "memory.peak" :
+			  exists_in(dir, "memory.max_usage_in_bytes") ?
+							  "memory.max_usage_in_bytes (v1)" :
+							  "absent");
 		fact(r, "memory.peak", peak ? ST_OK : ST_LIMITED, v,
 		     peak ? "run reports the exact peak, even a spike between samples" :
 			    "peak usage comes from samples only (kernel < 5.19)");
-		fact(r, "memory.events", events ? ST_OK : oomc ? ST_LIMITED : ST_MISSING,
-		     events ? "present" : oomc ? "absent; memory.oom_control oom_kill is used (v1)" : "absent",
+		fact(r, "memory.events",
+		     events ? ST_OK :
+		     oomc   ? ST_LIMITED :
+			      ST_MISSING,
+		     events ? "present" :
+		     oomc   ? "absent; memory.oom_control oom_kill is used (v1)" :
+			      "absent",
 		     events ? "OOM kills and memory.high throttling are counted per cgroup" :
 			      "OOM kills are counted from memory.oom_control; no 'high' events");
 		fact(r, "cgroup.kill", kill ? ST_OK : ST_LIMITED, kill ? "present" : "absent",
@@ -249,18 +265,25 @@ static void check_cgroup_files(struct cli *cli, struct report *r, const struct c
 			e = psi_read(path, &p);
 			fact(r, "psi.cgroup", e == 0 ? ST_OK : ST_MISSING,
 			     e == 0 ? "memory.pressure readable per cgroup" : strerror(-e),
-			     e == 0 ? "run, psi and top show the pressure of one cgroup" :
-				      "per-cgroup pressure unavailable (psi=1 on the kernel command line)");
+			     e == 0 ?
+				     "run, psi and top show the pressure of one cgroup" :
+				     "per-cgroup pressure unavailable (psi=1 on the kernel command line)");
 			if (e == 0 && host_is_live(&cli->host)) {
 				const char *w = trigger_window(path, wbuf, sizeof(wbuf));
-				xsnprintf(v, sizeof(v), "smallest accepted window: %s", w ? w : wbuf);
-				fact(r, "psi.trigger", w ? (strcmp(w, "500ms") == 0 ? ST_OK : ST_LIMITED) : ST_MISSING, v,
-				     w && strcmp(w, "500ms") == 0 ? "psi --wait accepts any window from 500ms to 10s" :
+				xsnprintf(v, sizeof(v), "smallest accepted window: %s",
+					  w ? w : wbuf);
+				fact(r, "psi.trigger",
+				     w ? (strcmp(w, "500ms") == 0 ? ST_OK : ST_LIMITED) :
+					 ST_MISSING,
+				     v,
+				     w && strcmp(w, "500ms") == 0 ?
+					     "psi --wait accepts any window from 500ms to 10s" :
 				     w ? "psi --wait rounds windows to whole multiples of 2s (no CAP_SYS_RESOURCE)" :
 					 "psi --wait cannot arm triggers");
 			}
 		} else {
-			fact(r, "psi.cgroup", ST_MISSING, "no cgroup2 directory with memory.pressure",
+			fact(r, "psi.cgroup", ST_MISSING,
+			     "no cgroup2 directory with memory.pressure",
 			     "per-cgroup pressure unavailable: only system-wide PSI");
 		}
 	}
@@ -285,7 +308,9 @@ static void check_psi(struct cli *cli, struct report *r)
 		fact(r, "psi.system", ST_MISSING, "PSI is compiled in but disabled (EOPNOTSUPP)",
 		     "no pressure anywhere: boot with psi=1 (RHEL/CentOS default is off); usage, limits and kills still work");
 	else
-		fact(r, "psi.system", ST_MISSING, e == -ENOENT ? "no /proc/pressure (kernel < 4.20 or CONFIG_PSI=n)" : strerror(-e),
+		fact(r, "psi.system", ST_MISSING,
+		     e == -ENOENT ? "no /proc/pressure (kernel < 4.20 or CONFIG_PSI=n)" :
+				    strerror(-e),
 		     "no pressure figures; usage, limits and kills still work");
 }
 
@@ -300,11 +325,19 @@ static void check_swap(struct cli *cli, struct report *r)
 		xsnprintf(v, sizeof(v), "RAM %s, swap %s", format_bytes(m.total, b1, sizeof(b1)),
 			  format_bytes(m.swap_total, b2, sizeof(b2)));
 		fact(r, "memory", m.swap_total ? ST_OK : ST_INFO, v,
-		     m.swap_total ? "anonymous memory can be swapped: kills come later, after a slow strangle" :
-				    "no swap: an anonymous eater over its limit is killed at once, nothing throttles it");
+		     m.swap_total ?
+			     "anonymous memory can be swapped: kills come later, after a slow strangle" :
+			     "no swap: an anonymous eater over its limit is killed at once, nothing throttles it");
 	}
-	fact(r, "zram", exists(&cli->host, "/sys/block/zram0") || exists(&cli->host, "/sys/class/zram-control") ? ST_OK : ST_INFO,
-	     exists(&cli->host, "/sys/block/zram0") || exists(&cli->host, "/sys/class/zram-control") ? "available" : "not available",
+	fact(r, "zram",
+	     exists(&cli->host, "/sys/block/zram0") ||
+			     exists(&cli->host, "/sys/class/zram-control") ?
+		     ST_OK :
+		     ST_INFO,
+	     exists(&cli->host, "/sys/block/zram0") ||
+			     exists(&cli->host, "/sys/class/zram-control") ?
+		     "available" :
+		     "not available",
 	     "swap for experiments, machine-wide (oomlab itself never turns it on)");
 }
 
@@ -321,7 +354,9 @@ static void check_sysctl(struct cli *cli, struct report *r, const char *name, co
 	}
 	xsnprintf(v, sizeof(v), "%" PRIu64, n);
 	fact(r, name, n == 0 ? ST_OK : ST_LIMITED, v,
-	     n == 0 ? zero_means : n == 1 || !two_means ? one_means : two_means);
+	     n == 0		  ? zero_means :
+	     n == 1 || !two_means ? one_means :
+				    two_means);
 }
 
 static void check_misc(struct cli *cli, struct report *r)
@@ -332,7 +367,8 @@ static void check_misc(struct cli *cli, struct report *r)
 
 	fact(r, "oom_score_adj.lower", cap == 1 ? ST_OK : ST_LIMITED,
 	     cap == 1 ? "CAP_SYS_RESOURCE: negative oom_score_adj allowed" :
-	     cap == 0 ? "no CAP_SYS_RESOURCE: lowering oom_score_adj fails with EACCES" : "unknown",
+	     cap == 0 ? "no CAP_SYS_RESOURCE: lowering oom_score_adj fails with EACCES" :
+			"unknown",
 	     cap == 1 ? "protect lowers the score of a process directly" :
 			"protect needs --relative (raise the others in the same cgroup instead)");
 
@@ -342,8 +378,9 @@ static void check_misc(struct cli *cli, struct report *r)
 		close(fd);
 	fact(r, "kmsg", fd >= 0 ? ST_OK : ST_MISSING,
 	     fd >= 0 ? "/dev/kmsg readable" : strerror(errno),
-	     fd >= 0 ? "why and watch read the kernel's OOM reports live" :
-		       "why needs --log FILE; watch cannot read the kernel log (needs root or CAP_SYSLOG with dmesg_restrict=1)");
+	     fd >= 0 ?
+		     "why and watch read the kernel's OOM reports live" :
+		     "why needs --log FILE; watch cannot read the kernel log (needs root or CAP_SYSLOG with dmesg_restrict=1)");
 
 	if (host_is_live(&cli->host)) {
 		/* tried the way watch does it: the mounted tracefs, else a private detached mount */
@@ -352,32 +389,41 @@ static void check_misc(struct cli *cli, struct report *r)
 		if (t == 0)
 			xsnprintf(v, sizeof(v), "oom/mark_victim read through %s", how);
 		else if (t == 1)
-			xsnprintf(v, sizeof(v), "not mounted; oom/mark_victim read through %s", how);
+			xsnprintf(v, sizeof(v), "not mounted; oom/mark_victim read through %s",
+				  how);
 		else
 			xsnprintf(v, sizeof(v), "%s", how);
 		fact(r, "tracefs", t >= 0 ? ST_OK : ST_LIMITED, v,
-		     t == 0 ? "the tracefs kill source and the BPF classic-tracepoint attach work" :
-		     t == 1 ? "the tracefs kill source and the BPF classic-tracepoint attach work without mounting anything on the host" :
-			      "no tracefs kill source (needs root); BPF tp_btf/raw_tp and the kernel log still work");
+		     t == 0 ?
+			     "the tracefs kill source and the BPF classic-tracepoint attach work" :
+		     t == 1 ?
+			     "the tracefs kill source and the BPF classic-tracepoint attach work without mounting anything on the host" :
+			     "no tracefs kill source (needs root); BPF tp_btf/raw_tp and the kernel log still work");
 	} else {
 		bool tr = exists(&cli->host, "/sys/kernel/tracing/events/oom/mark_victim") ||
 			  exists(&cli->host, "/sys/kernel/debug/tracing/events/oom/mark_victim");
 		bool trdir = exists(&cli->host, "/sys/kernel/tracing");
 		fact(r, "tracefs", tr ? ST_OK : ST_LIMITED,
-		     tr ? "mounted, oom/mark_victim present" : trdir ? "not mounted (mountable at /sys/kernel/tracing)" : "absent",
-		     tr ? "the tracefs kill source works" : "the tracefs source uses a private tracefs mount (root)");
+		     tr	   ? "mounted, oom/mark_victim present" :
+		     trdir ? "not mounted (mountable at /sys/kernel/tracing)" :
+			     "absent",
+		     tr ? "the tracefs kill source works" :
+			  "the tracefs source uses a private tracefs mount (root)");
 	}
 	fact(r, "btf", exists(&cli->host, "/sys/kernel/btf/vmlinux") ? ST_OK : ST_MISSING,
-	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ? "/sys/kernel/btf/vmlinux present" : "no kernel BTF",
-	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ? "BPF CO-RE programs can load" :
-							    "no BPF kill source; tracefs and kmsg still work");
+	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ? "/sys/kernel/btf/vmlinux present" :
+							     "no kernel BTF",
+	     exists(&cli->host, "/sys/kernel/btf/vmlinux") ?
+		     "BPF CO-RE programs can load" :
+		     "no BPF kill source; tracefs and kmsg still work");
 	/* a fact about this binary, not the host: not shown for fixture trees */
 	if (host_is_live(&cli->host))
 		fact(r, "bpf.build", victim_source_bpf_compiled() ? ST_OK : ST_LIMITED,
-	     victim_source_bpf_compiled() ? "this oomlab has the BPF kill source" :
-					    "this oomlab was built with BPF=0",
-	     victim_source_bpf_compiled() ? "watch --source bpf and run's victim record come from the kernel at the kill" :
-					    "watch and run use tracefs or the kernel log (rebuild with clang, bpftool, libbpf-dev)");
+		     victim_source_bpf_compiled() ? "this oomlab has the BPF kill source" :
+						    "this oomlab was built with BPF=0",
+		     victim_source_bpf_compiled() ?
+			     "watch --source bpf and run's victim record come from the kernel at the kill" :
+			     "watch and run use tracefs or the kernel log (rebuild with clang, bpftool, libbpf-dev)");
 	if (host_is_live(&cli->host)) {
 		struct oom_task *t = NULL;
 		char why[200] = "", val[256];
@@ -389,11 +435,13 @@ static void check_misc(struct cli *cli, struct report *r)
 		free(t);
 		if (rr >= 0)
 			xsnprintf(val, sizeof(val),
-				  "the BPF task iterator loads: %zu processes in %" PRIu64 ".%" PRIu64 " ms",
+				  "the BPF task iterator loads: %zu processes in %" PRIu64
+				  ".%" PRIu64 " ms",
 				  n, dt / 1000, dt % 1000 / 100);
 		fact(r, "scores.bpf", rr >= 0 ? ST_OK : ST_LIMITED, rr >= 0 ? val : why,
-		     rr >= 0 ? "scores reads the OOM killer's own counters in one pass" :
-			       "scores reads /proc: slower, and rss as /proc/PID/status sums it (6.16+: a little above what the OOM killer counts)");
+		     rr >= 0 ?
+			     "scores reads the OOM killer's own counters in one pass" :
+			     "scores reads /proc: slower, and rss as /proc/PID/status sums it (6.16+: a little above what the OOM killer counts)");
 	}
 	if (host_is_live(&cli->host)) {
 		struct cg_layout l;
@@ -411,38 +459,43 @@ static void check_misc(struct cli *cli, struct report *r)
 		dt = now_us() - t0;
 		if (rr >= 0)
 			xsnprintf(val, sizeof(val),
-				  "the BPF cgroup iterator loads: %zu cgroups in %" PRIu64 ".%" PRIu64 " ms",
+				  "the BPF cgroup iterator loads: %zu cgroups in %" PRIu64
+				  ".%" PRIu64 " ms",
 				  t.n, dt / 1000, dt % 1000 / 100);
 		fact(r, "top.bpf", rr >= 0 ? ST_OK : ST_LIMITED, rr >= 0 ? val : why,
-		     rr >= 0 ? "top and serve read every cgroup's page counters, events and PSI in one pass (PSI up to 2 s behind memory.pressure; memory.stat and the root cgroup from files)" :
-			       "top and serve read five files per cgroup: slower with thousands of cgroups, same figures");
+		     rr >= 0 ?
+			     "top and serve read every cgroup's page counters, events and PSI in one pass (PSI up to 2 s behind memory.pressure; memory.stat and the root cgroup from files)" :
+			     "top and serve read five files per cgroup: slower with thousands of cgroups, same figures");
 		free(smp);
 		cgw_tree_free(&t);
 		cg_iter_close(it);
 	}
-	check_sysctl(cli, r, "vm.overcommit_memory", "/proc/sys/vm/overcommit_memory",
-		     "heuristic overcommit: allocations succeed, the OOM killer settles the bill later",
-		     "always overcommit: allocations never fail, the OOM killer is the only brake",
-		     "strict accounting: allocations fail with ENOMEM at the commit limit, often before any OOM kill");
+	check_sysctl(
+		cli, r, "vm.overcommit_memory", "/proc/sys/vm/overcommit_memory",
+		"heuristic overcommit: allocations succeed, the OOM killer settles the bill later",
+		"always overcommit: allocations never fail, the OOM killer is the only brake",
+		"strict accounting: allocations fail with ENOMEM at the commit limit, often before any OOM kill");
 	check_sysctl(cli, r, "vm.panic_on_oom", "/proc/sys/vm/panic_on_oom",
 		     "an OOM kills a process, the host survives",
 		     "the host PANICS on OOM: never run the lab here", NULL);
-	check_sysctl(cli, r, "vm.oom_kill_allocating_task", "/proc/sys/vm/oom_kill_allocating_task",
-		     "the kernel picks the victim by badness (scores predicts it)",
-		     "a global OOM kills the allocating task, not the biggest: scores' ranking does not apply to global OOMs",
-		     NULL);
+	check_sysctl(
+		cli, r, "vm.oom_kill_allocating_task", "/proc/sys/vm/oom_kill_allocating_task",
+		"the kernel picks the victim by badness (scores predicts it)",
+		"a global OOM kills the allocating task, not the biggest: scores' ranking does not apply to global OOMs",
+		NULL);
 }
 
 static void doctor_usage(FILE *out)
 {
-	fprintf(out, "Usage: oomlab doctor [--json] [--clean [--parent CGROUP]]\n\n"
-		     "Show what this host supports and what follows for oomlab, one fact per line:\n"
-		     "status (ok, limited, missing, info), the fact, and what it enables or limits.\n\n"
-		     "Options:\n"
-		     "  --clean            remove cgroups whose owner record proves their oomlab gone\n"
-		     "  --parent CGROUP    where --clean looks (default: the hierarchy roots)\n"
-		     "  --json             one JSON object\n"
-		     "  -h, --help         show this help\n");
+	fprintf(out,
+		"Usage: oomlab doctor [--json] [--clean [--parent CGROUP]]\n\n"
+		"Show what this host supports and what follows for oomlab, one fact per line:\n"
+		"status (ok, limited, missing, info), the fact, and what it enables or limits.\n\n"
+		"Options:\n"
+		"  --clean            remove cgroups whose owner record proves their oomlab gone\n"
+		"  --parent CGROUP    where --clean looks (default: the hierarchy roots)\n"
+		"  --json             one JSON object\n"
+		"  -h, --help         show this help\n");
 }
 
 struct clean_ctx {
@@ -522,14 +575,17 @@ static int doctor_clean(struct cli *cli, const char *parent)
 	} else {
 		printf("removed %d stale oomlab cgroup(s), kept %d, failed %d%s\n", st.removed,
 		       st.kept, st.failed,
-		       host_is_live(&cli->host) ? "" : " (a --sysroot tree: nothing is ever removed)");
+		       host_is_live(&cli->host) ? "" :
+						  " (a --sysroot tree: nothing is ever removed)");
 	}
 	if (st.failed > 0) {
-		fprintf(stderr, "oomlab doctor: %d stale cgroup(s) could not be removed\n", st.failed);
+		fprintf(stderr, "oomlab doctor: %d stale cgroup(s) could not be removed\n",
+			st.failed);
 		return EXIT_FAIL;
 	}
 	if (k < 0) {
-		fprintf(stderr, "oomlab doctor: cannot clean all stale cgroups: %s\n", strerror(-k));
+		fprintf(stderr, "oomlab doctor: cannot clean all stale cgroups: %s\n",
+			strerror(-k));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -537,11 +593,11 @@ static int doctor_clean(struct cli *cli, const char *parent)
 
 int cmd_doctor(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },  { "clean", no_argument, NULL, 'c' },
-		{ "parent", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = { { "json", no_argument, NULL, 'J' },
+					      { "clean", no_argument, NULL, 'c' },
+					      { "parent", required_argument, NULL, 'p' },
+					      { "help", no_argument, NULL, 'h' },
+					      { 0 } };
 	struct report r = { .json = cli->json };
 	struct cg_layout l = { 0 };
 	struct utsname u;

@@ -160,9 +160,10 @@ static int open_file(struct cli *cli, struct eater *e, const char *dir)
 		return cli_error(cli, "cannot create a temporary file in '%s': %s", dir,
 				 strerror(errno));
 	if (fstatfs(e->fd, &sf) == 0 && sf.f_type == TMPFS_MAGIC)
-		cli_warn(cli,
-			 "'%s' is tmpfs: its pages are shmem, not reclaimable page cache; use --dir on a disk filesystem",
-			 dir);
+		cli_warn(
+			cli,
+			"'%s' is tmpfs: its pages are shmem, not reclaimable page cache; use --dir on a disk filesystem",
+			dir);
 	e->buf = malloc(e->chunk);
 	if (!e->buf)
 		return cli_error(cli, "cannot allocate a %" PRIu64 "-byte write buffer", e->chunk);
@@ -212,7 +213,8 @@ static int reread_random(struct eater *e, uint64_t dur_us, int readers, uint64_t
 			x ^= x << 13; /* xorshift64 */
 			x ^= x >> 7;
 			x ^= x << 17;
-			if (pread(e->fd, buf, sizeof(buf), (off_t)(x % pages * 4096)) < 0 && errno != EINTR) {
+			if (pread(e->fd, buf, sizeof(buf), (off_t)(x % pages * 4096)) < 0 &&
+			    errno != EINTR) {
 				r = -errno;
 				break;
 			}
@@ -234,17 +236,24 @@ static int reread_random(struct eater *e, uint64_t dur_us, int readers, uint64_t
 
 int cmd_eat(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rate", required_argument, NULL, 'r' },   { "chunk", required_argument, NULL, 'c' },
-		{ "total", required_argument, NULL, 't' },  { "mode", required_argument, NULL, 'm' },
-		{ "dir", required_argument, NULL, 'd' },    { "hold", no_argument, NULL, 'H' },
-		{ "progress", required_argument, NULL, 'p' }, { "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },        { "help", no_argument, NULL, 'h' },
-		{ "reread", required_argument, NULL, 'R' }, { "readers", required_argument, NULL, 'N' },
-		{ 0 }
-	};
-	struct eater e = { .mode = EAT_ANON, .chunk = 1 << 20, .rate = 50ULL << 20,
-			   .progress = 64ULL << 20, .fd = -1 };
+	static const struct option opts[] = { { "rate", required_argument, NULL, 'r' },
+					      { "chunk", required_argument, NULL, 'c' },
+					      { "total", required_argument, NULL, 't' },
+					      { "mode", required_argument, NULL, 'm' },
+					      { "dir", required_argument, NULL, 'd' },
+					      { "hold", no_argument, NULL, 'H' },
+					      { "progress", required_argument, NULL, 'p' },
+					      { "json", no_argument, NULL, 'J' },
+					      { "quiet", no_argument, NULL, 'q' },
+					      { "help", no_argument, NULL, 'h' },
+					      { "reread", required_argument, NULL, 'R' },
+					      { "readers", required_argument, NULL, 'N' },
+					      { 0 } };
+	struct eater e = { .mode = EAT_ANON,
+			   .chunk = 1 << 20,
+			   .rate = 50ULL << 20,
+			   .progress = 64ULL << 20,
+			   .fd = -1 };
 	const char *dir = "/var/tmp";
 	bool hold = false, max_rate = false;
 	uint64_t t0, next_progress, reread = 0, reads = 0;
@@ -262,21 +271,24 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			}
 			r = parse_rate(optarg, &e.rate);
 			if (r < 0 || e.rate == 0)
-				return cli_usage_error(cli,
-						       "invalid rate '%s' for --rate: expected SIZE/DURATION like 50M/s or 1M/20ms, or max",
-						       optarg);
+				return cli_usage_error(
+					cli,
+					"invalid rate '%s' for --rate: expected SIZE/DURATION like 50M/s or 1M/20ms, or max",
+					optarg);
 			break;
 		case 'c':
 			if ((r = cli_parse_size(cli, "--chunk", optarg, &e.chunk)))
 				return r;
 			if (e.chunk == 0 || e.chunk == SIZE_UNLIMITED || e.chunk > (1ULL << 30))
-				return cli_usage_error(cli, "--chunk must be between 1 byte and 1G");
+				return cli_usage_error(cli,
+						       "--chunk must be between 1 byte and 1G");
 			break;
 		case 't':
 			if ((r = cli_parse_size(cli, "--total", optarg, &e.total)))
 				return r;
 			if (e.total == 0)
-				return cli_usage_error(cli, "--total must be more than 0 (or 'max')");
+				return cli_usage_error(cli,
+						       "--total must be more than 0 (or 'max')");
 			if (e.total == SIZE_UNLIMITED)
 				e.total = 0;
 			break;
@@ -288,9 +300,9 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "shmem") == 0)
 				e.mode = EAT_SHMEM;
 			else
-				return cli_usage_error(cli,
-						       "invalid mode '%s': expected anon, file or shmem",
-						       optarg);
+				return cli_usage_error(
+					cli, "invalid mode '%s': expected anon, file or shmem",
+					optarg);
 			break;
 		case 'd':
 			dir = optarg;
@@ -304,7 +316,8 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			break;
 		case 'N':
 			if (parse_int(optarg, &readers) < 0 || readers < 1 || readers > 8)
-				return cli_usage_error(cli, "invalid --readers '%s': expected 1-8", optarg);
+				return cli_usage_error(cli, "invalid --readers '%s': expected 1-8",
+						       optarg);
 			break;
 		case 'p':
 			if ((r = cli_parse_size(cli, "--progress", optarg, &e.progress)))
@@ -330,7 +343,8 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 	if (hold && !e.total)
 		return cli_usage_error(cli, "--hold needs --total");
 	if (reread && (e.mode != EAT_FILE || !e.total || hold))
-		return cli_usage_error(cli, "--reread needs --mode file and --total (and not --hold)");
+		return cli_usage_error(cli,
+				       "--reread needs --mode file and --total (and not --hold)");
 
 	if (e.mode == EAT_FILE && (r = open_file(cli, &e, dir)))
 		return r;
@@ -355,15 +369,19 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			 * absolute schedule, so a late step does not shift the ones after it */
 			uint64_t due = t0 + (uint64_t)((unsigned __int128)(e.eaten + n) * 1000000 /
 						       e.rate);
-			struct timespec ts = { (time_t)(due / 1000000), (long)(due % 1000000) * 1000 };
-			while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			struct timespec ts = { (time_t)(due / 1000000),
+					       (long)(due % 1000000) * 1000 };
+			while (!stop &&
+			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 				;
 			if (stop)
 				break;
 		}
 		r = eat_step(&e, n);
 		if (r < 0) {
-			cli_error(cli, "cannot allocate %" PRIu64 " more bytes after %" PRIu64 " MiB: %s",
+			cli_error(cli,
+				  "cannot allocate %" PRIu64 " more bytes after %" PRIu64
+				  " MiB: %s",
 				  n, e.eaten >> 20, strerror(-r));
 			return EXIT_FAIL;
 		}
@@ -385,18 +403,20 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 		int n;
 		uint64_t achieved = dt ? (uint64_t)((unsigned __int128)e.eaten * 1000000 / dt) : 0;
 		if (e.json)
-			n = snprintf(line, sizeof(line),
-				     "{\"event\":\"done\",\"mode\":\"%s\",\"bytes\":%" PRIu64
-				     ",\"elapsed_us\":%" PRIu64 ",\"requested_bytes_per_sec\":%" PRIu64
-				     ",\"achieved_bytes_per_sec\":%" PRIu64 ",\"interrupted\":%s}\n",
-				     mode_name(e.mode), e.eaten, dt, max_rate ? 0 : e.rate, achieved,
-				     stop ? "true" : "false");
+			n = snprintf(
+				line, sizeof(line),
+				"{\"event\":\"done\",\"mode\":\"%s\",\"bytes\":%" PRIu64
+				",\"elapsed_us\":%" PRIu64 ",\"requested_bytes_per_sec\":%" PRIu64
+				",\"achieved_bytes_per_sec\":%" PRIu64 ",\"interrupted\":%s}\n",
+				mode_name(e.mode), e.eaten, dt, max_rate ? 0 : e.rate, achieved,
+				stop ? "true" : "false");
 		else
 			n = snprintf(line, sizeof(line),
 				     "eat: %" PRIu64 " MiB (%s) in %" PRIu64 ".%03" PRIu64
 				     " s: %" PRIu64 ".%" PRIu64 " MiB/s achieved%s\n",
-				     e.eaten >> 20, mode_name(e.mode), dt / 1000000, dt / 1000 % 1000,
-				     achieved >> 20, ((achieved & ((1 << 20) - 1)) * 10) >> 20,
+				     e.eaten >> 20, mode_name(e.mode), dt / 1000000,
+				     dt / 1000 % 1000, achieved >> 20,
+				     ((achieved & ((1 << 20) - 1)) * 10) >> 20,
 				     stop ? " (interrupted)" : "");
 		if (n > 0)
 			put_line(line, (size_t)n);

@@ -32,9 +32,12 @@ static void usage(FILE *out)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "once", no_argument, NULL, '1' },	    { "openmetrics", no_argument, NULL, 'O' },
-		{ "json", no_argument, NULL, 'J' },	    { "help", no_argument, NULL, 'h' },
-		SERVE_TREE_OPTIONS,			    { 0 },
+		{ "once", no_argument, NULL, '1' },
+		{ "openmetrics", no_argument, NULL, 'O' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		SERVE_TREE_OPTIONS,
+		{ 0 },
 	};
 	enum prom_format fmt = PROM_TEXT;
 	struct serve_tree_opts to = SERVE_TREE_DEFAULTS;
@@ -58,7 +61,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 				return r;
 			break;
 		case 'J':
-			return cli_usage_error(cli, "--json: export writes the Prometheus text format; 'oomlab serve' has /events for JSON");
+			return cli_usage_error(
+				cli,
+				"--json: export writes the Prometheus text format; 'oomlab serve' has /events for JSON");
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -73,9 +78,12 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if (r < 0)
 		return cli_error(cli, "cannot start: %s", strerror(-r));
 	if (!s.have_layout)
-		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only host-wide metrics");
+		cli_warn(
+			cli,
+			"no cgroup hierarchy found in /proc/self/mountinfo: only host-wide metrics");
 	else if (host_is_live(&cli->host))
-		serve_use_bpf(&s); /* the files when it does not load (oomlab_cgroup_counters_bpf 0) */
+		serve_use_bpf(
+			&s); /* the files when it does not load (oomlab_cgroup_counters_bpf 0) */
 	r = serve_render_metrics(&s, stdout, fmt);
 	if (r < 0)
 		cli_warn(cli, "cannot walk the cgroup tree: %s", strerror(-r));

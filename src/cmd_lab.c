@@ -41,11 +41,11 @@ struct lab {
 	struct cli *cli;
 	struct cg_layout layout;
 	uint64_t max, high;
-	bool has_high;  /* the user's --high (default 400M) */
-	bool v2_high;   /* the host has memory.high */
-	bool psi;       /* per-cgroup PSI available */
+	bool has_high; /* the user's --high (default 400M) */
+	bool v2_high;  /* the host has memory.high */
+	bool psi;      /* per-cgroup PSI available */
 	bool yes, json;
-	FILE *out;      /* the narrative: stdout, or stderr with --json */
+	FILE *out; /* the narrative: stdout, or stderr with --json */
 	unsigned seq;
 	int sigfd;
 	bool interrupted;
@@ -57,7 +57,10 @@ struct lab {
 
 const char *lab_status_name(enum lab_status s)
 {
-	return s == LAB_PASS ? "PASS" : s == LAB_FAIL ? "FAIL" : s == LAB_INTERRUPTED ? "INTERRUPTED" : "SKIPPED";
+	return s == LAB_PASS	    ? "PASS" :
+	       s == LAB_FAIL	    ? "FAIL" :
+	       s == LAB_INTERRUPTED ? "INTERRUPTED" :
+				      "SKIPPED";
 }
 
 static struct lab_item *item_new(struct lab *lab, const char *id, bool exercise, const char *title)
@@ -107,8 +110,9 @@ static void finish(struct lab *lab, struct lab_item *it, enum lab_status st, con
 	if (lab->interrupted && st != LAB_SKIPPED) {
 		/* what was measured up to the signal proves nothing either way */
 		it->status = LAB_INTERRUPTED;
-		xsnprintf(it->reason, sizeof(it->reason),
-			  "interrupted: the step was stopped before it could be judged; everything it created was removed");
+		xsnprintf(
+			it->reason, sizeof(it->reason),
+			"interrupted: the step was stopped before it could be judged; everything it created was removed");
 	}
 	say(lab, "expected: %s", it->expected);
 	say(lab, "observed: %s", it->observed);
@@ -142,7 +146,8 @@ static void measure(struct lab_item *it, const char *key, uint64_t centi)
 /* poll() on fd and the lab's signalfd: 1 fd ready, 0 timeout, -EINTR a stop signal came */
 static int poll_or_signal(struct lab *lab, int fd, int timeout_ms)
 {
-	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = lab->sigfd, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			       { .fd = lab->sigfd, .events = POLLIN } };
 	int r;
 
 	for (;;) {
@@ -247,11 +252,14 @@ static void step_box(struct lab *lab)
 	if (r == 0 && lab->has_high) {
 		int h = cg_set_high(&cg, lab->high);
 		if (h == -EOPNOTSUPP)
-			say(lab, "memory.high: not on this host: its memory controller is cgroup v1 (%s); "
-				 "there is no throttling band, only the hard limit",
+			say(lab,
+			    "memory.high: not on this host: its memory controller is cgroup v1 (%s); "
+			    "there is no throttling band, only the hard limit",
 			    cg_mode_to_string(lab->layout.mode));
 		else if (h == 0)
-			say(lab, "wrote memory.high = %" PRIu64 " (above it the kernel throttles and reclaims, never kills)",
+			say(lab,
+			    "wrote memory.high = %" PRIu64
+			    " (above it the kernel throttles and reclaims, never kills)",
 			    lab->high);
 		else
 			r = h;
@@ -295,7 +303,8 @@ static void step_gauge(struct lab *lab)
 	setf(it->expected, sizeof(it->expected),
 	     "memory.pressure of an empty cgroup: some and full, avg10/avg60/avg300 = 0.00, total = 0");
 	if (!lab->psi) {
-		setf(it->observed, sizeof(it->observed), "no per-cgroup memory.pressure on this host");
+		setf(it->observed, sizeof(it->observed),
+		     "no per-cgroup memory.pressure on this host");
 		finish(lab, it, LAB_SKIPPED,
 		       "per-cgroup PSI needs a cgroup2 tree (and psi=1); the system-wide /proc/pressure/memory is what remains");
 		return;
@@ -324,8 +333,10 @@ static void step_gauge(struct lab *lab)
 	    p.full.avg10 / 100, p.full.avg10 % 100, p.full.avg60 / 100, p.full.avg60 % 100,
 	    p.full.avg300 / 100, p.full.avg300 % 100, p.full.total_us);
 	say(lab, "  full  = the share of time ALL its tasks waited at once: no progress at all");
-	say(lab, "  avg10/avg60/avg300 = running averages (%%) over 10 s, 60 s, 300 s, refreshed every 2 s");
-	say(lab, "  total = stall time in µs since the cgroup was created; deltas give the live share");
+	say(lab,
+	    "  avg10/avg60/avg300 = running averages (%%) over 10 s, 60 s, 300 s, refreshed every 2 s");
+	say(lab,
+	    "  total = stall time in µs since the cgroup was created; deltas give the live share");
 	setf(it->observed, sizeof(it->observed),
 	     "some avg10 %u.%02u total %" PRIu64 " µs; full avg10 %u.%02u total %" PRIu64 " µs",
 	     p.some.avg10 / 100, p.some.avg10 % 100, p.some.total_us, p.full.avg10 / 100,
@@ -378,17 +389,23 @@ static void worst_text(const struct lab_item *it, char *buf, size_t sz)
 	const struct run_point *w = NULL;
 	for (size_t i = 0; i < it->npoints; i++)
 		if (!w || it->points[i].verdict > w->verdict ||
-		    (it->points[i].verdict == w->verdict && it->points[i].some_share > w->some_share))
+		    (it->points[i].verdict == w->verdict &&
+		     it->points[i].some_share > w->some_share))
 			w = &it->points[i];
 	if (!w) {
 		xsnprintf(buf, sz, "no samples");
 		return;
 	}
 	{
-		struct verdict_in in = { .has_psi = w->has_psi, .has_full = w->has_psi,
-					 .some_share = w->some_share, .full_share = w->full_share,
-					 .usage = w->current, .limit = w->max, .high = w->high,
-					 .has_unreclaimable = true, .unreclaimable = w->anon,
+		struct verdict_in in = { .has_psi = w->has_psi,
+					 .has_full = w->has_psi,
+					 .some_share = w->some_share,
+					 .full_share = w->full_share,
+					 .usage = w->current,
+					 .limit = w->max,
+					 .high = w->high,
+					 .has_unreclaimable = true,
+					 .unreclaimable = w->anon,
 					 .oom_kills = 0 };
 		char why[160];
 		verdict_explain(&in, &verdict_default_thresholds, why, sizeof(why));
@@ -398,7 +415,8 @@ static void worst_text(const struct lab_item *it, char *buf, size_t sz)
 
 static void step_pressure(struct lab *lab)
 {
-	struct lab_item *it = item_new(lab, "step3", false, "pressure: the eater crosses memory.high");
+	struct lab_item *it =
+		item_new(lab, "step3", false, "pressure: the eater crosses memory.high");
 	struct run_state st = { 0 };
 	char b1[32], b2[32];
 	int ret;
@@ -409,9 +427,11 @@ static void step_pressure(struct lab *lab)
 		it->plot_high = lab->high;
 		setf(it->expected, sizeof(it->expected),
 		     "above memory.high (%s) the eater is throttled: memory.events high counts up, PSI some reaches the verdict's strained bar (%u %%), usage stays in the band below memory.max",
-		     format_bytes(lab->high, b1, sizeof(b1)), verdict_default_thresholds.strained_some / 100);
+		     format_bytes(lab->high, b1, sizeof(b1)),
+		     verdict_default_thresholds.strained_some / 100);
 		say(lab, "eater at 1 MiB every 20 ms in max %s / high %s; watching for 20 s",
-		    format_bytes(lab->max, b1, sizeof(b1)), format_bytes(lab->high, b2, sizeof(b2)));
+		    format_bytes(lab->max, b1, sizeof(b1)),
+		    format_bytes(lab->high, b2, sizeof(b2)));
 		ret = lab_run(lab, argv, lab->max, true, lab->high, 250000, 20 * 1000000, &st);
 		take_points(it, &st);
 		setf(it->observed, sizeof(it->observed),
@@ -419,7 +439,8 @@ static void step_pressure(struct lab *lab)
 		     st.final.high_events - st.base.high_events,
 		     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)),
 		     max_share(it, false) / 100, max_share(it, false) % 100,
-		     st.oom_kills ? "then OOM-killed at memory.max" : "no kill in the observed time");
+		     st.oom_kills ? "then OOM-killed at memory.max" :
+				    "no kill in the observed time");
 		if (st.oom_kills)
 			it->kill_t_us = (int64_t)(st.t_end - st.t_start);
 		measure(it, "some_share_max_pct", max_share(it, false));
@@ -438,9 +459,12 @@ static void step_pressure(struct lab *lab)
 	it->plot_max = THRASH_MAX;
 	setf(it->expected, sizeof(it->expected),
 	     "(seed: throttling at memory.high.) Here, without memory.high: a page-cache working set a little above the limit, read at random, is reclaimed and refaulted at the limit: the verdict of the worst interval is at least sick (some stall >= %u %% or full >= %u %%), nobody is killed",
-	     verdict_default_thresholds.sick_some / 100, verdict_default_thresholds.sick_full / 100);
-	say(lab, "memory.high does not exist on this host (cgroup v1 memory controller): no throttling band.");
-	say(lab, "Pressure without a kill comes from page cache here: a %s file, dropped from the page cache,",
+	     verdict_default_thresholds.sick_some / 100,
+	     verdict_default_thresholds.sick_full / 100);
+	say(lab,
+	    "memory.high does not exist on this host (cgroup v1 memory controller): no throttling band.");
+	say(lab,
+	    "Pressure without a kill comes from page cache here: a %s file, dropped from the page cache,",
 	    THRASH_FILE);
 	say(lab, "read at random by two processes for %s inside a %s cgroup.", THRASH_READ,
 	    format_bytes(THRASH_MAX, b2, sizeof(b2)));
@@ -450,10 +474,13 @@ static void step_pressure(struct lab *lab)
 		char w[256];
 		worst_text(it, w, sizeof(w));
 		setf(it->observed, sizeof(it->observed),
-		     "exit %d, %" PRIu64 " OOM kills, limit hit %" PRIu64 " times, highest interval stall share some %u.%02u %% / full %u.%02u %%, worst interval %s, peak %s",
-		     ret, st.oom_kills, st.final.max_events - st.base.max_events, max_share(it, false) / 100,
-		     max_share(it, false) % 100, max_share(it, true) / 100, max_share(it, true) % 100, w,
-		     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)));
+		     "exit %d, %" PRIu64 " OOM kills, limit hit %" PRIu64
+		     " times, highest interval stall share some %u.%02u %% / full %u.%02u %%, worst interval %s, peak %s",
+		     ret, st.oom_kills, st.final.max_events - st.base.max_events,
+		     max_share(it, false) / 100, max_share(it, false) % 100,
+		     max_share(it, true) / 100, max_share(it, true) % 100, w,
+		     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1,
+				  sizeof(b1)));
 	}
 	measure(it, "some_share_max_pct", max_share(it, false));
 	measure(it, "full_share_max_pct", max_share(it, true));
@@ -467,7 +494,8 @@ static void step_pressure(struct lab *lab)
 		       "alive under pressure: the stall share made the verdict %s while the kernel reclaimed page cache, and nobody was killed; no memory.high on this host, so this replaces the throttling band",
 		       verdict_to_string(worst_verdict(it)));
 	else
-		finish(lab, it, LAB_FAIL, "expected the verdict sick (or worse) from the stall share, and no kill");
+		finish(lab, it, LAB_FAIL,
+		       "expected the verdict sick (or worse) from the stall share, and no kill");
 	runreport_free(&st);
 }
 
@@ -479,8 +507,8 @@ static void kill_line_of(const struct oom_event *v, char *buf, size_t sz)
 		  "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, UID:%u pgtables:%" PRIu64
 		  "kB oom_score_adj:%d",
 		  v->scope == OOM_SCOPE_GLOBAL ? "Out of memory" : "Memory cgroup out of memory",
-		  (int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
-		  v->uid, v->pgtables_kb, v->oom_score_adj);
+		  (int)v->pid, v->comm, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb,
+		  v->shmem_rss_kb, v->uid, v->pgtables_kb, v->oom_score_adj);
 }
 
 /* The kernel's kill line for this victim, then field by field (into the item's detail too). */
@@ -492,27 +520,40 @@ static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_e
 
 	if (!m)
 		return;
-	fprintf(m, "the kernel's record of the kill (from %s), in the kernel log's kill-line format:\n",
-		v->source == OOM_SOURCE_BPF ? "the oom:mark_victim tracepoint through BPF" :
+	fprintf(m,
+		"the kernel's record of the kill (from %s), in the kernel log's kill-line format:\n",
+		v->source == OOM_SOURCE_BPF	? "the oom:mark_victim tracepoint through BPF" :
 		v->source == OOM_SOURCE_TRACEFS ? "the oom:mark_victim tracepoint through tracefs" :
 						  "the kernel log");
 	kill_line_of(v, it->kill_line, sizeof(it->kill_line));
 	fprintf(m, "  %s\n", it->kill_line);
 	fprintf(m, "field by field:\n");
-	fprintf(m, "  Memory cgroup out of memory  a cgroup hit its own limit (a host-wide OOM says \"Out of memory\")\n");
-	fprintf(m, "  Killed process %-11d the victim's pid; (%s) its name (comm, 15 bytes, chosen by the process)\n",
+	fprintf(m,
+		"  Memory cgroup out of memory  a cgroup hit its own limit (a host-wide OOM says \"Out of memory\")\n");
+	fprintf(m,
+		"  Killed process %-11d the victim's pid; (%s) its name (comm, 15 bytes, chosen by the process)\n",
 		(int)v->pid, v->comm);
-	fprintf(m, "  total-vm:%-17" PRIu64 " kB of address space mapped: NOT memory used; the kernel ignores it\n",
+	fprintf(m,
+		"  total-vm:%-17" PRIu64
+		" kB of address space mapped: NOT memory used; the kernel ignores it\n",
 		v->total_vm_kb);
-	fprintf(m, "  anon-rss:%-17" PRIu64 " kB of anonymous memory in RAM: what only a kill (or swap) gets back\n",
+	fprintf(m,
+		"  anon-rss:%-17" PRIu64
+		" kB of anonymous memory in RAM: what only a kill (or swap) gets back\n",
 		v->anon_rss_kb);
-	fprintf(m, "  file-rss:%-17" PRIu64 " kB of mapped file pages (the binary, libraries): reclaimable\n",
+	fprintf(m,
+		"  file-rss:%-17" PRIu64
+		" kB of mapped file pages (the binary, libraries): reclaimable\n",
 		v->file_rss_kb);
-	fprintf(m, "  shmem-rss:%-16" PRIu64 " kB of shared memory / tmpfs: like anonymous without swap\n",
+	fprintf(m,
+		"  shmem-rss:%-16" PRIu64
+		" kB of shared memory / tmpfs: like anonymous without swap\n",
 		v->shmem_rss_kb);
 	fprintf(m, "  UID:%-22u the victim's user\n", v->uid);
-	fprintf(m, "  pgtables:%-17" PRIu64 " kB of page tables: counted in its badness too\n", v->pgtables_kb);
-	fprintf(m, "  oom_score_adj:%-12d added to its badness (x limit/1000): -1000 = never, +1000 = first\n",
+	fprintf(m, "  pgtables:%-17" PRIu64 " kB of page tables: counted in its badness too\n",
+		v->pgtables_kb);
+	fprintf(m,
+		"  oom_score_adj:%-12d added to its badness (x limit/1000): -1000 = never, +1000 = first\n",
 		v->oom_score_adj);
 	if (v->task_memcg[0])
 		fprintf(m, "  the victim's cgroup %s%s%s%s\n", v->task_memcg,
@@ -520,8 +561,10 @@ static void decode_kill(struct lab *lab, struct lab_item *it, const struct oom_e
 			v->constraint[0] ? "" : "");
 	if (v->constraint[0])
 		fprintf(m, "  constraint %s: %s\n", v->constraint,
-			strcmp(v->constraint, "CONSTRAINT_MEMCG") == 0 ? "a memory cgroup's limit, not the host's memory" :
-			strcmp(v->constraint, "CONSTRAINT_NONE") == 0 ? "the whole host ran out" : "a cpuset or mempolicy");
+			strcmp(v->constraint, "CONSTRAINT_MEMCG") == 0 ?
+				"a memory cgroup's limit, not the host's memory" :
+			strcmp(v->constraint, "CONSTRAINT_NONE") == 0 ? "the whole host ran out" :
+									"a cpuset or mempolicy");
 	fclose(m);
 	fputs(buf, lab->out);
 	xsnprintf(it->detail, sizeof(it->detail), "%s", buf);
@@ -549,7 +592,8 @@ static void step_kill(struct lab *lab)
 		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
 	d = st.have_prekill ? &st.prekill : st.have_alive ? &st.alive : &st.final;
 	setf(it->observed, sizeof(it->observed),
-	     "exit %d (%s), %" PRIu64 " OOM kill(s) in the cgroup's counter, peak %s of %s, anonymous %u.%u %% of usage at death, host MemAvailable %s",
+	     "exit %d (%s), %" PRIu64
+	     " OOM kill(s) in the cgroup's counter, peak %s of %s, anonymous %u.%u %% of usage at death, host MemAvailable %s",
 	     ret, st.exited ? "exited" : "signal", st.oom_kills,
 	     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)),
 	     format_bytes(lab->max, b2, sizeof(b2)),
@@ -561,8 +605,10 @@ static void step_kill(struct lab *lab)
 	else
 		say(lab, "the kernel's record of the kill: not found (%s)",
 		    st.victim_note ? st.victim_note : "no source");
-	say(lab, "137 = 128 + 9: the process was ended by signal 9, SIGKILL, which cannot be caught;");
-	say(lab, "the cgroup's own oom_kill counter moved, so it was the kernel's OOM killer, and the");
+	say(lab,
+	    "137 = 128 + 9: the process was ended by signal 9, SIGKILL, which cannot be caught;");
+	say(lab,
+	    "the cgroup's own oom_kill counter moved, so it was the kernel's OOM killer, and the");
 	say(lab, "limit it hit was the cgroup's (%s), not the host's: the host had %s available.",
 	    format_bytes(lab->max, b1, sizeof(b1)),
 	    st.has_host ? format_bytes(st.host.available, b2, sizeof(b2)) : "memory");
@@ -573,16 +619,19 @@ static void step_kill(struct lab *lab)
 	if (st.oom_kills)
 		measure(it, "kill_after_ms", (uint64_t)it->kill_t_us / 10);
 	if (ret == 137 && st.oom_killed)
-		finish(lab, it, LAB_PASS, "OOM-killed inside the cgroup; the host was not short of memory");
+		finish(lab, it, LAB_PASS,
+		       "OOM-killed inside the cgroup; the host was not short of memory");
 	else
-		finish(lab, it, LAB_FAIL, "expected exit 137 with the cgroup's oom_kill counter moving");
+		finish(lab, it, LAB_FAIL,
+		       "expected exit 137 with the cgroup's oom_kill counter moving");
 	runreport_free(&st);
 }
 
 /* Step 6: the kill as the kernel marks it, seen live, with the delay to the report. */
 static void step_tracer(struct lab *lab)
 {
-	struct lab_item *it = item_new(lab, "step6", false, "the live tracer: the kill as it happens");
+	struct lab_item *it =
+		item_new(lab, "step6", false, "the live tracer: the kill as it happens");
 	struct run_state st = { 0 };
 	char *argv[] = { self(), "eat", "--rate", "200M/s", "-q", NULL };
 	const struct oom_event *v = &st.victim;
@@ -591,7 +640,8 @@ static void step_tracer(struct lab *lab)
 	it->plot_max = 128 * MiB;
 	setf(it->expected, sizeof(it->expected),
 	     "the kill is reported the moment the kernel marks the victim (oom:mark_victim), with its pid, cgroup and memory, a fraction of a millisecond after the kernel's own time stamp");
-	say(lab, "a 128 MiB cgroup, an eater at 200 MiB/s; oomlab listens on the best kernel source here");
+	say(lab,
+	    "a 128 MiB cgroup, an eater at 200 MiB/s; oomlab listens on the best kernel source here");
 	/* 25 ms samples: the eater reaches 128 MiB in well under a second */
 	ret = lab_run(lab, argv, 128 * MiB, false, 0, 25000, 60 * 1000000, &st);
 	take_points(it, &st);
@@ -614,12 +664,17 @@ static void step_tracer(struct lab *lab)
 		measure(it, "report_latency_ms", lat / 10);
 		measure(it, "pid_matches", v->pid == st.pid ? 100 : 0);
 		setf(it->observed, sizeof(it->observed),
-		     "exit %d; %s reported pid %d (%s) in %s, %" PRIu64 " kB anonymous, %" PRIu64 ".%03" PRIu64 " ms after the kernel marked it%s",
-		     ret, v->source == OOM_SOURCE_BPF ? "BPF (tp oom:mark_victim, ring buffer)" : "tracefs (trace_pipe)",
+		     "exit %d; %s reported pid %d (%s) in %s, %" PRIu64 " kB anonymous, %" PRIu64
+		     ".%03" PRIu64 " ms after the kernel marked it%s",
+		     ret,
+		     v->source == OOM_SOURCE_BPF ? "BPF (tp oom:mark_victim, ring buffer)" :
+						   "tracefs (trace_pipe)",
 		     (int)v->pid, v->comm, v->task_memcg[0] ? v->task_memcg : "?", v->anon_rss_kb,
-		     lat / 1000, lat % 1000, v->kmsg_checked ? "; the kernel log's summary line agrees" : "");
+		     lat / 1000, lat % 1000,
+		     v->kmsg_checked ? "; the kernel log's summary line agrees" : "");
 		if (v->pid == st.pid)
-			finish(lab, it, LAB_PASS, "the victim was seen live, before the parent's waitpid() returned");
+			finish(lab, it, LAB_PASS,
+			       "the victim was seen live, before the parent's waitpid() returned");
 		else
 			finish(lab, it, LAB_FAIL, "the source reported pid %d, the command was %d",
 			       (int)v->pid, (int)st.pid);
@@ -642,7 +697,8 @@ struct eater_proc {
 };
 
 /* Start `oomlab eat ARGS` in cg with adj; its stdout comes back through a pipe. */
-static int start_eater(const struct cg *cg, char **args, bool set_adj, int adj, struct eater_proc *e)
+static int start_eater(const struct cg *cg, char **args, bool set_adj, int adj,
+		       struct eater_proc *e)
 {
 	struct spawn_opts so = { .set_adj = set_adj, .adj = adj };
 	struct spawn_result res;
@@ -735,8 +791,8 @@ static void lab_bars_from_rank(struct lab_item *it, const struct oom_rank *sc, p
 		xsnprintf(b->comm, sizeof(b->comm), "%s", c->comm);
 		b->adj = c->adj;
 		b->after = c->badness;
-		b->before = oom_badness_points(c->rss_kb, c->swap_kb, c->pgtables_kb, 0, sc->totalpages,
-					       sc->page_size / 1024);
+		b->before = oom_badness_points(c->rss_kb, c->swap_kb, c->pgtables_kb, 0,
+					       sc->totalpages, sc->page_size / 1024);
 		b->victim = sc->has_victim && sc->victim == i;
 		b->protected_ = c->pid == protected_pid;
 		it->nbars++;
@@ -749,7 +805,9 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 	struct eater_proc prot = { .pid = -1, .pidfd = -1, .out = -1 },
 			  hog = { .pid = -1, .pidfd = -1, .out = -1 };
 	char name[64], keepb[32], b1[32], b2[32];
-	char *pargs[] = { "--total", keepb, "--hold", "--progress", keepb, "--rate", "500M/s", NULL };
+	char *pargs[] = {
+		"--total", keepb, "--hold", "--progress", keepb, "--rate", "500M/s", NULL
+	};
 	char *hargs[] = { "--progress", "32M", NULL };
 	bool fallback = false;
 	pid_t predicted = 0;
@@ -761,7 +819,8 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 	if (r == 0)
 		r = cg_set_max(&cg, limit);
 	if (r < 0) {
-		setf(it->observed, sizeof(it->observed), "cannot set up the cgroup: %s", strerror(-r));
+		setf(it->observed, sizeof(it->observed), "cannot set up the cgroup: %s",
+		     strerror(-r));
 		finish(lab, it, LAB_FAIL, "no cgroup");
 		cg_destroy(&cg, 5000000);
 		return;
@@ -773,24 +832,30 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		r = proc_set_oom_score_adj(&lab->cli->host, prot.pid, adj);
 		if (r == -EACCES || r == -EPERM) {
 			fallback = true;
-			say(lab, "oom_score_adj %d for pid %d: refused (%s): lowering a score needs CAP_SYS_RESOURCE.",
+			say(lab,
+			    "oom_score_adj %d for pid %d: refused (%s): lowering a score needs CAP_SYS_RESOURCE.",
 			    adj, (int)prot.pid, strerror(-r));
-			say(lab, "Fallback (oomlab protect --relative): raise the other process by %d instead;", -adj);
-			say(lab, "badness = pages + adj x totalpages / 1000 is linear in adj, so the order is the same.");
+			say(lab,
+			    "Fallback (oomlab protect --relative): raise the other process by %d instead;",
+			    -adj);
+			say(lab,
+			    "badness = pages + adj x totalpages / 1000 is linear in adj, so the order is the same.");
 			r = 0;
 		} else if (r == 0) {
-			say(lab, "pid %d holds %s and is protected with oom_score_adj %d", (int)prot.pid,
-			    format_bytes(keep, b1, sizeof(b1)), adj);
+			say(lab, "pid %d holds %s and is protected with oom_score_adj %d",
+			    (int)prot.pid, format_bytes(keep, b1, sizeof(b1)), adj);
 		}
 	}
 	if (r == 0)
 		r = start_eater(&cg, hargs, fallback, -adj, &hog);
 	if (r < 0) {
-		setf(it->observed, sizeof(it->observed), "cannot start the processes: %s", strerror(-r));
+		setf(it->observed, sizeof(it->observed), "cannot start the processes: %s",
+		     strerror(-r));
 		finish(lab, it, LAB_FAIL, "setup failed");
 		goto out;
 	}
-	say(lab, "pid %d (protected, %s) and pid %d (expendable%s, growing at 50 MiB/s) in a %s cgroup",
+	say(lab,
+	    "pid %d (protected, %s) and pid %d (expendable%s, growing at 50 MiB/s) in a %s cgroup",
 	    (int)prot.pid, format_bytes(keep, b1, sizeof(b1)), (int)hog.pid,
 	    fallback ? ", raised" : "", format_bytes(limit, b2, sizeof(b2)));
 	/* the ranking the kernel will use, once the hog has grown a little */
@@ -799,7 +864,8 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);
-		if (m && oom_scope_load_cgroup(&lab->cli->host, &lab->layout, cg.name, SCORES_SOURCE_AUTO, &sc) == 0) {
+		if (m && oom_scope_load_cgroup(&lab->cli->host, &lab->layout, cg.name,
+					       SCORES_SOURCE_AUTO, &sc) == 0) {
 			scores_rank(&sc);
 			scores_print_table(m, &sc, 0, 10);
 			scores_print_verdict(m, &sc);
@@ -810,8 +876,9 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 		}
 		if (m) {
 			fclose(m);
-			xsnprintf(it->detail, sizeof(it->detail), "ranking before the kill (oomlab scores %s):\n%s",
-				  cg.name, buf ? buf : "");
+			xsnprintf(it->detail, sizeof(it->detail),
+				  "ranking before the kill (oomlab scores %s):\n%s", cg.name,
+				  buf ? buf : "");
 			fputs(buf ? buf : "", lab->out);
 			free(buf);
 		}
@@ -829,18 +896,26 @@ static void protection(struct lab *lab, struct lab_item *it, uint64_t limit, uin
 			prot.pid = -1;
 		setf(it->observed, sizeof(it->observed),
 		     "predicted victim (oomlab scores before the kill): pid %d; expendable pid %d: %s; protected pid %d: %s; protection by %s",
-		     (int)predicted, (int)hog_pid, hog_killed ? "killed by SIGKILL" : status ? "ended otherwise" : "still running after 120 s",
+		     (int)predicted, (int)hog_pid,
+		     hog_killed ? "killed by SIGKILL" :
+		     status	? "ended otherwise" :
+				  "still running after 120 s",
 		     (int)prot_pid, prot_alive ? "alive" : "dead",
-		     fallback ? "raising the other (--relative fallback)" : "a negative oom_score_adj");
+		     fallback ? "raising the other (--relative fallback)" :
+				"a negative oom_score_adj");
 		measure(it, "expendable_killed", hog_killed ? 100 : 0);
 		measure(it, "protected_alive", prot_alive ? 100 : 0);
 		measure(it, "prediction_right", predicted == hog_pid ? 100 : 0);
 		if (hog_killed && prot_alive && predicted != hog_pid)
-			finish(lab, it, LAB_FAIL, "the right process died, but the ranking predicted pid %d",
+			finish(lab, it, LAB_FAIL,
+			       "the right process died, but the ranking predicted pid %d",
 			       (int)predicted);
 		else if (hog_killed && prot_alive)
-			finish(lab, it, LAB_PASS, "the expendable process died, the protected one survived%s",
-			       fallback ? " (through the fallback: this host refuses negative oom_score_adj)" : "");
+			finish(lab, it, LAB_PASS,
+			       "the expendable process died, the protected one survived%s",
+			       fallback ?
+				       " (through the fallback: this host refuses negative oom_score_adj)" :
+				       "");
 		else
 			finish(lab, it, LAB_FAIL, "the wrong process died or none did");
 	}
@@ -854,7 +929,8 @@ out:
 
 static void step_protect(struct lab *lab)
 {
-	struct lab_item *it = item_new(lab, "step5", false, "protection: the critical process survives");
+	struct lab_item *it =
+		item_new(lab, "step5", false, "protection: the critical process survives");
 	char b1[32];
 
 	setf(it->expected, sizeof(it->expected),
@@ -878,7 +954,8 @@ static void step_side_by_side(struct lab *lab)
 
 	setf(it->expected, sizeof(it->expected),
 	     "the same gauge at the same time: the idle cgroup healthy (some stall < %u %%), the thrashing one sick or worse (some >= %u %% or full >= %u %% in its worst interval)",
-	     verdict_default_thresholds.strained_some / 100, verdict_default_thresholds.sick_some / 100,
+	     verdict_default_thresholds.strained_some / 100,
+	     verdict_default_thresholds.sick_some / 100,
 	     verdict_default_thresholds.sick_full / 100);
 	if (!lab->psi) {
 		setf(it->observed, sizeof(it->observed), "no per-cgroup PSI");
@@ -888,7 +965,8 @@ static void step_side_by_side(struct lab *lab)
 	r = cg_create_owned(&lab->layout, "", ++lab->seq, &idle);
 	xsnprintf(name, sizeof(name), "%s", r == 0 ? idle.name + 1 : "oomlab-<pid>-<n>-<random>");
 	if (r < 0) {
-		setf(it->observed, sizeof(it->observed), "cannot create the idle cgroup: %s", strerror(-r));
+		setf(it->observed, sizeof(it->observed), "cannot create the idle cgroup: %s",
+		     strerror(-r));
 		finish(lab, it, LAB_FAIL, "no idle cgroup");
 		return;
 	}
@@ -906,7 +984,9 @@ static void step_side_by_side(struct lab *lab)
 	idle_share = r == 0 ? psi_share(p0.some.total_us, p1.some.total_us, t1 - t0) : 0;
 	worst_text(it, w, sizeof(w));
 	setf(it->observed, sizeof(it->observed),
-	     "idle cgroup: some share %u.%02u %% over the same %" PRIu64 " ms; sick cgroup: highest interval some share %u.%02u %%, full %u.%02u %%, worst interval %s (exit %d, %" PRIu64 " OOM kills)",
+	     "idle cgroup: some share %u.%02u %% over the same %" PRIu64
+	     " ms; sick cgroup: highest interval some share %u.%02u %%, full %u.%02u %%, worst interval %s (exit %d, %" PRIu64
+	     " OOM kills)",
 	     idle_share / 100, idle_share % 100, (t1 - t0) / 1000, max_share(it, false) / 100,
 	     max_share(it, false) % 100, max_share(it, true) / 100, max_share(it, true) % 100, w,
 	     ret, st.oom_kills);
@@ -919,7 +999,8 @@ static void step_side_by_side(struct lab *lab)
 	    worst_verdict(it) >= V_SICK && st.oom_kills == 0)
 		finish(lab, it, LAB_PASS, "one gauge, two verdicts");
 	else
-		finish(lab, it, LAB_FAIL, "expected the idle cgroup healthy and the thrashing one sick (or worse), without a kill");
+		finish(lab, it, LAB_FAIL,
+		       "expected the idle cgroup healthy and the thrashing one sick (or worse), without a kill");
 	runreport_free(&st);
 }
 
@@ -930,7 +1011,8 @@ static void ex_kill_point(struct lab *lab)
 	struct lab_item *it = item_new(lab, "ex1", true, "the kill point with memory.max = 256M");
 	struct run_state st = { 0 };
 	char file[] = "/tmp/oomlab-lab-XXXXXX", b1[32], b2[32], b3[32], b4[32];
-	char *argv[] = { "/bin/sh", "-c", "exec \"$0\" eat --progress 1M --json >\"$1\"", self(), file, NULL };
+	char *argv[] = { "/bin/sh", "-c", "exec \"$0\" eat --progress 1M --json >\"$1\"",
+			 self(),    file, NULL };
 	uint64_t last = 0, limit = 256 * MiB;
 	const struct cg_sample *d;
 	int fd, ret;
@@ -940,7 +1022,8 @@ static void ex_kill_point(struct lab *lab)
 	     "predicted: killed when the cgroup's charge reaches 256 MiB, so the eater's own memory at death is below 256 MiB by what else is charged (page cache of the binary and libraries, page tables, kernel memory)");
 	fd = mkstemp(file);
 	if (fd < 0) {
-		setf(it->observed, sizeof(it->observed), "cannot create a temporary file: %s", strerror(errno));
+		setf(it->observed, sizeof(it->observed), "cannot create a temporary file: %s",
+		     strerror(errno));
 		finish(lab, it, LAB_FAIL, "setup failed");
 		return;
 	}
@@ -970,13 +1053,16 @@ static void ex_kill_point(struct lab *lab)
 	d = st.have_prekill ? &st.prekill : st.have_alive ? &st.alive : &st.final;
 	setf(it->observed, sizeof(it->observed),
 	     "exit %d; the eater had allocated %s when it died (last progress line), %s below the limit; at the last sample the cgroup held %s besides anonymous memory (page cache %s)",
-	     ret, format_bytes(last, b1, sizeof(b1)), format_bytes(limit > last ? limit - last : 0, b2, sizeof(b2)),
-	     format_bytes(d->current > d->stat.anon ? d->current - d->stat.anon : 0, b3, sizeof(b3)),
+	     ret, format_bytes(last, b1, sizeof(b1)),
+	     format_bytes(limit > last ? limit - last : 0, b2, sizeof(b2)),
+	     format_bytes(d->current > d->stat.anon ? d->current - d->stat.anon : 0, b3,
+			  sizeof(b3)),
 	     format_bytes(d->stat.file, b4, sizeof(b4)));
 	measure(it, "allocated_at_death_mib", last * 100 / MiB);
 	measure(it, "below_limit_kib", (limit > last ? limit - last : 0) * 100 / 1024);
 	if (ret == 137 && last > 0 && last < limit)
-		finish(lab, it, LAB_PASS, "it died below 256 MiB of its own memory: the limit counts everything the cgroup is charged for");
+		finish(lab, it, LAB_PASS,
+		       "it died below 256 MiB of its own memory: the limit counts everything the cgroup is charged for");
 	else
 		finish(lab, it, LAB_FAIL, "expected a kill below 256 MiB");
 	runreport_free(&st);
@@ -984,7 +1070,8 @@ static void ex_kill_point(struct lab *lab)
 
 static void ex_warning(struct lab *lab)
 {
-	struct lab_item *it = item_new(lab, "ex2", true, "PSI every 0.5 s: how much warning before the kill?");
+	struct lab_item *it =
+		item_new(lab, "ex2", true, "PSI every 0.5 s: how much warning before the kill?");
 	struct run_state st = { 0 };
 	char *argv[] = { self(), "eat", "-q", NULL };
 	uint64_t limit = 256 * MiB, high = 244 * MiB;
@@ -1015,7 +1102,9 @@ static void ex_warning(struct lab *lab)
 	if (st.oom_kills)
 		it->kill_t_us = (int64_t)(st.t_end - st.t_start);
 	if (it->kill_t_us >= 0) {
-		int64_t first = cross >= 0 && (cross_share < 0 || cross < cross_share) ? cross : cross_share;
+		int64_t first = cross >= 0 && (cross_share < 0 || cross < cross_share) ?
+					cross :
+					cross_share;
 		if (first >= 0 && first < it->kill_t_us) {
 			it->warn_from_us = first;
 			it->warn_to_us = it->kill_t_us;
@@ -1023,20 +1112,28 @@ static void ex_warning(struct lab *lab)
 		}
 	}
 	if (cross >= 0 && it->kill_t_us >= 0)
-		setf(avgtxt, sizeof(avgtxt), "full avg10 crossed 10 at %" PRId64 ".%01" PRId64 " s (%" PRId64 ".%01" PRId64 " s before the kill)",
+		setf(avgtxt, sizeof(avgtxt),
+		     "full avg10 crossed 10 at %" PRId64 ".%01" PRId64 " s (%" PRId64 ".%01" PRId64
+		     " s before the kill)",
 		     cross / 1000000, cross / 100000 % 10, (it->kill_t_us - cross) / 1000000,
 		     (it->kill_t_us - cross) / 100000 % 10);
 	else
-		setf(avgtxt, sizeof(avgtxt), "full avg10 never crossed 10 (peak %u.%02u)", top / 100, top % 100);
+		setf(avgtxt, sizeof(avgtxt), "full avg10 never crossed 10 (peak %u.%02u)",
+		     top / 100, top % 100);
 	if (cross_share >= 0 && it->kill_t_us >= 0)
-		setf(sharetxt, sizeof(sharetxt), "the full stall share of a 0.5 s interval crossed 10 %% at %" PRId64 ".%01" PRId64 " s (%" PRId64 ".%01" PRId64 " s before the kill)",
-		     cross_share / 1000000, cross_share / 100000 % 10, (it->kill_t_us - cross_share) / 1000000,
+		setf(sharetxt, sizeof(sharetxt),
+		     "the full stall share of a 0.5 s interval crossed 10 %% at %" PRId64
+		     ".%01" PRId64 " s (%" PRId64 ".%01" PRId64 " s before the kill)",
+		     cross_share / 1000000, cross_share / 100000 % 10,
+		     (it->kill_t_us - cross_share) / 1000000,
 		     (it->kill_t_us - cross_share) / 100000 % 10);
 	else
-		setf(sharetxt, sizeof(sharetxt), "the full stall share never crossed 10 %% (peak %u.%02u %%)",
-		     top_share / 100, top_share % 100);
-	setf(it->observed, sizeof(it->observed), "exit %d; kill after %" PRId64 ".%03" PRId64 " s; %s; %s",
-	     ret, it->kill_t_us >= 0 ? it->kill_t_us / 1000000 : 0,
+		setf(sharetxt, sizeof(sharetxt),
+		     "the full stall share never crossed 10 %% (peak %u.%02u %%)", top_share / 100,
+		     top_share % 100);
+	setf(it->observed, sizeof(it->observed),
+	     "exit %d; kill after %" PRId64 ".%03" PRId64 " s; %s; %s", ret,
+	     it->kill_t_us >= 0 ? it->kill_t_us / 1000000 : 0,
 	     it->kill_t_us >= 0 ? it->kill_t_us / 1000 % 1000 : 0, avgtxt, sharetxt);
 	if (!lab->v2_high)
 		finish(lab, it, LAB_SKIPPED,
@@ -1044,9 +1141,12 @@ static void ex_warning(struct lab *lab)
 	else if (it->kill_t_us < 0)
 		finish(lab, it, LAB_FAIL, "no kill within 90 s");
 	else if (warn > 0)
-		finish(lab, it, LAB_PASS, "PSI gave %" PRId64 ".%01" PRId64 " s of warning before the kill%s",
+		finish(lab, it, LAB_PASS,
+		       "PSI gave %" PRId64 ".%01" PRId64 " s of warning before the kill%s",
 		       warn / 1000000, warn / 100000 % 10,
-		       cross < 0 ? " (seen by the interval share; avg10 lagged and stayed below 10)" : "");
+		       cross < 0 ?
+			       " (seen by the interval share; avg10 lagged and stayed below 10)" :
+			       "");
 	else
 		finish(lab, it, LAB_FAIL, "PSI did not cross 10 before the kill");
 	runreport_free(&st);
@@ -1054,7 +1154,8 @@ static void ex_warning(struct lab *lab)
 
 static void ex_band(struct lab *lab)
 {
-	struct lab_item *it = item_new(lab, "ex3", true, "memory.high = 200M under memory.max = 256M, slow allocator");
+	struct lab_item *it = item_new(
+		lab, "ex3", true, "memory.high = 200M under memory.max = 256M, slow allocator");
 	struct run_state st = { 0 };
 	char *argv[] = { self(), "eat", "--rate", "1M/100ms", "-q", NULL };
 	uint64_t limit = 256 * MiB, high = 200 * MiB;
@@ -1066,7 +1167,8 @@ static void ex_band(struct lab *lab)
 	it->plot_max = limit;
 	it->plot_high = high;
 	if (!lab->v2_high) {
-		setf(it->observed, sizeof(it->observed), "not run: memory.high does not exist here");
+		setf(it->observed, sizeof(it->observed),
+		     "not run: memory.high does not exist here");
 		finish(lab, it, LAB_SKIPPED,
 		       "memory.high is a cgroup v2 feature; this host's memory controller is v1, so there is no band to stay in");
 		return;
@@ -1074,7 +1176,8 @@ static void ex_band(struct lab *lab)
 	ret = lab_run(lab, argv, limit, true, high, 500000, 30 * 1000000, &st);
 	take_points(it, &st);
 	setf(it->observed, sizeof(it->observed),
-	     "%" PRIu64 " high events, peak %s, highest some share %u.%02u %%, %" PRIu64 " OOM kills in 30 s (exit %d)",
+	     "%" PRIu64 " high events, peak %s, highest some share %u.%02u %%, %" PRIu64
+	     " OOM kills in 30 s (exit %d)",
 	     st.final.high_events - st.base.high_events,
 	     format_bytes(st.final.has_peak ? st.final.peak : st.peak_seen, b1, sizeof(b1)),
 	     max_share(it, false) / 100, max_share(it, false) % 100, st.oom_kills, ret);
@@ -1134,9 +1237,12 @@ static void host_facts(struct lab *lab)
 	}
 	/* the file the box's limit is written to, as this layout names it */
 	xsnprintf(lab->host.limit_file, sizeof(lab->host.limit_file), "%s",
-		  lab->layout.mode == CG_MODE_V2 || (lab->layout.mode == CG_MODE_HYBRID && lab->layout.v2_memory)
-			  ? "memory.max" : "memory.limit_in_bytes");
-	xsnprintf(lab->host.mode, sizeof(lab->host.mode), "%s", cg_mode_to_string(lab->layout.mode));
+		  lab->layout.mode == CG_MODE_V2 ||
+				  (lab->layout.mode == CG_MODE_HYBRID && lab->layout.v2_memory) ?
+			  "memory.max" :
+			  "memory.limit_in_bytes");
+	xsnprintf(lab->host.mode, sizeof(lab->host.mode), "%s",
+		  cg_mode_to_string(lab->layout.mode));
 	lab->host.memory_high = lab->v2_high;
 	lab->host.psi = lab->psi;
 	host_path(&lab->cli->host, "/proc/meminfo", path, sizeof(path));
@@ -1268,14 +1374,17 @@ static int report_writable(const char *path)
 
 int cmd_lab(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "max", required_argument, NULL, 'm' },   { "high", required_argument, NULL, 'H' },
-		{ "step", required_argument, NULL, 's' },  { "exercise", required_argument, NULL, 'e' },
-		{ "all", no_argument, NULL, 'a' },         { "report", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'J' },        { "yes", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },        { "from-json", required_argument, NULL, 'F' },
-		{ 0 }
-	};
+	static const struct option opts[] = { { "max", required_argument, NULL, 'm' },
+					      { "high", required_argument, NULL, 'H' },
+					      { "step", required_argument, NULL, 's' },
+					      { "exercise", required_argument, NULL, 'e' },
+					      { "all", no_argument, NULL, 'a' },
+					      { "report", required_argument, NULL, 'r' },
+					      { "json", no_argument, NULL, 'J' },
+					      { "yes", no_argument, NULL, 'y' },
+					      { "help", no_argument, NULL, 'h' },
+					      { "from-json", required_argument, NULL, 'F' },
+					      { 0 } };
 	static struct lab lab; /* large: items carry text and plots */
 	const char *report = NULL, *from_json = NULL;
 	int step = 0, exercise = 0, c, r, failed = 0;
@@ -1297,7 +1406,8 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 			if ((r = cli_parse_size(cli, "--max", optarg, &lab.max)))
 				return r;
 			if (lab.max < 64 * MiB || lab.max == SIZE_UNLIMITED)
-				return cli_usage_error(cli, "--max must be at least 64M (and not max)");
+				return cli_usage_error(cli,
+						       "--max must be at least 64M (and not max)");
 			break;
 		case 'H':
 			if ((r = cli_parse_size(cli, "--high", optarg, &lab.high)))
@@ -1309,11 +1419,13 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 			break;
 		case 's':
 			if (parse_int(optarg, &step) < 0 || step < 1 || step > 7)
-				return cli_usage_error(cli, "invalid step '%s': expected 1-7", optarg);
+				return cli_usage_error(cli, "invalid step '%s': expected 1-7",
+						       optarg);
 			break;
 		case 'e':
 			if (parse_int(optarg, &exercise) < 0 || exercise < 1 || exercise > 4)
-				return cli_usage_error(cli, "invalid exercise '%s': expected 1-4", optarg);
+				return cli_usage_error(cli, "invalid exercise '%s': expected 1-4",
+						       optarg);
 			break;
 		case 'a':
 			all = true;
@@ -1380,13 +1492,16 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	lab.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	fprintf(lab.out, "oomlab lab: kernel %s, cgroup layout %s, memory.high %s, per-cgroup PSI %s, CAP_SYS_RESOURCE %s\n",
-		lab.host.kernel, lab.host.mode, lab.v2_high ? "yes" : "no (cgroup v1 memory controller)",
-		lab.psi ? "yes" : "no", lab.host.cap_sys_resource ? "yes" : "no");
+	fprintf(lab.out,
+		"oomlab lab: kernel %s, cgroup layout %s, memory.high %s, per-cgroup PSI %s, CAP_SYS_RESOURCE %s\n",
+		lab.host.kernel, lab.host.mode,
+		lab.v2_high ? "yes" : "no (cgroup v1 memory controller)", lab.psi ? "yes" : "no",
+		lab.host.cap_sys_resource ? "yes" : "no");
 
 	{
-		void (*steps[])(struct lab *) = { step_box, step_gauge, step_pressure, step_kill,
-						  step_protect, step_tracer, step_side_by_side };
+		void (*steps[])(struct lab *) = { step_box,	    step_gauge,	  step_pressure,
+						  step_kill,	    step_protect, step_tracer,
+						  step_side_by_side };
 		void (*exs[])(struct lab *) = { ex_kill_point, ex_warning, ex_band, ex_two };
 		for (int i = 1; i <= 7 && !exercise; i++) {
 			if ((step && i != step) || !steps[i - 1])
@@ -1418,7 +1533,8 @@ int cmd_lab(struct cli *cli, int argc, char **argv)
 			failed++;
 	}
 	if (lab.interrupted)
-		fprintf(lab.out, "  interrupted: the remaining steps were not run; everything created was removed\n");
+		fprintf(lab.out,
+			"  interrupted: the remaining steps were not run; everything created was removed\n");
 	if (report) {
 		r = lab_write_html(report, &lab.host, lab.items, lab.n, lab.max, lab.high,
 				   lab.has_high && lab.v2_high);

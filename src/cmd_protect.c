@@ -22,7 +22,6 @@ struct change {
 	int err; /* 0 or -errno of the write */
 };
 
-
 static void usage(FILE *out, bool protect)
 {
 	if (protect)
@@ -43,12 +42,14 @@ static void usage(FILE *out, bool protect)
 	fprintf(out, "Options:\n"
 		     "      --adj N    the value to set, -1000..1000\n");
 	if (protect)
-		fprintf(out, "  -r, --relative if lowering is refused, raise the others of the cgroup\n");
-	fprintf(out, "      --dry-run  show the plan and the predicted ranking, write nothing\n"
-		     "  -J, --json     JSON output\n"
-		     "  -h, --help     show this help\n\n"
-		     "Equivalents at start time: systemd OOMScoreAdjust=, Kubernetes QoS classes\n"
-		     "(Guaranteed -997, BestEffort 1000, Burstable 3..999). See oomlab-protect(1).\n");
+		fprintf(out,
+			"  -r, --relative if lowering is refused, raise the others of the cgroup\n");
+	fprintf(out,
+		"      --dry-run  show the plan and the predicted ranking, write nothing\n"
+		"  -J, --json     JSON output\n"
+		"  -h, --help     show this help\n\n"
+		"Equivalents at start time: systemd OOMScoreAdjust=, Kubernetes QoS classes\n"
+		"(Guaranteed -997, BestEffort 1000, Burstable 3..999). See oomlab-protect(1).\n");
 }
 
 static int find_pid(const struct oom_rank *s, pid_t pid)
@@ -60,8 +61,7 @@ static int find_pid(const struct oom_rank *s, pid_t pid)
 }
 
 /* Is pid (still) inside the memory cgroup subtree 'base'? Checked right before each write. */
-static bool in_subtree(const struct host *h, const struct cg_layout *l, pid_t pid,
-		       const char *base)
+static bool in_subtree(const struct host *h, const struct cg_layout *l, pid_t pid, const char *base)
 {
 	char cg[PATH_MAX];
 	size_t bl = strlen(base);
@@ -139,15 +139,15 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 {
 	static const struct option protect_opts[] = {
 		{ "adj", required_argument, NULL, 'a' }, { "relative", no_argument, NULL, 'r' },
-		{ "dry-run", no_argument, NULL, 'n' },   { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },      { 0 }
+		{ "dry-run", no_argument, NULL, 'n' },	 { "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },	 { 0 }
 	};
 	/* expose has no --relative: raising is never refused for lack of a capability */
-	static const struct option expose_opts[] = {
-		{ "adj", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'J' },      { "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option expose_opts[] = { { "adj", required_argument, NULL, 'a' },
+						     { "dry-run", no_argument, NULL, 'n' },
+						     { "json", no_argument, NULL, 'J' },
+						     { "help", no_argument, NULL, 'h' },
+						     { 0 } };
 	const struct option *opts = protect ? protect_opts : expose_opts;
 	int want = protect ? -800 : 500;
 	bool relative = false, dry = false;
@@ -168,8 +168,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		switch (c) {
 		case 'a':
 			if (parse_int(optarg, &want) < 0 || want < -1000 || want > 1000)
-				return cli_usage_error(cli, "invalid value '%s' for --adj: expected "
-							    "-1000..1000", optarg);
+				return cli_usage_error(cli,
+						       "invalid value '%s' for --adj: expected "
+						       "-1000..1000",
+						       optarg);
 			break;
 		case 'r':
 			relative = true;
@@ -187,8 +189,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 			return cli_usage_error(cli, "option '%s' needs a value",
 					       cli_bad_option(argv));
 		default:
-			return cli_usage_error(cli, "unknown option '%s'",
-					       cli_bad_option(argv));
+			return cli_usage_error(cli, "unknown option '%s'", cli_bad_option(argv));
 		}
 	}
 	if (optind >= argc)
@@ -204,9 +205,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 
 	/* -1000 makes a task unkillable (the kernel skips it): no raise of the others gives that */
 	if (relative && want == OOM_SCORE_ADJ_MIN)
-		return cli_usage_error(cli, "--relative cannot give --adj -1000: that value makes the "
-					    "process unkillable, and raising the others only reorders "
-					    "them (-999 at most is equivalent)");
+		return cli_usage_error(cli,
+				       "--relative cannot give --adj -1000: that value makes the "
+				       "process unkillable, and raising the others only reorders "
+				       "them (-999 at most is equivalent)");
 	if (!dry && !host_is_live(&cli->host))
 		return cli_usage_error(cli, "a --sysroot tree is read-only for %s: add --dry-run",
 				       protect ? "protect" : "expose");
@@ -232,15 +234,19 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	 * value would only change what every process it starts later inherits. Refuse both.
 	 */
 	if (before.c[ti].unkillable == OOM_UNKILLABLE_INIT) {
-		rc = cli_error(cli, "pid %d (%s) is init: the OOM killer never chooses it, and its "
-				    "oom_score_adj would only be inherited by every process it starts "
-				    "later; refusing", (int)pid, before.c[ti].comm);
+		rc = cli_error(cli,
+			       "pid %d (%s) is init: the OOM killer never chooses it, and its "
+			       "oom_score_adj would only be inherited by every process it starts "
+			       "later; refusing",
+			       (int)pid, before.c[ti].comm);
 		oom_scope_free(&before);
 		return rc;
 	}
 	if (before.c[ti].unkillable == OOM_UNKILLABLE_KTHREAD) {
-		rc = cli_error(cli, "pid %d (%s) is a kernel thread: it has no memory of its own and "
-				    "is never chosen; refusing", (int)pid, before.c[ti].comm);
+		rc = cli_error(cli,
+			       "pid %d (%s) is a kernel thread: it has no memory of its own and "
+			       "is never chosen; refusing",
+			       (int)pid, before.c[ti].comm);
 		oom_scope_free(&before);
 		return rc;
 	}
@@ -266,8 +272,10 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	if (set_err == -EACCES && relative && lowering) {
 		int *new_adj = NULL;
 		if (strcmp(memcg, "/") == 0) {
-			rc = cli_error(cli, "pid %d is in the root memory cgroup: --relative would "
-					    "raise every process of the host; refusing", (int)pid);
+			rc = cli_error(cli,
+				       "pid %d is in the root memory cgroup: --relative would "
+				       "raise every process of the host; refusing",
+				       (int)pid);
 			goto out;
 		}
 		new_adj = calloc(before.n ? before.n : 1, sizeof(int));
@@ -309,8 +317,8 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 					continue;
 				/* membership checked and written through one /proc/PID
 				 * directory: never outside, never a reused pid */
-				ch->err = proc_set_oom_score_adj_within(&cli->host, ch->pid, ch->to,
-									l.mode != CG_MODE_V2, memcg);
+				ch->err = proc_set_oom_score_adj_within(
+					&cli->host, ch->pid, ch->to, l.mode != CG_MODE_V2, memcg);
 			}
 			result = dry ? "dry-run-relative" : "relative";
 		}
@@ -340,7 +348,8 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		for (size_t i = 0; i < after.n; i++)
 			if (after.c[i].unkillable == OOM_KILLABLE)
 				after.c[i].oom_score = (int)after.c[i].oom_score_computed;
-	} else if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, SCORES_SOURCE_AUTO, &after)) < 0) {
+	} else if ((r = oom_scope_load_cgroup(&cli->host, &l, memcg, SCORES_SOURCE_AUTO, &after)) <
+		   0) {
 		rc = cli_error(cli, "cannot re-read cgroup '%s': %s", memcg, strerror(-r));
 		goto out;
 	}
@@ -449,7 +458,8 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 			       capped, broken, (int)pid, want, (int)broken_pid, broken_comm);
 		else if (capped)
 			printf("  note: %zu process(es) hit the +1000 ceiling: the margin is smaller "
-			       "than the real %d would give (the order is the same)\n", capped, want);
+			       "than the real %d would give (the order is the same)\n",
+			       capped, want);
 		if (nchanges && !dry) {
 			printf("  undo:");
 			for (size_t k = 0; k < nchanges; k++)
@@ -459,7 +469,8 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		}
 		printf("  limits: only inside %s; processes started later inherit their parent's "
 		       "value; in a global OOM these processes now rank higher against the rest of "
-		       "the host\n", memcg);
+		       "the host\n",
+		       memcg);
 	}
 	printf("\n");
 	scores_print_header(stdout, &before);

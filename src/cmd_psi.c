@@ -52,7 +52,7 @@ struct psi_ctx {
 	struct cg_layout layout;
 	bool has_layout;
 	struct cgw_target t;
-	struct cg_target cgt;    /* what TARGET resolved to (none for the system) */
+	struct cg_target cgt; /* what TARGET resolved to (none for the system) */
 	bool has_cgt;
 	/* the pressure file is the host's although a cgroup was asked: its cgroup2 path is the
 	 * root (a pid whose v1 memory cgroup has no cgroup2 sibling on a hybrid host) */
@@ -134,12 +134,15 @@ static void build_view(struct psi_ctx *c, const struct cgw_sample *prev, const s
 	if (prev && s->psi_err == 0 && prev->psi_err == 0) {
 		v->has_share = true;
 		v->interval_us = s->t_us - prev->t_us;
-		v->some_share = psi_share(prev->psi.some.total_us, s->psi.some.total_us, v->interval_us);
-		v->full_share = psi_share(prev->psi.full.total_us, s->psi.full.total_us, v->interval_us);
+		v->some_share =
+			psi_share(prev->psi.some.total_us, s->psi.some.total_us, v->interval_us);
+		v->full_share =
+			psi_share(prev->psi.full.total_us, s->psi.full.total_us, v->interval_us);
 	}
 	if (prev && s->has_oom_kill && prev->has_oom_kill && s->oom_kill > prev->oom_kill)
 		v->kills_delta = s->oom_kill - prev->oom_kill;
-	if (prev && s->has_high_events && prev->has_high_events && s->high_events > prev->high_events)
+	if (prev && s->has_high_events && prev->has_high_events &&
+	    s->high_events > prev->high_events)
 		v->high_delta = s->high_events - prev->high_events;
 
 	v->in.has_psi = s->psi_err == 0;
@@ -172,7 +175,6 @@ static void iso_time(char *buf, size_t sz)
 		  (unsigned long long)(t / 1000 % 1000));
 }
 
-
 static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool with_time)
 {
 	struct json j;
@@ -203,9 +205,9 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 	/* whose pressure the file is: "cgroup" (its own), "host" (the system's, or the root
 	 * cgroup2 file read for a cgroup that has no PSI file of its own), null: none */
 	json_key(&j, "pressure_of");
-	json_str(&j, !c->t.psi_path[0] ? NULL
-		     : c->t.system || c->host_pressure || strcmp(c->t.name, "/") == 0 ? "host"
-						       : "cgroup");
+	json_str(&j, !c->t.psi_path[0]						    ? NULL :
+		     c->t.system || c->host_pressure || strcmp(c->t.name, "/") == 0 ? "host" :
+										      "cgroup");
 	json_obj_close(&j);
 	if (c->has_cgt)
 		cli_cgroup_target_json(&j, c->target_arg, &c->cgt);
@@ -219,10 +221,11 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 	} else {
 		char buf[512];
 		json_null(&j);
-		json_kv_str(&j, "psi_missing", psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
+		json_kv_str(&j, "psi_missing",
+			    psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
 		json_kv_str(&j, "psi_error",
-			    psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL, c->t.name,
-					     c->t.psi_path, buf, sizeof(buf)));
+			    psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL,
+					     c->t.name, c->t.psi_path, buf, sizeof(buf)));
 	}
 	json_key(&j, "memory");
 	if (v->has_mem) {
@@ -244,7 +247,8 @@ static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool
 		else
 			json_centi(&j, un);
 		if (!c->t.system) {
-			json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED, s->high);
+			json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED,
+					s->high);
 			json_kv_u64_opt(&j, "peak", s->has_peak, s->peak);
 			json_kv_u64_opt(&j, "oom_kill", s->has_oom_kill, s->oom_kill);
 			json_kv_u64_opt(&j, "high_events", s->has_high_events, s->high_events);
@@ -297,23 +301,26 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 	if (c->t.system)
 		fprintf(out, "memory pressure: the whole system\n");
 	else if (c->host_pressure && c->t.pid > 0)
-		fprintf(out, "memory pressure: the whole host (pid %d's memory cgroup %s has no PSI "
-			     "file of its own)\n",
+		fprintf(out,
+			"memory pressure: the whole host (pid %d's memory cgroup %s has no PSI "
+			"file of its own)\n",
 			(int)c->t.pid, cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	else if (c->host_pressure)
-		fprintf(out, "memory pressure: the whole host (cgroup %s has no PSI file of its own)\n",
+		fprintf(out,
+			"memory pressure: the whole host (cgroup %s has no PSI file of its own)\n",
 			cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	else if (c->t.pid > 0)
 		fprintf(out, "memory pressure: cgroup %s (pid %d)\n",
 			cli_quote_n(c->t.name, 0, q, sizeof(q)), (int)c->t.pid);
 	else
-		fprintf(out, "memory pressure: cgroup %s\n", cli_quote_n(c->t.name, 0, q, sizeof(q)));
+		fprintf(out, "memory pressure: cgroup %s\n",
+			cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	if (c->t.psi_path[0])
 		fprintf(out, "  pressure file  %s (%s)\n", term_safe(c->t.psi_path, n2, sizeof(n2)),
-			c->t.system		       ? "the host's"
-			: c->host_pressure	       ? "the host's: the cgroup2 path is the root"
-			: strcmp(c->t.name, "/") == 0 ? "the host's: the root cgroup"
-						       : "the cgroup's own");
+			c->t.system		    ? "the host's" :
+			c->host_pressure	    ? "the host's: the cgroup2 path is the root" :
+			strcmp(c->t.name, "/") == 0 ? "the host's: the root cgroup" :
+						      "the cgroup's own");
 	if (c->t.v2name[0])
 		fprintf(out, "  (the pid's cgroup2 path is %s, its memory cgroup %s)\n",
 			term_safe(c->t.v2name, n3, sizeof(n3)), n1);
@@ -329,13 +336,15 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 		if (s->psi.full.present)
 			text_psi_row(out, "full", &s->psi.full, v->has_share, v->full_share,
 				     "all non-idle tasks stalled at once: no progress");
-		fprintf(out, "\navg10/60/300: the kernel's running averages in %% over 10 s, 60 s, 300 s "
-			     "(updated every 2 s: they lag)\n");
+		fprintf(out,
+			"\navg10/60/300: the kernel's running averages in %% over 10 s, 60 s, 300 s "
+			"(updated every 2 s: they lag)\n");
 		if (v->has_share)
 			fprintf(out, "share: %% of the last %s stalled, from total deltas (live)\n",
 				fmt_dur(v->interval_us, a, sizeof(a)));
 		else
-			fprintf(out, "share: not measured (--interval 0): the verdict uses avg10\n");
+			fprintf(out,
+				"share: not measured (--interval 0): the verdict uses avg10\n");
 		fprintf(out, "total: stall time since %s\n",
 			c->t.system || c->host_pressure ? "boot" : "the cgroup was created");
 	} else {
@@ -348,10 +357,12 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 		uint32_t us = verdict_share_of(s->usage, v->limit);
 		uint32_t un = verdict_share_of(v->unrecl, v->limit);
 		if (c->t.system) {
-			fprintf(out, "memory: %s used of %s (MemTotal - MemAvailable)", 
-				fmt_size_short(s->usage, true, a, 32), fmt_size_short(v->limit, true, b, 32));
+			fprintf(out, "memory: %s used of %s (MemTotal - MemAvailable)",
+				fmt_size_short(s->usage, true, a, 32),
+				fmt_size_short(v->limit, true, b, 32));
 		} else {
-			fprintf(out, "memory: usage %s, limit %s", fmt_size_short(s->usage, true, a, 32),
+			fprintf(out, "memory: usage %s, limit %s",
+				fmt_size_short(s->usage, true, a, 32),
 				fmt_size_short(v->limit, true, b, 32));
 			if (v->limit != s->max)
 				fprintf(out, " (set on an ancestor)");
@@ -360,7 +371,8 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 			fprintf(out, " = %s %%", fmt_centi(us, d, sizeof(d)));
 		fprintf(out, "\n");
 		if (!c->t.system && v->has_unrecl) {
-			fprintf(out, "        anon+shmem %s", fmt_size_short(v->unrecl, true, a, 32));
+			fprintf(out, "        anon+shmem %s",
+				fmt_size_short(v->unrecl, true, a, 32));
 			if (un != UINT32_MAX)
 				fprintf(out, " = %s %% of the limit", fmt_centi(un, d, sizeof(d)));
 			fprintf(out, " (only a kill gets it back without swap)\n");
@@ -381,8 +393,9 @@ static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
 	color_fputs(out, color_wanted(fileno(out)), color_verdict(v->v), verdict_to_string(v->v));
 	fprintf(out, " (%s)\n", v->reason);
 	if (v->lag)
-		fprintf(out, "note: avg10 %s %% and the live share %s %% disagree: the averages lag, "
-			     "the share is what happened in the last %s\n",
+		fprintf(out,
+			"note: avg10 %s %% and the live share %s %% disagree: the averages lag, "
+			"the share is what happened in the last %s\n",
 			fmt_centi(s->psi.some.avg10, a, 32), fmt_centi(v->some_share, b, 32),
 			fmt_dur(v->interval_us, d, 32));
 }
@@ -400,7 +413,8 @@ static void render_line(struct psi_ctx *c, const struct view *v, FILE *out)
 			v->has_share ? fmt_centi(v->full_share, b, 16) : "-",
 			fmt_centi(s->psi.some.avg10, d, 16), fmt_centi(s->psi.full.avg10, e, 16));
 	else
-		fprintf(out, " psi %s", psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
+		fprintf(out, " psi %s",
+			psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
 	if (v->has_mem)
 		fprintf(out, " usage %s/%s", fmt_size_short(s->usage, true, f, 32),
 			fmt_size_short(v->limit, true, g, 32));
@@ -413,7 +427,8 @@ static void render_line(struct psi_ctx *c, const struct view *v, FILE *out)
 
 static int sleep_until(uint64_t deadline_us)
 {
-	struct timespec ts = { (time_t)(deadline_us / 1000000), (long)(deadline_us % 1000000) * 1000 };
+	struct timespec ts = { (time_t)(deadline_us / 1000000),
+			       (long)(deadline_us % 1000000) * 1000 };
 	int r;
 	while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
 		;
@@ -449,7 +464,8 @@ static int do_sample(struct psi_ctx *c, long count)
 		if (r == -ENOENT)
 			return cli_error(c->cli, "cgroup '%s' went away", c->t.name);
 		if (r < 0)
-			return cli_error(c->cli, "cannot read cgroup '%s': %s", c->t.name, strerror(-r));
+			return cli_error(c->cli, "cannot read cgroup '%s': %s", c->t.name,
+					 strerror(-r));
 		build_view(c, &prev, &cur, &v);
 		if (c->log) {
 			render_json(c, &v, c->log, true);
@@ -483,26 +499,31 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 	int fd, r;
 
 	if (psi_trigger_parse(spec, &full, &stall, &window) < 0)
-		return cli_usage_error(c->cli,
-				       "invalid trigger '%s': expected 'some|full STALL/WINDOW' (e.g. "
-				       "'some 150ms/2s') or 'some|full STALL_US WINDOW_US'",
-				       spec);
+		return cli_usage_error(
+			c->cli,
+			"invalid trigger '%s': expected 'some|full STALL/WINDOW' (e.g. "
+			"'some 150ms/2s') or 'some|full STALL_US WINDOW_US'",
+			spec);
 	if (!host_is_live(&c->cli->host))
-		return cli_error(c->cli, "--wait needs the live kernel: a PSI trigger cannot be armed "
-					 "on a --sysroot tree");
+		return cli_error(c->cli,
+				 "--wait needs the live kernel: a PSI trigger cannot be armed "
+				 "on a --sysroot tree");
 	if (!c->t.psi_path[0]) {
 		char buf[512];
-		return cli_error(c->cli, "%s",
-				 psi_missing_text(-ENOENT, &c->layout, c->t.name, "", buf, sizeof(buf)));
+		return cli_error(
+			c->cli, "%s",
+			psi_missing_text(-ENOENT, &c->layout, c->t.name, "", buf, sizeof(buf)));
 	}
 	fd = psi_trigger_arm(c->t.psi_path, full, stall, window);
 	if (fd == -EINVAL && window % 2000000 != 0 && !cgw_has_cap_sys_resource()) {
 		uint64_t w2 = psi_window_unprivileged(window);
 		if (strict) {
-			cli_error(c->cli,
-				  "the kernel refuses the window %s in '%s': without CAP_SYS_RESOURCE "
-				  "PSI trigger windows must be whole multiples of 2s (nearest: %s)",
-				  fmt_dur(window, a, sizeof(a)), c->t.psi_path, fmt_dur(w2, b, sizeof(b)));
+			cli_error(
+				c->cli,
+				"the kernel refuses the window %s in '%s': without CAP_SYS_RESOURCE "
+				"PSI trigger windows must be whole multiples of 2s (nearest: %s)",
+				fmt_dur(window, a, sizeof(a)), c->t.psi_path,
+				fmt_dur(w2, b, sizeof(b)));
 			return EXIT_USAGE;
 		}
 		cli_warn(c->cli,
@@ -552,7 +573,8 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 		if (r < 0) {
 			r = -errno;
 			close(fd);
-			return cli_error(c->cli, "cannot poll '%s': %s", c->t.psi_path, strerror(-r));
+			return cli_error(c->cli, "cannot poll '%s': %s", c->t.psi_path,
+					 strerror(-r));
 		}
 		if (r == 0)
 			break;
@@ -581,7 +603,8 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 				printf("fired after %s: %s stall >= %s within %s in %s\n",
 				       fmt_dur(after, a, 32), full ? "full" : "some",
 				       fmt_dur(stall, b, 32), fmt_dur(window, (char[32]){ 0 }, 32),
-				       c->t.system ? "the system" : term_safe(c->t.name, nm, sizeof(nm)));
+				       c->t.system ? "the system" :
+						     term_safe(c->t.name, nm, sizeof(nm)));
 			}
 			return EXIT_OK;
 		}
@@ -598,8 +621,8 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 		json_end(&j);
 	} else {
 		char nm[PATH_MAX];
-		printf("timeout: no %s stall of %s within %s in %s for %s\n", full ? "full" : "some",
-		       fmt_dur(stall, a, 32), fmt_dur(window, b, 32),
+		printf("timeout: no %s stall of %s within %s in %s for %s\n",
+		       full ? "full" : "some", fmt_dur(stall, a, 32), fmt_dur(window, b, 32),
 		       c->t.system ? "the system" : term_safe(c->t.name, nm, sizeof(nm)),
 		       fmt_dur(timeout_us, (char[32]){ 0 }, 32));
 	}
@@ -664,7 +687,8 @@ int cmd_psi(struct cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_u64(optarg, &count) < 0 || count == 0 || count > 1000000000)
-				return cli_usage_error(cli, "invalid count '%s' for --count", optarg);
+				return cli_usage_error(cli, "invalid count '%s' for --count",
+						       optarg);
 			break;
 		case 'l':
 			log_path = optarg;

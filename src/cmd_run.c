@@ -59,16 +59,20 @@ static void run_usage(FILE *out)
 static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o,
 		      const char **output)
 {
-	static const struct option opts[] = {
-		{ "max", required_argument, NULL, 'm' },      { "high", required_argument, NULL, 'H' },
-		{ "swap-max", required_argument, NULL, 's' }, { "adj", required_argument, NULL, 'a' },
-		{ "interval", required_argument, NULL, 'i' }, { "timeline", required_argument, NULL, 't' },
-		{ "parent", required_argument, NULL, 'p' },   { "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },          { "help", no_argument, NULL, 'h' },
-		{ "kill-after", required_argument, NULL, 'k' }, { "force", no_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ 0 }
-	};
+	static const struct option opts[] = { { "max", required_argument, NULL, 'm' },
+					      { "high", required_argument, NULL, 'H' },
+					      { "swap-max", required_argument, NULL, 's' },
+					      { "adj", required_argument, NULL, 'a' },
+					      { "interval", required_argument, NULL, 'i' },
+					      { "timeline", required_argument, NULL, 't' },
+					      { "parent", required_argument, NULL, 'p' },
+					      { "json", no_argument, NULL, 'J' },
+					      { "quiet", no_argument, NULL, 'q' },
+					      { "help", no_argument, NULL, 'h' },
+					      { "kill-after", required_argument, NULL, 'k' },
+					      { "force", no_argument, NULL, 'F' },
+					      { "output", required_argument, NULL, 'o' },
+					      { 0 } };
 	int c, r;
 
 	o->max = SIZE_UNLIMITED;
@@ -99,16 +103,18 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 			break;
 		case 'a':
 			if (parse_int(optarg, &o->adj) < 0 || o->adj < -1000 || o->adj > 1000)
-				return cli_usage_error(cli,
-						       "invalid value '%s' for --adj: expected an integer from -1000 to 1000",
-						       optarg);
+				return cli_usage_error(
+					cli,
+					"invalid value '%s' for --adj: expected an integer from -1000 to 1000",
+					optarg);
 			o->set_adj = true;
 			break;
 		case 'i':
 			if ((r = cli_parse_duration(cli, "--interval", optarg, &o->interval_us)))
 				return r;
 			if (o->interval_us < 10000 || o->interval_us > 3600ULL * 1000000)
-				return cli_usage_error(cli, "--interval must be between 10ms and 1h");
+				return cli_usage_error(cli,
+						       "--interval must be between 10ms and 1h");
 			break;
 		case 't':
 			o->timeline = optarg;
@@ -125,16 +131,18 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 				return r;
 			xsnprintf(parent, sizeof(parent), "%s", strcmp(t.name, "/") ? t.name : "");
 			if (parent[0] && cg_parent_valid(parent) < 0)
-				return cli_usage_error(cli,
-						       "invalid parent cgroup '%s': use path components of letters, digits, '.', '_' and '-' only, no '..'",
-						       parent);
+				return cli_usage_error(
+					cli,
+					"invalid parent cgroup '%s': use path components of letters, digits, '.', '_' and '-' only, no '..'",
+					parent);
 			o->parent = parent;
 			break;
 		}
 		case 'k':
 			if (strcmp(optarg, "0") == 0)
 				o->kill_after_us = 0;
-			else if ((r = cli_parse_duration(cli, "--kill-after", optarg, &o->kill_after_us)))
+			else if ((r = cli_parse_duration(cli, "--kill-after", optarg,
+							 &o->kill_after_us)))
 				return r;
 			if (o->kill_after_us > 3600ULL * 1000000)
 				return cli_usage_error(cli, "--kill-after must be at most 1h");
@@ -160,29 +168,38 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct run_opts *o
 	if (optind >= argc)
 		return cli_usage_error(cli, "no command given: oomlab run [OPTIONS] -- COMMAND");
 	o->argv = argv + optind;
-	if (o->has_high && o->high != SIZE_UNLIMITED && o->max != SIZE_UNLIMITED && o->high > o->max)
-		return cli_usage_error(cli, "--high (%" PRIu64 " bytes) is above --max (%" PRIu64
-					    " bytes): the hard limit would always bind first",
+	if (o->has_high && o->high != SIZE_UNLIMITED && o->max != SIZE_UNLIMITED &&
+	    o->high > o->max)
+		return cli_usage_error(cli,
+				       "--high (%" PRIu64 " bytes) is above --max (%" PRIu64
+				       " bytes): the hard limit would always bind first",
 				       o->high, o->max);
 	/* v1 writes --max + --swap-max into memory.memsw.limit_in_bytes: the sum must fit */
 	if (o->has_swap_max && o->swap_max != SIZE_UNLIMITED && o->max != SIZE_UNLIMITED &&
 	    o->swap_max > SIZE_LIMIT_MAX - o->max)
-		return cli_usage_error(cli, "--max plus --swap-max is above %s: use 'max' for no limit",
+		return cli_usage_error(cli,
+				       "--max plus --swap-max is above %s: use 'max' for no limit",
 				       SIZE_LIMIT_MAX_TEXT);
 	if (o->max != SIZE_UNLIMITED && o->max < RUN_MIN_LIMIT && !o->force) {
 		char b[32];
-		return cli_usage_error(cli, "--max %s is below 1 MiB: the command could not even start "
-					    "(exec, the loader and libc need more); --force runs it anyway",
-				       format_bytes(o->max, b, sizeof(b)));
+		return cli_usage_error(
+			cli,
+			"--max %s is below 1 MiB: the command could not even start "
+			"(exec, the loader and libc need more); --force runs it anyway",
+			format_bytes(o->max, b, sizeof(b)));
 	}
 	if (o->timeline && strcmp(o->timeline, "-") != 0) {
 		const char *dot = strrchr(o->timeline, '.');
 		if (!dot || (strcmp(dot, ".csv") != 0 && strcmp(dot, ".jsonl") != 0))
-			return cli_usage_error(cli, "--timeline file '%s' must end in .csv or .jsonl (or be - for CSV on stdout)",
-					       o->timeline);
+			return cli_usage_error(
+				cli,
+				"--timeline file '%s' must end in .csv or .jsonl (or be - for CSV on stdout)",
+				o->timeline);
 	}
 	if (o->timeline && strcmp(o->timeline, "-") == 0 && cli->json && !*output)
-		return cli_usage_error(cli, "--timeline - and --json both want stdout: give the JSON account a file with --output");
+		return cli_usage_error(
+			cli,
+			"--timeline - and --json both want stdout: give the JSON account a file with --output");
 	if (*output && strcmp(*output, "-") == 0)
 		*output = NULL; /* the default place */
 	return 0;
@@ -202,7 +219,8 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	if (output) {
 		out = fopen(output, "we");
 		if (!out)
-			return cli_error(cli, "cannot open '%s' for writing: %s", output, strerror(errno));
+			return cli_error(cli, "cannot open '%s' for writing: %s", output,
+					 strerror(errno));
 	}
 	/* the command's stdout is its own, except that --json without --output needs stdout */
 	o.stdout_to_stderr = cli->json && !out;

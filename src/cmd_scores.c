@@ -76,8 +76,8 @@ void scores_print_header(FILE *out, const struct oom_rank *s)
 			s->domain_is_ancestor ? " (nearest limited ancestor)" : "",
 			format_bytes(s->limit_bytes, b1, sizeof(b1)));
 		if (s->swap_pages)
-			fprintf(out, " + swap %s", format_bytes(s->swap_pages * s->page_size, b2,
-								 sizeof(b2)));
+			fprintf(out, " + swap %s",
+				format_bytes(s->swap_pages * s->page_size, b2, sizeof(b2)));
 		fprintf(out, " = %" PRIu64 " pages", s->totalpages);
 	} else {
 		fprintf(out, "global OOM: RAM + swap = %" PRIu64 " pages (%s)", s->totalpages,
@@ -86,9 +86,10 @@ void scores_print_header(FILE *out, const struct oom_rank *s)
 	fprintf(out, "; 1 point of oom_score_adj = %" PRIu64 " pages (%s)\n", unit,
 		format_bytes(unit * s->page_size, b3, sizeof(b3)));
 	if (!s->memcg && s->asked[0])
-		fprintf(out, "note: %s and its ancestors have no memory limit: only a global OOM can "
-			     "kill there, and then every process of the host competes: ranked "
-			     "host-wide (the same as --all)\n",
+		fprintf(out,
+			"note: %s and its ancestors have no memory limit: only a global OOM can "
+			"kill there, and then every process of the host competes: ranked "
+			"host-wide (the same as --all)\n",
 			s->asked);
 }
 
@@ -107,9 +108,9 @@ void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, siz
 		/* comm is chosen by the process: no control bytes on a terminal */
 		size_t k = 0;
 		for (; c->comm[k] && k + 1 < sizeof(comm); k++)
-			comm[k] = (unsigned char)c->comm[k] < 0x20 || c->comm[k] == 0x7f
-					  ? '?'
-					  : c->comm[k];
+			comm[k] = (unsigned char)c->comm[k] < 0x20 || c->comm[k] == 0x7f ?
+					  '?' :
+					  c->comm[k];
 		comm[k] = '\0';
 		if (c->has_oom_score)
 			xsnprintf(score, sizeof(score), "%d", c->oom_score);
@@ -118,7 +119,8 @@ void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, siz
 				xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
 			else
 				xsnprintf(bad, sizeof(bad), "-");
-			xsnprintf(note, sizeof(note), "victim: oom origin (swapoff/KSM), chosen first");
+			xsnprintf(note, sizeof(note),
+				  "victim: oom origin (swapoff/KSM), chosen first");
 		} else if (c->unkillable == OOM_KILLABLE) {
 			xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
 			if (victim)
@@ -134,8 +136,8 @@ void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, siz
 		fprintf(out, "%c %8d %-16s %10s %10s %10s %5d %9s %10s  %s%s\n", victim ? '*' : ' ',
 			(int)c->pid, comm, format_bytes(c->rss_kb * 1024, b1, sizeof(b1)),
 			format_bytes(c->swap_kb * 1024, b2, sizeof(b2)),
-			format_bytes(c->pgtables_kb * 1024, b3, sizeof(b3)), c->adj,
-			score, bad, note, mark_pid && c->pid == mark_pid ? "  <" : "");
+			format_bytes(c->pgtables_kb * 1024, b3, sizeof(b3)), c->adj, score, bad,
+			note, mark_pid && c->pid == mark_pid ? "  <" : "");
 	}
 	if (rows < s->n)
 		fprintf(out, "  ... %zu more (--top 0 shows all)\n", s->n - rows);
@@ -152,8 +154,9 @@ void scores_print_verdict(FILE *out, const struct oom_rank *s)
 	}
 	const struct oom_cand *v = &s->c[s->victim];
 	if (oom_cand_is_origin(v)) {
-		fprintf(out, "predicted victim: %d (%s): it is running swapoff or a KSM unmerge "
-			     "(oom_task_origin): the kernel kills it before scoring anyone\n",
+		fprintf(out,
+			"predicted victim: %d (%s): it is running swapoff or a KSM unmerge "
+			"(oom_task_origin): the kernel kills it before scoring anyone\n",
 			(int)v->pid, v->comm);
 		return;
 	}
@@ -166,25 +169,29 @@ void scores_print_verdict(FILE *out, const struct oom_rank *s)
 	const struct oom_cand *r = &s->c[s->runner];
 	int64_t m = v->badness - r->badness;
 	if (s->tie)
-		fprintf(out, ", tied with %d (%s): the kernel keeps the later one in its task "
-			     "list order\n",
+		fprintf(out,
+			", tied with %d (%s): the kernel keeps the later one in its task "
+			"list order\n",
 			(int)r->pid, r->comm);
 	else
 		fprintf(out, ", %" PRId64 " pages (%s) ahead of %d (%s)\n", m,
 			format_bytes(pages_to_bytes(s, m), b1, sizeof(b1)), (int)r->pid, r->comm);
 	if (s->oom_victims)
-		fprintf(out, "  note: %zu process%s already OOM victim%s, still exiting: until %s gone "
-			     "the kernel waits instead of choosing another\n",
+		fprintf(out,
+			"  note: %zu process%s already OOM victim%s, still exiting: until %s gone "
+			"the kernel waits instead of choosing another\n",
 			s->oom_victims, s->oom_victims == 1 ? " is an" : "es are",
 			s->oom_victims == 1 ? "" : "s", s->oom_victims == 1 ? "it is" : "they are");
 	if (scores_too_close(s) && s->from_bpf)
-		fprintf(out, "  close: these are the counts this kernel's OOM killer reads, but a "
-			     "kernel that sums the per-CPU\n  counters (2026+) may see up to %" PRIu64
-			     " pages more or less between two tasks\n",
+		fprintf(out,
+			"  close: these are the counts this kernel's OOM killer reads, but a "
+			"kernel that sums the per-CPU\n  counters (2026+) may see up to %" PRIu64
+			" pages more or less between two tasks\n",
 			oom_counter_error_pages(ncpus()));
 	else if (scores_too_close(s))
-		fprintf(out, "  too close to call: the kernel reads per-CPU rss counters that may lag "
-			     "by up to %" PRIu64 " pages between two tasks\n",
+		fprintf(out,
+			"  too close to call: the kernel reads per-CPU rss counters that may lag "
+			"by up to %" PRIu64 " pages between two tasks\n",
 			oom_counter_error_pages(ncpus()));
 }
 
@@ -203,12 +210,13 @@ void scores_print_legend(FILE *out, const struct oom_rank *s)
 		"margin.\n"
 		"%s",
 		s->memcg ? "totalpages = the memcg limit (+ the swap it may use): one adj point "
-			   "weighs far less than in a global OOM.\n"
-			 : "");
+			   "weighs far less than in a global OOM.\n" :
+			   "");
 	if (s->from_bpf)
-		fprintf(out, "numbers: one BPF task-iterator pass over the kernel's own counters (what "
-			     "oom_badness()\n"
-			     "           reads); oom_score is computed with proc_oom_score()'s formula.\n");
+		fprintf(out,
+			"numbers: one BPF task-iterator pass over the kernel's own counters (what "
+			"oom_badness()\n"
+			"           reads); oom_score is computed with proc_oom_score()'s formula.\n");
 	else
 		fprintf(out, "numbers: /proc/PID/status, oom_score_adj and oom_score%s%s\n",
 			s->source_note[0] ? "; BPF not used: " : "", s->source_note);
@@ -283,7 +291,8 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 		if (k)
 			json_kv_null(j, "unkillable_reason");
 		else
-			json_kv_str(j, "unkillable_reason", oom_unkillable_to_string(c->unkillable));
+			json_kv_str(j, "unkillable_reason",
+				    oom_unkillable_to_string(c->unkillable));
 		json_kv_bool(j, "victim", s->has_victim && i == s->victim);
 		json_kv_bool(j, "oom_victim_exiting", c->oom_victim);
 		json_kv_bool(j, "oom_origin", c->oom_origin);
@@ -291,7 +300,6 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 	}
 	json_arr_close(j);
 }
-
 
 static void usage(FILE *out)
 {
@@ -318,12 +326,13 @@ enum { OPT_SOURCE = 1000 }; /* long only */
 
 int cmd_scores(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' }, { "all", no_argument, NULL, 'a' },
-		{ "top", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'J' },
-		{ "source", required_argument, NULL, OPT_SOURCE }, { "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = { { "pid", required_argument, NULL, 'p' },
+					      { "all", no_argument, NULL, 'a' },
+					      { "top", required_argument, NULL, 'n' },
+					      { "json", no_argument, NULL, 'J' },
+					      { "source", required_argument, NULL, OPT_SOURCE },
+					      { "help", no_argument, NULL, 'h' },
+					      { 0 } };
 	enum scores_source src = SCORES_SOURCE_AUTO;
 	struct oom_rank s = { 0 };
 	struct cg_layout l;
@@ -367,8 +376,11 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "proc") == 0)
 				src = SCORES_SOURCE_PROC;
 			else
-				return cli_usage_error(cli, "invalid source '%s' for --source (auto, bpf "
-							    "or proc)", optarg);
+				return cli_usage_error(
+					cli,
+					"invalid source '%s' for --source (auto, bpf "
+					"or proc)",
+					optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -377,8 +389,7 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "option '%s' needs a value",
 					       cli_bad_option(argv));
 		default:
-			return cli_usage_error(cli, "unknown option '%s'",
-					       cli_bad_option(argv));
+			return cli_usage_error(cli, "unknown option '%s'", cli_bad_option(argv));
 		}
 	}
 	if (optind < argc)
@@ -399,8 +410,9 @@ int cmd_scores(struct cli *cli, int argc, char **argv)
 			return r;
 		has_t = true;
 		if (!t.mem[0])
-			return cli_error(cli, "cgroup '%s' has no directory in the memory hierarchy "
-					      "%s: nothing to rank",
+			return cli_error(cli,
+					 "cgroup '%s' has no directory in the memory hierarchy "
+					 "%s: nothing to rank",
 					 t.name, l.mode == CG_MODE_V2 ? l.v2 : l.v1_memory);
 		r = oom_scope_load_cgroup(&cli->host, &l, t.name, src, &s);
 		if (r < 0 && src == SCORES_SOURCE_BPF && s.source_note[0])

@@ -102,7 +102,8 @@ static void handle_kill(struct daemon_ctx *d, const struct oom_event *ev)
 		int r = serve_journal_kill(k, d->journal_fd, d->journal_socket);
 		if (r < 0 && d->s.journal_errors++ == 0)
 			cli_warn(d->cli, "cannot write to the journal at '%s': %s",
-				 d->journal_socket ? d->journal_socket : JOURNAL_SOCKET, strerror(-r));
+				 d->journal_socket ? d->journal_socket : JOURNAL_SOCKET,
+				 strerror(-r));
 	}
 	if (d->json) {
 		struct json j;
@@ -193,8 +194,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body,
-					    must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(
+		len, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
 		if (must_free)
 			free(body);
@@ -227,7 +228,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			     sizeof(landing) - 1, false);
 	if (strcmp(url, "/healthz") == 0) {
 		if (d->s.source_up)
-			return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", (char *)"ok\n", 3, false);
+			return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", (char *)"ok\n", 3,
+				     false);
 		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
 			     (char *)"no kill source\n", 15, false);
 	}
@@ -248,8 +250,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		}
 		return reply(c, MHD_HTTP_OK,
-			     !metrics ? "application/json" :
-			     fmt == PROM_OPENMETRICS ? PROM_CT_OPENMETRICS : PROM_CT_TEXT,
+			     !metrics		     ? "application/json" :
+			     fmt == PROM_OPENMETRICS ? PROM_CT_OPENMETRICS :
+						       PROM_CT_TEXT,
 			     body, len, true);
 	}
 	return reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", (char *)"not found\n", 10,
@@ -266,7 +269,8 @@ static void usage(FILE *out)
 		"Prometheus (/metrics), as JSON (/events) and to journald, from the fastest kill\n"
 		"source. Nothing is sampled between scrapes.\n\n"
 		"Options:\n"
-		"      --listen ADDR          HTTP address (default " SERVE_DEFAULT_LISTEN "; [::1]:PORT,\n"
+		"      --listen ADDR          HTTP address (default " SERVE_DEFAULT_LISTEN
+		"; [::1]:PORT,\n"
 		"                             :PORT = loopback, PORT 0 = any free port; none: no HTTP)\n"
 		"      --textfile FILE        also write the metrics to FILE (tmp file + rename) for\n"
 		"                             node_exporter's textfile collector, at start, after each\n"
@@ -295,13 +299,19 @@ static void usage(FILE *out)
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'L' },	  { "textfile", required_argument, NULL, 'T' },
+		{ "listen", required_argument, NULL, 'L' },
+		{ "textfile", required_argument, NULL, 'T' },
 		{ "textfile-interval", required_argument, NULL, 'I' },
-		{ "journal", no_argument, NULL, 'j' },		  { "journal-socket", required_argument, NULL, 'S' },
-		{ "retain", required_argument, NULL, 'R' },	  { "json", no_argument, NULL, 'J' },
-		{ "timeout", required_argument, NULL, 't' },	  { "help", no_argument, NULL, 'h' },
+		{ "journal", no_argument, NULL, 'j' },
+		{ "journal-socket", required_argument, NULL, 'S' },
+		{ "retain", required_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "cgroup-source", required_argument, NULL, 'C' },
-		CLI_SOURCE_OPTIONS, SERVE_TREE_OPTIONS,		  { 0 },
+		CLI_SOURCE_OPTIONS,
+		SERVE_TREE_OPTIONS,
+		{ 0 },
 	};
 	struct cli_source cs = { .vo.on_note = on_note };
 	struct serve_tree_opts to = SERVE_TREE_DEFAULTS;
@@ -335,10 +345,13 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		case 'I':
 			if (strcmp(optarg, "0") == 0)
 				tf_interval = 0;
-			else if (cli_parse_duration(cli, "--textfile-interval", optarg, &tf_interval))
+			else if (cli_parse_duration(cli, "--textfile-interval", optarg,
+						    &tf_interval))
 				return EXIT_USAGE;
 			if (tf_interval && tf_interval < 1000000)
-				return cli_usage_error(cli, "--textfile-interval below 1s: node_exporter reads the file only when scraped");
+				return cli_usage_error(
+					cli,
+					"--textfile-interval below 1s: node_exporter reads the file only when scraped");
 			break;
 		case 'j':
 			d.journal = true;
@@ -355,8 +368,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "files") == 0)
 				cg_source = 2;
 			else
-				return cli_usage_error(cli, "invalid source '%s' for --cgroup-source: expected auto, bpf or files",
-						       optarg);
+				return cli_usage_error(
+					cli,
+					"invalid source '%s' for --cgroup-source: expected auto, bpf or files",
+					optarg);
 			break;
 		case 's':
 		case 'K':
@@ -373,7 +388,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			break;
 		case 'R':
 			if (parse_u64(optarg, &retain) < 0 || retain > 100000)
-				return cli_usage_error(cli, "invalid count '%s' for --retain: expected 0..100000", optarg);
+				return cli_usage_error(
+					cli, "invalid count '%s' for --retain: expected 0..100000",
+					optarg);
 			break;
 		case 't':
 			if (cli_parse_duration(cli, "--timeout", optarg, &timeout))
@@ -393,14 +410,20 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	http = strcmp(listen_addr, "none") != 0;
 	if (http && parse_listen(listen_addr, &ss, &v6) < 0)
-		return cli_usage_error(cli, "invalid address '%s' for --listen: expected HOST:PORT, [V6]:PORT, :PORT or none",
-				       listen_addr);
+		return cli_usage_error(
+			cli,
+			"invalid address '%s' for --listen: expected HOST:PORT, [V6]:PORT, :PORT or none",
+			listen_addr);
 #ifndef OOMLAB_HAVE_MHD
 	if (http)
-		return cli_error(cli, "this oomlab was built without libmicrohttpd: use --listen none with --textfile or --journal");
+		return cli_error(
+			cli,
+			"this oomlab was built without libmicrohttpd: use --listen none with --textfile or --journal");
 #endif
 	if (!http && !d.textfile && !d.journal && !d.json)
-		return cli_usage_error(cli, "--listen none needs --textfile, --journal or --json: nothing would be exported");
+		return cli_usage_error(
+			cli,
+			"--listen none needs --textfile, --journal or --json: nothing would be exported");
 	if (!d.textfile)
 		tf_interval = 0;
 
@@ -414,16 +437,21 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 		if (d.s.it)
-			fprintf(stderr, "oomlab serve: cgroup counters: bpf: %s\n", cg_iter_source_detail);
+			fprintf(stderr, "oomlab serve: cgroup counters: bpf: %s\n",
+				cg_iter_source_detail);
 		else
-			fprintf(stderr, "oomlab serve: cgroup counters: files (%s)\n", d.s.counters_note);
+			fprintf(stderr, "oomlab serve: cgroup counters: files (%s)\n",
+				d.s.counters_note);
 	}
 	if (!d.s.have_layout)
-		cli_warn(cli, "no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");
+		cli_warn(
+			cli,
+			"no cgroup hierarchy found in /proc/self/mountinfo: only kill and host metrics");
 	if (d.journal) {
 		d.journal_fd = journal_socket_open();
 		if (d.journal_fd < 0) {
-			rc = cli_error(cli, "cannot create a socket for the journal: %s", strerror(-d.journal_fd));
+			rc = cli_error(cli, "cannot create a socket for the journal: %s",
+				       strerror(-d.journal_fd));
 			goto out;
 		}
 	}
@@ -450,13 +478,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		char shown[128];
 
 		/* external polling: MHD's epoll fd joins our poll(); no thread, no lock */
-		mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), 0,
-				       NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR,
+		mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0),
+				       0, NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR,
 				       (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, 32u,
 				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, 8u,
 				       MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
 		if (!mhd) {
-			rc = cli_error(cli, "cannot listen on '%s': %s", listen_addr, strerror(errno));
+			rc = cli_error(cli, "cannot listen on '%s': %s", listen_addr,
+				       strerror(errno));
 			goto out;
 		}
 		info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -467,12 +496,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		}
 		info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT);
 		if (v6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, shown, sizeof(shown));
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, shown,
+				  sizeof(shown));
 		else
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, shown, sizeof(shown));
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, shown,
+				  sizeof(shown));
 		/* scripts wait for this line (it carries the port when PORT was 0) */
-		fprintf(stderr, "oomlab serve: listening on http://%s%s%s:%u/metrics\n", v6 ? "[" : "",
-			shown, v6 ? "]" : "", info ? (unsigned)info->port : 0u);
+		fprintf(stderr, "oomlab serve: listening on http://%s%s%s:%u/metrics\n",
+			v6 ? "[" : "", shown, v6 ? "]" : "", info ? (unsigned)info->port : 0u);
 	}
 #endif
 	if (d.textfile) {

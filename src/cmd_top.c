@@ -59,18 +59,18 @@ static void help(void)
 }
 
 struct row {
-	char *name;      /* owned by the tree of this frame */
-	size_t idx;      /* tree index (files and paths in top_ctx.ent) */
+	char *name; /* owned by the tree of this frame */
+	size_t idx; /* tree index (files and paths in top_ctx.ent) */
 	int parent;
 	bool in_mem, in_v2;
-	bool gone;       /* vanished between walk and sample */
+	bool gone; /* vanished between walk and sample */
 	struct cgw_sample s;
 	bool has_share;
 	uint32_t some_share, full_share;
-	uint64_t limit;  /* binding */
+	uint64_t limit; /* binding */
 	uint64_t kills_delta, high_delta;
 	bool has_unrecl;
-	uint64_t unrecl;  /* anon + shmem, read only near the limit */
+	uint64_t unrecl; /* anon + shmem, read only near the limit */
 	enum verdict v;
 	char reason[96];
 };
@@ -80,8 +80,8 @@ struct ent {
 	struct cgw_files files;
 	struct cgw_sample s;
 	bool has_s;
-	char *mem;  /* memory directory ("" none), malloc'ed: PATH_MAX each would cost 8 MiB */
-	char *psi;  /* pressure file ("" none) */
+	char *mem; /* memory directory ("" none), malloc'ed: PATH_MAX each would cost 8 MiB */
+	char *psi; /* pressure file ("" none) */
 	bool mem_is_v2;
 };
 
@@ -100,26 +100,28 @@ struct top_ctx {
 	enum sort_key sort;
 	struct cgw_tree tree;
 	struct ent *ent;
-	size_t *byname;   /* tree indices sorted by name (for inotify notifications by name) */
+	size_t *byname; /* tree indices sorted by name (for inotify notifications by name) */
 	bool walked;
-	struct cgw_watch watch; /* inotify on every cgroup directory: walk again only what changed */
-	bool cached;      /* live host: keep files open (cgw_sample_cached) */
+	struct cgw_watch
+		watch; /* inotify on every cgroup directory: walk again only what changed */
+	bool cached;   /* live host: keep files open (cgw_sample_cached) */
 	struct psi sys;
 	int sys_err;
 	char sys_path[PATH_MAX];
 	const char *target_arg; /* CGROUP: only this cgroup and its subtree */
 	struct cg_target target;
 	enum top_source { TOP_SOURCE_AUTO, TOP_SOURCE_BPF, TOP_SOURCE_FILES } source;
-	struct cg_iter *it;       /* the BPF cgroup iterator; NULL: the files */
-	struct cgw_sample *snap;  /* its samples of this frame, parallel to the tree */
-	char source_note[256];    /* why not bpf ("" when it is used or files were asked for) */
+	struct cg_iter *it;	 /* the BPF cgroup iterator; NULL: the files */
+	struct cgw_sample *snap; /* its samples of this frame, parallel to the tree */
+	char source_note[256];	 /* why not bpf ("" when it is used or files were asked for) */
 };
 
 static const struct cgw_tree *g_old_tree;
 
 static int old_idx_cmp(const void *a, const void *b)
 {
-	return strcmp(g_old_tree->v[*(const size_t *)a].name, g_old_tree->v[*(const size_t *)b].name);
+	return strcmp(g_old_tree->v[*(const size_t *)a].name,
+		      g_old_tree->v[*(const size_t *)b].name);
 }
 
 static void ents_free(struct ent *e, size_t n)
@@ -397,8 +399,8 @@ sampled:
 		else if (!e->mem)
 			r = -ENOMEM;
 		else if (c->cached)
-			r = cgw_sample_cached(e->mem, e->mem_is_v2, e->psi, &e->files, reread_limits,
-					      &w->s);
+			r = cgw_sample_cached(e->mem, e->mem_is_v2, e->psi, &e->files,
+					      reread_limits, &w->s);
 		else
 			r = cgw_sample(&c->cli->host, e->mem, e->mem_is_v2, e->psi, &w->s);
 		if (r < 0) {
@@ -460,7 +462,6 @@ static const char *trees_of(const struct top_ctx *c, const struct row *w)
 		return "v1+v2";
 	return w->in_mem ? "v1" : "v2";
 }
-
 
 /* One PSI problem that applies to the whole host, or NULL: said once, not per row. */
 static const char *host_psi_note(struct top_ctx *c, char *buf, size_t sz)
@@ -629,9 +630,9 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 		       fmt_size_short(w->limit, s->ok, g, 16),
 		       us == UINT32_MAX ? "-" : fmt_centi(us, h, 16),
 		       fmt_size_short(s->peak, s->has_peak, k, 16),
-		       s->has_oom_kill ? (xsnprintf(buf, 32, "%llu", (unsigned long long)s->oom_kill),
-					  buf)
-				       : "-",
+		       s->has_oom_kill ?
+			       (xsnprintf(buf, 32, "%llu", (unsigned long long)s->oom_kill), buf) :
+			       "-",
 		       "");
 		/* the verdict ends the row: colour cannot shift a column */
 		color_fputs(stdout, color, color_verdict(w->v), verdict_to_string(w->v));
@@ -645,7 +646,8 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 
 static int sleep_until(uint64_t deadline_us)
 {
-	struct timespec ts = { (time_t)(deadline_us / 1000000), (long)(deadline_us % 1000000) * 1000 };
+	struct timespec ts = { (time_t)(deadline_us / 1000000),
+			       (long)(deadline_us % 1000000) * 1000 };
 	int r;
 	while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
 		;
@@ -835,7 +837,8 @@ static void shorten_ids(const char *s, char *buf, size_t sz)
 			size_t keep = 12;
 			memcpy(buf + o, s, keep);
 			o += keep;
-			o += (size_t)xsnprintf(buf + o, sz - o, "%s", g_ell) >= 0 ? strlen(g_ell) : 0;
+			o += (size_t)xsnprintf(buf + o, sz - o, "%s", g_ell) >= 0 ? strlen(g_ell) :
+										    0;
 			s += run;
 			continue;
 		}
@@ -923,8 +926,9 @@ static void fit_name(const char *name, int width, char *out, size_t sz)
 			if (room >= (int)(id - leaf)) {
 				xsnprintf(out, sz, "%.*s%.*s", (int)(id - leaf), leaf, 12, id);
 			} else {
-				xsnprintf(out, sz, "%.*s%s%.*s", room > 0 ? (int)bytes_head(leaf, room) : 0,
-					  leaf, g_ell, 12, id);
+				xsnprintf(out, sz, "%.*s%s%.*s",
+					  room > 0 ? (int)bytes_head(leaf, room) : 0, leaf, g_ell,
+					  12, id);
 			}
 			if (rw)
 				xsnprintf(out + strlen(out), sz - strlen(out), "%s", rest);
@@ -942,17 +946,30 @@ static void fit_name(const char *name, int width, char *out, size_t sz)
 	}
 }
 
-enum col_id { C_SOME, C_FULL, C_AVG10, C_USAGE, C_HIGH, C_LIMIT, C_PLIM, C_PEAK, C_KILLS, C_VERDICT, NCOLS };
+enum col_id {
+	C_SOME,
+	C_FULL,
+	C_AVG10,
+	C_USAGE,
+	C_HIGH,
+	C_LIMIT,
+	C_PLIM,
+	C_PEAK,
+	C_KILLS,
+	C_VERDICT,
+	NCOLS
+};
 
 static const struct {
 	const char *hdr;
 	int w;
 	int prio; /* dropped lowest first when the terminal is narrow */
 } cols[NCOLS] = {
-	[C_SOME] = { "SOME%", 6, 6 },   [C_FULL] = { "FULL%", 6, 4 },  [C_AVG10] = { "AVG10", 6, 3 },
-	[C_USAGE] = { "USAGE", 7, 9 },  [C_HIGH] = { "HIGH", 7, 1 },   [C_LIMIT] = { "LIMIT", 7, 5 },
-	[C_PLIM] = { "%LIM", 7, 8 },    [C_PEAK] = { "PEAK", 7, 2 },   [C_KILLS] = { "KILLS", 5, 7 },
-	[C_VERDICT] = { "VERDICT", 8, 10 },
+	[C_SOME] = { "SOME%", 6, 6 },  [C_FULL] = { "FULL%", 6, 4 },
+	[C_AVG10] = { "AVG10", 6, 3 }, [C_USAGE] = { "USAGE", 7, 9 },
+	[C_HIGH] = { "HIGH", 7, 1 },   [C_LIMIT] = { "LIMIT", 7, 5 },
+	[C_PLIM] = { "%LIM", 7, 8 },   [C_PEAK] = { "PEAK", 7, 2 },
+	[C_KILLS] = { "KILLS", 5, 7 }, [C_VERDICT] = { "VERDICT", 8, 10 },
 };
 
 #define NAME_MIN 24
@@ -973,8 +990,8 @@ struct ui {
 	size_t nrows;
 	size_t *vis; /* rows shown (live, filter matched), in sort order */
 	size_t nvis;
-	size_t sel;  /* index into vis */
-	size_t top;  /* first screen line of the list */
+	size_t sel; /* index into vis */
+	size_t top; /* first screen line of the list */
 	char sel_name[PATH_MAX];
 	char filter[128];
 	bool editing;
@@ -1008,7 +1025,8 @@ static void ui_layout(struct ui *u)
 	while (u->width - fixed < NAME_MIN) {
 		int lo = -1;
 		for (int i = 0; i < NCOLS; i++)
-			if (u->show[i] && i != C_VERDICT && (lo < 0 || cols[i].prio < cols[lo].prio))
+			if (u->show[i] && i != C_VERDICT &&
+			    (lo < 0 || cols[i].prio < cols[lo].prio))
 				lo = i;
 		if (lo < 0)
 			break;
@@ -1260,7 +1278,8 @@ static void ui_draw(struct ui *u)
 				extra = u->nprocs ? u->nprocs + 1 : 1;
 		}
 		nlines = (int)(u->nvis + extra);
-		line_of_sel = (int)u->sel + (exp_at != SIZE_MAX && u->sel > exp_at ? (int)extra : 0);
+		line_of_sel =
+			(int)u->sel + (exp_at != SIZE_MAX && u->sel > exp_at ? (int)extra : 0);
 		/* keep the cursor in view; an expanded cursor row shows its processes too */
 		if ((size_t)line_of_sel < u->top)
 			u->top = (size_t)line_of_sel;
@@ -1282,30 +1301,34 @@ static void ui_draw(struct ui *u)
 				sub = ln - (int)exp_at - 1;
 				ri = exp_at;
 			} else {
-				ri = (size_t)ln - (exp_at != SIZE_MAX && ln > (int)exp_at ? extra : 0);
+				ri = (size_t)ln -
+				     (exp_at != SIZE_MAX && ln > (int)exp_at ? extra : 0);
 			}
 			lb_init(&l, u->width);
 			if (sub >= 0) {
 				if (u->nprocs == 0) {
 					if (u->procs_err)
-						xsnprintf(buf, sizeof(buf), "    cannot list processes: %s",
+						xsnprintf(buf, sizeof(buf),
+							  "    cannot list processes: %s",
 							  strerror(-u->procs_err));
 					else
-						xsnprintf(buf, sizeof(buf), "    no process in this cgroup");
+						xsnprintf(buf, sizeof(buf),
+							  "    no process in this cgroup");
 					lb_sgr(&l, "\033[2m");
 					lb_puts(&l, buf);
 				} else if (sub == 0) {
 					lb_sgr(&l, "\033[1m");
-					xsnprintf(buf, sizeof(buf), "    %7s %-16s %8s %7s", "PID", "COMM",
-						  "RSS", "OOM_ADJ");
+					xsnprintf(buf, sizeof(buf), "    %7s %-16s %8s %7s", "PID",
+						  "COMM", "RSS", "OOM_ADJ");
 					lb_puts(&l, buf);
 				} else {
 					const struct uproc *p = &u->procs[sub - 1];
 					char rb[16], ab[16];
 					xsnprintf(ab, sizeof(ab), "%d", p->adj);
-					xsnprintf(buf, sizeof(buf), "    %7d %-16s %8s %7s", (int)p->pid,
-						  p->comm,
-						  fmt_size_short(p->rss_kb * 1024, p->has_rss, rb, 16),
+					xsnprintf(buf, sizeof(buf), "    %7d %-16s %8s %7s",
+						  (int)p->pid, p->comm,
+						  fmt_size_short(p->rss_kb * 1024, p->has_rss, rb,
+								 16),
 						  p->has_adj ? ab : "-");
 					lb_puts(&l, buf);
 				}
@@ -1316,7 +1339,8 @@ static void ui_draw(struct ui *u)
 				const struct row *w = &u->rows[u->vis[ri]];
 				const struct cgw_sample *s = &w->s;
 				bool cur = ri == u->sel;
-				uint32_t us = s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
+				uint32_t us =
+					s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
 				char nm[1024];
 				if (cur)
 					lb_sgr(&l, "\033[7m");
@@ -1335,7 +1359,9 @@ static void ui_draw(struct ui *u)
 						v = pct_cell(w, true, b, 16);
 						break;
 					case C_AVG10:
-						v = s->psi_err ? "-" : fmt_centi(s->psi.some.avg10, d, 16);
+						v = s->psi_err ?
+							    "-" :
+							    fmt_centi(s->psi.some.avg10, d, 16);
 						break;
 					case C_USAGE:
 						v = fmt_size_short(s->usage, s->ok, e, 16);
@@ -1389,7 +1415,8 @@ bottom:
 		lb_puts(&l, "any key closes the help");
 	} else {
 		size_t first = u->nvis ? u->top + 1 : 0;
-		xsnprintf(buf, sizeof(buf), "%zu/%zu  q quit  h help  / filter  P M L K sort  Enter procs",
+		xsnprintf(buf, sizeof(buf),
+			  "%zu/%zu  q quit  h help  / filter  P M L K sort  Enter procs",
 			  u->nvis ? u->sel + 1 : 0, u->nvis);
 		(void)first;
 		lb_puts(&l, buf);
@@ -1458,8 +1485,11 @@ static int next_key(const unsigned char *buf, size_t n, size_t *pos)
 			case 'F':
 				return K_END;
 			case '~':
-				return num == 5 ? K_PGUP : num == 6 ? K_PGDN : num == 1 || num == 7 ? K_HOME
-					: num == 4 || num == 8 ? K_END : K_NONE;
+				return num == 5		    ? K_PGUP :
+				       num == 6		    ? K_PGDN :
+				       num == 1 || num == 7 ? K_HOME :
+				       num == 4 || num == 8 ? K_END :
+							      K_NONE;
 			}
 			return K_NONE;
 		}
@@ -1744,7 +1774,8 @@ static int top_interactive(struct top_ctx *c, uint64_t interval_us, uint64_t cou
 					/* a lone Esc or the start of a sequence: wait briefly for the rest */
 					struct pollfd p1 = { .fd = STDIN_FILENO, .events = POLLIN };
 					if (poll(&p1, 1, 30) > 0) {
-						ssize_t m = read(STDIN_FILENO, kb + n, sizeof(kb) - (size_t)n);
+						ssize_t m = read(STDIN_FILENO, kb + n,
+								 sizeof(kb) - (size_t)n);
 						if (m > 0)
 							n += m;
 					}
@@ -1817,14 +1848,16 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "kills") == 0)
 				c.sort = SORT_KILLS;
 			else
-				return cli_usage_error(cli,
-						       "invalid sort key '%s': expected pressure, usage, "
-						       "limit or kills",
-						       optarg);
+				return cli_usage_error(
+					cli,
+					"invalid sort key '%s': expected pressure, usage, "
+					"limit or kills",
+					optarg);
 			break;
 		case 'n':
 			if (parse_u64(optarg, &count) < 0 || count == 0 || count > 1000000000)
-				return cli_usage_error(cli, "invalid count '%s' for --count", optarg);
+				return cli_usage_error(cli, "invalid count '%s' for --count",
+						       optarg);
 			break;
 		case 'J':
 			cli->json = true;
@@ -1844,8 +1877,11 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "files") == 0)
 				c.source = TOP_SOURCE_FILES;
 			else
-				return cli_usage_error(cli, "invalid source '%s' for --source (auto, bpf "
-							    "or files)", optarg);
+				return cli_usage_error(
+					cli,
+					"invalid source '%s' for --source (auto, bpf "
+					"or files)",
+					optarg);
 			break;
 		case 'h':
 			help();

@@ -31,7 +31,7 @@
 #include "runvictim.h"
 #include "../lib/banned.h"
 
-#define HOOKS_MAX 32	/* running --exec hooks at once; more are skipped with a warning */
+#define HOOKS_MAX 32 /* running --exec hooks at once; more are skipped with a warning */
 
 struct watch {
 	struct cli *cli;
@@ -81,7 +81,8 @@ static void run_hook(struct watch *w, const struct oom_event *ev)
 		static char env[10][OOM_CGROUP_MAX + 32];
 		char *envp[11], *argv[] = { "/bin/sh", "-c", (char *)w->exec, NULL };
 		const char *scope = ev->scope == OOM_SCOPE_GLOBAL ? "global" :
-				    ev->scope == OOM_SCOPE_MEMCG  ? "memcg" : "";
+				    ev->scope == OOM_SCOPE_MEMCG  ? "memcg" :
+								    "";
 		sigset_t none;
 		struct spawn_opts so = { .restore_mask = &none, .stdin_fd = p[0], .env = envp };
 		struct spawn_result res;
@@ -143,7 +144,8 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	 * (docs/BPF.md, "Where the time to the reader goes").
 	 */
 	if (ev.source == OOM_SOURCE_BPF && (ev.have & OOM_HAVE_MEMCG_LIMIT)) {
-		ev.limit_now_kb = cg_limit_kb_is_none(ev.memcg_limit_kb) ? UINT64_MAX : ev.memcg_limit_kb;
+		ev.limit_now_kb =
+			cg_limit_kb_is_none(ev.memcg_limit_kb) ? UINT64_MAX : ev.memcg_limit_kb;
 		ev.have |= OOM_HAVE_LIMIT_NOW;
 	} else {
 		enrich |= ENRICH_LIMIT;
@@ -162,9 +164,10 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	}
 	if (w->latency && (ev.have & OOM_HAVE_KTIME)) {
 		uint64_t mono = clock_us(CLOCK_MONOTONIC), boot = clock_us(CLOCK_BOOTTIME);
-		fprintf(stderr, "latency pid=%d kernel_us=%llu monotonic_us=%llu boottime_us=%llu\n",
-			(int)ev.pid, (unsigned long long)ev.kernel_time_us, (unsigned long long)mono,
-			(unsigned long long)boot);
+		fprintf(stderr,
+			"latency pid=%d kernel_us=%llu monotonic_us=%llu boottime_us=%llu\n",
+			(int)ev.pid, (unsigned long long)ev.kernel_time_us,
+			(unsigned long long)mono, (unsigned long long)boot);
 	}
 	if (w->exec)
 		run_hook(w, &ev);
@@ -181,7 +184,8 @@ static void on_note(const struct victim_note *n, void *userdata)
 	if (n->kind == VICTIM_NOTE_OVERWRITTEN)
 		w->lost += n->count;
 	else if (n->kind == VICTIM_NOTE_IMITATION)
-		cli_warn(w->cli, "ignored a /dev/kmsg record of facility %d that imitates the "
+		cli_warn(w->cli,
+			 "ignored a /dev/kmsg record of facility %d that imitates the "
 			 "kernel's OOM messages (a program wrote it; not a kill, no hook run)",
 			 n->facility);
 }
@@ -226,12 +230,16 @@ static void usage(FILE *out)
 int cmd_watch(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },	     { "exec", required_argument, NULL, 'e' },
-		{ "cgroup", required_argument, NULL, 'c' }, { "count", required_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 't' }, { "latency", no_argument, NULL, 'L' },
-		{ "pid-only", no_argument, NULL, 'P' },	     /* tests: the pre-6.9 tracepoint path */
+		{ "json", no_argument, NULL, 'J' },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "latency", no_argument, NULL, 'L' },
+		{ "pid-only", no_argument, NULL, 'P' }, /* tests: the pre-6.9 tracepoint path */
 		CLI_SOURCE_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },	     { 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct cli_source cs = { .vo.on_note = on_note };
 	struct watch w = { .cli = cli };
@@ -268,7 +276,8 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_u64(optarg, &w.count) < 0 || w.count == 0)
-				return cli_usage_error(cli, "invalid count '%s' for --count", optarg);
+				return cli_usage_error(cli, "invalid count '%s' for --count",
+						       optarg);
 			break;
 		case 't':
 			if (cli_parse_duration(cli, "--timeout", optarg, &timeout))
@@ -298,8 +307,10 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 		xsnprintf(cgbuf, sizeof(cgbuf), "%s", t.name);
 		w.cgroup = cgbuf;
 		/* on stderr in JSON mode too: the stream carries only kills */
-		fprintf(stderr, "oomlab watch: --cgroup '%s' (%s): %s%s\n", cli_quote(cgroup_arg, q, sizeof(q)),
-			cg_target_form_to_string(t.form), cli_cgroup_target_text(&t, (char[3 * PATH_MAX + 64]){ 0 }, 3 * PATH_MAX + 64),
+		fprintf(stderr, "oomlab watch: --cgroup '%s' (%s): %s%s\n",
+			cli_quote(cgroup_arg, q, sizeof(q)), cg_target_form_to_string(t.form),
+			cli_cgroup_target_text(&t, (char[3 * PATH_MAX + 64]){ 0 },
+					       3 * PATH_MAX + 64),
 			t.exists ? "" : ": matching kills recorded with that path");
 	}
 
@@ -310,9 +321,9 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	 */
 	sigemptyset(&mask);
 	{
-		static const int sigs[] = { SIGCHLD, SIGINT,  SIGTERM,   SIGHUP,  SIGQUIT, SIGPIPE,
-					    SIGUSR1, SIGUSR2, SIGALRM,   SIGVTALRM, SIGPROF, SIGXCPU,
-					    SIGXFSZ, SIGIO,   SIGPWR,    SIGSTKFLT };
+		static const int sigs[] = { SIGCHLD, SIGINT,  SIGTERM, SIGHUP,	  SIGQUIT, SIGPIPE,
+					    SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+					    SIGXFSZ, SIGIO,   SIGPWR,  SIGSTKFLT };
 		for (size_t k = 0; k < ELEMENTSOF(sigs); k++)
 			sigaddset(&mask, sigs[k]);
 		for (int k = SIGRTMIN; k <= SIGRTMAX; k++)
@@ -336,12 +347,15 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	}
 	/* on stderr in JSON mode too: scripts wait for this line before provoking kills */
 	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n",
-		victim_source_get_kind(cs.src) == VICTIM_SOURCE_KMSG ? victim_source_detail(cs.src) :
-		cs.what, w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
+		victim_source_get_kind(cs.src) == VICTIM_SOURCE_KMSG ?
+			victim_source_detail(cs.src) :
+			cs.what,
+		w.cgroup ? " in " : "", w.cgroup ? w.cgroup : "");
 
 	while (!w.stop) {
 		/* stdout a pipe: its reader leaving shows as POLLERR, before we have anything to write */
-		struct pollfd pfd[3] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
+		struct pollfd pfd[3] = { { .fd = fd, .events = POLLIN },
+					 { .fd = sfd, .events = POLLIN },
 					 { .fd = out_pipe ? STDOUT_FILENO : -1, .events = 0 } };
 		int tmo = -1;
 

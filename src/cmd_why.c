@@ -70,7 +70,10 @@ static int parse_since(struct cli *cli, const char *s, uint64_t *dur, int64_t *a
 		if (e && *e == ':')
 			e = strptime(e + 1, "%S", &tm);
 		if (!e || *e != '\0')
-			return cli_usage_error(cli, "invalid date '%s' for --since: expected YYYY-MM-DD[ HH:MM[:SS]]", s);
+			return cli_usage_error(
+				cli,
+				"invalid date '%s' for --since: expected YYYY-MM-DD[ HH:MM[:SS]]",
+				s);
 		tm.tm_isdst = -1;
 		t = mktime(&tm);
 		if (t == (time_t)-1)
@@ -89,7 +92,8 @@ static int parse_since(struct cli *cli, const char *s, uint64_t *dur, int64_t *a
 		if (parse_u64(b, &v) < 0)
 			return cli_usage_error(cli, "invalid duration '%s' for --since", s);
 		if (v > UINT64_MAX / (86400ULL * 7 * 1000000))
-			return cli_usage_error(cli, "invalid duration '%s' for --since: too large", s);
+			return cli_usage_error(cli, "invalid duration '%s' for --since: too large",
+					       s);
 		*dur = v * 86400ULL * 1000000 * (s[n - 1] == 'w' ? 7 : 1);
 		return 0;
 	}
@@ -127,36 +131,49 @@ static void account(const struct collect_info *in, const char *what, size_t kill
 	const struct oomreport_stats *st = &in->stats;
 
 	if (st->imitations) {
-		fprintf(stderr, "oomlab why: %s: %llu line(s) that look like OOM kill messages were written by a "
-				"program, not by the kernel (%s%s), and are not reported as kills: line",
+		fprintf(stderr,
+			"oomlab why: %s: %llu line(s) that look like OOM kill messages were written by a "
+			"program, not by the kernel (%s%s), and are not reported as kills: line",
 			what, (unsigned long long)st->imitations,
 			st->imitation_tag[0] && strcmp(st->imitation_tag, "facility") ? "tag " : "",
-			strcmp(st->imitation_tag, "facility") == 0 ? "a /dev/kmsg record of a non-kernel facility" :
-			st->imitation_tag[0] ? st->imitation_tag : "not the kernel's");
+			strcmp(st->imitation_tag, "facility") == 0 ?
+				"a /dev/kmsg record of a non-kernel facility" :
+			st->imitation_tag[0] ? st->imitation_tag :
+					       "not the kernel's");
 		for (uint64_t i = 0; i < st->imitations && i < OOMREPORT_LINES_KEPT; i++)
-			fprintf(stderr, "%s %llu", i ? "," : "", (unsigned long long)st->imitation_at[i]);
+			fprintf(stderr, "%s %llu", i ? "," : "",
+				(unsigned long long)st->imitation_at[i]);
 		fprintf(stderr, "%s\n", st->imitations > OOMREPORT_LINES_KEPT ? ", ..." : "");
 	}
 	if (st->undecoded == 0 && kills > 0)
 		return;
 	if (st->undecoded == 0 && st->mentions == 0 && st->imitations) {
-		fprintf(stderr, "oomlab why: %s: read %llu line(s), no kill by the kernel among them\n", what,
-			(unsigned long long)st->lines_read);
+		fprintf(stderr,
+			"oomlab why: %s: read %llu line(s), no kill by the kernel among them\n",
+			what, (unsigned long long)st->lines_read);
 		return;
 	}
 	if (st->undecoded == 0 && st->mentions == 0) {
-		fprintf(stderr, "oomlab why: %s: read %llu line(s)%s%s, none of them mentions the OOM killer\n",
+		fprintf(stderr,
+			"oomlab why: %s: read %llu line(s)%s%s, none of them mentions the OOM killer\n",
 			what, (unsigned long long)st->lines_read,
-			in->container.container && strcmp(in->container.container, "text") ? " of " : "",
-			in->container.container && strcmp(in->container.container, "text") ? in->container.container : "");
+			in->container.container && strcmp(in->container.container, "text") ?
+				" of " :
+				"",
+			in->container.container && strcmp(in->container.container, "text") ?
+				in->container.container :
+				"");
 		return;
 	}
-	fprintf(stderr, "oomlab why: %s: read %llu line(s), %llu mention the OOM killer, %zu kill(s) decoded",
+	fprintf(stderr,
+		"oomlab why: %s: read %llu line(s), %llu mention the OOM killer, %zu kill(s) decoded",
 		what, (unsigned long long)st->lines_read, (unsigned long long)st->mentions, kills);
 	if (st->undecoded) {
-		fprintf(stderr, "; could not decode %llu at line", (unsigned long long)st->undecoded);
+		fprintf(stderr, "; could not decode %llu at line",
+			(unsigned long long)st->undecoded);
 		for (uint64_t i = 0; i < st->undecoded && i < OOMREPORT_LINES_KEPT; i++)
-			fprintf(stderr, "%s %llu", i ? "," : "", (unsigned long long)st->undecoded_at[i]);
+			fprintf(stderr, "%s %llu", i ? "," : "",
+				(unsigned long long)st->undecoded_at[i]);
 		if (st->undecoded > OOMREPORT_LINES_KEPT)
 			fprintf(stderr, ", ...");
 	}
@@ -170,12 +187,15 @@ static void span_text(FILE *out, const struct collect_info *in)
 
 	if (!st->have_ts_span)
 		return;
-	if (in->have_boot && oom_time_rfc3339(in->boot_us + (int64_t)st->first_ts_us, a, sizeof(a)) &&
+	if (in->have_boot &&
+	    oom_time_rfc3339(in->boot_us + (int64_t)st->first_ts_us, a, sizeof(a)) &&
 	    oom_time_rfc3339(in->boot_us + (int64_t)st->last_ts_us, b, sizeof(b)))
-		fprintf(out, "oomlab why: the kernel buffer still covers %s to %s (kernel time %llu.%06llu to %llu.%06llu s); "
-			     "older kills may be in 'oomlab why --journal' or /var/log/kern.log*\n",
+		fprintf(out,
+			"oomlab why: the kernel buffer still covers %s to %s (kernel time %llu.%06llu to %llu.%06llu s); "
+			"older kills may be in 'oomlab why --journal' or /var/log/kern.log*\n",
 			a, b, (unsigned long long)(st->first_ts_us / 1000000),
-			(unsigned long long)(st->first_ts_us % 1000000), (unsigned long long)(st->last_ts_us / 1000000),
+			(unsigned long long)(st->first_ts_us % 1000000),
+			(unsigned long long)(st->last_ts_us / 1000000),
 			(unsigned long long)(st->last_ts_us % 1000000));
 }
 
@@ -187,7 +207,9 @@ static bool in_since(const struct oom_event *ev, bool have_since, bool abs, int6
 	if (abs)
 		return (ev->have & OOM_HAVE_TIME) && ev->time_us >= abs_us;
 	if (use_wall)
-		return (ev->have & OOM_HAVE_TIME) && ev->time_us + (int64_t)(since > INT64_MAX ? INT64_MAX / 2 : since) >= newest_wall;
+		return (ev->have & OOM_HAVE_TIME) &&
+		       ev->time_us + (int64_t)(since > INT64_MAX ? INT64_MAX / 2 : since) >=
+			       newest_wall;
 	return (ev->have & OOM_HAVE_KTIME) && ev->kernel_time_us + since >= newest_k;
 }
 
@@ -195,11 +217,16 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_JFILE = 0x100, OPT_JDIR, OPT_BOOT };
 	static const struct option opts[] = {
-		{ "log", required_argument, NULL, 'l' },     { "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, 'c' },   { "since", required_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'J' },	      { "help", no_argument, NULL, 'h' },
-		{ "follow", no_argument, NULL, 'f' },	      { "journal", no_argument, NULL, 'j' },
-		{ "boot", required_argument, NULL, OPT_BOOT },     { "journal-file", required_argument, NULL, OPT_JFILE },
+		{ "log", required_argument, NULL, 'l' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "journal", no_argument, NULL, 'j' },
+		{ "boot", required_argument, NULL, OPT_BOOT },
+		{ "journal-file", required_argument, NULL, OPT_JFILE },
 		{ "journal-dir", required_argument, NULL, OPT_JDIR },
 		{ 0 },
 	};
@@ -225,8 +252,9 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'l':
 			if (log)
-				return cli_usage_error(cli, "--log given twice: one log per run (to read "
-							    "several: cat A B | oomlab why --log -)");
+				return cli_usage_error(
+					cli, "--log given twice: one log per run (to read "
+					     "several: cat A B | oomlab why --log -)");
 			log = optarg;
 			break;
 		case 'f':
@@ -242,13 +270,18 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			} else {
 				int v;
 				if (parse_int(optarg, &v) < 0 || v > 0 || v < -10000)
-					return cli_usage_error(cli, "invalid boot '%s' for --boot: expected 0, -1, -2, ... or all", optarg);
+					return cli_usage_error(
+						cli,
+						"invalid boot '%s' for --boot: expected 0, -1, -2, ... or all",
+						optarg);
 				co.boot = v;
 			}
 			break;
 		case OPT_JFILE:
 			if (njfiles + 1 >= ELEMENTSOF(jfiles))
-				return cli_usage_error(cli, "too many --journal-file options (at most %zu)", ELEMENTSOF(jfiles) - 1);
+				return cli_usage_error(
+					cli, "too many --journal-file options (at most %zu)",
+					ELEMENTSOF(jfiles) - 1);
 			jfiles[njfiles++] = optarg;
 			co.journal = true;
 			break;
@@ -278,12 +311,14 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_usage_error(cli, "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
 		char q[300];
-		return cli_usage_error(cli, "unexpected argument '%s' (to read a saved log: --log %s)",
+		return cli_usage_error(cli,
+				       "unexpected argument '%s' (to read a saved log: --log %s)",
 				       cli_quote(argv[optind], q, sizeof(q)),
 				       cli_quote(argv[optind], q, sizeof(q)));
 	}
@@ -299,13 +334,15 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		struct cg_layout l;
 		if (cg_layout_detect(&cli->host, &l) < 0)
 			memset(&l, 0, sizeof(l));
-		if ((r = cli_resolve_cgroup(cli, &l, "--cgroup", cgroup_arg, CGT_MAY_BE_GONE, &cgt)))
+		if ((r = cli_resolve_cgroup(cli, &l, "--cgroup", cgroup_arg, CGT_MAY_BE_GONE,
+					    &cgt)))
 			return r;
 		xsnprintf(cgbuf, sizeof(cgbuf), "%s", cgt.name);
 		cgroup = cgbuf;
 		if (!cgt.exists)
-			cli_note(cli, "cgroup %s does not exist now: matching the kills recorded with "
-				      "that path",
+			cli_note(cli,
+				 "cgroup %s does not exist now: matching the kills recorded with "
+				 "that path",
 				 cli_quote_n(cgbuf, 0, (char[PATH_MAX]){ 0 }, PATH_MAX));
 	}
 	co.path = log;
@@ -323,8 +360,11 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		r = explain_account(stdout, cli->json ? &j : NULL, &cli->host, pid, cgroup);
 		if (r < 0) {
 			if (r == -EPERM || r == -EACCES)
-				return cli_error(cli, "cannot read '/dev/kmsg': %s (needs root, or CAP_SYSLOG "
-						 "when kernel.dmesg_restrict=1)", strerror(-r));
+				return cli_error(
+					cli,
+					"cannot read '/dev/kmsg': %s (needs root, or CAP_SYSLOG "
+					"when kernel.dmesg_restrict=1)",
+					strerror(-r));
 			return cli_error(cli, "cannot read '/dev/kmsg': %s", strerror(-r));
 		}
 		if (cli->json) {
@@ -339,7 +379,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			json_end(&j);
 		} else {
 			if (r == 0)
-				printf("no OOM kill%s in the kernel log\n", (pid || cgroup) ? " matching the filters" : "");
+				printf("no OOM kill%s in the kernel log\n",
+				       (pid || cgroup) ? " matching the filters" : "");
 			if (cgroup) {
 				fputc('\n', stdout);
 				if (explain_cgroup_text(stdout, &cli->host, cgroup) < 0)
@@ -352,7 +393,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			if (r == 0)
 				span_text(stderr, &info);
 			if (r == 0 && (pid || cgroup) && !info.stats.have_ts_span)
-				fprintf(stderr, "oomlab why: look in 'oomlab why --journal' (earlier boots: --boot -1) or /var/log/kern.log*\n");
+				fprintf(stderr,
+					"oomlab why: look in 'oomlab why --journal' (earlier boots: --boot -1) or /var/log/kern.log*\n");
 			if (info.stats.undecoded)
 				status = EXIT_UNDECODED;
 		}
@@ -364,22 +406,37 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		const char *what = source_name(log, co.journal);
 		kill_list_free(&kills);
 		if (!log && !co.journal && (r == -EPERM || r == -EACCES))
-			return cli_error(cli, "cannot read '/dev/kmsg': %s (needs root, or CAP_SYSLOG when "
-					 "kernel.dmesg_restrict=1)", strerror(-r));
+			return cli_error(
+				cli,
+				"cannot read '/dev/kmsg': %s (needs root, or CAP_SYSLOG when "
+				"kernel.dmesg_restrict=1)",
+				strerror(-r));
 		if (r == -ESPIPE)
-			return cli_error(cli, "'%s' is a FIFO or a device, which may never end: read it with "
-					 "--follow, or save it to a file first", log);
+			return cli_error(
+				cli,
+				"'%s' is a FIFO or a device, which may never end: read it with "
+				"--follow, or save it to a file first",
+				log);
 		if (r == -EMEDIUMTYPE)
-			return cli_error(cli, "'%s' is binary, not a log (nor gzip, xz or zstd): nothing read", what);
+			return cli_error(
+				cli,
+				"'%s' is binary, not a log (nor gzip, xz or zstd): nothing read",
+				what);
 		if (r == -EPROTONOSUPPORT && co.journal)
-			return cli_error(cli, "--journal: this oomlab was built without libsystemd (sd-journal); "
-					 "use 'journalctl -k -o export | oomlab why --log -'");
+			return cli_error(
+				cli,
+				"--journal: this oomlab was built without libsystemd (sd-journal); "
+				"use 'journalctl -k -o export | oomlab why --log -'");
 		if (r == -EPROTONOSUPPORT)
-			return cli_error(cli, "'%s' is %s compressed, and this oomlab was built without its library; "
-					 "decompress it first", what, info.container.container ? info.container.container : "");
+			return cli_error(
+				cli,
+				"'%s' is %s compressed, and this oomlab was built without its library; "
+				"decompress it first",
+				what, info.container.container ? info.container.container : "");
 		if (r == -EBADMSG)
 			return cli_error(cli, "'%s': the %s data is corrupt or cut short", what,
-					 info.container.container ? info.container.container : "compressed");
+					 info.container.container ? info.container.container :
+								    "compressed");
 		if (r == -ENOENT && co.journal && co.boot)
 			return cli_error(cli, "--journal: no boot %d in the journal", co.boot);
 		if (r == -ENODATA && co.journal)
@@ -388,7 +445,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 	}
 	/* names are pure; the live limit only makes sense for this host's own log */
 	for (size_t i = 0; i < kills.n; i++)
-		explain_enrich(&kills.v[i], &cli->host, ENRICH_NAME | (log || co.journal ? 0 : ENRICH_LIMIT));
+		explain_enrich(&kills.v[i], &cli->host,
+			       ENRICH_NAME | (log || co.journal ? 0 : ENRICH_LIMIT));
 	if (have_since && !abs) {
 		if (log) {
 			/* back from the log's newest kill: by its wall clock if every kill has one */
@@ -396,9 +454,11 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			for (size_t i = 0; i < kills.n; i++) {
 				if (!(kills.v[i].have & OOM_HAVE_TIME))
 					use_wall = false;
-				if ((kills.v[i].have & OOM_HAVE_KTIME) && kills.v[i].kernel_time_us > newest_k)
+				if ((kills.v[i].have & OOM_HAVE_KTIME) &&
+				    kills.v[i].kernel_time_us > newest_k)
 					newest_k = kills.v[i].kernel_time_us;
-				if ((kills.v[i].have & OOM_HAVE_TIME) && kills.v[i].time_us > newest_wall)
+				if ((kills.v[i].have & OOM_HAVE_TIME) &&
+				    kills.v[i].time_us > newest_wall)
 					newest_wall = kills.v[i].time_us;
 			}
 		} else {
@@ -419,7 +479,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < kills.n; i++) {
 			const struct oom_event *ev = &kills.v[i];
 			if (!explain_match(ev, pid, cgroup) ||
-			    !in_since(ev, have_since, abs, abs_us, since, use_wall, newest_wall, newest_k))
+			    !in_since(ev, have_since, abs, abs_us, since, use_wall, newest_wall,
+				      newest_k))
 				continue;
 			oom_event_to_json(ev, &j);
 			shown++;
@@ -438,7 +499,8 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < kills.n; i++) {
 			const struct oom_event *ev = &kills.v[i];
 			if (!explain_match(ev, pid, cgroup) ||
-			    !in_since(ev, have_since, abs, abs_us, since, use_wall, newest_wall, newest_k))
+			    !in_since(ev, have_since, abs, abs_us, since, use_wall, newest_wall,
+				      newest_k))
 				continue;
 			if (shown++)
 				fputc('\n', stdout);
@@ -449,9 +511,11 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			printf("no OOM kill decoded%s in %s, but %llu line(s) there name the OOM killer in a "
 			       "form oomlab could not decode (line numbers on stderr)\n",
 			       (pid || cgroup || have_since) ? " matching the filters" : "",
-			       source_name(log, co.journal), (unsigned long long)info.stats.undecoded);
+			       source_name(log, co.journal),
+			       (unsigned long long)info.stats.undecoded);
 		else if (!shown)
-			printf("no OOM kill%s in %s\n", (pid || cgroup || have_since) ? " matching the filters" : "",
+			printf("no OOM kill%s in %s\n",
+			       (pid || cgroup || have_since) ? " matching the filters" : "",
 			       source_name(log, co.journal));
 		if (cgroup && !log && !co.journal) {
 			fputc('\n', stdout);
@@ -465,13 +529,15 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < kills.n; i++)
 			untimed += !(kills.v[i].have & OOM_HAVE_TIME);
 		if (untimed)
-			fprintf(stderr, "oomlab why: %zu kill(s) have no wall-clock time in the log and are left out by --since %s\n",
+			fprintf(stderr,
+				"oomlab why: %zu kill(s) have no wall-clock time in the log and are left out by --since %s\n",
 				untimed, "DATE");
 	}
 	if (!shown && (pid || cgroup) && !log && !co.journal) {
 		span_text(stderr, &info);
 		if (!info.stats.have_ts_span)
-			fprintf(stderr, "oomlab why: look in 'oomlab why --journal' (earlier boots: --boot -1) or /var/log/kern.log*\n");
+			fprintf(stderr,
+				"oomlab why: look in 'oomlab why --journal' (earlier boots: --boot -1) or /var/log/kern.log*\n");
 	}
 	if (info.stats.undecoded)
 		status = EXIT_UNDECODED;

@@ -93,7 +93,9 @@ int explain_collect_ex(const struct host *h, const struct collect_opts *o, struc
 		       struct collect_info *info)
 {
 	struct collect c = { .l = ret };
-	struct oomreport_ops ops = { .on_kill = collect_kill, .on_reap = collect_reap, .userdata = &c };
+	struct oomreport_ops ops = { .on_kill = collect_kill,
+				     .on_reap = collect_reap,
+				     .userdata = &c };
 	struct logform *lf = NULL;
 	const char *path = o->path;
 	int r;
@@ -172,8 +174,10 @@ int explain_collect_ex(const struct host *h, const struct collect_opts *o, struc
 	oomreport_free(c.rep);
 	if (info->have_boot)
 		for (size_t i = 0; i < ret->n; i++)
-			if ((ret->v[i].have & OOM_HAVE_KTIME) && !(ret->v[i].have & OOM_HAVE_TIME)) {
-				ret->v[i].time_us = info->boot_us + (int64_t)ret->v[i].kernel_time_us;
+			if ((ret->v[i].have & OOM_HAVE_KTIME) &&
+			    !(ret->v[i].have & OOM_HAVE_TIME)) {
+				ret->v[i].time_us =
+					info->boot_us + (int64_t)ret->v[i].kernel_time_us;
 				ret->v[i].have |= OOM_HAVE_TIME;
 			}
 	if (r == 0 && c.err)
@@ -218,7 +222,8 @@ bool explain_match(const struct oom_event *ev, pid_t pid, const char *cgroup)
  * v2, the cgroup2 directory (PSI on a hybrid host). The layout module alone knows the mount
  * points. -ENOENT when there is no memory controller at all.
  */
-static int cg_dirs(const struct host *h, const char *cg, char *mem, char *v2, size_t sz, bool *mem_v1)
+static int cg_dirs(const struct host *h, const char *cg, char *mem, char *v2, size_t sz,
+		   bool *mem_v1)
 {
 	struct cg_layout l;
 	const char *rel = strcmp(cg, "/") ? cg : "";
@@ -264,9 +269,11 @@ void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
 		/* rate-limited report: the victim may still be exiting; its memory cgroup line */
 		char rel[64], path[PATH_MAX], buf[4096];
 		xsnprintf(rel, sizeof(rel), "/proc/%d/cgroup", (int)ev->pid);
-		if (host_path(h, rel, path, sizeof(path)) >= 0 && read_file(path, buf, sizeof(buf)) > 0) {
+		if (host_path(h, rel, path, sizeof(path)) >= 0 &&
+		    read_file(path, buf, sizeof(buf)) > 0) {
 			bool v1;
-			if (proc_cgroup_memory_path(buf, ev->task_memcg, sizeof(ev->task_memcg), &v1) == 0)
+			if (proc_cgroup_memory_path(buf, ev->task_memcg, sizeof(ev->task_memcg),
+						    &v1) == 0)
 				ev->inferred_task_memcg = true;
 			else
 				ev->task_memcg[0] = '\0';
@@ -280,7 +287,8 @@ void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
 	}
 	if ((flags & ENRICH_NAME) && cg[0] && cgname_parse(cg, &n) > 0)
 		cgname_format(&n, ev->container, sizeof(ev->container));
-	if ((flags & ENRICH_LIMIT) && cg[0] && cgroup_limit(h, ev->oom_memcg[0] ? ev->oom_memcg : cg, &lim) == 0) {
+	if ((flags & ENRICH_LIMIT) && cg[0] &&
+	    cgroup_limit(h, ev->oom_memcg[0] ? ev->oom_memcg : cg, &lim) == 0) {
 		ev->limit_now_kb = lim == SIZE_UNLIMITED ? UINT64_MAX : lim / 1024;
 		ev->have |= OOM_HAVE_LIMIT_NOW;
 	}
@@ -338,7 +346,8 @@ void explain_kill_line(FILE *out, const struct oom_event *ev)
 		fprintf(out, " at %llu.%06llu", (unsigned long long)(ev->kernel_time_us / 1000000),
 			(unsigned long long)(ev->kernel_time_us % 1000000));
 	if (ev->task_memcg[0])
-		fprintf(out, " cgroup %s%s", SAFE(ev->task_memcg), ev->inferred_task_memcg ? " (from /proc)" : "");
+		fprintf(out, " cgroup %s%s", SAFE(ev->task_memcg),
+			ev->inferred_task_memcg ? " (from /proc)" : "");
 	if (ev->scope == OOM_SCOPE_GLOBAL)
 		fprintf(out, ": host out of memory");
 	else if (ev->oom_memcg[0])
@@ -348,7 +357,8 @@ void explain_kill_line(FILE *out, const struct oom_event *ev)
 	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
 		fprintf(out, " (%s of %s)", kb(ev->memcg_usage_kb, a), kb(ev->memcg_limit_kb, b));
 	if (ev->have & OOM_HAVE_ANON_RSS)
-		fprintf(out, "; anon %s file %s shmem %s", kb(ev->anon_rss_kb, a), kb(ev->file_rss_kb, b),
+		fprintf(out, "; anon %s file %s shmem %s", kb(ev->anon_rss_kb, a),
+			kb(ev->file_rss_kb, b),
 			(ev->have & OOM_HAVE_SHMEM_RSS) ? kb(ev->shmem_rss_kb, c) : "?");
 	if (ev->have & OOM_HAVE_ADJ)
 		fprintf(out, "; oom_score_adj %d", ev->oom_score_adj);
@@ -377,42 +387,52 @@ static void advice(FILE *out, const struct oom_event *ev)
 
 	fprintf(out, "  next:    ");
 	if (ev->scope == OOM_SCOPE_GLOBAL) {
-		fprintf(out, "the whole host ran out of memory, no cgroup limit was involved. Put limits on "
-			     "the large consumers so a kill stays inside one cgroup, add memory, or protect "
-			     "critical services with a lower oom_score_adj.\n");
+		fprintf(out,
+			"the whole host ran out of memory, no cgroup limit was involved. Put limits on "
+			"the large consumers so a kill stays inside one cgroup, add memory, or protect "
+			"critical services with a lower oom_score_adj.\n");
 	} else if (ev->have & OOM_HAVE_MEMCG_LIMIT) {
-		fprintf(out, "if %s is below what the workload really needs, raise the limit of %s "
-			     "(memory.max on cgroup v2, memory.limit_in_bytes on v1); if its use grows "
-			     "without bound, find the leak first (oomlab run shows the growth).\n",
-			kb(ev->memcg_limit_kb, a), ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "the cgroup");
+		fprintf(out,
+			"if %s is below what the workload really needs, raise the limit of %s "
+			"(memory.max on cgroup v2, memory.limit_in_bytes on v1); if its use grows "
+			"without bound, find the leak first (oomlab run shows the growth).\n",
+			kb(ev->memcg_limit_kb, a),
+			ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "the cgroup");
 	} else {
-		fprintf(out, "the kernel's report was rate-limited or cut, so the limit is not in the log; "
-			     "check the cgroup's limit and memory.events (oomlab why --cgroup PATH on a live "
-			     "cgroup).\n");
+		fprintf(out,
+			"the kernel's report was rate-limited or cut, so the limit is not in the log; "
+			"check the cgroup's limit and memory.events (oomlab why --cgroup PATH on a live "
+			"cgroup).\n");
 	}
 	if ((ev->have & OOM_HAVE_ANON_RSS) && rss > 0) {
 		if (ev->shmem_rss_kb * 2 > rss)
-			fprintf(out, "           most of it was shmem (tmpfs, /dev/shm, shared memory): it is "
-				     "charged to the cgroup and cannot be reclaimed without swap; remove files "
-				     "from tmpfs or size it.\n");
+			fprintf(out,
+				"           most of it was shmem (tmpfs, /dev/shm, shared memory): it is "
+				"charged to the cgroup and cannot be reclaimed without swap; remove files "
+				"from tmpfs or size it.\n");
 		else if (ev->anon_rss_kb * 2 > rss)
-			fprintf(out, "           most of it was anonymous memory (heap, stacks): without swap it "
-				     "cannot be reclaimed. Swap or zram would turn the kill into slowness; that is "
-				     "a trade-off, not a fix.\n");
+			fprintf(out,
+				"           most of it was anonymous memory (heap, stacks): without swap it "
+				"cannot be reclaimed. Swap or zram would turn the kill into slowness; that is "
+				"a trade-off, not a fix.\n");
 		else
-			fprintf(out, "           most of it was file-backed: page cache is reclaimable, so the "
-				     "rest of the cgroup (other tasks, kernel memory, shmem) filled the limit.\n");
+			fprintf(out,
+				"           most of it was file-backed: page cache is reclaimable, so the "
+				"rest of the cgroup (other tasks, kernel memory, shmem) filled the limit.\n");
 	}
 	if (ev->victim_rank > 1)
-		fprintf(out, "           it was not the largest task: oom_score_adj decided. Lower the "
-			     "adj of what must survive (needs CAP_SYS_RESOURCE) or raise it on the "
-			     "real culprit.\n");
+		fprintf(out,
+			"           it was not the largest task: oom_score_adj decided. Lower the "
+			"adj of what must survive (needs CAP_SYS_RESOURCE) or raise it on the "
+			"real culprit.\n");
 	else if ((ev->have & OOM_HAVE_ADJ) && ev->oom_score_adj > 0)
 		fprintf(out, "           its oom_score_adj %d made it a preferred victim.\n",
 			ev->oom_score_adj);
 	if (ev->oom_group)
-		fprintf(out, "           memory.oom.group is set on %s: the whole group is killed "
-			     "together.\n", ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "its cgroup");
+		fprintf(out,
+			"           memory.oom.group is set on %s: the whole group is killed "
+			"together.\n",
+			ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "its cgroup");
 }
 
 void explain_kill_text(FILE *out, const struct oom_event *ev)
@@ -432,7 +452,8 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 
 	fprintf(out, "  cause:   ");
 	if (ev->scope == OOM_SCOPE_GLOBAL) {
-		fprintf(out, "the host ran out of memory (%s)", ev->constraint[0] ? ev->constraint : "global OOM");
+		fprintf(out, "the host ran out of memory (%s)",
+			ev->constraint[0] ? ev->constraint : "global OOM");
 	} else if (ev->oom_memcg[0]) {
 		fprintf(out, "memory cgroup %s reached its limit", SAFE(ev->oom_memcg));
 	} else if (ev->scope == OOM_SCOPE_MEMCG) {
@@ -441,12 +462,14 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 		fprintf(out, "unknown (only the kill line is in the log)");
 	}
 	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
-		fprintf(out, ": usage %s of a %s limit", kb(ev->memcg_usage_kb, a), kb(ev->memcg_limit_kb, b));
+		fprintf(out, ": usage %s of a %s limit", kb(ev->memcg_usage_kb, a),
+			kb(ev->memcg_limit_kb, b));
 	fputc('\n', out);
 	if (ev->task_memcg[0]) {
 		fprintf(out, "  cgroup:  %s", SAFE(ev->task_memcg));
 		if (ev->oom_memcg[0] && strcmp(ev->oom_memcg, ev->task_memcg) != 0)
-			fprintf(out, " (the limit hit was its ancestor %s's, shared with its siblings)",
+			fprintf(out,
+				" (the limit hit was its ancestor %s's, shared with its siblings)",
 				SAFE(ev->oom_memcg));
 		else if (ev->oom_memcg[0])
 			fprintf(out, " (its own limit)");
@@ -472,8 +495,8 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 	if (ev->victim_rank == 1)
 		fprintf(out, "the largest of %u task(s) in the report's table", ev->tasks_listed);
 	else if (ev->victim_rank > 1)
-		fprintf(out, "number %u by size of %u task(s) in the report's table", ev->victim_rank,
-			ev->tasks_listed);
+		fprintf(out, "number %u by size of %u task(s) in the report's table",
+			ev->victim_rank, ev->tasks_listed);
 	else
 		fprintf(out, "unknown (no task table in the log)");
 	if (ev->have & OOM_HAVE_ADJ)
@@ -492,10 +515,12 @@ void explain_kill_text(FILE *out, const struct oom_event *ev)
 			fprintf(out, ", order=%d", ev->order);
 		fputc('\n', out);
 	} else {
-		fprintf(out, "  trigger: not logged (the kernel rate-limits the report header during bursts)\n");
+		fprintf(out,
+			"  trigger: not logged (the kernel rate-limits the report header during bursts)\n");
 	}
 	if (ev->oom_group)
-		fprintf(out, "  group:   killed with the rest of %s (memory.oom.group)\n", SAFE(ev->oom_memcg));
+		fprintf(out, "  group:   killed with the rest of %s (memory.oom.group)\n",
+			SAFE(ev->oom_memcg));
 	if (ev->reaped)
 		fprintf(out, "  reaped:  the oom_reaper freed its memory\n");
 	advice(out, ev);
@@ -508,7 +533,7 @@ enum cgfile_dir { IN_V1, IN_V2, IN_PSI };
 struct cgfile {
 	enum cgfile_dir dir; /* v1 memory directory, v2 memory directory, the cgroup2 directory */
 	const char *file, *label;
-	bool limit;          /* a limit: "max" or v1's PAGE_COUNTER_MAX is unlimited (JSON null) */
+	bool limit; /* a limit: "max" or v1's PAGE_COUNTER_MAX is unlimited (JSON null) */
 };
 
 static const struct cgfile cgfiles[] = {
@@ -548,7 +573,8 @@ static bool cg_unlimited(const struct cgfile *f, const char *buf, uint64_t *v)
 		return false;
 	if (strcmp(buf, "max") == 0)
 		return true;
-	return parse_u64(buf, v) == 0 && f->dir == IN_V1 && cg_v1_normalize_limit(*v) == SIZE_UNLIMITED;
+	return parse_u64(buf, v) == 0 && f->dir == IN_V1 &&
+	       cg_v1_normalize_limit(*v) == SIZE_UNLIMITED;
 }
 
 static int cgroup_open_dirs(const struct host *h, const char *cg, struct cgdirs *d)
@@ -557,7 +583,8 @@ static int cgroup_open_dirs(const struct host *h, const char *cg, struct cgdirs 
 
 	if (cg_dirs(h, cg, d->mem, d->v2, sizeof(d->mem), &d->v1) < 0)
 		return -ENOENT;
-	xsnprintf(p, sizeof(p), "%s/%s", d->mem, d->v1 ? "memory.usage_in_bytes" : "memory.current");
+	xsnprintf(p, sizeof(p), "%s/%s", d->mem,
+		  d->v1 ? "memory.usage_in_bytes" : "memory.current");
 	return access(p, R_OK) == 0 ? 0 : -ENOENT;
 }
 
@@ -588,7 +615,8 @@ int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
 				l = nl ? nl + 1 : NULL;
 			}
 		} else if (strcmp(f->label, "failcnt") != 0 && parse_u64(buf, &v) == 0) {
-			fprintf(out, "  %-8s %s (%s)\n", f->label, format_bytes(v, b, sizeof(b)), f->file);
+			fprintf(out, "  %-8s %s (%s)\n", f->label, format_bytes(v, b, sizeof(b)),
+				f->file);
 		} else {
 			fprintf(out, "  %-8s %s (%s)\n", f->label, buf, f->file);
 		}
@@ -622,8 +650,7 @@ int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 	return 0;
 }
 
-int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
-		    const char *cgroup)
+int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid, const char *cgroup)
 {
 	struct kill_list kills = { 0 };
 	int r, n = 0;

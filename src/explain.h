@@ -31,24 +31,24 @@ int explain_collect(const struct host *h, const char *path, struct kill_list *re
 
 /* What to read: a log (path), the journal, or (neither) the live kernel buffer. */
 struct collect_opts {
-	const char *path;		/* "-" = stdin */
-	bool follow;			/* accept a FIFO or a character device as path */
-	bool journal;			/* the systemd journal (sd-journal) */
-	int boot;			/* --boot N: 0 this boot, -1 the one before, ...; */
-	bool all_boots;			/* --boot all */
+	const char *path;		  /* "-" = stdin */
+	bool follow;			  /* accept a FIFO or a character device as path */
+	bool journal;			  /* the systemd journal (sd-journal) */
+	int boot;			  /* --boot N: 0 this boot, -1 the one before, ...; */
+	bool all_boots;			  /* --boot all */
 	const char *const *journal_files; /* --journal-file F... (NULL-terminated), or NULL */
-	const char *journal_dir;	/* --journal-dir D, or NULL */
+	const char *journal_dir;	  /* --journal-dir D, or NULL */
 };
 /* What was read, for the account of what could not be decoded. */
 struct collect_info {
 	struct oomreport_stats stats;
 	struct logread_info container;
 	enum logform_kind form;
-	bool live;			/* the live /dev/kmsg */
-	uint64_t overwritten;		/* records lost to the ring buffer while reading */
+	bool live;	      /* the live /dev/kmsg */
+	uint64_t overwritten; /* records lost to the ring buffer while reading */
 	bool have_boot;
-	int64_t boot_us;		/* wall clock of kernel time 0 (live buffer) */
-	uint64_t journal_entries;	/* kernel records read from the journal */
+	int64_t boot_us;	  /* wall clock of kernel time 0 (live buffer) */
+	uint64_t journal_entries; /* kernel records read from the journal */
 };
 int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,
 		       struct collect_info *info);
@@ -84,7 +84,6 @@ int explain_cgroup_json(struct json *j, const struct host *h, const char *cgroup
  * from the live kernel buffer, explained. Text to out when j is NULL, else a "kills" array
  * added to the JSON object the caller has open. Returns the number of kills or -errno.
  */
-int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid,
-		    const char *cgroup);
+int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid, const char *cgroup);
 
 #endif

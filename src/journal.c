@@ -43,7 +43,8 @@ static int boot_id(sd_journal *j, int boot, sd_id128_t *ret)
 	r = sd_journal_query_unique(j, "_BOOT_ID");
 	if (r < 0)
 		return r;
-	SD_JOURNAL_FOREACH_UNIQUE(j, d, len) {
+	SD_JOURNAL_FOREACH_UNIQUE(j, d, len)
+	{
 		char s[33];
 		if (len != 9 + 32 || n >= ELEMENTSOF(ids))
 			continue;

@@ -29,9 +29,9 @@ void lab_item_json(struct json *j, const struct lab_item *it)
 	/* one array per sample, in this order (hundredths of a percent for shares; -1: none) */
 	json_key(j, "point_fields");
 	json_arr_open(j);
-	static const char *const f[] = { "t_us",       "current",     "anon",       "file",
-					 "some_share", "full_share",  "some_avg10", "full_avg10",
-					 "peer_some_share" };
+	static const char *const f[] = { "t_us",       "current",    "anon",
+					 "file",       "some_share", "full_share",
+					 "some_avg10", "full_avg10", "peer_some_share" };
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		json_str(j, f[i]);
 	json_arr_close(j);
@@ -81,8 +81,8 @@ struct jv {
 	double num;
 	bool is_int;
 	int64_t i;
-	char *s;          /* J_STR; keys of J_OBJ in keys[] */
-	struct jv *v;     /* J_ARR / J_OBJ members */
+	char *s;      /* J_STR; keys of J_OBJ in keys[] */
+	struct jv *v; /* J_ARR / J_OBJ members */
 	char **keys;
 	size_t n;
 };
@@ -379,16 +379,17 @@ static int64_t aint(const struct jv *a, size_t i)
 	return a && a->t == J_ARR && i < a->n && a->v[i].t == J_NUM ? a->v[i].i : -1;
 }
 
-static int load_item(const struct jv *o, bool exercise, struct lab_item *it, char *err, size_t errsz)
+static int load_item(const struct jv *o, bool exercise, struct lab_item *it, char *err,
+		     size_t errsz)
 {
 	const struct jv *plot = get(o, "plot"), *pts = get(plot, "points"), *rk = get(o, "ranking");
 	const struct jv *fields = get(plot, "point_fields");
 	int64_t x;
 	char st[16] = "";
 	int col[9];
-	static const char *const f[] = { "t_us",       "current",    "anon",       "file",
-					 "some_share", "full_share", "some_avg10", "full_avg10",
-					 "peer_some_share" };
+	static const char *const f[] = { "t_us",       "current",    "anon",
+					 "file",       "some_share", "full_share",
+					 "some_avg10", "full_avg10", "peer_some_share" };
 
 	memset(it, 0, sizeof(*it));
 	it->exercise = exercise;
@@ -428,7 +429,9 @@ static int load_item(const struct jv *o, bool exercise, struct lab_item *it, cha
 	}
 	if (pts && pts->t == J_ARR && pts->n) {
 		if (col[0] < 0 || col[1] < 0) {
-			xsnprintf(err, errsz, "item '%s': points without point_fields t_us and current", it->id);
+			xsnprintf(err, errsz,
+				  "item '%s': points without point_fields t_us and current",
+				  it->id);
 			return -EINVAL;
 		}
 		it->points = calloc(pts->n, sizeof(*it->points));
@@ -458,7 +461,8 @@ static int load_item(const struct jv *o, bool exercise, struct lab_item *it, cha
 			it->npoints++;
 		}
 	}
-	for (size_t i = 0; rk && rk->t == J_ARR && i < rk->n && it->nbars < ELEMENTSOF(it->bars); i++) {
+	for (size_t i = 0; rk && rk->t == J_ARR && i < rk->n && it->nbars < ELEMENTSOF(it->bars);
+	     i++) {
 		const struct jv *b = &rk->v[i];
 		struct lab_bar *o2 = &it->bars[it->nbars++];
 		if (gint(b, "pid", &x))
@@ -511,7 +515,8 @@ int lab_load_json(const char *text, struct lab_saved *ret, char *err, size_t err
 		ret->host.mem_available = (uint64_t)x;
 	if (!ret->host.limit_file[0]) /* saved by an older oomlab */
 		xsnprintf(ret->host.limit_file, sizeof(ret->host.limit_file), "%s",
-			  strcmp(ret->host.mode, "v2") == 0 ? "memory.max" : "memory.limit_in_bytes");
+			  strcmp(ret->host.mode, "v2") == 0 ? "memory.max" :
+							      "memory.limit_in_bytes");
 	if (gint(&root, "box_max_bytes", &x))
 		ret->max = (uint64_t)x;
 	ret->has_high = gint(&root, "box_high_bytes", &x);

@@ -22,7 +22,7 @@
 
 #define W 760
 #define H 230
-#define ML 60 /* margins */
+#define ML 60  /* margins */
 #define MR 110 /* room for the band and limit labels on the right */
 #define MT 14
 #define MB 34
@@ -84,8 +84,8 @@ static double ceil_to(double v, double step)
 }
 
 struct axis {
-	double t_max, t_step;  /* seconds */
-	double y_max, y_step;  /* MiB or percent */
+	double t_max, t_step; /* seconds */
+	double y_max, y_step; /* MiB or percent */
 };
 
 static double px(const struct axis *a, double t)
@@ -113,26 +113,31 @@ static void frame_open(FILE *f, const struct axis *a, const char *cls, const cha
 {
 	int d = step_decimals(a->y_step), td = step_decimals(a->t_step);
 
-	fprintf(f, "<svg class=\"plot %s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
+	fprintf(f,
+		"<svg class=\"plot %s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
 		cls, W, H, W, H);
 	esc(f, title);
-	fprintf(f, "\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bg\"/>\n", ML, MT,
-		W - ML - MR, H - MT - MB);
+	fprintf(f, "\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bg\"/>\n", ML,
+		MT, W - ML - MR, H - MT - MB);
 	for (int i = 0; i * a->y_step <= a->y_max + 1e-9; i++) {
 		double v = i * a->y_step;
-		fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
-			   "<text x=\"%d\" y=\"%.1f\" class=\"lbl ytick\" text-anchor=\"end\">%.*f</text>\n",
+		fprintf(f,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+			"<text x=\"%d\" y=\"%.1f\" class=\"lbl ytick\" text-anchor=\"end\">%.*f</text>\n",
 			ML, W - MR, py(a, v), py(a, v), ML - 5, py(a, v) + 4, d, v);
 	}
 	for (int i = 0; i * a->t_step <= a->t_max + 1e-9; i++) {
 		double t = i * a->t_step;
-		fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"tick\"/>"
-			   "<text x=\"%.1f\" y=\"%d\" class=\"lbl xtick\" text-anchor=\"middle\">%.*f s</text>\n",
+		fprintf(f,
+			"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"tick\"/>"
+			"<text x=\"%.1f\" y=\"%d\" class=\"lbl xtick\" text-anchor=\"middle\">%.*f s</text>\n",
 			px(a, t), px(a, t), H - MB, H - MB + 4, px(a, t), H - MB + 16, td, t);
 	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"lbl\" text-anchor=\"middle\">time since the workload started</text>\n",
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" class=\"lbl\" text-anchor=\"middle\">time since the workload started</text>\n",
 		ML + (W - ML - MR) / 2, H - 3);
-	fprintf(f, "<text x=\"12\" y=\"%d\" class=\"lbl\" text-anchor=\"middle\" transform=\"rotate(-90 12 %d)\">%s</text>\n",
+	fprintf(f,
+		"<text x=\"12\" y=\"%d\" class=\"lbl\" text-anchor=\"middle\" transform=\"rotate(-90 12 %d)\">%s</text>\n",
 		MT + (H - MT - MB) / 2, MT + (H - MT - MB) / 2, ylabel);
 }
 
@@ -183,15 +188,17 @@ static double g_peer(const struct run_point *p)
 static void marks(FILE *f, const struct axis *a, const struct lab_item *it, bool label)
 {
 	if (it->warn_from_us >= 0 && it->warn_to_us > it->warn_from_us)
-		fprintf(f, "<rect class=\"warn\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>warning window</title></rect>\n",
+		fprintf(f,
+			"<rect class=\"warn\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>warning window</title></rect>\n",
 			px(a, it->warn_from_us / 1e6), MT,
 			px(a, it->warn_to_us / 1e6) - px(a, it->warn_from_us / 1e6), H - MT - MB);
 	if (it->kill_t_us >= 0) {
 		double x = px(a, it->kill_t_us / 1e6);
-		fprintf(f, "<line class=\"kill\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", x, x, MT,
-			H - MB);
+		fprintf(f, "<line class=\"kill\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n",
+			x, x, MT, H - MB);
 		if (label)
-			fprintf(f, "<text class=\"killt\" x=\"%.1f\" y=\"%d\">OOM kill %.3f s</text>\n",
+			fprintf(f,
+				"<text class=\"killt\" x=\"%.1f\" y=\"%d\">OOM kill %.3f s</text>\n",
 				x - 4, H - MB - 6, it->kill_t_us / 1e6);
 	}
 }
@@ -199,8 +206,9 @@ static void marks(FILE *f, const struct axis *a, const struct lab_item *it, bool
 /* a horizontal limit line, labelled inside the plot at its right end, above the line */
 static void hline(FILE *f, const struct axis *a, double v, const char *cls, const char *label)
 {
-	fprintf(f, "<line class=\"%s\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-		   "<text class=\"lbl %s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
+	fprintf(f,
+		"<line class=\"%s\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+		"<text class=\"lbl %s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
 		cls, ML, W - MR, py(a, v), py(a, v), cls, W - MR - 4, py(a, v) - 4);
 	esc(f, label);
 	fputs("</text>\n", f);
@@ -236,23 +244,27 @@ static void bands(FILE *f, const struct axis *a)
 		double hi = b[i].hi > a->y_max ? a->y_max : b[i].hi;
 		if (b[i].lo >= a->y_max)
 			continue;
-		fprintf(f, "<rect class=\"band %s\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"><title>%s: some share %s</title></rect>\n",
-			b[i].cls, ML, py(a, hi), W - ML - MR, py(a, b[i].lo) - py(a, hi), b[i].label,
+		fprintf(f,
+			"<rect class=\"band %s\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"><title>%s: some share %s</title></rect>\n",
+			b[i].cls, ML, py(a, hi), W - ML - MR, py(a, b[i].lo) - py(a, hi),
+			b[i].label,
 			i == 0 ? "below the strained threshold" : "at or above its threshold");
 		if (i == 0)
 			xsnprintf(lbl, sizeof(lbl), "healthy");
 		else
 			xsnprintf(lbl, sizeof(lbl), "%s \xe2\x89\xa5 %.0f %%", b[i].label, b[i].lo);
-		fprintf(f, "<text class=\"lbl bandl %s\" x=\"%d\" y=\"%.1f\">%s</text>\n", b[i].cls, W - MR + 4,
-			(py(a, b[i].lo) + py(a, hi)) / 2 + 4, lbl);
+		fprintf(f, "<text class=\"lbl bandl %s\" x=\"%d\" y=\"%.1f\">%s</text>\n", b[i].cls,
+			W - MR + 4, (py(a, b[i].lo) + py(a, hi)) / 2 + 4, lbl);
 	}
 	/* the full-share rules, as lines, where the axis reaches them */
 	if (t->sick_full / 100.0 <= a->y_max) {
-		xsnprintf(lbl, sizeof(lbl), "full \xe2\x89\xa5 %.0f %%: sick", t->sick_full / 100.0);
+		xsnprintf(lbl, sizeof(lbl), "full \xe2\x89\xa5 %.0f %%: sick",
+			  t->sick_full / 100.0);
 		hline(f, a, t->sick_full / 100.0, "fullrule", lbl);
 	}
 	if (t->critical_full / 100.0 <= a->y_max) {
-		xsnprintf(lbl, sizeof(lbl), "full \xe2\x89\xa5 %.0f %%: critical", t->critical_full / 100.0);
+		xsnprintf(lbl, sizeof(lbl), "full \xe2\x89\xa5 %.0f %%: critical",
+			  t->critical_full / 100.0);
 		hline(f, a, t->critical_full / 100.0, "fullrule", lbl);
 	}
 }
@@ -301,7 +313,8 @@ static void plots(FILE *f, const struct lab_host *host, const struct lab_item *i
 		top = it->plot_max / 1048576.0;
 	set_y(&a, top * 1.05);
 
-	fprintf(f, "<div class=\"plots\"><h4>memory (MiB)%s</h4>\n", peer ? ": the sick cgroup" : "");
+	fprintf(f, "<div class=\"plots\"><h4>memory (MiB)%s</h4>\n",
+		peer ? ": the sick cgroup" : "");
 	frame_open(f, &a, "memory", "MiB", "memory over time");
 	marks(f, &a, it, true);
 	if (it->plot_max != SIZE_UNLIMITED) {
@@ -341,7 +354,8 @@ static void plots(FILE *f, const struct lab_host *host, const struct lab_item *i
 		if (want < t->strained_some / 100.0 * 1.3)
 			want = t->strained_some / 100.0 * 1.3;
 		set_y(&a, want);
-		fprintf(f, "<h4>memory pressure (%% of each interval stalled%s; verdict bands behind)</h4>\n",
+		fprintf(f,
+			"<h4>memory pressure (%% of each interval stalled%s; verdict bands behind)</h4>\n",
 			peer ? ", the sick and the idle cgroup" : "");
 		frame_open(f, &a, "pressure", "% stalled", "pressure over time");
 		bands(f, &a);
@@ -393,33 +407,45 @@ static void ranking(FILE *f, const struct lab_item *it)
 		}
 	}
 #define BX(v) (x0 + (double)bw * ((double)(v) - (double)lo) / (double)(hi - lo))
-	fprintf(f, "<div class=\"plots\"><h4>the kernel's ranking (badness in pages: rss + swap + page tables + oom_score_adj \xc3\x97 limit / 1000)</h4>\n");
-	fprintf(f, "<svg class=\"plot ranking\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"badness before and after oom_score_adj\">\n",
+	fprintf(f,
+		"<div class=\"plots\"><h4>the kernel's ranking (badness in pages: rss + swap + page tables + oom_score_adj \xc3\x97 limit / 1000)</h4>\n");
+	fprintf(f,
+		"<svg class=\"plot ranking\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"badness before and after oom_score_adj\">\n",
 		W, h, W, h);
-	fprintf(f, "<line class=\"zero\" x1=\"%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%d\"/>\n", BX(0), BX(0), h - 20);
+	fprintf(f, "<line class=\"zero\" x1=\"%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%d\"/>\n", BX(0),
+		BX(0), h - 20);
 	for (size_t i = 0; i < it->nbars; i++) {
 		const struct lab_bar *b = &it->bars[i];
 		int y = 14 + (int)i * rowh;
 		bool killed = it->killed_pid && it->killed_pid == b->pid;
-		double xa0 = BX(b->before < 0 ? b->before : 0), xa1 = BX(b->before > 0 ? b->before : 0);
+		double xa0 = BX(b->before < 0 ? b->before : 0),
+		       xa1 = BX(b->before > 0 ? b->before : 0);
 		double xb0 = BX(b->after < 0 ? b->after : 0), xb1 = BX(b->after > 0 ? b->after : 0);
 		fprintf(f, "<text class=\"lbl who\" x=\"4\" y=\"%d\">pid %d ", y + 12, b->pid);
 		esc(f, b->comm);
-		fprintf(f, "%s</text>\n<text class=\"lbl\" x=\"4\" y=\"%d\">oom_score_adj %d</text>\n",
+		fprintf(f,
+			"%s</text>\n<text class=\"lbl\" x=\"4\" y=\"%d\">oom_score_adj %d</text>\n",
 			b->protected_ ? " (protected)" : "", y + 28, b->adj);
-		fprintf(f, "<rect class=\"bar before%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\"><title>without oom_score_adj: %" PRId64 "</title></rect>"
-			   "<text class=\"lbl\" x=\"%.1f\" y=\"%d\">%" PRId64 " without adj%s</text>\n",
-			b->pid == before_victim ? " would-die" : "", xa0, y, xa1 - xa0 < 1 ? 1 : xa1 - xa0,
-			b->before, xa1 + 4, y + 11, b->before,
+		fprintf(f,
+			"<rect class=\"bar before%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\"><title>without oom_score_adj: %" PRId64
+			"</title></rect>"
+			"<text class=\"lbl\" x=\"%.1f\" y=\"%d\">%" PRId64
+			" without adj%s</text>\n",
+			b->pid == before_victim ? " would-die" : "", xa0, y,
+			xa1 - xa0 < 1 ? 1 : xa1 - xa0, b->before, xa1 + 4, y + 11, b->before,
 			b->pid == before_victim ? ": would die" : "");
-		fprintf(f, "<rect class=\"bar after%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\"><title>with oom_score_adj %d: %" PRId64 "</title></rect>"
-			   "<text class=\"lbl%s\" x=\"%.1f\" y=\"%d\">%" PRId64 " with adj%s</text>\n",
-			b->victim ? " victim" : "", xb0, y + 17, xb1 - xb0 < 1 ? 1 : xb1 - xb0, b->adj,
-			b->after, b->victim ? " victimt" : "", xb1 + 4, y + 28, b->after,
+		fprintf(f,
+			"<rect class=\"bar after%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\"><title>with oom_score_adj %d: %" PRId64
+			"</title></rect>"
+			"<text class=\"lbl%s\" x=\"%.1f\" y=\"%d\">%" PRId64 " with adj%s</text>\n",
+			b->victim ? " victim" : "", xb0, y + 17, xb1 - xb0 < 1 ? 1 : xb1 - xb0,
+			b->adj, b->after, b->victim ? " victimt" : "", xb1 + 4, y + 28, b->after,
 			b->victim ? (killed ? ": victim, killed" : ": victim") :
-				    killed ? ": killed" : "");
+			killed	  ? ": killed" :
+				    "");
 	}
-	fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">0</text>\n", BX(0), h - 6);
+	fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">0</text>\n",
+		BX(0), h - 6);
 	fputs("</svg>\n", f);
 	legend_open(f);
 	legend(f, "before", "badness with oom_score_adj 0");
@@ -484,15 +510,18 @@ static void summary(FILE *f, const struct lab_host *host, const struct lab_item 
 			}
 	fputs("<section id=\"summary\"><h2>What this run showed</h2>\n", f);
 	if (k && k->kill_t_us >= 0 && any_psi(k)) {
-		uint32_t s = top_share(k, false, k->kill_t_us), fu = top_share(k, true, k->kill_t_us);
+		uint32_t s = top_share(k, false, k->kill_t_us),
+			 fu = top_share(k, true, k->kill_t_us);
 		bool warned = s >= t->strained_some || fu >= t->sick_full;
-		fprintf(f, "<p class=\"verdict %s\"><b>Pressure %s before the kill.</b> In ", warned ? "warned" : "silent",
-			warned ? "warned" : "did not warn");
+		fprintf(f, "<p class=\"verdict %s\"><b>Pressure %s before the kill.</b> In ",
+			warned ? "warned" : "silent", warned ? "warned" : "did not warn");
 		item_name(f, k);
-		fprintf(f, " the workload was OOM-killed %.3f s after it started; the highest stall share of "
-			   "its cgroup before the kill was %u.%02u %% (some) and %u.%02u %% (full), against %u %% "
-			   "where <i>strained</i> starts.</p>\n",
-			k->kill_t_us / 1e6, s / 100, s % 100, fu / 100, fu % 100, t->strained_some / 100);
+		fprintf(f,
+			" the workload was OOM-killed %.3f s after it started; the highest stall share of "
+			"its cgroup before the kill was %u.%02u %% (some) and %u.%02u %% (full), against %u %% "
+			"where <i>strained</i> starts.</p>\n",
+			k->kill_t_us / 1e6, s / 100, s % 100, fu / 100, fu % 100,
+			t->strained_some / 100);
 		if (!warned)
 			fputs("<p>Why: the memory was anonymous and there is no swap, so at the limit the "
 			      "kernel had nothing it could reclaim and nothing to wait for. PSI measures time "
@@ -510,8 +539,9 @@ static void summary(FILE *f, const struct lab_host *host, const struct lab_item 
 			      "a pressure-based monitor can use.</p>\n",
 			      f);
 	} else if (k && k->kill_t_us >= 0) {
-		fprintf(f, "<p class=\"verdict nopsi\"><b>The workload was killed at %.3f s; this host has no "
-			   "per-cgroup PSI, so whether pressure warned cannot be measured here.</b></p>\n",
+		fprintf(f,
+			"<p class=\"verdict nopsi\"><b>The workload was killed at %.3f s; this host has no "
+			"per-cgroup PSI, so whether pressure warned cannot be measured here.</b></p>\n",
 			k->kill_t_us / 1e6);
 	} else {
 		fputs("<p class=\"verdict nokill\">No step of this run ended in an OOM kill with samples, so "
@@ -526,17 +556,20 @@ static void summary(FILE *f, const struct lab_host *host, const struct lab_item 
 	}
 	if (pc && any_psi(pc)) {
 		uint32_t s = top_share(pc, false, -1);
-		fprintf(f, "<li>Page cache is different (step 3): reclaiming it is work the task waits "
-			   "for, so the stall share reached %u.%02u %% %s.</li>\n",
-			s / 100, s % 100, pc->kill_t_us >= 0 ? "before a kill" : "with no kill: sick but alive");
+		fprintf(f,
+			"<li>Page cache is different (step 3): reclaiming it is work the task waits "
+			"for, so the stall share reached %u.%02u %% %s.</li>\n",
+			s / 100, s % 100,
+			pc->kill_t_us >= 0 ? "before a kill" : "with no kill: sick but alive");
 	}
 	if (s7 && any_psi(s7)) {
 		uint32_t s = top_share(s7, false, -1), idle = 0;
 		for (size_t i = 0; i < s7->npoints; i++)
 			if (s7->points[i].has_peer && s7->points[i].peer_some_share > idle)
 				idle = s7->points[i].peer_some_share;
-		fprintf(f, "<li>Pressure is per cgroup (step 7): at the same moments the sick cgroup "
-			   "reached %u.%02u %% and the idle one %u.%02u %%.</li>\n",
+		fprintf(f,
+			"<li>Pressure is per cgroup (step 7): at the same moments the sick cgroup "
+			"reached %u.%02u %% and the idle one %u.%02u %%.</li>\n",
 			s / 100, s % 100, idle / 100, idle % 100);
 	}
 	if (pr && pr->nbars) {
@@ -555,15 +588,17 @@ static void summary(FILE *f, const struct lab_host *host, const struct lab_item 
 			fprintf(f, ") would have died; with it the kernel chose pid %d (", v->pid);
 			esc(f, v->comm);
 			fprintf(f, ")%s.</li>\n",
-				pr->killed_pid ? (pr->killed_pid == v->pid ? ", and that process was killed" :
-							   ", but another process was killed")
-					       : "");
+				pr->killed_pid ? (pr->killed_pid == v->pid ?
+							  ", and that process was killed" :
+							  ", but another process was killed") :
+						 "");
 		}
 	}
 	fprintf(f, "<li>This host: kernel ");
 	esc(f, host->kernel);
 	fprintf(f, ", cgroup layout %s, %s, %s.</li>\n", host->mode,
-		host->memory_high ? "memory.high available" : "no memory.high (v1 memory controller)",
+		host->memory_high ? "memory.high available" :
+				    "no memory.high (v1 memory controller)",
 		host->psi ? "per-cgroup PSI" : "no per-cgroup PSI");
 	fputs("</ul></section>\n", f);
 }
@@ -622,31 +657,37 @@ int lab_write_html(const char *path, const struct lab_host *host, const struct l
 		else
 			skip++;
 	}
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		   "<title>oomlab lab report</title><style>%s</style></head><body>\n", css);
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<title>oomlab lab report</title><style>%s</style></head><body>\n",
+		css);
 	fputs("<header><h1>Watch the OOM killer fire: lab report</h1>\n<p class=\"hosthdr\">"
-	      "<span class=\"hostname\">", f);
+	      "<span class=\"hostname\">",
+	      f);
 	esc(f, host->hostname[0] ? host->hostname : "unknown host");
 	fputs("</span> &middot; kernel <span class=\"kernel\">", f);
 	esc(f, host->kernel);
 	fputs("</span> &middot; <span class=\"date\">", f);
 	esc(f, host->date[0] ? host->date : "date unknown");
 	fputs("</span></p></header>\n<table class=\"facts\">", f);
-	fprintf(f, "<tr><th>cgroup layout</th><td>%s</td></tr>"
-		   "<tr><th>memory.high</th><td>%s</td></tr><tr><th>per-cgroup PSI</th><td>%s</td></tr>"
-		   "<tr><th>CAP_SYS_RESOURCE</th><td>%s</td></tr>"
-		   "<tr><th>host memory</th><td>%s total, %s available at the start</td></tr>"
-		   "<tr><th>box</th><td><span class=\"limitfile\">",
+	fprintf(f,
+		"<tr><th>cgroup layout</th><td>%s</td></tr>"
+		"<tr><th>memory.high</th><td>%s</td></tr><tr><th>per-cgroup PSI</th><td>%s</td></tr>"
+		"<tr><th>CAP_SYS_RESOURCE</th><td>%s</td></tr>"
+		"<tr><th>host memory</th><td>%s total, %s available at the start</td></tr>"
+		"<tr><th>box</th><td><span class=\"limitfile\">",
 		host->mode, host->memory_high ? "yes" : "no (cgroup v1 memory controller)",
-		host->psi ? "yes" : "no", host->cap_sys_resource ? "yes" : "no (negative oom_score_adj refused)",
+		host->psi ? "yes" : "no",
+		host->cap_sys_resource ? "yes" : "no (negative oom_score_adj refused)",
 		format_bytes(host->mem_total, b1, sizeof(b1)),
 		format_bytes(host->mem_available, b2, sizeof(b2)));
 	esc(f, host->limit_file[0] ? host->limit_file : "memory.max");
 	fprintf(f, "</span> %s", max ? format_bytes(max, b3, sizeof(b3)) : "as set per step");
 	if (has_high)
 		fprintf(f, ", memory.high %s", format_bytes(high, b2, sizeof(b2)));
-	fprintf(f, "</td></tr><tr><th>result</th><td>%zu PASS, %zu FAIL, %zu SKIPPED "
-		   "(<a href=\"#summary\">what this run showed</a>)</td></tr></table>\n",
+	fprintf(f,
+		"</td></tr><tr><th>result</th><td>%zu PASS, %zu FAIL, %zu SKIPPED "
+		"(<a href=\"#summary\">what this run showed</a>)</td></tr></table>\n",
 		pass, fail, skip);
 
 	for (size_t i = 0; i < n; i++) {
@@ -654,13 +695,15 @@ int lab_write_html(const char *path, const struct lab_host *host, const struct l
 		fprintf(f, "<section class=\"item\" id=\"%s\"><h2>%s %s: ", it->id,
 			it->exercise ? "Exercise" : "Step", it->id + (it->exercise ? 2 : 4));
 		esc(f, it->title);
-		fprintf(f, " <span class=\"st %s\">%s</span></h2>\n<table>"
-			   "<tr><th>expected</th><td>",
+		fprintf(f,
+			" <span class=\"st %s\">%s</span></h2>\n<table>"
+			"<tr><th>expected</th><td>",
 			lab_status_name(it->status), lab_status_name(it->status));
 		esc(f, it->expected);
 		fprintf(f, "</td></tr><tr><th>observed</th><td>");
 		esc(f, it->observed);
-		fprintf(f, "</td></tr><tr><th>%s</th><td>", it->status == LAB_PASS ? "why it passed" : "reason");
+		fprintf(f, "</td></tr><tr><th>%s</th><td>",
+			it->status == LAB_PASS ? "why it passed" : "reason");
 		esc(f, it->reason);
 		fprintf(f, "</td></tr></table>\n");
 		plots(f, host, it);
@@ -678,7 +721,8 @@ int lab_write_html(const char *path, const struct lab_host *host, const struct l
 		fputs("</section>\n", f);
 	}
 	summary(f, host, items, n);
-	fprintf(f, "<p class=\"legend\">Generated by oomlab. Self-contained: no scripts, nothing loaded from the network.</p>\n</body></html>\n");
+	fprintf(f,
+		"<p class=\"legend\">Generated by oomlab. Self-contained: no scripts, nothing loaded from the network.</p>\n</body></html>\n");
 	if (fclose(f) != 0)
 		return -errno;
 	return 0;

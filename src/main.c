@@ -27,14 +27,15 @@ static void usage(FILE *out)
 		     "Make the OOM killer visible and explain it.\n\nCommands:\n");
 	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nGlobal options:\n"
-		     "  --sysroot DIR  read /proc, /sys and logs under DIR (fixture trees, tests)\n"
-		     "  --color WHEN   colour verdicts and PASS/FAIL: auto (default: on a terminal,\n"
-		     "                 off with NO_COLOR), always, never\n"
-		     "  -h, --help     show this help\n"
-		     "  -V, --version  show the version\n\n"
-		     "Run 'oomlab help COMMAND' (or 'oomlab COMMAND --help') for a command's options.\n"
-		     "See oomlab(1).\n");
+	fprintf(out,
+		"\nGlobal options:\n"
+		"  --sysroot DIR  read /proc, /sys and logs under DIR (fixture trees, tests)\n"
+		"  --color WHEN   colour verdicts and PASS/FAIL: auto (default: on a terminal,\n"
+		"                 off with NO_COLOR), always, never\n"
+		"  -h, --help     show this help\n"
+		"  -V, --version  show the version\n\n"
+		"Run 'oomlab help COMMAND' (or 'oomlab COMMAND --help') for a command's options.\n"
+		"See oomlab(1).\n");
 }
 
 static void vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
@@ -42,8 +43,8 @@ static void vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
 	char msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(stderr, "oomlab%s%s: %s%s\n", cli && cli->cmd ? " " : "", cli && cli->cmd ? cli->cmd : "",
-		kind, msg);
+	fprintf(stderr, "oomlab%s%s: %s%s\n", cli && cli->cmd ? " " : "",
+		cli && cli->cmd ? cli->cmd : "", kind, msg);
 	if (cli && cli->json && strcmp(kind, "") == 0) {
 		struct json j;
 		/* a document the command has open gets the error and is closed: one object */
@@ -99,15 +100,18 @@ void cli_note(struct cli *cli, const char *fmt, ...)
 int cli_parse_size(struct cli *cli, const char *opt, const char *arg, uint64_t *ret)
 {
 	/* the words other tools use for "no limit" (systemd: infinity, ulimit: unlimited) */
-	int r = strcmp(arg, "infinity") == 0 || strcmp(arg, "unlimited") == 0 ? parse_size("max", ret)
-										 : parse_size(arg, ret);
+	int r = strcmp(arg, "infinity") == 0 || strcmp(arg, "unlimited") == 0 ?
+			parse_size("max", ret) :
+			parse_size(arg, ret);
 	if (r == -ERANGE)
-		return cli_usage_error(cli, "invalid size '%s' for %s: too large (at most %s; 'max' for no limit)",
-				       arg, opt, SIZE_LIMIT_MAX_TEXT);
+		return cli_usage_error(
+			cli, "invalid size '%s' for %s: too large (at most %s; 'max' for no limit)",
+			arg, opt, SIZE_LIMIT_MAX_TEXT);
 	if (r < 0)
-		return cli_usage_error(cli,
-				       "invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max' (also 'infinity', 'unlimited')",
-				       arg, opt);
+		return cli_usage_error(
+			cli,
+			"invalid size '%s' for %s: expected bytes or a number with K, M, G or T (e.g. 512M, 1.5G, 64MiB) or 'max' (also 'infinity', 'unlimited')",
+			arg, opt);
 	return 0;
 }
 
@@ -115,12 +119,13 @@ int cli_parse_duration(struct cli *cli, const char *opt, const char *arg, uint64
 {
 	int r = parse_duration_us(arg, ret);
 	if (r == -ERANGE)
-		return cli_usage_error(cli, "invalid duration '%s' for %s: too large (at most %s)", arg,
-				       opt, DURATION_MAX_TEXT);
+		return cli_usage_error(cli, "invalid duration '%s' for %s: too large (at most %s)",
+				       arg, opt, DURATION_MAX_TEXT);
 	if (r < 0)
-		return cli_usage_error(cli,
-				       "invalid duration '%s' for %s: expected a number with us, ms, s, m or h (e.g. 250ms, 2s)",
-				       arg, opt);
+		return cli_usage_error(
+			cli,
+			"invalid duration '%s' for %s: expected a number with us, ms, s, m or h (e.g. 250ms, 2s)",
+			arg, opt);
 	return 0;
 }
 
@@ -197,7 +202,8 @@ static int color_opt(struct cli *cli, int argc, char **argv, int i)
 
 	if (strcmp(argv[i], "--color") == 0 || strcmp(argv[i], "--colour") == 0) {
 		if (i + 1 >= argc) {
-			cli_usage_error(cli, "option '--color' needs a value: auto, always or never");
+			cli_usage_error(cli,
+					"option '--color' needs a value: auto, always or never");
 			return -1;
 		}
 		v = argv[i + 1];
@@ -210,7 +216,8 @@ static int color_opt(struct cli *cli, int argc, char **argv, int i)
 		return 0;
 	}
 	if (color_parse_mode(v, &m) < 0) {
-		cli_usage_error(cli, "invalid value '%s' for --color: expected auto, always or never", v);
+		cli_usage_error(
+			cli, "invalid value '%s' for --color: expected auto, always or never", v);
 		return -1;
 	}
 	color_set_mode(m);
@@ -229,7 +236,8 @@ int main(int argc, char **argv)
 	for (; i < argc; i++) {
 		if (strcmp(argv[i], "--sysroot") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_error(&cli, "option '--sysroot' needs a directory");
+				return cli_usage_error(&cli,
+						       "option '--sysroot' needs a directory");
 			sysroot = argv[++i];
 		} else if (startswith(argv[i], "--sysroot=")) {
 			sysroot = argv[i] + strlen("--sysroot=");
@@ -291,7 +299,8 @@ int main(int argc, char **argv)
 						k++;
 						continue;
 					}
-					memmove(&argv[k], &argv[k + r], (size_t)(argc - k - r + 1) * sizeof(*argv));
+					memmove(&argv[k], &argv[k + r],
+						(size_t)(argc - k - r + 1) * sizeof(*argv));
 					argc -= r;
 				}
 			}

@@ -16,10 +16,10 @@
 #define EXIT_USAGE 2
 
 struct cli {
-	struct host host;   /* --sysroot / OOMLAB_SYSROOT */
-	const char *cmd;    /* "run", "why", ... for messages */
-	bool json;          /* --json seen: errors are JSON on stdout too */
-	int stdout_err;     /* first write error on stdout (EPIPE: the reader went away) */
+	struct host host; /* --sysroot / OOMLAB_SYSROOT */
+	const char *cmd;  /* "run", "why", ... for messages */
+	bool json;	  /* --json seen: errors are JSON on stdout too */
+	int stdout_err;	  /* first write error on stdout (EPIPE: the reader went away) */
 };
 
 typedef int (*cmd_fn)(struct cli *cli, int argc, char **argv);

@@ -51,28 +51,31 @@ const char *psi_missing_code(int err, const struct cg_layout *l, bool has_file)
 	return "unreadable";
 }
 
-const char *psi_missing_text(int err, const struct cg_layout *l, const char *name,
-			     const char *file, char *buf, size_t sz)
+const char *psi_missing_text(int err, const struct cg_layout *l, const char *name, const char *file,
+			     char *buf, size_t sz)
 {
 	if (err == -EOPNOTSUPP)
-		xsnprintf(buf, sz,
-			  "PSI is disabled in this kernel (reading '%s' fails with EOPNOTSUPP: psi=0 "
-			  "or CONFIG_PSI_DEFAULT_DISABLED, as on RHEL/CentOS). Still shown: usage, "
-			  "limits, OOM kills; the verdict uses only those. To enable: add psi=1 to the "
-			  "kernel command line and reboot.",
-			  file);
+		xsnprintf(
+			buf, sz,
+			"PSI is disabled in this kernel (reading '%s' fails with EOPNOTSUPP: psi=0 "
+			"or CONFIG_PSI_DEFAULT_DISABLED, as on RHEL/CentOS). Still shown: usage, "
+			"limits, OOM kills; the verdict uses only those. To enable: add psi=1 to the "
+			"kernel command line and reboot.",
+			file);
 	else if (err == -ENOENT && (!file || !*file) && l && !l->v2[0])
-		xsnprintf(buf, sz,
-			  "no per-cgroup PSI: this host has no cgroup2 tree (pure cgroup v1); "
-			  "per-cgroup memory.pressure exists only in cgroup2. Still shown: usage, "
-			  "limits, OOM kills; system-wide pressure: 'oomlab psi'. To enable: boot with "
-			  "systemd.unified_cgroup_hierarchy=1 (or mount cgroup2 for a hybrid layout).");
+		xsnprintf(
+			buf, sz,
+			"no per-cgroup PSI: this host has no cgroup2 tree (pure cgroup v1); "
+			"per-cgroup memory.pressure exists only in cgroup2. Still shown: usage, "
+			"limits, OOM kills; system-wide pressure: 'oomlab psi'. To enable: boot with "
+			"systemd.unified_cgroup_hierarchy=1 (or mount cgroup2 for a hybrid layout).");
 	else if (err == -ENOENT && (!file || !*file))
-		xsnprintf(buf, sz,
-			  "no per-cgroup PSI for '%s': it has no directory in the cgroup2 tree '%s'. "
-			  "Still shown: usage, limits, OOM kills. To get PSI, the processes must also "
-			  "join '%s%s' (oomlab run does this on hybrid hosts).",
-			  name, l ? l->v2 : "", l ? l->v2 : "", strcmp(name, "/") == 0 ? "" : name);
+		xsnprintf(
+			buf, sz,
+			"no per-cgroup PSI for '%s': it has no directory in the cgroup2 tree '%s'. "
+			"Still shown: usage, limits, OOM kills. To get PSI, the processes must also "
+			"join '%s%s' (oomlab run does this on hybrid hosts).",
+			name, l ? l->v2 : "", l ? l->v2 : "", strcmp(name, "/") == 0 ? "" : name);
 	else if (err == -ENOENT)
 		xsnprintf(buf, sz,
 			  "no '%s': this kernel has no per-cgroup PSI (needs Linux 4.20 with "
@@ -98,7 +101,8 @@ int cli_parse_thresholds(struct cli *cli, const char *arg, struct verdict_thresh
 				       "sick_unreclaimable=%s, critical_unreclaimable=%s; ordered "
 				       "strained <= sick <= critical",
 				       arg, fmt_centi(d->strained_some, a[0], 16),
-				       fmt_centi(d->sick_some, a[1], 16), fmt_centi(d->sick_full, a[2], 16),
+				       fmt_centi(d->sick_some, a[1], 16),
+				       fmt_centi(d->sick_full, a[2], 16),
 				       fmt_centi(d->critical_full, a[3], 16),
 				       fmt_centi(d->strained_unreclaimable, a[4], 16),
 				       fmt_centi(d->sick_unreclaimable, a[5], 16),

@@ -19,8 +19,8 @@ const char *fmt_size_short(uint64_t v, bool has, char *buf, size_t sz);
  * err is the psi read error, file the pressure file ("" when there is none), name the cgroup
  * ("" for the system).
  */
-const char *psi_missing_text(int err, const struct cg_layout *l, const char *name,
-			     const char *file, char *buf, size_t sz);
+const char *psi_missing_text(int err, const struct cg_layout *l, const char *name, const char *file,
+			     char *buf, size_t sz);
 /* Short form for table cells and JSON: "disabled", "no-cgroup2", "no-v2-dir", "unsupported",
  * "unreadable". has_file: there is a pressure file to read (the cgroup has a v2 directory). */
 const char *psi_missing_code(int err, const struct cg_layout *l, bool has_file);

@@ -39,7 +39,8 @@ static void run_match_kmsg(struct cli *cli, struct run_state *st, const char *cg
 
 	if (explain_collect(&cli->host, NULL, &kl) < 0) {
 		if (!st->has_victim)
-			st->victim_note = "the kernel log is not readable (needs root or CAP_SYSLOG)";
+			st->victim_note =
+				"the kernel log is not readable (needs root or CAP_SYSLOG)";
 		return;
 	}
 	for (size_t i = 0; i < kl.n; i++) {
@@ -61,9 +62,11 @@ static void run_match_kmsg(struct cli *cli, struct run_state *st, const char *cg
 		(void)oom_event_merge_log(&st->victim, best);
 	}
 	if (!st->has_victim)
-		st->victim_note = best ? NULL :
-			had_source ? "neither the tracepoint source nor the kernel log has this cgroup's kill" :
-			"no kernel-side victim source here and no matching record in the kernel log (rate-limited or overwritten)";
+		st->victim_note =
+			best ? NULL :
+			had_source ?
+			       "neither the tracepoint source nor the kernel log has this cgroup's kill" :
+			       "no kernel-side victim source here and no matching record in the kernel log (rate-limited or overwritten)";
 	kill_list_free(&kl);
 }
 
@@ -85,10 +88,13 @@ static void force_kill(struct run_state *st, struct cg *cg, int second)
 				sigabbrev_np(second) ? sigabbrev_np(second) : "?", cg->name,
 				r == 1 ? "cgroup.kill" : "SIGKILL to each pid");
 	else
-		runreport_event(st, "still running %" PRIu64 ".%" PRIu64 "s after SIG%s (--kill-after): killing every process of %s (%s)",
-				st->kill_after_us / 1000000, st->kill_after_us / 100000 % 10,
-				sigabbrev_np(st->interrupted_by) ? sigabbrev_np(st->interrupted_by) : "?",
-				cg->name, r == 1 ? "cgroup.kill" : "SIGKILL to each pid");
+		runreport_event(
+			st,
+			"still running %" PRIu64 ".%" PRIu64
+			"s after SIG%s (--kill-after): killing every process of %s (%s)",
+			st->kill_after_us / 1000000, st->kill_after_us / 100000 % 10,
+			sigabbrev_np(st->interrupted_by) ? sigabbrev_np(st->interrupted_by) : "?",
+			cg->name, r == 1 ? "cgroup.kill" : "SIGKILL to each pid");
 }
 
 /* The first SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGALRM: to every process of the cgroup, then a grace period. */
@@ -112,11 +118,14 @@ static void forward_signal(struct run_state *st, struct cg *cg, const struct sig
 	}
 	{
 		struct itimerspec its = { .it_value = { (time_t)(st->kill_after_us / 1000000),
-							(long)(st->kill_after_us % 1000000) * 1000 } };
+							(long)(st->kill_after_us % 1000000) *
+								1000 } };
 		if (kfd < 0 || timerfd_settime(kfd, 0, &its, NULL) < 0)
 			force_kill(st, cg, 0); /* no timer: never wait forever */
 	}
-	runreport_event(st, "SIG%s: sent to %d process(es) of the cgroup%s; all are killed in %" PRIu64 ".%" PRIu64 "s or at a second signal",
+	runreport_event(st,
+			"SIG%s: sent to %d process(es) of the cgroup%s; all are killed in %" PRIu64
+			".%" PRIu64 "s or at a second signal",
 			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", st->forwarded,
 			from_tty ? " (and the terminal's to the foreground group)" : "",
 			st->kill_after_us / 1000000, st->kill_after_us / 100000 % 10);
@@ -157,12 +166,12 @@ static void list_left(struct run_state *st, const struct cg *cg)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
 				*c = '?';
 		if (len < sizeof(text) - 1)
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%d (%s)", i ? ", " : "",
-						(int)pids[i], st->left[i].comm);
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%d (%s)",
+						i ? ", " : "", (int)pids[i], st->left[i].comm);
 	}
 	st->nleft = n;
-	runreport_event(st, "%d process(es) besides the command in the cgroup, killed now: %s%s", total,
-			text, (size_t)total > n ? ", ..." : "");
+	runreport_event(st, "%d process(es) besides the command in the cgroup, killed now: %s%s",
+			total, text, (size_t)total > n ? ", ..." : "");
 }
 
 /* cgroup.events of the v2 directory: POLLPRI when "populated" changes (the cgroup emptied) */
@@ -237,9 +246,12 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	if (r < 0)
 		return cli_error(cli, "cannot read the cgroup mounts: %s", strerror(-r));
 	if (layout.mode == CG_MODE_NONE)
-		return cli_error(cli, "no memory cgroup hierarchy is mounted (neither cgroup v2 nor a v1 memory controller)");
+		return cli_error(
+			cli,
+			"no memory cgroup hierarchy is mounted (neither cgroup v2 nor a v1 memory controller)");
 	if (layout.mode == CG_MODE_V2 && !layout.v2_memory)
-		return cli_error(cli, "the cgroup v2 root at '%s' has no memory controller", layout.v2);
+		return cli_error(cli, "the cgroup v2 root at '%s' has no memory controller",
+				 layout.v2);
 
 	/* whose limit: every cgroup above ours, read before the command starts */
 	open_ancestors(&st, &layout, o.parent ? o.parent : "");
@@ -247,14 +259,18 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 		for (size_t i = 0; i < st.nanc; i++) {
 			const struct cg_sample *b = &st.anc[i].base;
 			char b1[32], b2[32], b3[32];
-			if (b->max == SIZE_UNLIMITED || (b->max > b->current && b->max - b->current >= RUN_MIN_LIMIT))
+			if (b->max == SIZE_UNLIMITED ||
+			    (b->max > b->current && b->max - b->current >= RUN_MIN_LIMIT))
 				continue;
-			return cli_error(cli, "the parent cgroup '%s' has %s left under its limit (%s, usage %s): "
-					      "the command could not even start; --force runs it anyway",
-					 st.anc[i].name,
-					 format_bytes(b->max > b->current ? b->max - b->current : 0, b1, sizeof(b1)),
-					 format_bytes(b->max, b2, sizeof(b2)),
-					 format_bytes(b->current, b3, sizeof(b3)));
+			return cli_error(
+				cli,
+				"the parent cgroup '%s' has %s left under its limit (%s, usage %s): "
+				"the command could not even start; --force runs it anyway",
+				st.anc[i].name,
+				format_bytes(b->max > b->current ? b->max - b->current : 0, b1,
+					     sizeof(b1)),
+				format_bytes(b->max, b2, sizeof(b2)),
+				format_bytes(b->current, b3, sizeof(b3)));
 		}
 	}
 	if (o.timeline && strcmp(o.timeline, "-") == 0) {
@@ -269,7 +285,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	/* remove what an earlier, SIGKILLed oomlab left behind (only oomlab-<deadpid>-<n>) */
 	cg_clean_stale(&cli->host, &layout, o.parent, &stale);
 	if (stale > 0)
-		cli_note(cli, "removed %d stale cgroup(s) left by an oomlab that was killed", stale);
+		cli_note(cli, "removed %d stale cgroup(s) left by an oomlab that was killed",
+			 stale);
 
 	/* signals are events from here on: teardown happens on every path */
 	sigemptyset(&mask);
@@ -317,21 +334,24 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 		r = cg_set_high(&cg, o.high);
 		if (r == -EOPNOTSUPP) {
 			st.high_unsupported = true;
-			cli_warn(cli,
-				 "memory.high is a cgroup v2 feature and this host's memory controller is on cgroup v1 (%s layout): "
-				 "the run has only the hard limit, so there is no throttling band and no 'high' events; "
-				 "the workload runs at full speed until it is reclaimed or killed at %s",
-				 cg_mode_to_string(layout.mode),
-				 o.max == SIZE_UNLIMITED ? "host memory" : "--max");
+			cli_warn(
+				cli,
+				"memory.high is a cgroup v2 feature and this host's memory controller is on cgroup v1 (%s layout): "
+				"the run has only the hard limit, so there is no throttling band and no 'high' events; "
+				"the workload runs at full speed until it is reclaimed or killed at %s",
+				cg_mode_to_string(layout.mode),
+				o.max == SIZE_UNLIMITED ? "host memory" : "--max");
 		} else if (r < 0) {
-			cli_error(cli, "cannot write 'memory.high' in '%s': %s", cg.mem, strerror(-r));
+			cli_error(cli, "cannot write 'memory.high' in '%s': %s", cg.mem,
+				  strerror(-r));
 			goto out;
 		}
 	}
 	if (o.has_swap_max) {
 		r = cg_set_swap_max(&cg, o.swap_max);
 		if (r < 0) {
-			cli_error(cli, "cannot set the swap limit of '%s': %s%s", cg.mem, strerror(-r),
+			cli_error(cli, "cannot set the swap limit of '%s': %s%s", cg.mem,
+				  strerror(-r),
 				  r == -ENOENT ? " (swap accounting is off: swapaccount=1)" : "");
 			goto out;
 		}
@@ -346,20 +366,27 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	runreport_sample(&st, true); /* baseline counters before the command starts */
 
 	{
-		struct spawn_opts so = { .set_adj = o.set_adj, .adj = o.adj, .restore_mask = &oldmask,
-					.stdout_to_stderr = o.stdout_to_stderr };
+		struct spawn_opts so = { .set_adj = o.set_adj,
+					 .adj = o.adj,
+					 .restore_mask = &oldmask,
+					 .stdout_to_stderr = o.stdout_to_stderr };
 		const char *stage = "exec";
 		r = spawn_in_cgroup(&cg, o.argv, &so, &child, &stage);
 		if (r < 0) {
 			if (strcmp(stage, "exec") == 0) {
-				cli_error(cli, "cannot execute '%s': %s%s", o.argv[0], strerror(-r),
-					  r == -ENOENT && strcmp(o.argv[0], "oomlab") == 0 ?
-					  " (oomlab is not on PATH: 'make install', or give its path, e.g. ./oomlab)" : "");
+				cli_error(
+					cli, "cannot execute '%s': %s%s", o.argv[0], strerror(-r),
+					r == -ENOENT && strcmp(o.argv[0], "oomlab") == 0 ?
+						" (oomlab is not on PATH: 'make install', or give its path, e.g. ./oomlab)" :
+						"");
 				ret = r == -ENOENT ? 127 : 126;
 			} else if (strcmp(stage, "oom_score_adj") == 0) {
-				cli_error(cli, "cannot set oom_score_adj %d for '%s': %s%s", o.adj,
-					  o.argv[0], strerror(-r),
-					  r == -EACCES ? " (lowering it needs CAP_SYS_RESOURCE; see 'oomlab protect --relative')" : "");
+				cli_error(
+					cli, "cannot set oom_score_adj %d for '%s': %s%s", o.adj,
+					o.argv[0], strerror(-r),
+					r == -EACCES ?
+						" (lowering it needs CAP_SYS_RESOURCE; see 'oomlab protect --relative')" :
+						"");
 			} else {
 				cli_error(cli, "cannot move '%s' into cgroup '%s': %s", o.argv[0],
 					  cg.name, strerror(-r));
@@ -382,8 +409,10 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (tfd >= 0) {
 		struct itimerspec its = {
-			.it_interval = { (time_t)(o.interval_us / 1000000), (long)(o.interval_us % 1000000) * 1000 },
-			.it_value = { (time_t)(o.interval_us / 1000000), (long)(o.interval_us % 1000000) * 1000 },
+			.it_interval = { (time_t)(o.interval_us / 1000000),
+					 (long)(o.interval_us % 1000000) * 1000 },
+			.it_value = { (time_t)(o.interval_us / 1000000),
+				      (long)(o.interval_us % 1000000) * 1000 },
 		};
 		timerfd_settime(tfd, 0, &its, NULL);
 	}
@@ -412,7 +441,8 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 			uint64_t ticks;
 			if (read(tfd, &ticks, sizeof(ticks)) > 0)
 				runreport_sample(&st, false);
-			if (o.timeout_us && !st.timed_out && now_us() - st.t_start >= o.timeout_us) {
+			if (o.timeout_us && !st.timed_out &&
+			    now_us() - st.t_start >= o.timeout_us) {
 				st.timed_out = true;
 				kill(child.pid, SIGKILL);
 			}
@@ -471,10 +501,13 @@ int run_execute(struct cli *cli, const struct run_opts *op, struct run_state *st
 			 * processes; without a signal the teardown kills them at once */
 			if (st.interrupted_by && !st.force_killed && cg_count_procs(&cg) > 0) {
 				evfd = open_events(&cg);
-				runreport_event(&st, "the command ended; waiting for the rest of the cgroup until the grace period ends");
+				runreport_event(
+					&st,
+					"the command ended; waiting for the rest of the cgroup until the grace period ends");
 			}
 		}
-		if (main_done && (st.force_killed || !st.interrupted_by || cg_count_procs(&cg) <= 0))
+		if (main_done &&
+		    (st.force_killed || !st.interrupted_by || cg_count_procs(&cg) <= 0))
 			break;
 	}
 
@@ -503,8 +536,10 @@ out:
 	if (have_cg) {
 		r = cg_destroy(&cg, 5 * 1000 * 1000);
 		if (r < 0) {
-			cli_error(cli, "cannot remove cgroup '%s': '%s' stayed: %s (remove it with 'oomlab doctor --clean')",
-				  cg.name, cg.fail_dir[0] ? cg.fail_dir : cg.mem, strerror(-r));
+			cli_error(
+				cli,
+				"cannot remove cgroup '%s': '%s' stayed: %s (remove it with 'oomlab doctor --clean')",
+				cg.name, cg.fail_dir[0] ? cg.fail_dir : cg.mem, strerror(-r));
 			ret = ret == EXIT_OK ? EXIT_FAIL : ret;
 		}
 	}

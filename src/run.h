@@ -17,15 +17,15 @@ struct run_opts {
 	const char *timeline, *parent;
 	char **argv;
 	/* for callers other than `oomlab run` */
-	FILE *live;            /* live view (default: stderr) */
-	FILE *out;             /* the account (default: stderr; stdout with --json) */
+	FILE *live;		/* live view (default: stderr) */
+	FILE *out;		/* the account (default: stderr; stdout with --json) */
 	uint64_t kill_after_us; /* grace after the first forwarded signal, then everything dies */
-	bool force;            /* --force: run with a limit the command cannot start in */
-	bool stdout_to_stderr; /* the command's stdout goes to stderr */
-	bool keep_samples;     /* keep every sample in st->samples */
-	unsigned seq;          /* the <n> of oomlab-<pid>-<n> */
-	uint64_t timeout_us;   /* SIGKILL the command after this long (0: never) */
-	const char *peer_psi;  /* another cgroup's memory.pressure, sampled alongside (lab) */
+	bool force;		/* --force: run with a limit the command cannot start in */
+	bool stdout_to_stderr;	/* the command's stdout goes to stderr */
+	bool keep_samples;	/* keep every sample in st->samples */
+	unsigned seq;		/* the <n> of oomlab-<pid>-<n> */
+	uint64_t timeout_us;	/* SIGKILL the command after this long (0: never) */
+	const char *peer_psi;	/* another cgroup's memory.pressure, sampled alongside (lab) */
 };
 
 /*

@@ -79,7 +79,8 @@ void runreport_init(struct run_state *st, struct cli *cli, FILE *live, FILE *tim
 	if (timeline) {
 		const char *dot = strrchr(timeline_path, '.');
 		/* "-" (standard output) is CSV */
-		st->timeline_csv = strcmp(timeline_path, "-") == 0 || (dot && strcmp(dot, ".csv") == 0);
+		st->timeline_csv =
+			strcmp(timeline_path, "-") == 0 || (dot && strcmp(dot, ".csv") == 0);
 		if (st->timeline_csv)
 			fprintf(timeline,
 				"t_us,current_bytes,peak_bytes,max_bytes,high_bytes,anon_bytes,file_bytes,shmem_bytes,"
@@ -163,7 +164,8 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 		json_kv_u64(&j, "current_bytes", s->current);
 		json_kv_u64_opt(&j, "peak_bytes", s->has_peak, s->peak);
 		json_kv_u64_opt(&j, "max_bytes", s->max != SIZE_UNLIMITED, s->max);
-		json_kv_u64_opt(&j, "high_bytes", s->has_high && s->high != SIZE_UNLIMITED, s->high);
+		json_kv_u64_opt(&j, "high_bytes", s->has_high && s->high != SIZE_UNLIMITED,
+				s->high);
 		json_kv_u64(&j, "anon_bytes", m.anon);
 		json_kv_u64(&j, "file_bytes", m.file);
 		json_kv_u64(&j, "shmem_bytes", m.shmem);
@@ -245,7 +247,8 @@ static void fit_fields(const struct field *f, size_t n, unsigned width, char *ou
 			if (!drop[i] && (worst < 0 || f[i].prio >= f[worst].prio))
 				worst = (int)i;
 		if (worst < 0 || f[worst].prio == 0) {
-			out[width < sz ? width : sz - 1] = '\0'; /* only must-have fields left: cut */
+			out[width < sz ? width : sz - 1] =
+				'\0'; /* only must-have fields left: cut */
 			return;
 		}
 		drop[worst] = true;
@@ -272,7 +275,8 @@ static void format_sample(struct run_state *st, const struct cg_sample *s, uint3
 	struct field f[24];
 	size_t n = 0;
 	char cur[32], max[32], h[32], anon[32], file[32], shm[32], a[16], b[16], c[16], d[16];
-	uint64_t lim = limit_of(s), t = s->t_us - st->t_start, kills = s->oom_kill - st->base.oom_kill;
+	uint64_t lim = limit_of(s), t = s->t_us - st->t_start,
+		 kills = s->oom_kill - st->base.oom_kill;
 	struct mem_split m = split_of(&s->stat);
 
 	mib(cur, sizeof(cur), s->current);
@@ -355,7 +359,8 @@ static void draw_status(struct run_state *st)
 	if (strlen(bottom) > w)
 		bottom[w] = '\0';
 	/* save cursor, bottom two rows, restore cursor */
-	n = (size_t)snprintf(buf, sizeof(buf), "\0337\033[%u;1H\033[2K\033[7m%s\033[0m\033[%u;1H\033[2K%s\0338",
+	n = (size_t)snprintf(buf, sizeof(buf),
+			     "\0337\033[%u;1H\033[2K\033[7m%s\033[0m\033[%u;1H\033[2K%s\0338",
 			     st->rows - 1, top, st->rows, bottom);
 	tty_write(st, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 }
@@ -379,8 +384,8 @@ void runreport_start(struct run_state *st)
 		return;
 	safe_comm(comm, sizeof(comm), st->comm);
 	xsnprintf(st->status_top, sizeof(st->status_top),
-		  "oomlab run: pid %d (%s) in %s; Ctrl-C forwards it, twice kills", (int)st->pid, comm,
-		  st->cg ? st->cg->name : "?");
+		  "oomlab run: pid %d (%s) in %s; Ctrl-C forwards it, twice kills", (int)st->pid,
+		  comm, st->cg ? st->cg->name : "?");
 	st->status_area = true;
 	status_setup(st);
 	draw_status(st);
@@ -413,8 +418,8 @@ static void status_release(struct run_state *st)
 	if (!st->status_area)
 		return;
 	st->status_area = false;
-	n = snprintf(buf, sizeof(buf), "\0337\033[r\033[%u;1H\033[2K\033[%u;1H\033[2K\0338", st->rows - 1,
-		     st->rows);
+	n = snprintf(buf, sizeof(buf), "\0337\033[r\033[%u;1H\033[2K\033[%u;1H\033[2K\0338",
+		     st->rows - 1, st->rows);
 	tty_write(st, buf, (size_t)n);
 }
 
@@ -432,7 +437,8 @@ static void live_line(struct run_state *st, const struct cg_sample *s, uint32_t 
 			      sizeof(st->last_line));
 		fprintf(st->live, "%s\n", st->last_line);
 	} else {
-		format_sample(st, s, some_share, full_share, 0, st->last_line, sizeof(st->last_line));
+		format_sample(st, s, some_share, full_share, 0, st->last_line,
+			      sizeof(st->last_line));
 		fprintf(st->live, "%s\n", st->last_line);
 	}
 	fflush(st->live);
@@ -448,13 +454,12 @@ void runreport_event(struct run_state *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	xsnprintf(line, sizeof(line), "%3" PRIu64 ".%02" PRIu64 "s  %s", t / 1000000, t / 10000 % 100,
-		  text);
+	xsnprintf(line, sizeof(line), "%3" PRIu64 ".%02" PRIu64 "s  %s", t / 1000000,
+		  t / 10000 % 100, text);
 	if (st->nevents < RUN_EVENTS_MAX) {
 		st->event_t[st->nevents] = t;
 		xsnprintf(st->events[st->nevents++], sizeof(st->events[0]), "%s", line);
-	}
-	else
+	} else
 		st->events_dropped++;
 	if (st->status_area) {
 		xsnprintf(st->status_top, sizeof(st->status_top), "%s", line);
@@ -464,7 +469,8 @@ void runreport_event(struct run_state *st, const char *fmt, ...)
 		fflush(st->live);
 	} else {
 		/* --quiet, or the lab's JSON mode: still say it, on stderr */
-		fprintf(stderr, "oomlab %s: %s\n", st->cli && st->cli->cmd ? st->cli->cmd : "run", text);
+		fprintf(stderr, "oomlab %s: %s\n", st->cli && st->cli->cmd ? st->cli->cmd : "run",
+			text);
 	}
 }
 
@@ -476,8 +482,9 @@ void runreport_victim(struct run_state *st, const struct oom_event *ev)
 		st->victims[st->nvictims++] = *ev;
 	st->kills_reported++;
 	safe_comm(comm, sizeof(comm), ev->comm);
-	runreport_event(st, "OOM kill: pid %d (%s), anon-rss %" PRIu64 " kB: %s", (int)ev->pid, comm,
-			ev->anon_rss_kb, ev->pid == st->pid ? "the command" : "a child, not the command");
+	runreport_event(st, "OOM kill: pid %d (%s), anon-rss %" PRIu64 " kB: %s", (int)ev->pid,
+			comm, ev->anon_rss_kb,
+			ev->pid == st->pid ? "the command" : "a child, not the command");
 }
 
 static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t some_share,
@@ -517,8 +524,8 @@ static void keep_point(struct run_state *st, const struct cg_sample *s, uint32_t
 		if (psi_read(st->peer_psi, &q) == 0) {
 			if (st->peer_prev_ok) {
 				p->has_peer = true;
-				p->peer_some_share =
-					psi_share(st->peer_prev_total, q.some.total_us, t - st->peer_prev_t);
+				p->peer_some_share = psi_share(st->peer_prev_total, q.some.total_us,
+							       t - st->peer_prev_t);
 			}
 			st->peer_prev_ok = true;
 			st->peer_prev_total = q.some.total_us;
@@ -596,7 +603,9 @@ void runreport_sample(struct run_state *st, bool baseline)
 	/* without a kernel-side victim source, the counter tells a kill (no pid) */
 	if (!st->victim_source && s.oom_kill - st->base.oom_kill > st->kills_reported) {
 		uint64_t k = s.oom_kill - st->base.oom_kill;
-		runreport_event(st, "OOM kill in the cgroup (%s oom_kill now %" PRIu64 "; no kernel-side victim source names it)",
+		runreport_event(st,
+				"OOM kill in the cgroup (%s oom_kill now %" PRIu64
+				"; no kernel-side victim source names it)",
 				st->cg->mem_is_v2 ? "memory.events" : "memory.oom_control", k);
 		st->kills_reported = k;
 	}
@@ -686,14 +695,16 @@ void runreport_conclude(struct run_state *st)
 	/* whose limit: the kernel's record names the memcg that hit its limit (oom_memcg) */
 	st->oom_anc = -1;
 	st->global_oom = st->has_victim && st->victim.scope == OOM_SCOPE_GLOBAL;
-	if (st->oom_kills > 0 && om[0] && strcmp(om, st->cg_name_copy[0] ? st->cg_name_copy : st->cg->name) != 0) {
+	if (st->oom_kills > 0 && om[0] &&
+	    strcmp(om, st->cg_name_copy[0] ? st->cg_name_copy : st->cg->name) != 0) {
 		for (size_t i = 0; i < st->nanc; i++)
 			if (strcmp(st->anc[i].name, om) == 0)
 				st->oom_anc = (int)i;
 	} else if (st->oom_kills > 0 && !om[0] && !st->global_oom) {
 		/* no record: an ancestor whose limit was hit (its failcnt moved, usage at its limit)
 		 * while our own limit was not reached */
-		uint64_t own = st->final.max, peak = st->final.has_peak ? st->final.peak : st->peak_seen;
+		uint64_t own = st->final.max,
+			 peak = st->final.has_peak ? st->final.peak : st->peak_seen;
 		if (own == SIZE_UNLIMITED || peak < own - own / 100) {
 			for (size_t i = st->nanc; i-- > 0;) {
 				const struct run_ancestor *a = &st->anc[i];
@@ -765,13 +776,15 @@ static void print_json(struct run_state *st)
 	json_kv_str(&j, "cgroup", st->cg_name_copy);
 	json_kv_u64_opt(&j, "limit_bytes", lim != SIZE_UNLIMITED, lim);
 	json_kv_u64_opt(&j, "high_bytes",
-			st->has_high_opt && !st->high_unsupported && st->opts_high != SIZE_UNLIMITED,
+			st->has_high_opt && !st->high_unsupported &&
+				st->opts_high != SIZE_UNLIMITED,
 			st->opts_high);
 	json_kv_bool(&j, "high_supported", st->mem_is_v2);
 	json_kv_i64(&j, "pid", st->pid);
 	json_kv_i64_opt(&j, "exit_code", st->exited, st->exit_code);
 	json_kv_i64_opt(&j, "signal", !st->exited, st->signal);
-	json_kv_u64(&j, "exit_status", st->exited ? (uint64_t)st->exit_code : 128 + (uint64_t)st->signal);
+	json_kv_u64(&j, "exit_status",
+		    st->exited ? (uint64_t)st->exit_code : 128 + (uint64_t)st->signal);
 	json_kv_bool(&j, "oom_killed", st->oom_killed);
 	json_kv_u64_opt(&j, "oom_kills", st->has_oom_counter, st->oom_kills);
 	/* whose limit */
@@ -782,21 +795,30 @@ static void print_json(struct run_state *st)
 			const struct run_ancestor *a = &st->anc[st->oom_anc];
 			json_kv_str(&j, "name", a->name);
 			json_kv_bool(&j, "own", false);
-			json_kv_u64_opt(&j, "limit_bytes", a->has_final && a->final.max != SIZE_UNLIMITED,
+			json_kv_u64_opt(&j, "limit_bytes",
+					a->has_final && a->final.max != SIZE_UNLIMITED,
 					a->final.max);
 			json_kv_u64_opt(&j, "usage_bytes", a->has_final, a->final.current);
-			json_kv_u64_opt(&j, "peak_bytes", a->has_final && a->final.has_peak, a->final.peak);
-			json_kv_str(&j, "source", st->oom_anc_inferred ? "inferred" : st->victim.inferred_oom_memcg ? "bpf_memcg_walk" : "kernel_record");
+			json_kv_u64_opt(&j, "peak_bytes", a->has_final && a->final.has_peak,
+					a->final.peak);
+			json_kv_str(&j, "source",
+				    st->oom_anc_inferred	  ? "inferred" :
+				    st->victim.inferred_oom_memcg ? "bpf_memcg_walk" :
+								    "kernel_record");
 		} else {
-			json_kv_str(&j, "name", st->has_victim && st->victim.oom_memcg[0] ?
-							st->victim.oom_memcg : st->cg_name_copy);
-			json_kv_bool(&j, "own", !(st->has_victim && st->victim.oom_memcg[0] &&
-						  strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0));
+			json_kv_str(&j, "name",
+				    st->has_victim && st->victim.oom_memcg[0] ?
+					    st->victim.oom_memcg :
+					    st->cg_name_copy);
+			json_kv_bool(&j, "own",
+				     !(st->has_victim && st->victim.oom_memcg[0] &&
+				       strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0));
 			json_kv_u64_opt(&j, "limit_bytes", lim != SIZE_UNLIMITED, lim);
 			json_kv_u64(&j, "usage_bytes", st->final.current);
 			json_kv_u64_opt(&j, "peak_bytes", st->final.has_peak, st->final.peak);
-			json_kv_str(&j, "source", st->has_victim && st->victim.oom_memcg[0] ?
-							  "kernel_record" : "own_counter");
+			json_kv_str(&j, "source",
+				    st->has_victim && st->victim.oom_memcg[0] ? "kernel_record" :
+										"own_counter");
 		}
 		json_obj_close(&j);
 	} else {
@@ -804,10 +826,12 @@ static void print_json(struct run_state *st)
 	}
 	json_kv_bool(&j, "global_oom", st->global_oom);
 	json_kv_u64(&j, "peak_bytes", peak_of(st));
-	json_kv_u64_opt(&j, "peak_limit_bytes", applied_limit(st) != SIZE_UNLIMITED, applied_limit(st));
+	json_kv_u64_opt(&j, "peak_limit_bytes", applied_limit(st) != SIZE_UNLIMITED,
+			applied_limit(st));
 	json_kv_str(&j, "peak_source",
-		    st->final.has_peak ? (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
-					 "samples");
+		    st->final.has_peak ?
+			    (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
+			    "samples");
 	json_kv_u64(&j, "anon_bytes", m.anon);
 	json_kv_u64(&j, "file_bytes", m.file);
 	json_kv_u64(&j, "shmem_bytes", m.shmem);
@@ -828,8 +852,10 @@ static void print_json(struct run_state *st)
 	if (st->final.psi_err == 0) {
 		json_key(&j, "psi");
 		json_obj_open(&j);
-		json_kv_u64(&j, "some_total_us", st->final.psi.some.total_us - st->base.psi.some.total_us);
-		json_kv_u64(&j, "full_total_us", st->final.psi.full.total_us - st->base.psi.full.total_us);
+		json_kv_u64(&j, "some_total_us",
+			    st->final.psi.some.total_us - st->base.psi.some.total_us);
+		json_kv_u64(&j, "full_total_us",
+			    st->final.psi.full.total_us - st->base.psi.full.total_us);
 		json_obj_close(&j);
 	} else {
 		json_kv_null(&j, "psi");
@@ -877,8 +903,8 @@ static void print_json(struct run_state *st)
 static void print_pct(FILE *o, const char *label, uint64_t part, uint64_t whole)
 {
 	char b[32];
-	fprintf(o, "%s %s (%u.%u %%)", label, format_bytes(part, b, sizeof(b)), pct(part, whole) / 100,
-		pct(part, whole) % 100 / 10);
+	fprintf(o, "%s %s (%u.%u %%)", label, format_bytes(part, b, sizeof(b)),
+		pct(part, whole) / 100, pct(part, whole) % 100 / 10);
 }
 
 static void print_text(struct run_state *st)
@@ -894,77 +920,101 @@ static void print_text(struct run_state *st)
 	if (st->exited)
 		fprintf(o, "outcome:   exited with status %d\n", st->exit_code);
 	else if (st->oom_killed)
-		fprintf(o, "outcome:   killed by SIGKILL (exit status 137): the kernel's OOM killer, %s\n",
-			anc ? "for the limit of an ancestor cgroup" : st->global_oom ? "host memory exhausted" :
-			"inside this cgroup");
+		fprintf(o,
+			"outcome:   killed by SIGKILL (exit status 137): the kernel's OOM killer, %s\n",
+			anc	       ? "for the limit of an ancestor cgroup" :
+			st->global_oom ? "host memory exhausted" :
+					 "inside this cgroup");
 	else if (st->force_killed && st->signal == SIGKILL)
-		fprintf(o, "outcome:   killed by SIGKILL (exit status 137): oomlab killed every process of the cgroup (%s) %s\n",
+		fprintf(o,
+			"outcome:   killed by SIGKILL (exit status 137): oomlab killed every process of the cgroup (%s) %s\n",
 			st->force_by_group ? "cgroup.kill" : "SIGKILL to each pid",
-			st->second_signal ? "at a second signal" : "when the --kill-after grace period ran out");
+			st->second_signal ? "at a second signal" :
+					    "when the --kill-after grace period ran out");
 	else
 		fprintf(o, "outcome:   killed by SIG%s (exit status %d)%s\n", signame(st->signal),
 			128 + st->signal,
-			st->interrupted_by ? " after oomlab forwarded its signal to the cgroup" : "");
+			st->interrupted_by ? " after oomlab forwarded its signal to the cgroup" :
+					     "");
 	if (st->interrupted_by) {
-		fprintf(o, "signal:    oomlab got SIG%s and sent it to %d process(es) of the cgroup", signame(st->interrupted_by),
-			st->forwarded);
+		fprintf(o,
+			"signal:    oomlab got SIG%s and sent it to %d process(es) of the cgroup",
+			signame(st->interrupted_by), st->forwarded);
 		if (st->force_killed)
 			fprintf(o, "; %s, it killed them all\n",
 				st->second_signal ? "at the second signal" :
-				"after the grace period (--kill-after)");
+						    "after the grace period (--kill-after)");
 		else
 			fprintf(o, "\n");
 	}
 	if (st->oom_kills > 0 && !st->oom_killed)
-		fprintf(o, "           the OOM killer killed %" PRIu64 " process(es) in this cgroup, but not the command itself\n",
+		fprintf(o,
+			"           the OOM killer killed %" PRIu64
+			" process(es) in this cgroup, but not the command itself\n",
 			st->oom_kills);
 
 	fprintf(o, "cgroup:    %s (%s layout; limit in %s)\n", st->cg_name_copy,
 		cg_mode_to_string(st->mode), limit_file(st));
 	if (st->oom_kills > 0) {
 		if (anc) {
-			fprintf(o, "why:       the limit of %s, an ancestor, was hit: %s = %s, usage %s now%s; this cgroup's own limit is %s\n",
-				anc->name, limit_file(st), format_bytes(anc->final.max, b1, sizeof(b1)),
+			fprintf(o,
+				"why:       the limit of %s, an ancestor, was hit: %s = %s, usage %s now%s; this cgroup's own limit is %s\n",
+				anc->name, limit_file(st),
+				format_bytes(anc->final.max, b1, sizeof(b1)),
 				format_bytes(anc->final.current, b2, sizeof(b2)),
-				st->oom_anc_inferred ? " (inferred: no kernel record, its failcnt rose)" :
-						       " (the kernel's oom_memcg)",
-				lim == SIZE_UNLIMITED ? "max (none)" : format_bytes(lim, b3, sizeof(b3)));
+				st->oom_anc_inferred ?
+					" (inferred: no kernel record, its failcnt rose)" :
+					" (the kernel's oom_memcg)",
+				lim == SIZE_UNLIMITED ? "max (none)" :
+							format_bytes(lim, b3, sizeof(b3)));
 		} else if (st->global_oom) {
-			fprintf(o, "why:       a global OOM: the host ran out of memory (the kernel's record says global_oom), not a cgroup limit\n");
+			fprintf(o,
+				"why:       a global OOM: the host ran out of memory (the kernel's record says global_oom), not a cgroup limit\n");
 		} else if (st->has_victim && st->victim.oom_memcg[0] &&
 			   strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0) {
-			fprintf(o, "why:       the kernel's record names %s as the cgroup that hit its limit\n",
+			fprintf(o,
+				"why:       the kernel's record names %s as the cgroup that hit its limit\n",
 				st->victim.oom_memcg);
 		} else {
-			fprintf(o, "why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
+			fprintf(o,
+				"why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
 				limit_file(st), format_bytes(lim, b1, sizeof(b1)));
 		}
 	}
 	if (st->has_oom_counter)
-		fprintf(o, "oom kills: %" PRIu64 " in this cgroup (%s oom_kill counter, before vs after)\n",
+		fprintf(o,
+			"oom kills: %" PRIu64
+			" in this cgroup (%s oom_kill counter, before vs after)\n",
 			st->oom_kills, st->mem_is_v2 ? "memory.events" : "memory.oom_control");
 	for (size_t i = 0; st->nvictims > 1 && i < st->nvictims; i++) {
 		const struct oom_event *v = &st->victims[i];
 		safe_comm(comm, sizeof(comm), v->comm);
-		fprintf(o, "%s pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64 " kB, shmem-rss %" PRIu64 " kB: %s\n",
-			i ? "          " : "killed:   ", (int)v->pid, comm, v->anon_rss_kb, v->file_rss_kb,
-			v->shmem_rss_kb, v->pid == st->pid ? "the command" : "a process the command started");
+		fprintf(o,
+			"%s pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
+			" kB, shmem-rss %" PRIu64 " kB: %s\n",
+			i ? "          " : "killed:   ", (int)v->pid, comm, v->anon_rss_kb,
+			v->file_rss_kb, v->shmem_rss_kb,
+			v->pid == st->pid ? "the command" : "a process the command started");
 	}
 	if (alim != SIZE_UNLIMITED)
-		fprintf(o, "peak:      %s of %s%s%s (%u.%u %%, from %s)\n", format_bytes(peak, b1, sizeof(b1)),
-			format_bytes(alim, b2, sizeof(b2)), anc ? ", the limit of " : "", anc ? anc->name : "",
-			pct(peak, alim) / 100, pct(peak, alim) % 100 / 10,
-			st->final.has_peak ? (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
-					     "samples");
+		fprintf(o, "peak:      %s of %s%s%s (%u.%u %%, from %s)\n",
+			format_bytes(peak, b1, sizeof(b1)), format_bytes(alim, b2, sizeof(b2)),
+			anc ? ", the limit of " : "", anc ? anc->name : "", pct(peak, alim) / 100,
+			pct(peak, alim) % 100 / 10,
+			st->final.has_peak ?
+				(st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
+				"samples");
 	else
 		fprintf(o, "peak:      %s (no limit)\n", format_bytes(peak, b1, sizeof(b1)));
 	if (anc && alim != SIZE_UNLIMITED && peak > alim)
-		fprintf(o, "           (above that limit: the kernel raises a cgroup's peak while it charges upwards, before an ancestor refuses the charge)\n");
+		fprintf(o,
+			"           (above that limit: the kernel raises a cgroup's peak while it charges upwards, before an ancestor refuses the charge)\n");
 	if (anc && anc->has_final && anc->final.has_peak)
 		fprintf(o, "           %s itself peaked at %s (all of its cgroups)\n", anc->name,
 			format_bytes(anc->final.peak, b1, sizeof(b1)));
 	if (!st->have_alive) {
-		fprintf(o, "memory:    the command ended before the first sample (--interval); no live breakdown\n");
+		fprintf(o,
+			"memory:    the command ended before the first sample (--interval); no live breakdown\n");
 	} else if (d->current > 0) {
 		fprintf(o, "memory:    %s %s: ",
 			st->exited ? "at the highest sample" : "at the command's death",
@@ -978,13 +1028,16 @@ static void print_text(struct run_state *st)
 		print_pct(o, "page cache", m.file, d->current);
 		fprintf(o, "\n");
 		if (st->oom_killed && pct(m.anon + m.shmem, d->current) >= 9000)
-			fprintf(o, "           almost all of it %s: the kernel cannot drop it without swap, so it had to kill\n",
+			fprintf(o,
+				"           almost all of it %s: the kernel cannot drop it without swap, so it had to kill\n",
 				m.shmem > m.anon ? "shmem (tmpfs/shared memory)" : "anonymous");
 		else if (!st->oom_killed && m.file > m.anon + m.shmem)
-			fprintf(o, "           mostly page cache: the kernel reclaims it at the limit instead of killing\n");
+			fprintf(o,
+				"           mostly page cache: the kernel reclaims it at the limit instead of killing\n");
 	}
 	if (st->left_total > 0) {
-		fprintf(o, "left:      %zu process(es) still ran when the command ended, killed by the teardown:",
+		fprintf(o,
+			"left:      %zu process(es) still ran when the command ended, killed by the teardown:",
 			st->left_total);
 		for (size_t i = 0; i < st->nleft; i++) {
 			safe_comm(comm, sizeof(comm), st->left[i].comm);
@@ -993,15 +1046,18 @@ static void print_text(struct run_state *st)
 		fprintf(o, "%s\n", st->left_total > st->nleft ? ", ..." : "");
 	}
 	if (st->final.max_events > st->base.max_events && st->oom_kills == 0)
-		fprintf(o, "reclaim:   the limit was reached %" PRIu64 " times (%s) without an OOM kill: the kernel made room by reclaiming (page cache)\n",
+		fprintf(o,
+			"reclaim:   the limit was reached %" PRIu64
+			" times (%s) without an OOM kill: the kernel made room by reclaiming (page cache)\n",
 			st->final.max_events - st->base.max_events,
 			st->mem_is_v2 ? "memory.events max" : "memory.failcnt");
 	if (st->final.has_high_events && st->has_high_opt)
 		fprintf(o, "throttled: %" PRIu64 " memory.high events\n",
 			st->final.high_events - st->base.high_events);
 	if (st->final.psi_err == 0)
-		fprintf(o, "pressure:  some %" PRIu64 ".%03" PRIu64 " s, full %" PRIu64 ".%03" PRIu64
-			   " s stalled in total (memory.pressure)\n",
+		fprintf(o,
+			"pressure:  some %" PRIu64 ".%03" PRIu64 " s, full %" PRIu64 ".%03" PRIu64
+			" s stalled in total (memory.pressure)\n",
 			(st->final.psi.some.total_us - st->base.psi.some.total_us) / 1000000,
 			(st->final.psi.some.total_us - st->base.psi.some.total_us) / 1000 % 1000,
 			(st->final.psi.full.total_us - st->base.psi.full.total_us) / 1000000,
@@ -1010,18 +1066,20 @@ static void print_text(struct run_state *st)
 		fprintf(o, "host:      %s available of %s (MemAvailable): %s\n",
 			format_bytes(st->host.available, b1, sizeof(b1)),
 			format_bytes(st->host.total, b2, sizeof(b2)),
-			st->oom_kills > 0 && !st->global_oom ? "the host had plenty; only a cgroup's limit was reached" :
-					    "for comparison with the cgroup's limit");
+			st->oom_kills > 0 && !st->global_oom ?
+				"the host had plenty; only a cgroup's limit was reached" :
+				"for comparison with the cgroup's limit");
 	if (st->has_victim) {
 		const struct oom_event *v = &st->victim;
 		safe_comm(comm, sizeof(comm), v->comm);
-		fprintf(o, "victim:    pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
-			   " kB, shmem-rss %" PRIu64 " kB, oom_score_adj %d (%s)\n",
+		fprintf(o,
+			"victim:    pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
+			" kB, shmem-rss %" PRIu64 " kB, oom_score_adj %d (%s)\n",
 			(int)v->pid, comm, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
 			v->oom_score_adj,
-			v->source == OOM_SOURCE_BPF ? "BPF, oom:mark_victim"
-			: v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim"
-							  : "kernel log");
+			v->source == OOM_SOURCE_BPF	? "BPF, oom:mark_victim" :
+			v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim" :
+							  "kernel log");
 	} else if (st->oom_kills > 0) {
 		fprintf(o, "victim:    no kernel record matched (%s)\n",
 			st->victim_note ? st->victim_note : "none read");

@@ -13,8 +13,10 @@ int cli_source_option(struct cli *cli, int c, const char *arg, struct cli_source
 	else if (c == 'A')
 		cs->vo.bpf_attach = arg;
 	else if (victim_source_kind_from_string(arg, &cs->kind) < 0)
-		return cli_usage_error(cli, "invalid source '%s' for --source: expected auto, bpf, tracefs or kmsg",
-				       arg);
+		return cli_usage_error(
+			cli,
+			"invalid source '%s' for --source: expected auto, bpf, tracefs or kmsg",
+			arg);
 	return 0;
 }
 
@@ -40,7 +42,8 @@ int cli_source_open(struct cli *cli, struct cli_source *cs)
 	else
 		xsnprintf(cs->what, sizeof(cs->what), "the %s source", name);
 	/* on stderr in JSON mode too: scripts wait for this line */
-	fprintf(stderr, "oomlab %s: source %s: %s\n", cli->cmd, name, victim_source_detail(cs->src));
+	fprintf(stderr, "oomlab %s: source %s: %s\n", cli->cmd, name,
+		victim_source_detail(cs->src));
 	if (why[0])
 		fprintf(stderr, "oomlab %s: not used: %s\n", cli->cmd, why);
 	return 0;
@@ -49,7 +52,9 @@ int cli_source_open(struct cli *cli, struct cli_source *cs)
 void run_victim_open(struct run_victim *rv, const struct host *h)
 {
 	/* run reads the kernel log itself (src/explain.c): no kmsg source, no side channel */
-	struct victim_source_opts o = { .host = h, .no_kmsg_check = true, .kernel_side_only = true };
+	struct victim_source_opts o = { .host = h,
+					.no_kmsg_check = true,
+					.kernel_side_only = true };
 
 	if (victim_source_open(VICTIM_SOURCE_AUTO, &o, &rv->src, rv->why, sizeof(rv->why)) < 0)
 		rv->src = NULL;

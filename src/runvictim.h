@@ -22,14 +22,16 @@
 
 struct cli_source {
 	enum victim_source_kind kind;
-	struct victim_source_opts vo;	/* .host set by cli_source_open() */
+	struct victim_source_opts vo; /* .host set by cli_source_open() */
 	struct victim_source *src;
-	char what[PATH_MAX + 16];	/* for messages: "the bpf source", "'/dev/kmsg'" */
+	char what[PATH_MAX + 16]; /* for messages: "the bpf source", "'/dev/kmsg'" */
 };
 /* the getopt_long entries; their letters are 's', 'K' and 'A' */
-#define CLI_SOURCE_OPTIONS                                                             \
-	{ "source", required_argument, NULL, 's' }, { "no-kmsg", no_argument, NULL, 'K' }, \
-	{ "bpf-attach", required_argument, NULL, 'A' } /* tests: tp_btf|raw_tp|tracepoint */
+#define CLI_SOURCE_OPTIONS                                                                         \
+	{ "source", required_argument, NULL, 's' }, { "no-kmsg", no_argument, NULL, 'K' },         \
+	{                                                                                          \
+		"bpf-attach", required_argument, NULL, 'A'                                         \
+	} /* tests: tp_btf|raw_tp|tracepoint */
 /* One of them (c is 's', 'K' or 'A'): 0, or EXIT_USAGE after saying why. */
 int cli_source_option(struct cli *cli, int c, const char *arg, struct cli_source *cs);
 /*
@@ -40,13 +42,13 @@ int cli_source_open(struct cli *cli, struct cli_source *cs);
 
 struct run_victim {
 	struct victim_source *src;
-	const char *cgname;	/* the run's memory cgroup, "/oomlab-812-0" */
-	pid_t pid;		/* the command */
-	struct oom_event ev;	/* the first victim in the run's cgroup (or the command) */
+	const char *cgname;  /* the run's memory cgroup, "/oomlab-812-0" */
+	pid_t pid;	     /* the command */
+	struct oom_event ev; /* the first victim in the run's cgroup (or the command) */
 	bool have;
 	struct oom_event evs[16]; /* every victim of the run, in order (the first 16) */
 	size_t nev;
-	char why[384];		/* why no source runs */
+	char why[384]; /* why no source runs */
 };
 
 /* Opens a source (quietly). -1 from run_victim_fd() when none could be opened. */

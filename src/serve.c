@@ -44,7 +44,7 @@ struct k8s_cache {
 };
 
 static const char *const constraint_names[] = { "memcg", "none", "cpuset", "memory_policy",
-						 "unknown" };
+						"unknown" };
 
 static size_t constraint_index(const char *label)
 {
@@ -64,7 +64,8 @@ int serve_tree_option(struct cli *cli, int c, const char *arg, struct serve_tree
 		return cli_usage_error(cli, "invalid depth '%s' for --depth: expected 0..16", arg);
 	else if (c == 'm' && (parse_u64(arg, &o->max_series) < 0 || o->max_series == 0 ||
 			      o->max_series > 1000000))
-		return cli_usage_error(cli, "invalid count '%s' for --max-series: expected 1..1000000", arg);
+		return cli_usage_error(
+			cli, "invalid count '%s' for --max-series: expected 1..1000000", arg);
 	return 0;
 }
 
@@ -190,7 +191,8 @@ static void name_pod(struct serve *s, const char *memdir, struct k8s_names *k)
 	}
 	{
 		/* remember the pod itself, found or not (containers come and go; the names stay) */
-		struct k8s_cache_ent *e = &c->v[c->n < K8S_CACHE_MAX ? c->n++ : (c->next++ % K8S_CACHE_MAX)];
+		struct k8s_cache_ent *e =
+			&c->v[c->n < K8S_CACHE_MAX ? c->n++ : (c->next++ % K8S_CACHE_MAX)];
 		memset(e, 0, sizeof(*e));
 		xsnprintf(e->key, sizeof(e->key), "%s", k->pod_uid);
 		if (n) {
@@ -263,8 +265,8 @@ const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event 
 	k.id = s->next_id++;
 	k.time_us = realtime_us();
 	k.ev = *ev;
-	explain_enrich(&k.ev, s->host, ENRICH_NAME | ENRICH_LIMIT |
-		       (host_is_live(s->host) ? ENRICH_PROC : 0));
+	explain_enrich(&k.ev, s->host,
+		       ENRICH_NAME | ENRICH_LIMIT | (host_is_live(s->host) ? ENRICH_PROC : 0));
 	k.constraint = oom_constraint_label(&k.ev);
 	k.limit_scope = oom_limit_scope(&k.ev);
 	cg = k.ev.task_memcg[0] ? k.ev.task_memcg : "";
@@ -309,7 +311,7 @@ static const char *last_component(const char *p)
 }
 
 struct tracked {
-	const char *name;	/* cgroup path */
+	const char *name; /* cgroup path */
 	char unit[128];
 	struct k8s_names k8s;
 	bool has_usage, has_limit, has_oom_kill, has_max_events, has_psi, has_unrecl;
@@ -360,8 +362,9 @@ static void sample_tracked(const struct serve *s, const char *mem, bool v2, cons
 			}
 		} else {
 			t->has_usage = cg_read_u64(mem, "memory.usage_in_bytes", &t->usage) == 0;
-			t->has_limit = cg_read_u64(mem, "memory.limit_in_bytes", &t->limit) == 0 &&
-				       (t->limit = cg_v1_normalize_limit(t->limit)) != SIZE_UNLIMITED;
+			t->has_limit =
+				cg_read_u64(mem, "memory.limit_in_bytes", &t->limit) == 0 &&
+				(t->limit = cg_v1_normalize_limit(t->limit)) != SIZE_UNLIMITED;
 			if (cg_read_text(mem, "memory.oom_control", buf, sizeof(buf)) == 0) {
 				struct memcg_oom_control o;
 				if (memcg_oom_control_parse(buf, &o) == 0 && o.has_oom_kill) {
@@ -601,15 +604,17 @@ int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
 	s->tracked = nt;
 	prom_init(&p, out, fmt);
 
-	prom_family(&p, "oomlab_oom_events", PROM_COUNTER,
-		    "OOM kills on this host seen by oomlab since it started, by the kernel's constraint.");
+	prom_family(
+		&p, "oomlab_oom_events", PROM_COUNTER,
+		"OOM kills on this host seen by oomlab since it started, by the kernel's constraint.");
 	for (size_t i = 0; i < ELEMENTSOF(constraint_names); i++) {
 		l[0] = (struct prom_label){ "constraint", constraint_names[i] };
 		prom_sample_u64(&p, l, 1, s->by_constraint[i], NULL);
 	}
 
-	prom_family(&p, "oomlab_oom_kills", PROM_COUNTER,
-		    "OOM kills by victim (pod/container, systemd unit or cgroup cut to --depth) and the limit that fired.");
+	prom_family(
+		&p, "oomlab_oom_kills", PROM_COUNTER,
+		"OOM kills by victim (pod/container, systemd unit or cgroup cut to --depth) and the limit that fired.");
 	for (size_t i = 0; i < s->nseries; i++) {
 		const struct serve_series *se = &s->series[i];
 		char id[24], pid[24];
@@ -634,30 +639,34 @@ int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
 		prom_family(&p, "oomlab_last_oom_kill_timestamp_seconds", PROM_GAUGE,
 			    "When oomlab learnt of the last OOM kill (Unix time).");
 		prom_sample_us(&p, NULL, 0, s->last.time_us);
-		prom_family(&p, "oomlab_last_oom_kill_rss_bytes", PROM_GAUGE,
-			    "Resident memory (anon + file + shmem) of the last OOM victim when it was killed.");
+		prom_family(
+			&p, "oomlab_last_oom_kill_rss_bytes", PROM_GAUGE,
+			"Resident memory (anon + file + shmem) of the last OOM victim when it was killed.");
 		prom_sample_u64(&p, NULL, 0,
 				(e->anon_rss_kb + e->file_rss_kb + e->shmem_rss_kb) * 1024, NULL);
 		if ((e->have & OOM_HAVE_MEMCG_LIMIT) && e->scope != OOM_SCOPE_GLOBAL) {
-			prom_family(&p, "oomlab_last_oom_kill_limit_bytes", PROM_GAUGE,
-				    "Memory limit of the cgroup that ran out in the last OOM kill.");
+			prom_family(
+				&p, "oomlab_last_oom_kill_limit_bytes", PROM_GAUGE,
+				"Memory limit of the cgroup that ran out in the last OOM kill.");
 			prom_sample_u64(&p, NULL, 0, e->memcg_limit_kb * 1024, NULL);
 		}
 	}
 
-#define EACH_TRACKED(cond, stmt)                                  \
-	for (size_t i = 0; i < nt; i++) {                         \
-		const struct tracked *x = &t[i];                  \
-		size_t n = tracked_labels(x, l);                  \
-		if (!(cond))                                      \
-			continue;                                 \
-		stmt;                                             \
+#define EACH_TRACKED(cond, stmt)                                                                   \
+	for (size_t i = 0; i < nt; i++) {                                                          \
+		const struct tracked *x = &t[i];                                                   \
+		size_t n = tracked_labels(x, l);                                                   \
+		if (!(cond))                                                                       \
+			continue;                                                                  \
+		stmt;                                                                              \
 	}
-	prom_family(&p, "oomlab_cgroup_oom_kill_events", PROM_COUNTER,
-		    "OOM kills in the cgroup: memory.events oom_kill (v2, hierarchical) or memory.oom_control oom_kill (v1, this cgroup only).");
+	prom_family(
+		&p, "oomlab_cgroup_oom_kill_events", PROM_COUNTER,
+		"OOM kills in the cgroup: memory.events oom_kill (v2, hierarchical) or memory.oom_control oom_kill (v1, this cgroup only).");
 	EACH_TRACKED(x->has_oom_kill, prom_sample_u64(&p, l, n, x->oom_kill, NULL));
-	prom_family(&p, "oomlab_cgroup_memory_max_events", PROM_COUNTER,
-		    "Times the cgroup's usage hit its limit: memory.events max (v2) or memory.failcnt (v1).");
+	prom_family(
+		&p, "oomlab_cgroup_memory_max_events", PROM_COUNTER,
+		"Times the cgroup's usage hit its limit: memory.events max (v2) or memory.failcnt (v1).");
 	EACH_TRACKED(x->has_max_events, prom_sample_u64(&p, l, n, x->max_events, NULL));
 	prom_family(&p, "oomlab_cgroup_memory_pressure_waiting_seconds", PROM_COUNTER,
 		    "Time some task in the cgroup waited for memory (memory.pressure some total).");
@@ -668,26 +677,32 @@ int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
 	prom_family(&p, "oomlab_cgroup_memory_usage_bytes", PROM_GAUGE,
 		    "Memory charged to the cgroup (memory.current / memory.usage_in_bytes).");
 	EACH_TRACKED(x->has_usage, prom_sample_u64(&p, l, n, x->usage, NULL));
-	prom_family(&p, "oomlab_cgroup_memory_limit_bytes", PROM_GAUGE,
-		    "The cgroup's own hard limit (memory.max / memory.limit_in_bytes), only where set.");
+	prom_family(
+		&p, "oomlab_cgroup_memory_limit_bytes", PROM_GAUGE,
+		"The cgroup's own hard limit (memory.max / memory.limit_in_bytes), only where set.");
 	EACH_TRACKED(x->has_limit, prom_sample_u64(&p, l, n, x->limit, NULL));
-	prom_family(&p, "oomlab_cgroup_memory_unreclaimable_bytes", PROM_GAUGE,
-		    "Memory the OOM killer counts and reclaim cannot free without swap: anon + shmem of memory.stat (limited cgroups).");
+	prom_family(
+		&p, "oomlab_cgroup_memory_unreclaimable_bytes", PROM_GAUGE,
+		"Memory the OOM killer counts and reclaim cannot free without swap: anon + shmem of memory.stat (limited cgroups).");
 	EACH_TRACKED(x->has_unrecl, prom_sample_u64(&p, l, n, x->unrecl, NULL));
-	prom_family(&p, "oomlab_cgroup_memory_headroom_bytes", PROM_GAUGE,
-		    "Limit minus the unreclaimable estimate: how much more anonymous memory fits before an OOM kill.");
-	EACH_TRACKED(x->has_unrecl, prom_sample_u64(&p, l, n,
-						    x->limit > x->unrecl ? x->limit - x->unrecl : 0, NULL));
+	prom_family(
+		&p, "oomlab_cgroup_memory_headroom_bytes", PROM_GAUGE,
+		"Limit minus the unreclaimable estimate: how much more anonymous memory fits before an OOM kill.");
+	EACH_TRACKED(
+		x->has_unrecl,
+		prom_sample_u64(&p, l, n, x->limit > x->unrecl ? x->limit - x->unrecl : 0, NULL));
 #undef EACH_TRACKED
 
 	read_node_mem(s->host, &nm);
 	if (nm.ok) {
 		uint64_t u = nm.anon + nm.shmem + nm.sunreclaim + nm.pagetables + nm.kstack;
-		prom_family(&p, "oomlab_memory_unreclaimable_bytes", PROM_GAUGE,
-			    "Host memory reclaim cannot free without swap: AnonPages + Shmem + SUnreclaim + PageTables + KernelStack.");
+		prom_family(
+			&p, "oomlab_memory_unreclaimable_bytes", PROM_GAUGE,
+			"Host memory reclaim cannot free without swap: AnonPages + Shmem + SUnreclaim + PageTables + KernelStack.");
 		prom_sample_u64(&p, NULL, 0, u, NULL);
-		prom_family(&p, "oomlab_memory_headroom_bytes", PROM_GAUGE,
-			    "MemTotal minus the unreclaimable estimate: room before a node-level OOM kill.");
+		prom_family(
+			&p, "oomlab_memory_headroom_bytes", PROM_GAUGE,
+			"MemTotal minus the unreclaimable estimate: room before a node-level OOM kill.");
 		prom_sample_u64(&p, NULL, 0, nm.total > u ? nm.total - u : 0, NULL);
 	}
 
@@ -704,14 +719,16 @@ int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
 	prom_family(&p, "oomlab_journal_write_errors", PROM_COUNTER,
 		    "Journal entries that could not be sent (--journal).");
 	prom_sample_u64(&p, NULL, 0, s->journal_errors, NULL);
-	prom_family(&p, "oomlab_cgroup_counters_bpf", PROM_GAUGE,
-		    "1 when this scrape's cgroup counters came from one BPF cgroup-iterator pass (PSI up to 2 s behind memory.pressure), 0 from the cgroup files.");
+	prom_family(
+		&p, "oomlab_cgroup_counters_bpf", PROM_GAUGE,
+		"1 when this scrape's cgroup counters came from one BPF cgroup-iterator pass (PSI up to 2 s behind memory.pressure), 0 from the cgroup files.");
 	prom_sample_u64(&p, NULL, 0, s->it != NULL, NULL);
 	prom_family(&p, "oomlab_tracked_cgroups", PROM_GAUGE,
 		    "Cgroups exported in this scrape (units and slices to --depth, pods).");
 	prom_sample_u64(&p, NULL, 0, nt, NULL);
-	prom_family(&p, "oomlab_series_dropped", PROM_COUNTER,
-		    "Label sets left out because of --max-series (cgroups per scrape, kills folded into cgroup=\"overflow\").");
+	prom_family(
+		&p, "oomlab_series_dropped", PROM_COUNTER,
+		"Label sets left out because of --max-series (cgroups per scrape, kills folded into cgroup=\"overflow\").");
 	prom_sample_u64(&p, NULL, 0, s->series_dropped, NULL);
 	prom_family(&p, "oomlab_build", PROM_INFO, "oomlab's version.");
 	l[0] = (struct prom_label){ "version", OOMLAB_VERSION };
@@ -748,11 +765,13 @@ void serve_kill_to_json(const struct serve_kill *k, struct json *j)
 	json_kv_i64_opt(j, "process.pid", h & OOM_HAVE_PID, e->pid);
 	json_kv_str(j, "process.executable.name", e->comm[0] ? e->comm : NULL);
 	json_kv_i64_opt(j, "oomlab.trigger.pid", h & OOM_HAVE_INVOKER_PID, e->invoker_pid);
-	json_kv_str(j, "oomlab.trigger.executable.name", e->invoker_comm[0] ? e->invoker_comm : NULL);
+	json_kv_str(j, "oomlab.trigger.executable.name",
+		    e->invoker_comm[0] ? e->invoker_comm : NULL);
 	json_kv_u64_opt(j, "oomlab.anon_bytes", h & OOM_HAVE_ANON_RSS, e->anon_rss_kb * 1024);
 	json_kv_u64_opt(j, "oomlab.file_bytes", h & OOM_HAVE_FILE_RSS, e->file_rss_kb * 1024);
 	json_kv_u64_opt(j, "oomlab.shmem_bytes", h & OOM_HAVE_SHMEM_RSS, e->shmem_rss_kb * 1024);
-	json_kv_u64_opt(j, "oomlab.limit_bytes", (h & OOM_HAVE_MEMCG_LIMIT) && e->scope != OOM_SCOPE_GLOBAL,
+	json_kv_u64_opt(j, "oomlab.limit_bytes",
+			(h & OOM_HAVE_MEMCG_LIMIT) && e->scope != OOM_SCOPE_GLOBAL,
 			e->memcg_limit_kb * 1024);
 	json_kv_i64_opt(j, "oomlab.oom_score_adj", h & OOM_HAVE_ADJ, e->oom_score_adj);
 	json_kv_str(j, "oomlab.source", oom_source_to_string(e->source));
@@ -795,9 +814,9 @@ int serve_journal_kill(const struct serve_kill *k, int fd, const char *socket_pa
 	int r;
 
 	journal_entry_init(&je);
-	journal_entry_addf(&je, "MESSAGE", "OOM kill: pid %d (%s) in %s, %s limit (%s)", (int)e->pid,
-			   e->comm, e->task_memcg[0] ? e->task_memcg : "unknown cgroup", k->limit_scope,
-			   k->constraint);
+	journal_entry_addf(
+		&je, "MESSAGE", "OOM kill: pid %d (%s) in %s, %s limit (%s)", (int)e->pid, e->comm,
+		e->task_memcg[0] ? e->task_memcg : "unknown cgroup", k->limit_scope, k->constraint);
 	journal_entry_add(&je, "MESSAGE_ID", OOMLAB_JOURNAL_MESSAGE_ID, 32);
 	journal_entry_add(&je, "PRIORITY", "4", 1); /* warning: the kernel logs the kill at err */
 	journal_entry_add(&je, "SYSLOG_IDENTIFIER", "oomlab", 6);
@@ -815,13 +834,17 @@ int serve_journal_kill(const struct serve_kill *k, int fd, const char *socket_pa
 	if (e->invoker_comm[0])
 		journal_entry_addf(&je, "OOMLAB_TRIGGER_COMM", "%s", e->invoker_comm);
 	if (e->have & OOM_HAVE_ANON_RSS)
-		journal_entry_addf(&je, "OOMLAB_ANON_BYTES", "%llu", (unsigned long long)e->anon_rss_kb * 1024);
+		journal_entry_addf(&je, "OOMLAB_ANON_BYTES", "%llu",
+				   (unsigned long long)e->anon_rss_kb * 1024);
 	if (e->have & OOM_HAVE_FILE_RSS)
-		journal_entry_addf(&je, "OOMLAB_FILE_BYTES", "%llu", (unsigned long long)e->file_rss_kb * 1024);
+		journal_entry_addf(&je, "OOMLAB_FILE_BYTES", "%llu",
+				   (unsigned long long)e->file_rss_kb * 1024);
 	if (e->have & OOM_HAVE_SHMEM_RSS)
-		journal_entry_addf(&je, "OOMLAB_SHMEM_BYTES", "%llu", (unsigned long long)e->shmem_rss_kb * 1024);
+		journal_entry_addf(&je, "OOMLAB_SHMEM_BYTES", "%llu",
+				   (unsigned long long)e->shmem_rss_kb * 1024);
 	if ((e->have & OOM_HAVE_MEMCG_LIMIT) && e->scope != OOM_SCOPE_GLOBAL)
-		journal_entry_addf(&je, "OOMLAB_LIMIT_BYTES", "%llu", (unsigned long long)e->memcg_limit_kb * 1024);
+		journal_entry_addf(&je, "OOMLAB_LIMIT_BYTES", "%llu",
+				   (unsigned long long)e->memcg_limit_kb * 1024);
 	if (e->have & OOM_HAVE_ADJ)
 		journal_entry_addf(&je, "OOMLAB_OOM_SCORE_ADJ", "%d", e->oom_score_adj);
 	journal_entry_addf(&je, "OOMLAB_SOURCE", "%s", oom_source_to_string(e->source));

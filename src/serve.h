@@ -24,13 +24,13 @@
 #define OOMLAB_JOURNAL_MESSAGE_ID "f408794981404bdc81e2c7ebae66aab0"
 
 struct serve_kill {
-	uint64_t id;		/* 1, 2, ... since the daemon started */
-	uint64_t time_us;	/* realtime when oomlab learnt of it */
+	uint64_t id;		  /* 1, 2, ... since the daemon started */
+	uint64_t time_us;	  /* realtime when oomlab learnt of it */
 	uint64_t counted_mono_us; /* CLOCK_MONOTONIC when the counters took it (latency) */
 	struct oom_event ev;
 	struct k8s_names k8s;
 	char unit[128];
-	char cgroup[OOM_CGROUP_MAX];	/* the label: task_memcg cut to --depth components */
+	char cgroup[OOM_CGROUP_MAX]; /* the label: task_memcg cut to --depth components */
 	const char *limit_scope;
 	const char *constraint;
 };
@@ -41,12 +41,12 @@ struct serve {
 	const struct host *host;
 	struct cg_layout layout;
 	bool have_layout;
-	const char *root;	/* --root: where the host's / is (runtime state dirs) */
-	unsigned depth;		/* --depth: cgroup levels tracked and used as the kill label */
-	bool pods;		/* track pod cgroups below --depth */
+	const char *root; /* --root: where the host's / is (runtime state dirs) */
+	unsigned depth;	  /* --depth: cgroup levels tracked and used as the kill label */
+	bool pods;	  /* track pod cgroups below --depth */
 	size_t max_series;
 	size_t retain;
-	const char *source;	/* "bpf", "tracefs", "kmsg", "none" */
+	const char *source; /* "bpf", "tracefs", "kmsg", "none" */
 	bool source_up;
 
 	/* kill counters */
@@ -82,10 +82,16 @@ struct serve_tree_opts {
 	bool pods;
 	const char *root;
 };
-#define SERVE_TREE_DEFAULTS { .depth = 2, .max_series = 2000, .pods = true }
-#define SERVE_TREE_OPTIONS                                                                  \
+#define SERVE_TREE_DEFAULTS                                                                        \
+	{                                                                                          \
+		.depth = 2, .max_series = 2000, .pods = true                                       \
+	}
+#define SERVE_TREE_OPTIONS                                                                         \
 	{ "depth", required_argument, NULL, 'd' }, { "max-series", required_argument, NULL, 'm' }, \
-	{ "no-pods", no_argument, NULL, 'P' }, { "root", required_argument, NULL, 'r' }
+		{ "no-pods", no_argument, NULL, 'P' },                                             \
+	{                                                                                          \
+		"root", required_argument, NULL, 'r'                                               \
+	}
 struct cli;
 /* One of them (c): 0, or EXIT_USAGE after saying why. */
 int serve_tree_option(struct cli *cli, int c, const char *arg, struct serve_tree_opts *o);

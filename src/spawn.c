@@ -34,8 +34,7 @@ static void child_fail(int fd, int stage, int err)
 
 /* In the child: nothing here may allocate much; it runs before the cgroup limit is known to
  * hold the command, and must not touch the parent's stdio buffers. */
-static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, int fd,
-		  bool joined)
+static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, int fd, bool joined)
 {
 	int r;
 
@@ -63,8 +62,8 @@ static void child(const struct cg *cg, char **argv, const struct spawn_opts *o, 
 	if (o->stdout_fd > 0 && o->stdout_fd != STDOUT_FILENO &&
 	    dup2(o->stdout_fd, STDOUT_FILENO) < 0)
 		child_fail(fd, STAGE_EXEC, errno);
-	if (o->stdin_fd > 0 && (dup2(o->stdin_fd, STDIN_FILENO) < 0 ||
-				fcntl(STDIN_FILENO, F_SETFL, 0) < 0))
+	if (o->stdin_fd > 0 &&
+	    (dup2(o->stdin_fd, STDIN_FILENO) < 0 || fcntl(STDIN_FILENO, F_SETFL, 0) < 0))
 		child_fail(fd, STAGE_EXEC, errno);
 	for (char *const *e = o->env; e && *e; e++)
 		if (putenv(*e) != 0)

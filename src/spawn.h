@@ -11,17 +11,17 @@
 
 struct spawn_opts {
 	bool set_adj;
-	int adj;           /* oom_score_adj for the command */
+	int adj;		      /* oom_score_adj for the command */
 	const sigset_t *restore_mask; /* the mask the command starts with */
-	bool stdout_to_stderr; /* --json: stdout carries only oomlab's JSON document */
-	int stdout_fd;     /* > 0: the command's stdout (dup2'ed in the child, e.g. a pipe) */
-	int stdin_fd;      /* > 0: the command's stdin (made blocking: a hook reads it whole) */
-	char *const *env;  /* "NAME=value" strings added to the environment, NULL-terminated */
+	bool stdout_to_stderr;	      /* --json: stdout carries only oomlab's JSON document */
+	int stdout_fd;	  /* > 0: the command's stdout (dup2'ed in the child, e.g. a pipe) */
+	int stdin_fd;	  /* > 0: the command's stdin (made blocking: a hook reads it whole) */
+	char *const *env; /* "NAME=value" strings added to the environment, NULL-terminated */
 };
 
 struct spawn_result {
 	pid_t pid;
-	int pidfd;        /* -1 if the kernel has no pidfds (< 5.3) */
+	int pidfd;	  /* -1 if the kernel has no pidfds (< 5.3) */
 	bool into_cgroup; /* clone3(CLONE_INTO_CGROUP) was used */
 };
 

@@ -27,35 +27,35 @@
 #define CGI_EV_N 6
 
 /* cgi_rec.flags */
-#define CGI_F_MEMCG 0x1     /* the memory controller is on this cgroup: page counters valid */
-#define CGI_F_HIGH 0x4      /* page_counter.high exists (memory.high) */
-#define CGI_F_PSI 0x8       /* cgroup->psi read */
-#define CGI_F_PSI_OFF 0x10  /* cgroup.pressure 0 (psi_group.enabled false) */
+#define CGI_F_MEMCG 0x1	   /* the memory controller is on this cgroup: page counters valid */
+#define CGI_F_HIGH 0x4	   /* page_counter.high exists (memory.high) */
+#define CGI_F_PSI 0x8	   /* cgroup->psi read */
+#define CGI_F_PSI_OFF 0x10 /* cgroup.pressure 0 (psi_group.enabled false) */
 
 /* the last word of the seq_file: how the pass went */
-#define CGI_MAGIC 0x63676931u /* "cgi1" */
-#define CGI_S_OVERFLOW 0x1    /* more than CGI_MAX cgroups: records are missing */
+#define CGI_MAGIC 0x63676931u  /* "cgi1" */
+#define CGI_S_OVERFLOW 0x1     /* more than CGI_MAX cgroups: records are missing */
 #define CGI_S_NO_PSI_SHAPE 0x2 /* psi_group.total/avg not of the expected shape: no PSI */
 
 struct cgi_rec {
-	unsigned long long id;        /* cgroup id: the kernfs node id, stat -c %i of the directory */
-	unsigned int level;           /* cgroup->level */
-	unsigned int flags;           /* CGI_F_* */
+	unsigned long long id; /* cgroup id: the kernfs node id, stat -c %i of the directory */
+	unsigned int level;    /* cgroup->level */
+	unsigned int flags;    /* CGI_F_* */
 	/* page_counter memcg->memory, in pages (failcnt: a count) */
 	unsigned long long usage, max, high, watermark, failcnt;
 	unsigned long long events[CGI_EV_N];
-	unsigned int ev_present;      /* bit i: this kernel has events[i] */
+	unsigned int ev_present; /* bit i: this kernel has events[i] */
 	unsigned int name_len;
 	/* psi_group: total[PSI_AVGS][PSI_MEM_SOME/FULL] (ns), avg[PSI_MEM_SOME/FULL][10s,60s,300s]
 	 * (fixed point, 11 fractional bits, as LOAD_INT/LOAD_FRAC print them) */
 	unsigned long long psi_total_ns[2];
 	unsigned long long psi_avg[2][3];
-	char name[CGI_NAME_LEN];      /* the directory's name ("" for a hierarchy's root) */
+	char name[CGI_NAME_LEN]; /* the directory's name ("" for a hierarchy's root) */
 };
 
 struct cgi_summary {
 	unsigned int magic; /* CGI_MAGIC */
-	unsigned int n;     /* records written */
+	unsigned int n;	    /* records written */
 	unsigned int flags; /* CGI_S_* */
 	unsigned int cap;   /* CGI_MAX */
 };

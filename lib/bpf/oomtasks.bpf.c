@@ -54,7 +54,7 @@ static __always_inline void fill_mm(struct ot_rec *r, struct mm_struct *mm)
 	r->counters[OT_FILEPAGES] = MM_COUNTER(mm, 0);	/* MM_FILEPAGES */
 	r->counters[OT_ANONPAGES] = MM_COUNTER(mm, 1);	/* MM_ANONPAGES */
 	r->counters[OT_SWAPENTS] = MM_COUNTER(mm, 2);	/* MM_SWAPENTS */
-	r->counters[OT_SHMEMPAGES] = MM_COUNTER(mm, 3);	/* MM_SHMEMPAGES */
+	r->counters[OT_SHMEMPAGES] = MM_COUNTER(mm, 3); /* MM_SHMEMPAGES */
 	if (bpf_core_field_exists(mm->pgtables_bytes))
 		r->pgtables_bytes = BPF_CORE_READ(mm, pgtables_bytes.counter);
 	else

@@ -36,7 +36,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__type(key, __u64);		/* pid_tgid of the task running oom_kill_process */
+	__type(key, __u64); /* pid_tgid of the task running oom_kill_process */
 	__type(value, struct ov_oc);
 } oc_by_task SEC(".maps");
 
@@ -181,9 +181,9 @@ static __always_inline int from_task(struct task_struct *t)
 	mm = BPF_CORE_READ(t, mm);
 	if (mm) {
 		e->total_vm_pages = BPF_CORE_READ(mm, total_vm);
-		e->file_pages = MM_COUNTER(mm, 0);	/* MM_FILEPAGES */
-		e->anon_pages = MM_COUNTER(mm, 1);	/* MM_ANONPAGES */
-		e->shmem_pages = MM_COUNTER(mm, 3);	/* MM_SHMEMPAGES */
+		e->file_pages = MM_COUNTER(mm, 0);  /* MM_FILEPAGES */
+		e->anon_pages = MM_COUNTER(mm, 1);  /* MM_ANONPAGES */
+		e->shmem_pages = MM_COUNTER(mm, 3); /* MM_SHMEMPAGES */
 		if (bpf_core_field_exists(mm->pgtables_bytes))
 			e->pgtables_bytes = BPF_CORE_READ(mm, pgtables_bytes.counter);
 	} else {

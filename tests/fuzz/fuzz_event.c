@@ -94,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct oomreport_ops ops = { .on_kill = on_kill };
 	struct oomreport *r;
 
-	if (size == 0 || oomreport_new(data[0] & 1 ? OOM_SOURCE_KMSG : OOM_SOURCE_LOG, &ops, &r) < 0)
+	if (size == 0 ||
+	    oomreport_new(data[0] & 1 ? OOM_SOURCE_KMSG : OOM_SOURCE_LOG, &ops, &r) < 0)
 		return 0;
 	if (data[0] & 1) {
 		/* /dev/kmsg texts, one per line, escaped as the kernel does */

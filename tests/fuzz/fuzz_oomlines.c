@@ -31,8 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		oomreport_parse_task_row(s, size, &c, &r);
 	}
-	c = (struct oom_task_cols){ .n = 10, .rss = 3, .swapents = 8, .pgtables_bytes = 7,
-				    .nr_ptes = -1, .oom_score_adj = 9 };
+	c = (struct oom_task_cols){ .n = 10,
+				    .rss = 3,
+				    .swapents = 8,
+				    .pgtables_bytes = 7,
+				    .nr_ptes = -1,
+				    .oom_score_adj = 9 };
 	oomreport_parse_task_row(s, size, &c, &r);
 	/* cgname takes a C string */
 	z = malloc(size + 1);

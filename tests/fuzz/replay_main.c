@@ -31,8 +31,8 @@ static uint32_t rnd(uint32_t *s)
 
 static void mutate(const uint8_t *data, size_t n, uint32_t *seed)
 {
-	const char *in = &fuzz_interesting && fuzz_interesting ? fuzz_interesting
-							       : ":=,\n\t ()[]/\\0123456789-kB";
+	const char *in = &fuzz_interesting && fuzz_interesting ? fuzz_interesting :
+								 ":=,\n\t ()[]/\\0123456789-kB";
 	size_t ni = strlen(in);
 	uint8_t m[8192];
 

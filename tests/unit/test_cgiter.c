@@ -95,8 +95,8 @@ START_TEST(test_sample_v1)
 	v2.psi_total_ns[0] = 5123456; /* µs: the kernel's div_u64 truncates */
 	v2.psi_total_ns[1] = 999;
 	v2.psi_avg[0][0] = 12 * 2048 + 697; /* LOAD_INT 12, LOAD_FRAC 34: 12.34 */
-	v2.psi_avg[0][1] = 2047;            /* 0.99 */
-	v2.psi_avg[1][2] = 100 * 2048;      /* 100.00 */
+	v2.psi_avg[0][1] = 2047;	    /* 0.99 */
+	v2.psi_avg[1][2] = 100 * 2048;	    /* 100.00 */
 	cg_iter_sample(&m, false, &v2, ps, -ENOENT, 42, &s);
 	ck_assert(s.ok);
 	ck_assert_uint_eq(s.t_us, 42);

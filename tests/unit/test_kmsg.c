@@ -68,7 +68,8 @@ START_TEST(test_prefixes)
 	l = strip("\t\t\t\"Task in /mem2 killed as a result of limit of /mem2\",");
 	ck_assert(text_is(&l, "Task in /mem2 killed as a result of limit of /mem2"));
 	l = strip("  \"[ 1.5] memorymonster invoked oom-killer: gfp_mask=0xd0, order=0\"");
-	ck_assert(text_is(&l, "memorymonster invoked oom-killer: gfp_mask=0xd0, order=0") && l.have_ts);
+	ck_assert(text_is(&l, "memorymonster invoked oom-killer: gfp_mask=0xd0, order=0") &&
+		  l.have_ts);
 	l = strip("[4521.88] x");
 	ck_assert(text_is(&l, "x") && l.ts_us == 4521880000ull);
 	l = strip("[Mon Nov 25 10:00:00 2026] x");

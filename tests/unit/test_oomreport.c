@@ -17,7 +17,10 @@ START_TEST(test_kill_eras)
 	struct oom_kill_line k;
 
 	/* 6.x, live on this machine */
-	ck_assert_int_eq(kill_of("Memory cgroup out of memory: Killed process 2124 (python3) total-vm:75164kB, anon-rss:65152kB, file-rss:6660kB, shmem-rss:0kB, UID:0 pgtables:188kB oom_score_adj:0", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Memory cgroup out of memory: Killed process 2124 (python3) total-vm:75164kB, anon-rss:65152kB, file-rss:6660kB, shmem-rss:0kB, UID:0 pgtables:188kB oom_score_adj:0",
+			&k),
+		0);
 	ck_assert_int_eq(k.pid, 2124);
 	ck_assert_str_eq(k.comm, "python3");
 	ck_assert(k.complete && k.memcg_prefix && !k.global_prefix);
@@ -27,40 +30,68 @@ START_TEST(test_kill_eras)
 	ck_assert_uint_eq(k.pgtables_kb, 188);
 	ck_assert(k.have & OOM_HAVE_UID && k.have & OOM_HAVE_ADJ && k.have & OOM_HAVE_SHMEM_RSS);
 	/* 4.x separate line, no shmem */
-	ck_assert_int_eq(kill_of("Killed process 9001 (stress) total-vm:134352kB, anon-rss:131056kB, file-rss:100kB", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 9001 (stress) total-vm:134352kB, anon-rss:131056kB, file-rss:100kB",
+			&k),
+		0);
 	ck_assert(k.complete && !(k.have & OOM_HAVE_SHMEM_RSS) && !(k.have & OOM_HAVE_UID));
 	/* RHEL 6 */
-	ck_assert_int_eq(kill_of("Killed process 2603, UID 500, (java) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228kB", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 2603, UID 500, (java) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228kB",
+			&k),
+		0);
 	ck_assert_int_eq(k.pid, 2603);
 	ck_assert_uint_eq(k.uid, 500);
 	ck_assert_str_eq(k.comm, "java");
 	/* 2.6.32 vsz */
-	ck_assert_int_eq(kill_of("Killed process 3100 (bigproc) vsz:3928164kB, anon-rss:3812340kB, file-rss:120kB", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 3100 (bigproc) vsz:3928164kB, anon-rss:3812340kB, file-rss:120kB",
+			&k),
+		0);
 	ck_assert_uint_eq(k.total_vm_kb, 3928164);
 	/* negative adj */
-	ck_assert_int_eq(kill_of("Out of memory: Killed process 5 (a) total-vm:1kB, anon-rss:1kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:-999", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Out of memory: Killed process 5 (a) total-vm:1kB, anon-rss:1kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:-999",
+			&k),
+		0);
 	ck_assert_int_eq(k.oom_score_adj, -999);
 	ck_assert(k.global_prefix);
 	/* what pastes do to it: digit-group commas, a flattened wrap "anon- rss:", a unit cut
 	 * after its "k", RHEL 6 with the blank after the comma lost */
-	ck_assert_int_eq(kill_of("Out of memory: Killed process 7899 (python) total-vm:26,184,840kB, anon-rss:153,700,88kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:38964kB oom_score_adj:0", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Out of memory: Killed process 7899 (python) total-vm:26,184,840kB, anon-rss:153,700,88kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:38964kB oom_score_adj:0",
+			&k),
+		0);
 	ck_assert_uint_eq(k.total_vm_kb, 26184840);
 	ck_assert_uint_eq(k.anon_rss_kb, 15370088);
 	ck_assert(k.complete);
-	ck_assert_int_eq(kill_of("Killed process 1917 (php-cgi) vsz:467184kB, anon- rss:101196kB, file-rss:204kB", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 1917 (php-cgi) vsz:467184kB, anon- rss:101196kB, file-rss:204kB",
+			&k),
+		0);
 	ck_assert_uint_eq(k.anon_rss_kb, 101196);
 	ck_assert(k.complete);
-	ck_assert_int_eq(kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228k", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228k",
+			&k),
+		0);
 	ck_assert(k.have & OOM_HAVE_FILE_RSS);
 	ck_assert_uint_eq(k.file_rss_kb, 4228);
-	ck_assert_int_eq(kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 2603 (flasherav) total-vm:1498536kB, anon-rss:721784kB, file-rss:4228",
+			&k),
+		0);
 	ck_assert(!(k.have & OOM_HAVE_FILE_RSS));
-	ck_assert_int_eq(kill_of("Killed process 9682, UID 27,(mysqld) total-vm:47388kB, anon-rss:3744kB, file-rss:80kB", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 9682, UID 27,(mysqld) total-vm:47388kB, anon-rss:3744kB, file-rss:80kB",
+			&k),
+		0);
 	ck_assert_str_eq(k.comm, "mysqld");
 	ck_assert_uint_eq(k.uid, 27);
 	ck_assert_uint_eq(k.total_vm_kb, 47388);
 	/* not kill lines */
-	ck_assert_int_eq(kill_of("oom_reaper: reaped process 5 (a), now anon-rss:0kB", &k), -ENOMSG);
+	ck_assert_int_eq(kill_of("oom_reaper: reaped process 5 (a), now anon-rss:0kB", &k),
+			 -ENOMSG);
 	ck_assert_int_eq(kill_of("Killed process x (a)", &k), -EINVAL);
 	ck_assert_int_eq(kill_of("Killed process 0 (a)", &k), -EINVAL);
 }
@@ -70,13 +101,18 @@ START_TEST(test_kill_hostile)
 {
 	struct oom_kill_line k;
 
-	ck_assert_int_eq(kill_of("Memory cgroup out of memory: Killed process 4061 (x) total-vm:1kB) total-vm:221548kB, anon-rss:65152kB, file-rss:6732kB, shmem-rss:0kB, UID:0 pgtables:196kB oom_score_adj:0", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Memory cgroup out of memory: Killed process 4061 (x) total-vm:1kB) total-vm:221548kB, anon-rss:65152kB, file-rss:6732kB, shmem-rss:0kB, UID:0 pgtables:196kB oom_score_adj:0",
+			&k),
+		0);
 	ck_assert_int_eq(k.pid, 4061);
 	ck_assert_str_eq(k.comm, "x) total-vm:1kB");
 	ck_assert_uint_eq(k.total_vm_kb, 221548);
 	ck_assert_uint_eq(k.anon_rss_kb, 65152);
 	/* a comm that is a whole fake field tail with a ")" */
-	ck_assert_int_eq(kill_of("Killed process 7 (a) b, c) total-vm:5kB, anon-rss:4kB, file-rss:3kB", &k), 0);
+	ck_assert_int_eq(
+		kill_of("Killed process 7 (a) b, c) total-vm:5kB, anon-rss:4kB, file-rss:3kB", &k),
+		0);
 	ck_assert_str_eq(k.comm, "a) b, c");
 	/* cut line: one candidate -> fields up to the cut, comm known */
 	ck_assert_int_eq(kill_of("Killed process 8 (p) total-vm:5kB, anon-rss:4kB, file-r", &k), 0);
@@ -98,7 +134,8 @@ END_TEST
 START_TEST(test_summary)
 {
 	struct oom_summary_line o;
-	const char *s = "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,b,task_memcg=/a,b/c,task=x,task=y,pid=12,uid=1000";
+	const char *s =
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,b,task_memcg=/a,b/c,task=x,task=y,pid=12,uid=1000";
 
 	ck_assert_int_eq(oomreport_parse_summary(s, strlen(s), NULL, &o), 0);
 	ck_assert_str_eq(o.constraint, "CONSTRAINT_MEMCG");
@@ -127,7 +164,8 @@ START_TEST(test_header_and_table)
 	struct oom_header_line h;
 	struct oom_task_cols c;
 	struct oom_task_row r;
-	const char *s = "x invoked oom-killer: y invoked oom-killer: gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=3, oom_score_adj=-17";
+	const char *s =
+		"x invoked oom-killer: y invoked oom-killer: gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=3, oom_score_adj=-17";
 
 	ck_assert_int_eq(oomreport_parse_header(s, strlen(s), &h), 0);
 	ck_assert_str_eq(h.comm, "x");
@@ -337,9 +375,13 @@ START_TEST(test_assemble_bounded)
 	ops.userdata = &g;
 	ck_assert_int_eq(oomreport_new(OOM_SOURCE_KMSG, &ops, &r), 0);
 	for (int i = 1; i <= 1000; i++) {
-		int n = snprintf(line, sizeof(line), "x invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0");
+		int n = snprintf(line, sizeof(line),
+				 "x invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0");
 		oomreport_feed_text(r, line, (size_t)n, true, (uint64_t)i, false);
-		n = snprintf(line, sizeof(line), "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/q,task_memcg=/q,task=x,pid=%d,uid=0", i);
+		n = snprintf(
+			line, sizeof(line),
+			"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/q,task_memcg=/q,task=x,pid=%d,uid=0",
+			i);
 		oomreport_feed_text(r, line, (size_t)n, true, (uint64_t)i, false);
 	}
 	oomreport_get_stats(r, &st);
@@ -376,12 +418,16 @@ START_TEST(test_cgname)
 	ck_assert_str_eq(name(p, b), "kubepods burstable pod 1234-5678 container 3f2a1b2c3d4e");
 	snprintf(p, sizeof(p), "/kubepods/pod1234-5678/%s", id);
 	ck_assert_str_eq(name(p, b), "kubepods guaranteed pod 1234-5678 container 3f2a1b2c3d4e");
-	snprintf(p, sizeof(p),
-		 "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod12_34.slice/cri-containerd-%s.scope", id);
+	snprintf(
+		p, sizeof(p),
+		"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod12_34.slice/cri-containerd-%s.scope",
+		id);
 	ck_assert_str_eq(name(p, b), "kubepods besteffort pod 12-34 container 3f2a1b2c3d4e");
-	ck_assert_str_eq(name("/kubepods.slice/kubepods-pod99.slice", b), "kubepods guaranteed pod 99");
+	ck_assert_str_eq(name("/kubepods.slice/kubepods-pod99.slice", b),
+			 "kubepods guaranteed pod 99");
 	ck_assert_str_eq(name("/system.slice/nginx.service", b), "systemd nginx.service");
-	ck_assert_str_eq(name("/user.slice/user-0.slice/session-3.scope", b), "systemd session-3.scope");
+	ck_assert_str_eq(name("/user.slice/user-0.slice/session-3.scope", b),
+			 "systemd session-3.scope");
 	ck_assert_str_eq(name("/oomlab-test-kmsg-1", b), "");
 	ck_assert_str_eq(name("/", b), "");
 	ck_assert_str_eq(name("", b), "");

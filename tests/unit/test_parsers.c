@@ -32,11 +32,18 @@ START_TEST(test_psi_bad)
 	struct psi p;
 	ck_assert_int_eq(psi_parse("", &p), -EINVAL);
 	ck_assert_int_eq(psi_parse("some avg10=1.00 avg60=0.00 avg300=0.00\n", &p), -EINVAL);
-	ck_assert_int_eq(psi_parse("some avg10=1.001 avg60=0.00 avg300=0.00 total=1\n", &p), -EINVAL);
-	ck_assert_int_eq(psi_parse("some avg10=-1.00 avg60=0.00 avg300=0.00 total=1\n", &p), -EINVAL);
-	ck_assert_int_eq(psi_parse("some avg10=101.00 avg60=0.00 avg300=0.00 total=1\n", &p), -EINVAL);
-	ck_assert_int_eq(psi_parse("some avg10=1.00 avg60=0.00 avg300=0.00 total=99999999999999999999\n", &p), -EINVAL);
-	ck_assert_int_eq(psi_parse("full avg10=1.00 avg60=0.00 avg300=0.00 total=1\n", &p), -EINVAL);
+	ck_assert_int_eq(psi_parse("some avg10=1.001 avg60=0.00 avg300=0.00 total=1\n", &p),
+			 -EINVAL);
+	ck_assert_int_eq(psi_parse("some avg10=-1.00 avg60=0.00 avg300=0.00 total=1\n", &p),
+			 -EINVAL);
+	ck_assert_int_eq(psi_parse("some avg10=101.00 avg60=0.00 avg300=0.00 total=1\n", &p),
+			 -EINVAL);
+	ck_assert_int_eq(
+		psi_parse("some avg10=1.00 avg60=0.00 avg300=0.00 total=99999999999999999999\n",
+			  &p),
+		-EINVAL);
+	ck_assert_int_eq(psi_parse("full avg10=1.00 avg60=0.00 avg300=0.00 total=1\n", &p),
+			 -EINVAL);
 	ck_assert_int_eq(psi_parse("bogus\n", &p), -EINVAL);
 	ck_assert_int_eq(psi_parse("some avg10=1.00 avg60=0.00 avg3", &p), -EINVAL); /* truncated */
 }
@@ -66,15 +73,21 @@ END_TEST
 START_TEST(test_events)
 {
 	struct memcg_events e;
-	ck_assert_int_eq(memcg_events_parse("low 0\nhigh 17\nmax 3\noom 2\noom_kill 1\noom_group_kill 0\n", &e), 0);
+	ck_assert_int_eq(
+		memcg_events_parse("low 0\nhigh 17\nmax 3\noom 2\noom_kill 1\noom_group_kill 0\n",
+				   &e),
+		0);
 	ck_assert_uint_eq(e.high, 17);
 	ck_assert_uint_eq(e.oom_kill, 1);
 	ck_assert(e.has_oom_group_kill);
 	ck_assert_int_eq(memcg_events_parse("low 0\nhigh 17\nmax 3\noom 2\noom_kill 1\n", &e), 0);
 	ck_assert(!e.has_oom_group_kill);
 	ck_assert_int_eq(memcg_events_parse("low 0\nhigh 17\nmax 3\noom 2\n", &e), -EINVAL);
-	ck_assert_int_eq(memcg_events_parse("low 0\nhigh x\nmax 3\noom 2\noom_kill 1\n", &e), -EINVAL);
-	ck_assert_int_eq(memcg_events_parse("low 0\nhigh 1\nhigh 2\nmax 3\noom 2\noom_kill 1\n", &e), -EINVAL);
+	ck_assert_int_eq(memcg_events_parse("low 0\nhigh x\nmax 3\noom 2\noom_kill 1\n", &e),
+			 -EINVAL);
+	ck_assert_int_eq(
+		memcg_events_parse("low 0\nhigh 1\nhigh 2\nmax 3\noom 2\noom_kill 1\n", &e),
+		-EINVAL);
 	/* "oom" must not match the "oom_kill" line and vice versa */
 	ck_assert_int_eq(memcg_events_parse("oom_kill 5\nlow 0\nhigh 0\nmax 0\noom 9\n", &e), 0);
 	ck_assert_uint_eq(e.oom, 9);
@@ -85,7 +98,8 @@ END_TEST
 START_TEST(test_oom_control)
 {
 	struct memcg_oom_control o;
-	ck_assert_int_eq(memcg_oom_control_parse("oom_kill_disable 0\nunder_oom 1\noom_kill 4\n", &o), 0);
+	ck_assert_int_eq(
+		memcg_oom_control_parse("oom_kill_disable 0\nunder_oom 1\noom_kill 4\n", &o), 0);
 	ck_assert(o.under_oom);
 	ck_assert(o.has_oom_kill);
 	ck_assert_uint_eq(o.oom_kill, 4);
@@ -99,13 +113,19 @@ END_TEST
 START_TEST(test_stat)
 {
 	struct memcg_stat s;
-	ck_assert_int_eq(memcg_stat_parse("anon 100\nfile 200\nkernel 7\nshmem 50\nfile_mapped 1\n", true, &s), 0);
+	ck_assert_int_eq(memcg_stat_parse("anon 100\nfile 200\nkernel 7\nshmem 50\nfile_mapped 1\n",
+					  true, &s),
+			 0);
 	ck_assert_uint_eq(s.anon, 100);
 	ck_assert_uint_eq(s.file, 200);
 	ck_assert_uint_eq(s.shmem, 50);
 	ck_assert(s.has_kernel);
 	/* v1: hierarchical totals win over the cgroup's own */
-	ck_assert_int_eq(memcg_stat_parse("cache 1\nrss 2\nshmem 3\ntotal_cache 10\ntotal_rss 20\ntotal_shmem 30\n", false, &s), 0);
+	ck_assert_int_eq(
+		memcg_stat_parse(
+			"cache 1\nrss 2\nshmem 3\ntotal_cache 10\ntotal_rss 20\ntotal_shmem 30\n",
+			false, &s),
+		0);
 	ck_assert_uint_eq(s.anon, 20);
 	ck_assert_uint_eq(s.file, 10);
 	ck_assert_uint_eq(s.shmem, 30);
@@ -113,7 +133,8 @@ START_TEST(test_stat)
 	ck_assert_uint_eq(s.anon, 2);
 	/* v1 keys in a v2 parse are malformed */
 	ck_assert_int_eq(memcg_stat_parse("cache 1\nrss 2\n", true, &s), -EINVAL);
-	ck_assert_int_eq(memcg_stat_parse("anon 1\nfile 18446744073709551616\n", true, &s), -EINVAL);
+	ck_assert_int_eq(memcg_stat_parse("anon 1\nfile 18446744073709551616\n", true, &s),
+			 -EINVAL);
 	ck_assert_int_eq(memcg_stat_parse("anon 1\nfile", true, &s), -EINVAL);
 }
 END_TEST
@@ -133,8 +154,10 @@ START_TEST(test_meminfo)
 	ck_assert(!m.has_available);
 	ck_assert_int_eq(meminfo_parse("MemTotal: 10 MB\nMemFree: 5 kB\n", &m), -EINVAL);
 	ck_assert_int_eq(meminfo_parse("MemFree: 5 kB\n", &m), -EINVAL);
-	ck_assert_int_eq(meminfo_parse("MemTotal: 99999999999999999999 kB\nMemFree: 5 kB\n", &m), -EINVAL);
-	ck_assert_int_eq(meminfo_parse("MemTotal: 18014398509481984 kB\nMemFree: 5 kB\n", &m), -ERANGE);
+	ck_assert_int_eq(meminfo_parse("MemTotal: 99999999999999999999 kB\nMemFree: 5 kB\n", &m),
+			 -EINVAL);
+	ck_assert_int_eq(meminfo_parse("MemTotal: 18014398509481984 kB\nMemFree: 5 kB\n", &m),
+			 -ERANGE);
 }
 END_TEST
 
@@ -149,14 +172,17 @@ START_TEST(test_mountinfo)
 	ck_assert_int_eq(cg_layout_parse_mountinfo(hybrid, "/root", &l), 0);
 	ck_assert_str_eq(l.v1_memory, "/root/sys/fs/cgroup/memory");
 	ck_assert_str_eq(l.v2, "/root/sys/fs/cgroup/unified");
-	ck_assert_int_eq(cg_layout_parse_mountinfo(
-				 "29 1 0:26 / /sys/fs/cgroup\\040x rw - cgroup2 cgroup2 rw,nsdelegate\n",
-				 "", &l), 0);
+	ck_assert_int_eq(
+		cg_layout_parse_mountinfo(
+			"29 1 0:26 / /sys/fs/cgroup\\040x rw - cgroup2 cgroup2 rw,nsdelegate\n", "",
+			&l),
+		0);
 	ck_assert_str_eq(l.v2, "/sys/fs/cgroup x");
 	ck_assert_str_eq(l.v1_memory, "");
 	/* a v1 hierarchy named "memory_foo" is not the memory controller */
 	ck_assert_int_eq(cg_layout_parse_mountinfo(
-				 "35 31 0:32 / /x rw - cgroup cgroup rw,name=memoryx\n", "", &l), 0);
+				 "35 31 0:32 / /x rw - cgroup cgroup rw,name=memoryx\n", "", &l),
+			 0);
 	ck_assert_str_eq(l.v1_memory, "");
 	/* garbage lines are skipped */
 	ck_assert_int_eq(cg_layout_parse_mountinfo("- - -\n\n  \nx", "", &l), 0);
@@ -191,7 +217,8 @@ START_TEST(test_names)
 	 * record's page_counter max in kB, v2's "max" (SIZE_UNLIMITED); a real 4 EiB limit is none */
 	ck_assert_uint_eq(cg_v1_normalize_limit(9223372036854710272ULL), SIZE_UNLIMITED);
 	ck_assert(cg_limit_kb_is_none(9007199254740988ULL));
-	ck_assert(cg_limit_kb_is_none(9007199254740928ULL)); /* 64 KiB pages: watch took it for a limit */
+	ck_assert(cg_limit_kb_is_none(
+		9007199254740928ULL)); /* 64 KiB pages: watch took it for a limit */
 	ck_assert(cg_limit_is_none(SIZE_UNLIMITED));
 	ck_assert(!cg_limit_is_none(1ULL << 40));
 	ck_assert(!cg_limit_kb_is_none(64 * 1024));

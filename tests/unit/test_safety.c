@@ -61,7 +61,8 @@ END_TEST
 
 START_TEST(test_owner_record)
 {
-	struct cg_owner o = rec("oomlab-5-0-abcdef01", 5, 1234, "f7a8d88e-f09a-4339", 4026531836ULL),
+	struct cg_owner o = rec("oomlab-5-0-abcdef01", 5, 1234, "f7a8d88e-f09a-4339",
+				4026531836ULL),
 			p;
 	char buf[256];
 
@@ -73,8 +74,9 @@ START_TEST(test_owner_record)
 	ck_assert_str_eq(p.boot, o.boot);
 	ck_assert_uint_eq(p.pidns, 4026531836ULL);
 	ck_assert_int_eq(cg_owner_parse("", 0, &p), -EINVAL);
-	ck_assert_int_eq(cg_owner_parse("oomlab-owner 2 name=a pid=1 start=1 boot=x pidns=1", 51, &p),
-			 -EINVAL);
+	ck_assert_int_eq(
+		cg_owner_parse("oomlab-owner 2 name=a pid=1 start=1 boot=x pidns=1", 51, &p),
+		-EINVAL);
 	{
 		const char *bad[] = {
 			"oomlab-owner 1 name=a pid=0 start=1 boot=x pidns=1",
@@ -85,7 +87,8 @@ START_TEST(test_owner_record)
 			"oomlab-owner 1 name=a pid=1x start=1 boot=x pidns=1",
 		};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-			ck_assert_msg(cg_owner_parse(bad[i], strlen(bad[i]), &p) == -EINVAL, "%s", bad[i]);
+			ck_assert_msg(cg_owner_parse(bad[i], strlen(bad[i]), &p) == -EINVAL, "%s",
+				      bad[i]);
 	}
 	/* the real self */
 	ck_assert_int_eq(cg_owner_self(&p), 0);
@@ -102,14 +105,17 @@ START_TEST(test_owner_judge)
 
 	r = rec("oomlab-9-0-00000001", 9, 300, "B", 7);
 	/* a record for another directory is not proof */
-	ck_assert_int_eq(cg_owner_judge(&r, "oomlab-9-0-00000002", false, &self, 0, why, sizeof(why)),
-			 CG_OWNER_UNPROVEN);
+	ck_assert_int_eq(
+		cg_owner_judge(&r, "oomlab-9-0-00000002", false, &self, 0, why, sizeof(why)),
+		CG_OWNER_UNPROVEN);
 	/* held lock: alive, in any namespace */
-	ck_assert_int_eq(cg_owner_judge(&r, r.name, true, &self, 0, why, sizeof(why)), CG_OWNER_ALIVE);
+	ck_assert_int_eq(cg_owner_judge(&r, r.name, true, &self, 0, why, sizeof(why)),
+			 CG_OWNER_ALIVE);
 	/* same namespace: the same start time is alive (a renamed binary too: no comm involved) */
 	ck_assert_int_eq(cg_owner_judge(&r, r.name, false, &self, 300, why, sizeof(why)),
 			 CG_OWNER_ALIVE);
-	ck_assert_int_eq(cg_owner_judge(&r, r.name, false, &self, 0, why, sizeof(why)), CG_OWNER_GONE);
+	ck_assert_int_eq(cg_owner_judge(&r, r.name, false, &self, 0, why, sizeof(why)),
+			 CG_OWNER_GONE);
 	/* a reused pid (start differs) is not the owner */
 	ck_assert_int_eq(cg_owner_judge(&r, r.name, false, &self, 301, why, sizeof(why)),
 			 CG_OWNER_GONE);
@@ -143,11 +149,18 @@ START_TEST(test_term_safe)
 	ck_assert_str_eq(term_safe("\x7f", buf, sizeof(buf)), "\\x7f");
 	/* UTF-8 passes, C1 controls (also encoded) and invalid bytes do not */
 	ck_assert_str_eq(term_safe("caf\xc3\xa9", buf, sizeof(buf)), "caf\xc3\xa9");
-	ck_assert_str_eq(term_safe("\xc2\x9b" "2J", buf, sizeof(buf)), "\\u{009b}2J");
+	ck_assert_str_eq(term_safe("\xc2\x9b"
+				   "2J",
+				   buf, sizeof(buf)),
+			 "\\u{009b}2J");
 	ck_assert_str_eq(term_safe("\xff\xfe", buf, sizeof(buf)), "\\xff\\xfe");
-	ck_assert_str_eq(term_safe("\xe2\x80\xae" "x", buf, sizeof(buf)), "\\u{202e}x");
+	ck_assert_str_eq(term_safe("\xe2\x80\xae"
+				   "x",
+				   buf, sizeof(buf)),
+			 "\\u{202e}x");
 	/* backslashes stay (systemd's \x2d in unit names reads as written) */
-	ck_assert_str_eq(term_safe("dev-disk-by\\x2duuid", buf, sizeof(buf)), "dev-disk-by\\x2duuid");
+	ck_assert_str_eq(term_safe("dev-disk-by\\x2duuid", buf, sizeof(buf)),
+			 "dev-disk-by\\x2duuid");
 	/* does not fit: cut at a character boundary, marked, never overflows */
 	{
 		char small[12];

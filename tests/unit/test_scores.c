@@ -43,7 +43,8 @@ START_TEST(test_status_kthread_old_escaped)
 	ck_assert_int_eq(proc_status_parse("Name:\tkthreadd\nPid:\t2\nKthread:\t1\n", &st), 0);
 	ck_assert(!st.has_mm && st.kthread);
 	/* before 4.5: only VmRSS */
-	ck_assert_int_eq(proc_status_parse("Name:\told\nVmRSS:\t 1000 kB\nVmPTE:\t 8 kB\n", &st), 0);
+	ck_assert_int_eq(proc_status_parse("Name:\told\nVmRSS:\t 1000 kB\nVmPTE:\t 8 kB\n", &st),
+			 0);
 	ck_assert(st.has_mm && !st.has_rss_split && !st.has_kthread);
 	ck_assert_uint_eq(st.rss_anon_kb + st.rss_file_kb + st.rss_shmem_kb, 1000);
 	/* comm is chosen by the process: the kernel escapes \n and \\ */
@@ -71,8 +72,11 @@ START_TEST(test_int_stat_cgroup)
 	ck_assert_int_eq(proc_int_parse("12 3\n", &v), -EINVAL);
 
 	/* a hostile comm with ") S 1" inside: fields count from the LAST ')' */
-	ck_assert_int_eq(proc_stat_parse("42 (x) S 1 2 3) R 1 42 42 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 "
-					 "1 0 777 0 0\n", &ps), 0);
+	ck_assert_int_eq(
+		proc_stat_parse("42 (x) S 1 2 3) R 1 42 42 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 "
+				"1 0 777 0 0\n",
+				&ps),
+		0);
 	ck_assert_int_eq(ps.state, 'R');
 	ck_assert_uint_eq(ps.flags, 2129984);
 	ck_assert(ps.flags & PROC_PF_KTHREAD);
@@ -160,8 +164,9 @@ END_TEST
 
 START_TEST(test_memcg_totalpages)
 {
-	struct memcg_max_input in = { .max = 512ULL << 20, .memsw_max = SIZE_UNLIMITED,
-				      .swappiness = 60, .total_swap = 0 };
+	struct memcg_max_input in = {
+		.max = 512ULL << 20, .memsw_max = SIZE_UNLIMITED, .swappiness = 60, .total_swap = 0
+	};
 	uint64_t t;
 	/* v1, no swap on the host */
 	ck_assert_int_eq(memcg_totalpages(&in, 4096, &t), 0);
@@ -336,8 +341,14 @@ END_TEST
 
 START_TEST(test_cand_from_task)
 {
-	struct oom_task t = { .pid = 42, .comm = "svc", .flags = OT_F_MM, .anon = 1000,
-			      .file = 200, .shmem = 24, .swap = 8, .pgtables_bytes = 65536 };
+	struct oom_task t = { .pid = 42,
+			      .comm = "svc",
+			      .flags = OT_F_MM,
+			      .anon = 1000,
+			      .file = 200,
+			      .shmem = 24,
+			      .swap = 8,
+			      .pgtables_bytes = 65536 };
 	struct oom_cand c;
 
 	oom_cand_from_task(&c, &t, 4);

@@ -28,7 +28,9 @@ static char *render(enum prom_format fmt, void (*fn)(struct prom *))
 
 static void one_counter(struct prom *p)
 {
-	struct prom_label l[] = { { "cgroup", "/a\"b\\c\nd" }, { "pod", "" }, { "unit", NULL },
+	struct prom_label l[] = { { "cgroup", "/a\"b\\c\nd" },
+				  { "pod", "" },
+				  { "unit", NULL },
 				  { "constraint", "memcg" } };
 	struct prom_label el[] = { { "kill_id", "7" }, { "pid", "1234" } };
 	struct prom_exemplar ex = { el, 2, 1, 1700000000123456ULL };
@@ -45,14 +47,15 @@ START_TEST(test_prom_text)
 {
 	char *t = render(PROM_TEXT, one_counter);
 
-	ck_assert_str_eq(t, "# HELP oomlab_oom_kills_total Kills \"by\" cgroup.\\nSecond line\n"
-			    "# TYPE oomlab_oom_kills_total counter\n"
-			    "oomlab_oom_kills_total{cgroup=\"/a\\\"b\\\\c\\nd\",constraint=\"memcg\"} 3\n"
-			    "# HELP oomlab_build_info version\n"
-			    "# TYPE oomlab_build_info gauge\n"
-			    "oomlab_build_info 1\n"
-			    "# HELP oomlab_x_seconds s\n# TYPE oomlab_x_seconds gauge\n"
-			    "oomlab_x_seconds 1.500001\n");
+	ck_assert_str_eq(
+		t, "# HELP oomlab_oom_kills_total Kills \"by\" cgroup.\\nSecond line\n"
+		   "# TYPE oomlab_oom_kills_total counter\n"
+		   "oomlab_oom_kills_total{cgroup=\"/a\\\"b\\\\c\\nd\",constraint=\"memcg\"} 3\n"
+		   "# HELP oomlab_build_info version\n"
+		   "# TYPE oomlab_build_info gauge\n"
+		   "oomlab_build_info 1\n"
+		   "# HELP oomlab_x_seconds s\n# TYPE oomlab_x_seconds gauge\n"
+		   "oomlab_x_seconds 1.500001\n");
 	free(t);
 }
 END_TEST
@@ -61,15 +64,16 @@ START_TEST(test_prom_openmetrics)
 {
 	char *t = render(PROM_OPENMETRICS, one_counter);
 
-	ck_assert_str_eq(t, "# HELP oomlab_oom_kills Kills \\\"by\\\" cgroup.\\nSecond line\n"
-			    "# TYPE oomlab_oom_kills counter\n"
-			    "oomlab_oom_kills_total{cgroup=\"/a\\\"b\\\\c\\nd\",constraint=\"memcg\"} 3 "
-			    "# {kill_id=\"7\",pid=\"1234\"} 1 1700000000.123456\n"
-			    "# HELP oomlab_build version\n"
-			    "# TYPE oomlab_build info\n"
-			    "oomlab_build_info 1\n"
-			    "# HELP oomlab_x_seconds s\n# TYPE oomlab_x_seconds gauge\n"
-			    "oomlab_x_seconds 1.500001\n# EOF\n");
+	ck_assert_str_eq(
+		t, "# HELP oomlab_oom_kills Kills \\\"by\\\" cgroup.\\nSecond line\n"
+		   "# TYPE oomlab_oom_kills counter\n"
+		   "oomlab_oom_kills_total{cgroup=\"/a\\\"b\\\\c\\nd\",constraint=\"memcg\"} 3 "
+		   "# {kill_id=\"7\",pid=\"1234\"} 1 1700000000.123456\n"
+		   "# HELP oomlab_build version\n"
+		   "# TYPE oomlab_build info\n"
+		   "oomlab_build_info 1\n"
+		   "# HELP oomlab_x_seconds s\n# TYPE oomlab_x_seconds gauge\n"
+		   "oomlab_x_seconds 1.500001\n# EOF\n");
 	free(t);
 }
 END_TEST
@@ -80,9 +84,12 @@ START_TEST(test_prom_negotiate)
 	ck_assert_int_eq(prom_negotiate("*/*"), PROM_TEXT);
 	ck_assert_int_eq(prom_negotiate("text/plain;version=0.0.4"), PROM_TEXT);
 	/* what Prometheus 2.42 sends */
-	ck_assert_int_eq(prom_negotiate("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+	ck_assert_int_eq(
+		prom_negotiate(
+			"application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+		PROM_OPENMETRICS);
+	ck_assert_int_eq(prom_negotiate("text/plain, Application/OpenMetrics-Text; q=0.3"),
 			 PROM_OPENMETRICS);
-	ck_assert_int_eq(prom_negotiate("text/plain, Application/OpenMetrics-Text; q=0.3"), PROM_OPENMETRICS);
 	ck_assert_int_eq(prom_negotiate("application/openmetrics-text; q=0"), PROM_TEXT);
 	ck_assert_int_eq(prom_negotiate("application/openmetrics-text;q=0.0"), PROM_TEXT);
 	ck_assert_int_eq(prom_negotiate("application/openmetrics-textual"), PROM_OPENMETRICS);
@@ -97,13 +104,22 @@ START_TEST(test_k8s_cgroup)
 {
 	struct k8s_names k;
 
-	ck_assert_int_eq(k8s_names_from_cgroup("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ef_1234_567890abcdef.slice/cri-containerd-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d.scope", &k), 1);
+	ck_assert_int_eq(
+		k8s_names_from_cgroup(
+			"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ef_1234_567890abcdef.slice/cri-containerd-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d.scope",
+			&k),
+		1);
 	ck_assert_str_eq(k.qos, "burstable");
 	ck_assert_str_eq(k.pod_uid, "1234abcd-5678-90ef-1234-567890abcdef");
-	ck_assert_str_eq(k.container_id, "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d");
+	ck_assert_str_eq(k.container_id,
+			 "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d");
 	ck_assert_str_eq(k.runtime, "containerd");
 	/* the cgroupfs driver */
-	ck_assert_int_eq(k8s_names_from_cgroup("/kubepods/besteffort/pod33334444-5555-6666-7777-888899990000/3333333333333333333333333333333333333333333333333333333333333333", &k), 1);
+	ck_assert_int_eq(
+		k8s_names_from_cgroup(
+			"/kubepods/besteffort/pod33334444-5555-6666-7777-888899990000/3333333333333333333333333333333333333333333333333333333333333333",
+			&k),
+		1);
 	ck_assert_str_eq(k.qos, "besteffort");
 	ck_assert_str_eq(k.pod_uid, "33334444-5555-6666-7777-888899990000");
 	ck_assert_int_eq(strlen(k.container_id), 64);
@@ -115,12 +131,14 @@ END_TEST
 START_TEST(test_k8s_oci)
 {
 	struct k8s_names k = { 0 };
-	const char *cd = "{\"annotations\": {\"io.kubernetes.cri.container-type\": \"container\",\n"
-			 " \"io.kubernetes.cri.container-name\" : \"app\",\"io.kubernetes.cri.sandbox-name\":"
-			 "\"web-1\", \"io.kubernetes.cri.sandbox-namespace\":\"sh\\\"op\\u0001\","
-			 "\"io.kubernetes.cri.sandbox-uid\":\"u-1\"}}";
-	const char *crio = "{\"annotations\":{\"io.kubernetes.pod.name\":\"p\",\"io.kubernetes.pod.namespace\":"
-			   "\"n\",\"io.kubernetes.container.name\":\"c\",\"io.kubernetes.cri-o.ContainerType\":\"sandbox\"}}";
+	const char *cd =
+		"{\"annotations\": {\"io.kubernetes.cri.container-type\": \"container\",\n"
+		" \"io.kubernetes.cri.container-name\" : \"app\",\"io.kubernetes.cri.sandbox-name\":"
+		"\"web-1\", \"io.kubernetes.cri.sandbox-namespace\":\"sh\\\"op\\u0001\","
+		"\"io.kubernetes.cri.sandbox-uid\":\"u-1\"}}";
+	const char *crio =
+		"{\"annotations\":{\"io.kubernetes.pod.name\":\"p\",\"io.kubernetes.pod.namespace\":"
+		"\"n\",\"io.kubernetes.container.name\":\"c\",\"io.kubernetes.cri-o.ContainerType\":\"sandbox\"}}";
 
 	ck_assert_int_eq(k8s_names_from_oci_config(cd, strlen(cd), &k), 4);
 	ck_assert_str_eq(k.container, "app");
@@ -160,20 +178,26 @@ static struct oom_event ev(const char *constraint, enum oom_scope scope, const c
 
 START_TEST(test_limit_scope)
 {
-	const char *pod = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ef_1234_567890abcdef.slice";
+	const char *pod =
+		"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ef_1234_567890abcdef.slice";
 	char ctr[512], buf[64];
 	struct oom_event e;
 
-	xsnprintf(ctr, sizeof(ctr), "%s/cri-containerd-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d.scope", pod);
+	xsnprintf(
+		ctr, sizeof(ctr),
+		"%s/cri-containerd-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d.scope",
+		pod);
 	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, ctr, ctr);
 	ck_assert_str_eq(oom_limit_scope(&e), "container");
 	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, pod, ctr);
 	ck_assert_str_eq(oom_limit_scope(&e), "pod");
-	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, "/kubepods.slice/kubepods-burstable.slice", ctr);
+	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, "/kubepods.slice/kubepods-burstable.slice",
+	       ctr);
 	ck_assert_str_eq(oom_limit_scope(&e), "qos");
 	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, "/kubepods.slice", ctr);
 	ck_assert_str_eq(oom_limit_scope(&e), "kubepods");
-	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, "/kubepods/burstable", "/kubepods/burstable/pod1/x");
+	e = ev("CONSTRAINT_MEMCG", OOM_SCOPE_MEMCG, "/kubepods/burstable",
+	       "/kubepods/burstable/pod1/x");
 	ck_assert_str_eq(oom_limit_scope(&e), "qos");
 	e = ev("CONSTRAINT_NONE", OOM_SCOPE_GLOBAL, "", ctr);
 	ck_assert_str_eq(oom_limit_scope(&e), "node");

@@ -117,7 +117,9 @@ START_TEST(test_json_escape)
 {
 	char b[64];
 	/* quote, backslash, control, invalid UTF-8 (0xff), valid 2-byte (é) */
-	const char in[] = "a\"b\\c\x01" "\xff" "\xc3\xa9";
+	const char in[] = "a\"b\\c\x01"
+			  "\xff"
+			  "\xc3\xa9";
 	json_escape(in, sizeof(in) - 1, b, sizeof(b));
 	ck_assert_str_eq(b, "a\\\"b\\\\c\\u0001\xef\xbf\xbd\xc3\xa9");
 }
@@ -150,9 +152,10 @@ START_TEST(test_json_writer)
 	json_obj_close(&j);
 	json_obj_close(&j);
 	fclose(f);
-	ck_assert_str_eq(buf, "{\"a\":1,\"b\":[-2,null,12.05,-9223372036854775808,"
-			      "18446744073709551615,0,\"plain ascii\",\"q\\\"b\\\\\\u0001\\u007f\"],"
-			      "\"c\":null,\"d\":{}}");
+	ck_assert_str_eq(buf,
+			 "{\"a\":1,\"b\":[-2,null,12.05,-9223372036854775808,"
+			 "18446744073709551615,0,\"plain ascii\",\"q\\\"b\\\\\\u0001\\u007f\"],"
+			 "\"c\":null,\"d\":{}}");
 	free(buf);
 }
 END_TEST

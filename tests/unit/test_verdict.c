@@ -16,9 +16,13 @@
 
 static struct verdict_in calm(void)
 {
-	struct verdict_in in = { .has_psi = true, .has_full = true, .usage = 10 * MiB,
-				 .limit = 100 * MiB, .high = SIZE_UNLIMITED,
-				 .has_unreclaimable = true, .unreclaimable = 5 * MiB };
+	struct verdict_in in = { .has_psi = true,
+				 .has_full = true,
+				 .usage = 10 * MiB,
+				 .limit = 100 * MiB,
+				 .high = SIZE_UNLIMITED,
+				 .has_unreclaimable = true,
+				 .unreclaimable = 5 * MiB };
 	return in;
 }
 
@@ -160,7 +164,7 @@ START_TEST(test_component_id)
 	xsnprintf(comp, sizeof(comp), "docker-%s.scope", id);
 	ck_assert(cgw_component_matches_id(comp, "4f2a9c1e7b3d"));
 	ck_assert(cgw_component_matches_id(comp, id));
-	ck_assert(!cgw_component_matches_id(comp, "4f2a9c1e7b3")); /* too short */
+	ck_assert(!cgw_component_matches_id(comp, "4f2a9c1e7b3"));  /* too short */
 	ck_assert(!cgw_component_matches_id(comp, "f2a9c1e7b3d5")); /* not a prefix */
 	xsnprintf(comp, sizeof(comp), "cri-containerd-%s.scope", id);
 	ck_assert(cgw_component_matches_id(comp, "4f2a9c1e7b3d5a"));
@@ -228,10 +232,8 @@ START_TEST(test_walk_hybrid)
 		bool in_mem, in_v2;
 		const char *parent;
 	} want[] = {
-		{ "/", true, true, NULL },
-		{ "/onlyv1", true, false, "/" },
-		{ "/onlyv2", false, true, "/" },
-		{ "/x", true, true, "/" },
+		{ "/", true, true, NULL },	   { "/onlyv1", true, false, "/" },
+		{ "/onlyv2", false, true, "/" },   { "/x", true, true, "/" },
 		{ "/x/inner", true, false, "/x" },
 	};
 

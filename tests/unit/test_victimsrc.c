@@ -21,8 +21,10 @@ START_TEST(test_line_pid_only)
 {
 	struct oom_event ev;
 
-	ck_assert_int_eq(parse("         python3-2124    [001] d..1.  4521.881234: mark_victim: pid=2124\n",
-			       &ev), 0);
+	ck_assert_int_eq(
+		parse("         python3-2124    [001] d..1.  4521.881234: mark_victim: pid=2124\n",
+		      &ev),
+		0);
 	ck_assert_int_eq(ev.pid, 2124);
 	ck_assert_uint_eq(ev.kernel_time_us, 4521881234ULL);
 	ck_assert(ev.have & OOM_HAVE_PID);
@@ -39,10 +41,12 @@ START_TEST(test_line_full)
 {
 	struct oom_event ev;
 
-	ck_assert_int_eq(parse("    oomlab-eater-14746   [000] .....   768.538489: mark_victim: pid=14746 "
-			       "comm=oomlab-eater total-vm=68268kB anon-rss=65280kB file-rss:960kB "
-			       "shmem-rss:0kB uid=0 pgtables=172kB oom_score_adj=-17",
-			       &ev), 0);
+	ck_assert_int_eq(
+		parse("    oomlab-eater-14746   [000] .....   768.538489: mark_victim: pid=14746 "
+		      "comm=oomlab-eater total-vm=68268kB anon-rss=65280kB file-rss:960kB "
+		      "shmem-rss:0kB uid=0 pgtables=172kB oom_score_adj=-17",
+		      &ev),
+		0);
 	ck_assert_int_eq(ev.pid, 14746);
 	ck_assert_str_eq(ev.comm, "oomlab-eater");
 	ck_assert_uint_eq(ev.total_vm_kb, 68268);
@@ -65,7 +69,8 @@ START_TEST(test_line_hostile)
 	ck_assert_int_eq(parse("x-1 [000] ..... 1.000001: mark_victim: pid=9 comm=a total-vm=1kB "
 			       "total-vm=68268kB anon-rss=5kB file-rss:6kB shmem-rss:7kB uid=1000 "
 			       "pgtables=8kB oom_score_adj=1000",
-			       &ev), 0);
+			       &ev),
+			 0);
 	ck_assert_str_eq(ev.comm, "a total-vm=1kB");
 	ck_assert_uint_eq(ev.total_vm_kb, 68268);
 	ck_assert_uint_eq(ev.uid, 1000);
@@ -83,7 +88,8 @@ START_TEST(test_line_hostile)
 	ck_assert_int_eq(parse("x-1 [000] ..... 1.0: mark_victim: pid=3 comm=x total-vm=1kB "
 			       "anon-rss=5kB file-rss:6kB shmem-rss:7kB uid=1 pgtables=8kB "
 			       "oom_score_adj=1001",
-			       &ev), -EINVAL);
+			       &ev),
+			 -EINVAL);
 }
 END_TEST
 
@@ -99,7 +105,8 @@ static char *slurp(const char *name)
 
 START_TEST(test_format_shape)
 {
-	ck_assert_int_eq(mark_victim_format_shape(slurp("mark_victim-6.18.format")), MARK_VICTIM_FULL);
+	ck_assert_int_eq(mark_victim_format_shape(slurp("mark_victim-6.18.format")),
+			 MARK_VICTIM_FULL);
 	ck_assert_int_eq(mark_victim_format_shape(slurp("mark_victim-6.1.format")),
 			 MARK_VICTIM_PID_ONLY);
 	ck_assert_int_eq(mark_victim_format_shape("field:int common_pid;\toffset:4;"), -EINVAL);
@@ -152,7 +159,8 @@ START_TEST(test_proc_cgroup)
 	bool v1;
 
 	ck_assert_int_eq(proc_cgroup_memory_path("9:name=systemd:/\n4:memory:/a/b\n0::/x\n", buf,
-						 sizeof(buf), &v1), 0);
+						 sizeof(buf), &v1),
+			 0);
 	ck_assert_str_eq(buf, "/a/b");
 	ck_assert(v1);
 	ck_assert_int_eq(proc_cgroup_memory_path("0::/user.slice/u.scope\n", buf, sizeof(buf), &v1),
@@ -231,14 +239,17 @@ START_TEST(test_log_merge)
 	ck_assert_int_eq(oom_event_merge_log(&ev, &log), -ESRCH);
 
 	/* the kill line ends the report: assembled, no longer pending */
-	feed_kmsg(r, "Memory cgroup out of memory: Killed process 2124 (py) total-vm:1kB, "
-		     "anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
+	feed_kmsg(r,
+		  "Memory cgroup out of memory: Killed process 2124 (py) total-vm:1kB, "
+		  "anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
 	ck_assert_int_eq(oomreport_pending(r, 2124, &log), -ENOENT);
 	ck_assert_int_eq(killed.pid, 2124);
 	ck_assert_uint_eq(killed.memcg_limit_kb, 32768);
 
 	/* a global OOM's record clears the memcg the source guessed */
-	feed_kmsg(r, "java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0");
+	feed_kmsg(
+		r,
+		"java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0");
 	feed_kmsg(r, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,"
 		     "global_oom,task_memcg=/user.slice,task=java,pid=77,uid=1000");
 	ck_assert_int_eq(oomreport_pending(r, 77, &log), 0);

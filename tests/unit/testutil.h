@@ -9,7 +9,7 @@
 #define TEST_MAIN(make_suite)                                                                      \
 	int main(void)                                                                             \
 	{                                                                                          \
-		SRunner *sr = srunner_create(make_suite());                                       \
+		SRunner *sr = srunner_create(make_suite());                                        \
 		int failed;                                                                        \
 		srunner_run_all(sr, CK_NORMAL);                                                    \
 		failed = srunner_ntests_failed(sr);                                                \
