@@ -721,7 +721,7 @@ static enum container sniff(const unsigned char *p, size_t n)
  * for this thread's accesses to the window; any other SIGBUS gets the default action.
  * Returns the offset reached, the caller read()s on from there (what was appended since).
  */
-#define MAP_WINDOW (8u << 20)
+#define MAP_WINDOW (2u << 20)
 static __thread sigjmp_buf *map_jump;
 
 static void map_sigbus(int sig)

@@ -23,7 +23,7 @@
 
 /* lib/logform.c: IN_CHUNK (the pieces a window is handed over in), MAP_WINDOW */
 #define CHUNK (256u << 10)
-#define WINDOW (8u << 20)
+#define WINDOW (2u << 20)
 
 struct run {
 	char *out;	/* one digest line per kill */
