@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "util.h"
 #include "banned.h"
@@ -1028,6 +1031,10 @@ static uint32_t mention_mask;
 /* the byte pairs an anchor (or a '[', a '\\') starts with: one bit each, 8 KiB */
 static uint8_t anchor_pair[65536 / 8];
 
+/* the same pairs as a list, for the vector filter */
+static char pair0[NANCHORS], pair1[NANCHORS];
+static unsigned npairs;
+
 static void set_pair(unsigned a, unsigned b)
 {
 	unsigned k = a << 8 | b;
@@ -1054,8 +1061,13 @@ __attribute__((constructor)) static void anchor_table(void)
 	}
 	anchor_first['['] |= BYTE_BRACKET;
 	anchor_first['\\'] |= BYTE_ESCAPE;
-	for (size_t i = 0; i < NANCHORS; i++)
+	for (size_t i = 0; i < NANCHORS; i++) {
+		if (!pair_at((const unsigned char *)anchors[i].s)) {
+			pair0[npairs] = anchors[i].s[0];
+			pair1[npairs++] = anchors[i].s[1];
+		}
 		set_pair((unsigned char)anchors[i].s[0], (unsigned char)anchors[i].s[1]);
+	}
 	for (unsigned b = 0; b < 256; b++) {
 		set_pair('[', b);
 		set_pair('\\', b);
@@ -1088,37 +1100,109 @@ static uint32_t anchor_hits(const char *t, size_t len, uint32_t want, const char
 	return found;
 }
 
-bool kmsg_may_hold_oom(const char *s, size_t len)
+/* at s[i], whose byte pair is in the table: an anchor, a row or its header, an escape? */
+static bool hold_at(const char *s, size_t len, size_t i)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	const char *end = s + len;
+	uint32_t m = anchor_first[(unsigned char)s[i]];
 
-	/* an anchor, a row, an escape: at least 2 bytes */
-	for (size_t i = 0; i + 1 < len; i++) {
-		uint32_t m;
-
-		if (!pair_at(u + i))
-			continue;
-		m = anchor_first[u[i]];
-		if (m & BYTE_ESCAPE)
+	if (m & BYTE_ESCAPE)
+		return true;
+	if (m & BYTE_BRACKET) {
+		/* a row, or a column header ("[  pid  ]", also "[pid]") */
+		const char *c = memchr(s + i, ']', len - i < 32 ? len - i : 32);
+		if (task_row_at(s + i, s + len))
 			return true;
-		if (m & BYTE_BRACKET) {
-			/* a row, or a column header ("[  pid  ]", also "[pid]") */
-			const char *c = memchr(s + i, ']', len - i < 32 ? len - i : 32);
-			if (task_row_at(s + i, end))
+		for (const char *q = s + i + 1; c && q + 3 <= c; q++)
+			if (q[0] == 'p' && q[1] == 'i' && q[2] == 'd')
 				return true;
-			for (const char *q = s + i + 1; c && q + 3 <= c; q++)
-				if (q[0] == 'p' && q[1] == 'i' && q[2] == 'd')
-					return true;
-		}
-		for (m &= ~(BYTE_BRACKET | BYTE_ESCAPE); m; m &= m - 1) {
-			unsigned a = (unsigned)__builtin_ctz(m);
-			if (anchors[a].len <= len - i && s[i + 1] == anchors[a].s[1] &&
-			    memcmp(s + i, anchors[a].s, anchors[a].len) == 0)
-				return true;
-		}
+	}
+	for (m &= ~(BYTE_BRACKET | BYTE_ESCAPE); m; m &= m - 1) {
+		unsigned a = (unsigned)__builtin_ctz(m);
+		if (anchors[a].len <= len - i && s[i + 1] == anchors[a].s[1] &&
+		    memcmp(s + i, anchors[a].s, anchors[a].len) == 0)
+			return true;
 	}
 	return false;
+}
+
+static bool may_hold_scalar(const char *s, size_t len)
+{
+	/* an anchor, a row, an escape: at least 2 bytes */
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pair_at((const unsigned char *)s + i) && hold_at(s, len, i))
+			return true;
+	return false;
+}
+
+#if defined(__x86_64__)
+/*
+ * The byte pairs 32 (a short line: 16) positions at a time: most lines of a report have no
+ * candidate but the '[' of their time stamp. The last block overlaps the one before it.
+ */
+__attribute__((target("avx2"))) static bool may_hold_16(const char *s, size_t len)
+{
+	for (size_t i = 0;; i += 16) {
+		__m128i a, b, m;
+		unsigned bits;
+
+		if (i + 17 > len)
+			i = len - 17;
+		a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+		m = _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('[')), _mm_cmpeq_epi8(a, _mm_set1_epi8('\\')));
+		for (unsigned k = 0; k < npairs; k++)
+			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(pair0[k])),
+							  _mm_cmpeq_epi8(b, _mm_set1_epi8(pair1[k]))));
+		for (bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1)
+			if (hold_at(s, len, i + (unsigned)__builtin_ctz(bits)))
+				return true;
+		if (i + 17 == len)
+			return false;
+	}
+}
+
+__attribute__((target("avx2"))) static bool may_hold_avx2(const char *s, size_t len)
+{
+	if (len < 17)
+		return may_hold_scalar(s, len);
+	if (len < 33)
+		return may_hold_16(s, len);
+	for (size_t i = 0;; i += 32) {
+		__m256i a, b, m;
+		unsigned bits;
+
+		if (i + 33 > len)
+			i = len - 33;
+		a = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		b = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+		m = _mm256_or_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8('[')),
+				    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\\')));
+		for (unsigned k = 0; k < npairs; k++)
+			m = _mm256_or_si256(m, _mm256_and_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8(pair0[k])),
+							       _mm256_cmpeq_epi8(b, _mm256_set1_epi8(pair1[k]))));
+		for (bits = (unsigned)_mm256_movemask_epi8(m); bits; bits &= bits - 1)
+			if (hold_at(s, len, i + (unsigned)__builtin_ctz(bits)))
+				return true;
+		if (i + 33 == len)
+			return false;
+	}
+}
+#endif
+
+static bool (*may_hold_impl)(const char *, size_t) = may_hold_scalar;
+
+__attribute__((constructor)) static void pick_may_hold(void)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		may_hold_impl = may_hold_avx2;
+#endif
+}
+
+bool kmsg_may_hold_oom(const char *s, size_t len)
+{
+	return may_hold_impl(s, len);
 }
 
 bool kmsg_mentions_oom(const char *s, size_t len)
