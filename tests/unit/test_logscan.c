@@ -332,6 +332,7 @@ START_TEST(test_needles_at_edges)
 	};
 	size_t cap = 2 * WINDOW + 2 * CHUNK, len = 0;
 	char *buf = malloc(cap), *rep = malloc(65536), path[] = "/tmp/oomlab-test-logscan-XXXXXX";
+	char path_fd[64];
 	struct run ref, got;
 	struct logform *f;
 	struct logread_info info;
@@ -358,13 +359,15 @@ START_TEST(test_needles_at_edges)
 	len += filler(buf + len, 1000, 99);
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
+	/* unlinked at once, read through /proc/self/fd: nothing is left behind if a check fails */
+	unlink(path);
+	snprintf(path_fd, sizeof(path_fd), "/proc/self/fd/%d", fd);
 	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
-	close(fd);
 
 	plain(&ref, buf, len);
 	r = new_rep(&got);
 	ck_assert_int_eq(logform_new(r, &f), 0);
-	ck_assert_int_eq(logread(path, false, f, &info), 0);
+	ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
 	logform_end(f);
 	stats_line(&got, r);
 	ck_assert_int_eq(ref.kills, (int)ELEMENTSOF(at));
@@ -377,17 +380,17 @@ START_TEST(test_needles_at_edges)
 
 	/* truncated while mapped (copytruncate): the read ends where the file now ends */
 	r = new_rep(&got);
-	got.truncate_path = path;
+	got.truncate_path = path_fd;
 	got.truncate_to = 2 * CHUNK;
 	ck_assert_int_eq(logform_new(r, &f), 0);
-	ck_assert_int_eq(logread(path, false, f, &info), 0);
+	ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
 	logform_end(f);
 	ck_assert_int_eq(got.kills, 1);
 	logform_free(f);
 	oomreport_free(r);
 	free(got.out);
 	free(ref.out);
-	unlink(path);
+	close(fd);
 	free(rep);
 	free(buf);
 }
