@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "util.h"
 #include "banned.h"
@@ -228,14 +231,15 @@ static size_t take_month(const char *p, const char *end, int *mon)
 		low[n] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 		n++;
 	}
-	if (n < 3 || (p + n < end && is_word_byte(p[n])))
+	/* the longest name is 6 bytes (Cyrillic): most words of a line stop here */
+	if (n < 3 || n > 6 || (p + n < end && is_word_byte(p[n])))
 		return 0;
 	low[n] = '\0';
 	len = n;
 	if (p + n < end && p[n] == '.')
 		len++;
 	for (size_t i = 0; i < ELEMENTSOF(month_names); i++)
-		if (strcmp(low, month_names[i].name) == 0) {
+		if (low[0] == month_names[i].name[0] && strcmp(low, month_names[i].name) == 0) {
 			*mon = month_names[i].mon;
 			return len;
 		}
@@ -1014,12 +1018,198 @@ static const char *header_start(const char *text, const char *h)
 	return s;
 }
 
-bool kmsg_mentions_oom(const char *s, size_t len)
+/*
+ * The first occurrence of every anchor in t[0..len), in one pass: a byte that can start an
+ * anchor (most bytes of a line cannot) is compared with the anchors that start with it.
+ * memmem once per anchor was 17 passes over every line of a report (docs/OOM-REPORT.md,
+ * "Speed").
+ */
+#define NANCHORS ELEMENTSOF(anchors)
+_Static_assert(ELEMENTSOF(anchors) < 32, "anchor masks are 32 bits");
+static uint32_t anchor_first[256];
+static uint32_t mention_mask;
+/* the byte pairs an anchor (or a '[', a '\\') starts with: one bit each, 8 KiB */
+static uint8_t anchor_pair[65536 / 8];
+
+/* the same pairs as a list, for the vector filter */
+static char pair0[NANCHORS], pair1[NANCHORS];
+static unsigned npairs;
+
+static void set_pair(unsigned a, unsigned b)
 {
-	for (size_t i = 0; i < ELEMENTSOF(anchors); i++)
-		if (anchors[i].mention && memmem(s, len, anchors[i].s, anchors[i].len))
+	unsigned k = a << 8 | b;
+
+	anchor_pair[k >> 3] |= (uint8_t)(1u << (k & 7));
+}
+
+static bool pair_at(const unsigned char *u)
+{
+	unsigned k = (unsigned)u[0] << 8 | u[1];
+
+	return anchor_pair[k >> 3] & (1u << (k & 7));
+}
+
+#define BYTE_BRACKET (1u << 30)	/* '[': a task-table row or its header */
+#define BYTE_ESCAPE (1u << 31)	/* '\\': an escape ("\\x20") can hide an anchor */
+
+__attribute__((constructor)) static void anchor_table(void)
+{
+	for (size_t i = 0; i < NANCHORS; i++) {
+		anchor_first[(unsigned char)anchors[i].s[0]] |= 1u << i;
+		if (anchors[i].mention)
+			mention_mask |= 1u << i;
+	}
+	anchor_first['['] |= BYTE_BRACKET;
+	anchor_first['\\'] |= BYTE_ESCAPE;
+	for (size_t i = 0; i < NANCHORS; i++) {
+		if (!pair_at((const unsigned char *)anchors[i].s)) {
+			pair0[npairs] = anchors[i].s[0];
+			pair1[npairs++] = anchors[i].s[1];
+		}
+		set_pair((unsigned char)anchors[i].s[0], (unsigned char)anchors[i].s[1]);
+	}
+	for (unsigned b = 0; b < 256; b++) {
+		set_pair('[', b);
+		set_pair('\\', b);
+	}
+}
+
+/* q[i]: the first occurrence of anchors[i] or NULL; only anchors in want are looked for */
+static uint32_t anchor_hits(const char *t, size_t len, uint32_t want, const char **q)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	uint32_t found = 0;
+
+	/* every anchor is at least 4 bytes: none starts at the last byte */
+	for (size_t i = 0; i + 1 < len && found != want; i++) {
+		uint32_t m;
+
+		if (!pair_at(u + i))
+			continue;
+		m = anchor_first[u[i]] & want & ~found;
+		while (m) {
+			unsigned a = (unsigned)__builtin_ctz(m);
+			m &= m - 1;
+			if (anchors[a].len <= len - i && t[i + 1] == anchors[a].s[1] &&
+			    memcmp(t + i, anchors[a].s, anchors[a].len) == 0) {
+				q[a] = t + i;
+				found |= 1u << a;
+			}
+		}
+	}
+	return found;
+}
+
+/* at s[i], whose byte pair is in the table: an anchor, a row or its header, an escape? */
+static bool hold_at(const char *s, size_t len, size_t i)
+{
+	uint32_t m = anchor_first[(unsigned char)s[i]];
+
+	if (m & BYTE_ESCAPE)
+		return true;
+	if (m & BYTE_BRACKET) {
+		/* a row, or a column header ("[  pid  ]", also "[pid]") */
+		const char *c = memchr(s + i, ']', len - i < 32 ? len - i : 32);
+		if (task_row_at(s + i, s + len))
+			return true;
+		for (const char *q = s + i + 1; c && q + 3 <= c; q++)
+			if (q[0] == 'p' && q[1] == 'i' && q[2] == 'd')
+				return true;
+	}
+	for (m &= ~(BYTE_BRACKET | BYTE_ESCAPE); m; m &= m - 1) {
+		unsigned a = (unsigned)__builtin_ctz(m);
+		if (anchors[a].len <= len - i && s[i + 1] == anchors[a].s[1] &&
+		    memcmp(s + i, anchors[a].s, anchors[a].len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool may_hold_scalar(const char *s, size_t len)
+{
+	/* an anchor, a row, an escape: at least 2 bytes */
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pair_at((const unsigned char *)s + i) && hold_at(s, len, i))
 			return true;
 	return false;
+}
+
+#if defined(__x86_64__)
+/*
+ * The byte pairs 32 (a short line: 16) positions at a time: most lines of a report have no
+ * candidate but the '[' of their time stamp. The last block overlaps the one before it.
+ */
+__attribute__((target("avx2"))) static bool may_hold_16(const char *s, size_t len)
+{
+	for (size_t i = 0;; i += 16) {
+		__m128i a, b, m;
+		unsigned bits;
+
+		if (i + 17 > len)
+			i = len - 17;
+		a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+		m = _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('[')), _mm_cmpeq_epi8(a, _mm_set1_epi8('\\')));
+		for (unsigned k = 0; k < npairs; k++)
+			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(pair0[k])),
+							  _mm_cmpeq_epi8(b, _mm_set1_epi8(pair1[k]))));
+		for (bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1)
+			if (hold_at(s, len, i + (unsigned)__builtin_ctz(bits)))
+				return true;
+		if (i + 17 == len)
+			return false;
+	}
+}
+
+__attribute__((target("avx2"))) static bool may_hold_avx2(const char *s, size_t len)
+{
+	if (len < 17)
+		return may_hold_scalar(s, len);
+	if (len < 33)
+		return may_hold_16(s, len);
+	for (size_t i = 0;; i += 32) {
+		__m256i a, b, m;
+		unsigned bits;
+
+		if (i + 33 > len)
+			i = len - 33;
+		a = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		b = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+		m = _mm256_or_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8('[')),
+				    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\\')));
+		for (unsigned k = 0; k < npairs; k++)
+			m = _mm256_or_si256(m, _mm256_and_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8(pair0[k])),
+							       _mm256_cmpeq_epi8(b, _mm256_set1_epi8(pair1[k]))));
+		for (bits = (unsigned)_mm256_movemask_epi8(m); bits; bits &= bits - 1)
+			if (hold_at(s, len, i + (unsigned)__builtin_ctz(bits)))
+				return true;
+		if (i + 33 == len)
+			return false;
+	}
+}
+#endif
+
+static bool (*may_hold_impl)(const char *, size_t) = may_hold_scalar;
+
+__attribute__((constructor)) static void pick_may_hold(void)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		may_hold_impl = may_hold_avx2;
+#endif
+}
+
+bool kmsg_may_hold_oom(const char *s, size_t len)
+{
+	return may_hold_impl(s, len);
+}
+
+bool kmsg_mentions_oom(const char *s, size_t len)
+{
+	const char *q[NANCHORS];
+
+	return anchor_hits(s, len, mention_mask, q) != 0;
 }
 
 /*
@@ -1028,27 +1218,31 @@ bool kmsg_mentions_oom(const char *s, size_t len)
  */
 static ssize_t locate(const char *t, size_t len, bool *mention)
 {
-	const char *end = t + len, *best = NULL;
+	const char *end = t + len, *best = NULL, *q[NANCHORS];
+	uint32_t hits = anchor_hits(t, len, (1u << NANCHORS) - 1, q);
 
 	*mention = false;
-	for (size_t i = 0; i < ELEMENTSOF(anchors); i++) {
-		const char *q = memmem(t, len, anchors[i].s, anchors[i].len), *start = q;
+	for (size_t i = 0; hits; i++) {
+		const char *start;
 
-		if (!q)
+		if (!(hits & (1u << i)))
 			continue;
+		hits &= ~(1u << i);
+		start = q[i];
 		switch (anchors[i].kind) {
 		case A_HEADER:
-			start = header_start(t, q);
+			start = header_start(t, q[i]);
 			break;
 		case A_CPU:
-			if (q + 5 >= end || !is_digit(q[5]) || !memmem(q, (size_t)(end - q), " PID: ", 6))
+			if (q[i] + 5 >= end || !is_digit(q[i][5]) ||
+			    !memmem(q[i], (size_t)(end - q[i]), " PID: ", 6))
 				start = NULL;
 			break;
 		case A_TASKHDR:
-			start = task_header_at(t, q, end);
+			start = task_header_at(t, q[i], end);
 			break;
 		case A_TASKIN:
-			if (!memmem(q, (size_t)(end - q), " killed as a result of limit of ", 32))
+			if (!memmem(q[i], (size_t)(end - q[i]), " killed as a result of limit of ", 32))
 				start = NULL;
 			break;
 		default:
@@ -1063,9 +1257,9 @@ static ssize_t locate(const char *t, size_t len, bool *mention)
 	}
 	if (best)
 		return best - t;
-	for (const char *q = memchr(t, '[', len); q; q = memchr(q + 1, '[', (size_t)(end - q - 1)))
-		if (task_row_at(q, end))
-			return q - t;
+	for (const char *r = memchr(t, '[', len); r; r = memchr(r + 1, '[', (size_t)(end - r - 1)))
+		if (task_row_at(r, end))
+			return r - t;
 	return -1;
 }
 
@@ -1100,16 +1294,34 @@ static void mine(const char *p, const char *end, struct log_line *ret)
 	}
 }
 
-static bool starts_anchor(const char *t, size_t len)
-{
-	bool m;
+/* locate() of the text at p, kept: the prefix loop and the end of kmsg_strip_prefix ask twice */
+struct located {
+	const char *p;
+	ssize_t at;
+	bool mention;
+};
 
-	return len > 0 && locate(t, len, &m) == 0;
+static ssize_t locate_at(struct located *m, const char *p, const char *end, bool *mention)
+{
+	if (m->p != p) {
+		m->p = p;
+		m->at = locate(p, (size_t)(end - p), &m->mention);
+	}
+	*mention = m->mention;
+	return m->at;
+}
+
+static bool starts_anchor(struct located *m, const char *p, const char *end)
+{
+	bool mention;
+
+	return p < end && locate_at(m, p, end, &mention) == 0;
 }
 
 void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 {
 	const char *p = line, *end = line + len;
+	struct located loc = { 0 };
 	ssize_t at;
 
 	memset(ret, 0, sizeof(*ret));
@@ -1173,7 +1385,7 @@ void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 				if (!n && round == 0)
 					n = strip_pdsh(p, end);
 				if (!n && round > 0 && ret->had_prefix && !ret->kernel_tag &&
-				    !starts_anchor(p, (size_t)(end - p))) {
+				    !starts_anchor(&loc, p, end)) {
 					/* "[ 12.3] host kernel: " (journalctl -o short-monotonic) */
 					n = strip_host_tag(p, end, false, ret);
 				}
@@ -1189,13 +1401,13 @@ void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 	}
 	if (ret->raw_record || ret->foreign) {
 		bool m;
-		ret->mention = locate(p, (size_t)(end - p), &m) >= 0 && m;
-		ret->anchored = !ret->foreign && starts_anchor(p, (size_t)(end - p));
+		ret->mention = locate_at(&loc, p, end, &m) >= 0 && m;
+		ret->anchored = !ret->foreign && starts_anchor(&loc, p, end);
 		ret->text = p;
 		ret->len = (size_t)(end - p);
 		return;
 	}
-	at = locate(p, (size_t)(end - p), &ret->mention);
+	at = locate_at(&loc, p, end, &ret->mention);
 	if (at > 0) {
 		mine(p, p + at, ret);
 		p += at;

@@ -111,6 +111,12 @@ int kmsg_json_value(const char *s, size_t len, const char *key, char *out, size_
 
 /* Does s name a kill, a victim selection, a summary or a report header (anywhere in it)? */
 bool kmsg_mentions_oom(const char *s, size_t len);
+/*
+ * Whether any prefix stripping could find the kernel's OOM text in s: an anchor anywhere, a
+ * task-table row, or an escape. false: the line cannot add to a report (one pass, no prefix
+ * parsed: the assembler's filter for the lines inside a report).
+ */
+bool kmsg_may_hold_oom(const char *s, size_t len);
 
 /*
  * Split a buffer into lines without copying: calls fn for each line (without "\n"; a final

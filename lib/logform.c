@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,8 +26,7 @@
 #include "util.h"
 #include "banned.h"
 
-#define TEXT_CHUNK (1u << 20)		/* text handed to the assembler at once */
-#define LINE_MAX_LEN (64u << 10)	/* a longer line is cut */
+#define LINE_MAX_LEN (64u << 10)	/* a longer line is handed over in pieces */
 #define FIELD_MAX 16384			/* a journal field kept (MESSAGE: printk's limit is 1 KiB) */
 
 struct entry {
@@ -42,7 +44,7 @@ struct logform {
 	struct oomreport *rep;
 	enum logform_kind kind;
 	bool decided;
-	char *buf;		/* TEXT_CHUNK + LINE_MAX_LEN */
+	char *buf;		/* LINE_MAX_LEN: a line cut by the end of a buffer */
 	size_t have;
 	uint64_t lineno;	/* lines of the structured forms */
 	struct entry e;
@@ -61,7 +63,7 @@ int logform_new(struct oomreport *rep, struct logform **ret)
 
 	if (!f)
 		return -ENOMEM;
-	f->buf = malloc(TEXT_CHUNK + LINE_MAX_LEN);
+	f->buf = malloc(LINE_MAX_LEN);
 	if (!f->buf) {
 		free(f);
 		return -ENOMEM;
@@ -432,36 +434,66 @@ static void decide(struct logform *f, const char *p, const char *end)
 		f->kind = LOGFORM_TEXT;
 }
 
-/* text: NUL bytes (a syslog file after a crash) end a line; whole lines to the assembler */
+/*
+ * text: whole lines go to the assembler straight from the caller's buffer (no copy: the
+ * bytes a read() just brought are still in the cache); only a line cut by the end of a
+ * buffer is carried in f->buf, and a line longer than LINE_MAX_LEN is handed over in pieces.
+ */
+static void carry(struct logform *f, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t room = LINE_MAX_LEN - f->have, k = n < room ? n : room;
+
+		memcpy(f->buf + f->have, p, k);
+		f->have += k;
+		p += k;
+		n -= k;
+		if (f->have == LINE_MAX_LEN) {
+			oomreport_feed_log(f->rep, f->buf, f->have);
+			f->have = 0;
+		}
+	}
+}
+
+static void text_piece(struct logform *f, const char *p, size_t len)
+{
+	const char *end = p + len, *nl;
+
+	if (f->have) {
+		nl = memchr(p, '\n', len);
+		if (!nl) {
+			carry(f, p, len);
+			return;
+		}
+		carry(f, p, (size_t)(nl + 1 - p));
+		if (f->have) {
+			oomreport_feed_log(f->rep, f->buf, f->have);
+			f->have = 0;
+		}
+		p = nl + 1;
+	}
+	nl = p < end ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
+	if (nl) {
+		oomreport_feed_log(f->rep, p, (size_t)(nl + 1 - p));
+		p = nl + 1;
+	}
+	carry(f, p, (size_t)(end - p));
+}
+
+/* NUL bytes (a syslog file after a crash) end a line */
 static void text_feed(struct logform *f, const char *buf, size_t len, bool last)
 {
-	while (len > 0 || last) {
-		size_t n = TEXT_CHUNK + LINE_MAX_LEN - f->have;
-		char *z, *nl;
+	const char *end = buf + len, *z;
 
-		if (n > len)
-			n = len;
-		memcpy(f->buf + f->have, buf, n);
-		for (z = memchr(f->buf + f->have, '\0', n); z; z = memchr(z + 1, '\0', (size_t)(f->buf + f->have + n - z - 1)))
-			*z = '\n';
-		f->have += n;
-		buf += n;
-		len -= n;
-		if (f->have < TEXT_CHUNK && !last)
-			return;
-		nl = memrchr(f->buf, '\n', f->have);
-		if (last || !nl) {
-			/* the end, or a line longer than LINE_MAX_LEN: hand over what there is */
-			if (f->have)
-				oomreport_feed_log(f->rep, f->buf, f->have);
-			f->have = 0;
-			if (last && len == 0)
-				return;
-			continue;
-		}
-		oomreport_feed_log(f->rep, f->buf, (size_t)(nl + 1 - f->buf));
-		f->have -= (size_t)(nl + 1 - f->buf);
-		memmove(f->buf, nl + 1, f->have);
+	while (buf < end && (z = memchr(buf, '\0', (size_t)(end - buf))) != NULL) {
+		text_piece(f, buf, (size_t)(z - buf));
+		text_piece(f, "\n", 1);
+		buf = z + 1;
+	}
+	text_piece(f, buf, (size_t)(end - buf));
+	if (last && f->have) {
+		oomreport_feed_log(f->rep, f->buf, f->have);
+		f->have = 0;
 	}
 }
 
@@ -677,6 +709,74 @@ static enum container sniff(const unsigned char *p, size_t n)
 	return C_TEXT;
 }
 
+/*
+ * A regular text file is read through a window of its mapping, MAP_WINDOW at a time: no copy
+ * (read() copies every byte out of the page cache once more), and the resident set stays
+ * one window however large the file. Each window is handed over in pieces of IN_CHUNK, whose
+ * bytes stay in the CPU cache between the NUL check and the scan.
+ *
+ * A file truncated while mapped (logrotate's copytruncate) raises SIGBUS at the first page
+ * past its new end: the handler jumps back here and the read ends there, as a read() would
+ * have seen the shorter file. The handler is ours only for the duration of the call and only
+ * for this thread's accesses to the window; any other SIGBUS gets the default action.
+ * Returns the offset reached, the caller read()s on from there (what was appended since).
+ */
+#define MAP_WINDOW (2u << 20)
+static __thread sigjmp_buf *map_jump;
+
+static void map_sigbus(int sig)
+{
+	if (map_jump)
+		siglongjmp(*map_jump, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int map_text(int fd, uint64_t size, uint64_t start, struct logform *f,
+		    struct logread_info *info)
+{
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct sigaction sa = { .sa_handler = map_sigbus }, old;
+	volatile uint64_t pos = start;
+	volatile bool shrank = false;
+	char *volatile m = NULL;
+	volatile uint64_t wl = 0;
+	sigjmp_buf jb;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &old) < 0)
+		return 0; /* read() it all */
+	if (sigsetjmp(jb, 1)) {
+		/* SIGBUS: the file is shorter than it was */
+		map_jump = NULL;
+		munmap(m, wl);
+		shrank = true;
+	}
+	while (!shrank && pos < size) {
+		uint64_t ws = pos & ~(page - 1);
+
+		wl = size - ws < MAP_WINDOW ? size - ws : MAP_WINDOW;
+		m = mmap(NULL, wl, PROT_READ, MAP_PRIVATE, fd, (off_t)ws);
+		if (m == MAP_FAILED)
+			break; /* read() on */
+		(void)madvise(m, wl, MADV_SEQUENTIAL);
+		map_jump = &jb;
+		for (uint64_t o = pos - ws; o < wl; o += IN_CHUNK) {
+			size_t k = wl - o < IN_CHUNK ? (size_t)(wl - o) : IN_CHUNK;
+			logform_feed(f, m + o, k);
+		}
+		map_jump = NULL;
+		munmap(m, wl);
+		info->bytes_in += ws + wl - pos;
+		info->bytes_out += ws + wl - pos;
+		pos = ws + wl;
+	}
+	sigaction(SIGBUS, &old, NULL);
+	if (shrank)
+		return -ESTALE;
+	return lseek(fd, (off_t)pos, SEEK_SET) < 0 ? -errno : 0;
+}
+
 static const char *const container_names[] = { "text", "gzip", "xz", "zstd", "utf-16le", "utf-16be", "binary" };
 
 int logread(const char *path, bool follow, struct logform *f, struct logread_info *info)
@@ -749,6 +849,17 @@ int logread(const char *path, bool follow, struct logform *f, struct logread_inf
 	case C_TEXT:
 	case C_U16LE:
 	case C_U16BE:
+		if (c == C_TEXT && own >= 0 && !follow && S_ISREG(st.st_mode)) {
+			info->bytes_out += n;
+			logform_feed(f, (const char *)in, n);
+			r = map_text(fd, (uint64_t)st.st_size, n, f, info);
+			if (r < 0) {
+				/* truncated while mapped: the end, as read() would have had it */
+				r = r == -ESTALE ? 0 : r;
+				goto out;
+			}
+			n = 0;
+		}
 		for (;;) {
 			if (n) {
 				info->bytes_out += n;

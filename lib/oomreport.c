@@ -14,6 +14,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "kmsg.h"
 #include "util.h"
@@ -613,6 +616,10 @@ struct oomreport {
 	int default_year;
 	long tz_min;
 	int64_t ref_us;
+	/* the text kmsg_strip_prefix() returned and whether it mentions the OOM killer */
+	const char *hint_text;
+	size_t hint_len;
+	bool hint_mention;
 };
 
 int oomreport_new(enum oom_source source, const struct oomreport_ops *ops, struct oomreport **ret)
@@ -1244,7 +1251,9 @@ static void feed_counted(struct oomreport *r, const char *text, size_t len, bool
 	r->used = false;
 	span(r, have_ts, ts);
 	feed(r, text, len, have_ts, ts);
-	mention = kmsg_mentions_oom(text, len);
+	/* the prefix stripper has searched this very text already */
+	mention = text == r->hint_text && len == r->hint_len ? r->hint_mention :
+								kmsg_mentions_oom(text, len);
 	if (mention)
 		r->stats.mentions++;
 	if (mention && !r->used)
@@ -1461,9 +1470,12 @@ static bool qp_line(struct oomreport *r, const char **line, size_t *len)
 
 	while (n && (s[n - 1] == '\r'))
 		n--;
-	if (!r->qp && (memmem(s, n, "=3D", 3) ||
-		       (n >= 3 && s[n - 3] == '=' && s[n - 2] == '2' && s[n - 1] == '0')))
+	if (!r->qp && n >= 3 && s[n - 3] == '=' && s[n - 2] == '2' && s[n - 1] == '0')
 		r->qp = true;
+	/* memchr: most lines have no '=' at all */
+	for (const char *e = s; !r->qp && (e = memchr(e, '=', n - (size_t)(e - s))) != NULL; e++)
+		if (s + n - e >= 3 && e[1] == '3' && e[2] == 'D')
+			r->qp = true;
 	if (!r->qp)
 		return true;
 	memcpy(r->qpbuf, r->qpline, o);
@@ -1485,7 +1497,8 @@ static bool qp_line(struct oomreport *r, const char **line, size_t *len)
 	return true;
 }
 
-void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
+/* filter: the fast path's (oomreport_feed_log); oomreport_feed_line looks at every line */
+static void feed_line(struct oomreport *r, const char *line, size_t len, bool filter)
 {
 	struct log_line l;
 
@@ -1493,6 +1506,15 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 		r->lineno = ++r->stats.lines_read;
 	if (r->source == OOM_SOURCE_LOG && !qp_line(r, &line, &len))
 		return;
+	/*
+	 * Most lines inside a report (the call trace, Mem-Info, the memcg stats) cannot add to
+	 * it: without an anchor, a task row or an escape, no prefix stripped changes that. Only a
+	 * held line (a wrapped tail may follow) needs every line.
+	 */
+	if (filter && !r->join_len && !kmsg_may_hold_oom(line, len)) {
+		r->stats.lines++;
+		return;
+	}
 	kmsg_strip_prefix(line, len, &l);
 	if (l.foreign || l.dict) {
 		r->stats.lines++;
@@ -1583,7 +1605,16 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
 		r->join_wall = r->line_wall;
 		return;
 	}
+	r->hint_text = l.text;
+	r->hint_len = l.len;
+	r->hint_mention = l.mention;
 	oomreport_feed_text(r, l.text, l.len, l.have_ts, l.ts_us, true);
+	r->hint_text = NULL;
+}
+
+void oomreport_feed_line(struct oomreport *r, const char *line, size_t len)
+{
+	feed_line(r, line, len, false);
 }
 
 void oomreport_feed_entry(struct oomreport *r, const char *text, size_t len,
@@ -1659,13 +1690,100 @@ static bool needle_at(const char *p)
 	       memcmp(p, NEEDLE_C, 8) == 0 || memcmp(p, NEEDLE_D, 8) == 0;
 }
 
-static const char *scan_needles(const char *p, const char *end)
+/* the number of '\n' in [p, end) */
+static uint64_t count_nl(const char *p, const char *end)
 {
+	uint64_t n = 0;
+
+	for (; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* the scalar end of a scan: the last bytes of [p, end) */
+static const char *scan_tail(const char *p, const char *end, uint64_t n, uint64_t *nls)
+{
+	for (; end - p >= 8; p++) {
+		if ((*p == 'o' || *p == 'p' || *p == 'e' || *p == 'T') && needle_at(p)) {
+			*nls = n;
+			return p;
+		}
+		n += *p == '\n';
+	}
+	*nls = n + count_nl(p, end);
+	return NULL;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static uint64_t sum_avx2(__m256i sum)
+{
+	return (uint64_t)_mm256_extract_epi64(sum, 0) + (uint64_t)_mm256_extract_epi64(sum, 1) +
+	       (uint64_t)_mm256_extract_epi64(sum, 2) + (uint64_t)_mm256_extract_epi64(sum, 3);
+}
+
+/*
+ * The same scan 32 positions at a time, on CPUs with AVX2 (chosen at start-up): on a log
+ * with few reports the skip is most of the time.
+ */
+__attribute__((target("avx2"))) static const char *scan_needles_avx2(const char *p, const char *end,
+								     uint64_t *nls)
+{
+	const __m256i a0 = _mm256_set1_epi8(NEEDLE_A[0]), a7 = _mm256_set1_epi8(NEEDLE_A[7]);
+	const __m256i b0 = _mm256_set1_epi8(NEEDLE_B[0]), b7 = _mm256_set1_epi8(NEEDLE_B[7]);
+	const __m256i c0 = _mm256_set1_epi8(NEEDLE_C[0]), c7 = _mm256_set1_epi8(NEEDLE_C[7]);
+	const __m256i d0 = _mm256_set1_epi8(NEEDLE_D[0]), nl = _mm256_set1_epi8('\n');
+	const __m256i zero = _mm256_setzero_si256();
+	__m256i acc = zero, sum = zero;
+	unsigned blocks = 0;
+
+	while (end - p >= 32 + 7) {
+		__m256i f = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i l = _mm256_loadu_si256((const __m256i *)(const void *)(p + 7));
+		__m256i hit = _mm256_or_si256(
+			_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(f, a0), _mm256_cmpeq_epi8(l, a7)),
+					_mm256_and_si256(_mm256_cmpeq_epi8(f, b0), _mm256_cmpeq_epi8(l, b7))),
+			_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(f, c0), _mm256_cmpeq_epi8(l, c7)),
+					_mm256_and_si256(_mm256_cmpeq_epi8(f, d0), _mm256_cmpeq_epi8(l, b7))));
+		unsigned m = (unsigned)_mm256_movemask_epi8(hit);
+
+		while (m) {
+			int i = __builtin_ctz(m);
+			if (needle_at(p + i)) {
+				sum = _mm256_add_epi64(sum, _mm256_sad_epu8(acc, zero));
+				*nls = sum_avx2(sum) + count_nl(p, p + i);
+				return p + i;
+			}
+			m &= m - 1;
+		}
+		acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(f, nl));
+		if (++blocks == 255) {
+			sum = _mm256_add_epi64(sum, _mm256_sad_epu8(acc, zero));
+			acc = zero;
+			blocks = 0;
+		}
+		p += 32;
+	}
+	sum = _mm256_add_epi64(sum, _mm256_sad_epu8(acc, zero));
+	return scan_tail(p, end, sum_avx2(sum), nls);
+}
+#endif
+
+/*
+ * The first needle in [p, end), or NULL; *nls: the '\n' before it (or in all of it: skipped
+ * lines still count as read). One pass: the newlines are counted in the blocks the needle
+ * test loads anyway, 255 blocks into byte counters, then summed (psadbw).
+ */
+static const char *scan_needles_sse2(const char *p, const char *end, uint64_t *nls)
+{
+	uint64_t n = 0;
 #if defined(__SSE2__)
 	const __m128i a0 = _mm_set1_epi8(NEEDLE_A[0]), a7 = _mm_set1_epi8(NEEDLE_A[7]);
 	const __m128i b0 = _mm_set1_epi8(NEEDLE_B[0]), b7 = _mm_set1_epi8(NEEDLE_B[7]);
 	const __m128i c0 = _mm_set1_epi8(NEEDLE_C[0]), c7 = _mm_set1_epi8(NEEDLE_C[7]);
-	const __m128i d0 = _mm_set1_epi8(NEEDLE_D[0]);
+	const __m128i d0 = _mm_set1_epi8(NEEDLE_D[0]), nl = _mm_set1_epi8('\n');
+	const __m128i zero = _mm_setzero_si128();
+	__m128i acc = zero, sum = zero;
+	unsigned blocks = 0;
 
 	while (end - p >= 16 + 7) {
 		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -1678,46 +1796,51 @@ static const char *scan_needles(const char *p, const char *end)
 						  _mm_and_si128(_mm_cmpeq_epi8(f, d0), _mm_cmpeq_epi8(l, b7)))));
 		while (m) {
 			int i = __builtin_ctz(m);
-			if (needle_at(p + i))
+			if (needle_at(p + i)) {
+				sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+				*nls = n + (uint64_t)_mm_cvtsi128_si64(sum) +
+				       (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum)) +
+				       count_nl(p, p + i);
 				return p + i;
+			}
 			m &= m - 1;
+		}
+		/* cmpeq gives 0xff (-1) per newline */
+		acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(f, nl));
+		if (++blocks == 255) {
+			sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+			acc = zero;
+			blocks = 0;
 		}
 		p += 16;
 	}
+	sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+	n += (uint64_t)_mm_cvtsi128_si64(sum) + (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
 #endif
-	for (; end - p >= 8; p++)
-		if ((*p == 'o' || *p == 'p' || *p == 'e' || *p == 'T') && needle_at(p))
-			return p;
-	return NULL;
+	return scan_tail(p, end, n, nls);
 }
 
-/* the number of '\n' in [p, end): skipped lines still count as read */
-static uint64_t count_nl(const char *p, const char *end)
-{
-	uint64_t n = 0;
-#if defined(__SSE2__)
-	const __m128i nl = _mm_set1_epi8('\n');
+static const char *(*scan_impl)(const char *, const char *, uint64_t *) = scan_needles_sse2;
 
-	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		n += (uint64_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)));
-		p += 16;
-	}
+__attribute__((constructor)) static void pick_scan(void)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		scan_impl = scan_needles_avx2;
 #endif
-	for (; p < end; p++)
-		n += *p == '\n';
-	return n;
+}
+
+static const char *scan_needles(const char *p, const char *end, uint64_t *nls)
+{
+	return scan_impl(p, end, nls);
 }
 
 static bool needle_in(const char *s, size_t len)
 {
-	return scan_needles(s, s + len) != NULL;
-}
+	uint64_t n;
 
-static int feed_one_line(const char *line, size_t len, void *userdata)
-{
-	oomreport_feed_line(userdata, line, len);
-	return 0;
+	return scan_needles(s, s + len, &n) != NULL;
 }
 
 void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
@@ -1728,22 +1851,22 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 		const char *nl;
 
 		if (idle(r)) {
-			const char *c = scan_needles(p, end), *ls;
+			uint64_t nls;
+			const char *c = scan_needles(p, end, &nls), *ls;
 			flush_join(r); /* a held line without needle: parse it before skipping */
+			r->stats.lines_read += nls;
 			if (!c) {
-				r->stats.lines_read += count_nl(p, end);
 				if (end > p && end[-1] != '\n')
 					r->stats.lines_read++;
 				return;
 			}
+			/* no '\n' between the line start and the needle: nls counted them all */
 			ls = memrchr(p, '\n', (size_t)(c - p));
-			if (ls) {
-				r->stats.lines_read += count_nl(p, ls + 1);
+			if (ls)
 				p = ls + 1;
-			}
 		}
 		nl = memchr(p, '\n', (size_t)(end - p));
-		feed_one_line(p, nl ? (size_t)(nl - p) : (size_t)(end - p), r);
+		feed_line(r, p, nl ? (size_t)(nl - p) : (size_t)(end - p), r->source == OOM_SOURCE_LOG);
 		p = nl ? nl + 1 : end;
 	}
 }
