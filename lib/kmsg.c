@@ -191,28 +191,80 @@ static const struct {
 	const char *name;
 	int mon;
 } month_names[] = {
-	{ "jan", 1 },  { "feb", 2 },   { "mar", 3 },   { "apr", 4 },  { "may", 5 },  { "jun", 6 },
-	{ "jul", 7 },  { "aug", 8 },   { "sep", 9 },   { "oct", 10 }, { "nov", 11 }, { "dec", 12 },
+	{ "jan", 1 },
+	{ "feb", 2 },
+	{ "mar", 3 },
+	{ "apr", 4 },
+	{ "may", 5 },
+	{ "jun", 6 },
+	{ "jul", 7 },
+	{ "aug", 8 },
+	{ "sep", 9 },
+	{ "oct", 10 },
+	{ "nov", 11 },
+	{ "dec", 12 },
 	/* de */
-	{ "m\xc3\xa4r", 3 }, { "mrz", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },
+	{ "m\xc3\xa4r", 3 },
+	{ "mrz", 3 },
+	{ "mai", 5 },
+	{ "okt", 10 },
+	{ "dez", 12 },
 	/* fr */
-	{ "janv", 1 }, { "f\xc3\xa9vr", 2 }, { "f\xc3\xa9v", 2 }, { "mars", 3 }, { "avr", 4 },
-	{ "avril", 4 }, { "juin", 6 }, { "juil", 7 }, { "ao\xc3\xbbt", 8 }, { "sept", 9 },
-	{ "d\xc3\xa9" "c", 12 },
+	{ "janv", 1 },
+	{ "f\xc3\xa9vr", 2 },
+	{ "f\xc3\xa9v", 2 },
+	{ "mars", 3 },
+	{ "avr", 4 },
+	{ "avril", 4 },
+	{ "juin", 6 },
+	{ "juil", 7 },
+	{ "ao\xc3\xbbt", 8 },
+	{ "sept", 9 },
+	{ "d\xc3\xa9"
+	  "c",
+	  12 },
 	/* es, it, pt */
-	{ "ene", 1 },  { "abr", 4 },   { "ago", 8 },   { "dic", 12 }, { "gen", 1 },  { "mag", 5 },
-	{ "giu", 6 },  { "lug", 7 },   { "set", 9 },   { "ott", 10 }, { "fev", 2 },  { "out", 10 },
+	{ "ene", 1 },
+	{ "abr", 4 },
+	{ "ago", 8 },
+	{ "dic", 12 },
+	{ "gen", 1 },
+	{ "mag", 5 },
+	{ "giu", 6 },
+	{ "lug", 7 },
+	{ "set", 9 },
+	{ "ott", 10 },
+	{ "fev", 2 },
+	{ "out", 10 },
 	/* nl, sv, pl */
-	{ "mrt", 3 },  { "mei", 5 },   { "maj", 5 },   { "juni", 6 }, { "juli", 7 }, { "sty", 1 },
-	{ "lut", 2 },  { "kwi", 4 },   { "cze", 6 },   { "lip", 7 },  { "sie", 8 },  { "wrz", 9 },
-	{ "pa\xc5\xba", 10 }, { "lis", 11 }, { "gru", 12 },
+	{ "mrt", 3 },
+	{ "mei", 5 },
+	{ "maj", 5 },
+	{ "juni", 6 },
+	{ "juli", 7 },
+	{ "sty", 1 },
+	{ "lut", 2 },
+	{ "kwi", 4 },
+	{ "cze", 6 },
+	{ "lip", 7 },
+	{ "sie", 8 },
+	{ "wrz", 9 },
+	{ "pa\xc5\xba", 10 },
+	{ "lis", 11 },
+	{ "gru", 12 },
 	/* ru */
-	{ "\xd1\x8f\xd0\xbd\xd0\xb2", 1 }, { "\xd1\x84\xd0\xb5\xd0\xb2", 2 },
-	{ "\xd0\xbc\xd0\xb0\xd1\x80", 3 }, { "\xd0\xb0\xd0\xbf\xd1\x80", 4 },
-	{ "\xd0\xbc\xd0\xb0\xd1\x8f", 5 }, { "\xd0\xb8\xd1\x8e\xd0\xbd", 6 },
-	{ "\xd0\xb8\xd1\x8e\xd0\xbb", 7 }, { "\xd0\xb0\xd0\xb2\xd0\xb3", 8 },
-	{ "\xd1\x81\xd0\xb5\xd0\xbd", 9 }, { "\xd0\xbe\xd0\xba\xd1\x82", 10 },
-	{ "\xd0\xbd\xd0\xbe\xd1\x8f", 11 }, { "\xd0\xb4\xd0\xb5\xd0\xba", 12 },
+	{ "\xd1\x8f\xd0\xbd\xd0\xb2", 1 },
+	{ "\xd1\x84\xd0\xb5\xd0\xb2", 2 },
+	{ "\xd0\xbc\xd0\xb0\xd1\x80", 3 },
+	{ "\xd0\xb0\xd0\xbf\xd1\x80", 4 },
+	{ "\xd0\xbc\xd0\xb0\xd1\x8f", 5 },
+	{ "\xd0\xb8\xd1\x8e\xd0\xbd", 6 },
+	{ "\xd0\xb8\xd1\x8e\xd0\xbb", 7 },
+	{ "\xd0\xb0\xd0\xb2\xd0\xb3", 8 },
+	{ "\xd1\x81\xd0\xb5\xd0\xbd", 9 },
+	{ "\xd0\xbe\xd0\xba\xd1\x82", 10 },
+	{ "\xd0\xbd\xd0\xbe\xd1\x8f", 11 },
+	{ "\xd0\xb4\xd0\xb5\xd0\xba", 12 },
 };
 
 static bool is_word_byte(char c)
@@ -288,7 +340,6 @@ static size_t take_clock_w(const char *p, const char *end, struct log_wall *w)
 	return (size_t)(q - p);
 }
 
-
 /* "Z", "+0000", "+00:00", "-05:30" -> length, offset in minutes */
 static size_t take_tz(const char *p, const char *end, struct log_wall *w)
 {
@@ -344,7 +395,6 @@ static size_t take_iso_w(const char *p, const char *end, struct log_wall *w)
 	return (size_t)(q - p);
 }
 
-
 /*
  * "Nov 25 10:00:00[.frac]", "Nov  5 10:00:00", "nov. 25 10:00:00", optionally with a year
  * after the time ("Nov 25 10:00:00 2026", some syslog daemons) -> length or 0.
@@ -378,7 +428,8 @@ static size_t take_bsd_date(const char *p, const char *end, struct log_wall *w)
 	q += n;
 	if (end - q >= 5 && q[0] == ' ' && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3]) &&
 	    is_digit(q[4]) && (end - q == 5 || q[5] == ' ')) {
-		t.year = (q[1] - '0') * 1000 + (q[2] - '0') * 100 + (q[3] - '0') * 10 + (q[4] - '0');
+		t.year =
+			(q[1] - '0') * 1000 + (q[2] - '0') * 100 + (q[3] - '0') * 10 + (q[4] - '0');
 		t.have_year = true;
 		q += 5;
 	}
@@ -519,7 +570,8 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 		while (q < close && *q == ' ')
 			q++;
 		/* dmesg -d "[  123.456 <    0.000123>]": the time, then the delta */
-		if (lt && lt > q && close[-1] == '>' && bracket_ts(in, lt - 1, &ts) && lt[-1] == ' ') {
+		if (lt && lt > q && close[-1] == '>' && bracket_ts(in, lt - 1, &ts) &&
+		    lt[-1] == ' ') {
 			ret->ts_us = ts;
 			ret->have_ts = true;
 			goto done;
@@ -540,8 +592,8 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 				continue;
 			if (*q == ':')
 				colon = true;
-			else if (!is_digit(*q) && *q != ' ' && *q != '-' && *q != '+' && *q != ','
-				 && *q != '.')
+			else if (!is_digit(*q) && *q != ' ' && *q != '-' && *q != '+' &&
+				 *q != ',' && *q != '.')
 				ok = false;
 		}
 		if (!ok || !colon || inner < 8)
@@ -555,7 +607,8 @@ static size_t strip_bracket(const char *p, const char *end, struct log_line *ret
 			const char *t = in + n + dn;
 			int hh, mm;
 			if (n && dn && day >= 1 && day <= 31 && t + 6 == close && t[0] == ' ' &&
-			    take_2d(t + 1, close, &hh) && t[3] == ':' && take_2d(t + 4, close, &mm)) {
+			    take_2d(t + 1, close, &hh) && t[3] == ':' &&
+			    take_2d(t + 4, close, &mm)) {
 				w.mday = (int)day;
 				w.hour = hh;
 				w.min = mm;
@@ -692,8 +745,9 @@ nohost:
 	if (h >= 5 && memchr(q, ':', h)) {
 		bool addr = true;
 		for (size_t i = 0; i < h; i++)
-			if (!is_digit(q[i]) && q[i] != '.' && q[i] != ':' && q[i] != '[' && q[i] != ']' &&
-			    !(q[i] >= 'a' && q[i] <= 'f') && !(q[i] >= 'A' && q[i] <= 'F'))
+			if (!is_digit(q[i]) && q[i] != '.' && q[i] != ':' && q[i] != '[' &&
+			    q[i] != ']' && !(q[i] >= 'a' && q[i] <= 'f') &&
+			    !(q[i] >= 'A' && q[i] <= 'F'))
 				addr = false;
 		if (addr && is_digit(q[h - 1]))
 			return h + (q + h < end ? 1 : 0);
@@ -805,8 +859,8 @@ static size_t strip_rfc5424(const char *p, const char *end, struct log_line *ret
 /* dmesg -x: "kern  :err   : " */
 static size_t strip_dmesg_x(const char *p, const char *end, struct log_line *ret)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err",
-					      "warn", "notice", "info", "debug" };
+	static const char *const levels[] = { "emerg", "alert",	 "crit", "err",
+					      "warn",  "notice", "info", "debug" };
 	const char *q = p, *w;
 	size_t n;
 	bool kern;
@@ -862,8 +916,8 @@ static size_t strip_decoration(const char *p, const char *end)
 	for (int round = 0; round < 16 && q < end; round++) {
 		const char *s = q;
 
-		while (q < end && (*q == ' ' || *q == '\t' || *q == '>' || *q == '|' || *q == '\x1e' ||
-				   *q == '\f' || *q == '\v'))
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '>' || *q == '|' ||
+				   *q == '\x1e' || *q == '\f' || *q == '\v'))
 			q++;
 		if (end - q >= 3 && memcmp(q, "```", 3) == 0) {
 			q += 3;
@@ -881,7 +935,8 @@ static size_t strip_decoration(const char *p, const char *end)
 			}
 			/* "{code:bash}", "{code:title=dmesg}" */
 			if (!hit && end - q >= 6 && memcmp(q, "{code:", 6) == 0) {
-				const char *c = memchr(q, '}', (size_t)(end - q) < 64 ? (size_t)(end - q) : 64);
+				const char *c = memchr(
+					q, '}', (size_t)(end - q) < 64 ? (size_t)(end - q) : 64);
 				if (c) {
 					q = c + 1;
 					hit = true;
@@ -895,9 +950,11 @@ static size_t strip_decoration(const char *p, const char *end)
 			const char *d = q;
 			while (d < end && is_digit(*d) && d - q < 7)
 				d++;
-			if (d < end && (*d == '\t' || ((*d == ':' || *d == '|' || *d == ')') &&
-						   d + 1 < end && (d[1] == ' ' || d[1] == '\t' || d[1] == '[')) ||
-					(d + 1 < end && d[0] == ' ' && d[1] == ' ' && round == 0 && s == p))) {
+			if (d < end &&
+			    (*d == '\t' ||
+			     ((*d == ':' || *d == '|' || *d == ')') && d + 1 < end &&
+			      (d[1] == ' ' || d[1] == '\t' || d[1] == '[')) ||
+			     (d + 1 < end && d[0] == ' ' && d[1] == ' ' && round == 0 && s == p))) {
 				/* not a raw record "6,123,…;" nor a date "2026-…", nor "12:00:00" */
 				q = d + 1;
 				continue;
@@ -932,12 +989,12 @@ static size_t strip_pdsh(const char *p, const char *end)
 /* ---- anchors: the kernel's own OOM vocabulary, wherever it stands ---- */
 
 enum {
-	A_START,	/* the message starts at the anchor */
-	A_HEADER,	/* "<comm> invoked oom-killer:": starts at the comm before it */
-	A_CPU,		/* "CPU: N ... PID: ": needs a digit after it */
-	A_TASKHDR,	/* "[  pid  ]" */
-	A_TASKIN,	/* "Task in " ... " killed as a result of limit of " */
-	A_MESSAGE,	/* OOM report lines that also count as mentions (kill, summary, ...) */
+	A_START,   /* the message starts at the anchor */
+	A_HEADER,  /* "<comm> invoked oom-killer:": starts at the comm before it */
+	A_CPU,	   /* "CPU: N ... PID: ": needs a digit after it */
+	A_TASKHDR, /* "[  pid  ]" */
+	A_TASKIN,  /* "Task in " ... " killed as a result of limit of " */
+	A_MESSAGE, /* OOM report lines that also count as mentions (kill, summary, ...) */
 };
 
 static const struct {
@@ -945,7 +1002,10 @@ static const struct {
 	unsigned char len, kind;
 	bool mention;
 } anchors[] = {
-#define A(str, kind, m) { str, sizeof(str) - 1, kind, m }
+#define A(str, kind, m)                                                                            \
+	{                                                                                          \
+		str, sizeof(str) - 1, kind, m                                                      \
+	}
 	A("Memory cgroup out of memory", A_START, true),
 	A("Out of memory", A_START, true),
 	A("Out of Memory: ", A_START, true),
@@ -1049,7 +1109,7 @@ static bool pair_at(const unsigned char *u)
 	return anchor_pair[k >> 3] & (1u << (k & 7));
 }
 
-#define BYTE_BRACKET (1u << 30)	/* '[': a task-table row or its header */
+#define BYTE_BRACKET (1u << 30) /* '[': a task-table row or its header */
 #define BYTE_ESCAPE (1u << 31)	/* '\\': an escape ("\\x20") can hide an anchor */
 
 __attribute__((constructor)) static void anchor_table(void)
@@ -1149,10 +1209,12 @@ __attribute__((target("avx2"))) static bool may_hold_16(const char *s, size_t le
 			i = len - 17;
 		a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-		m = _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('[')), _mm_cmpeq_epi8(a, _mm_set1_epi8('\\')));
+		m = _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('[')),
+				 _mm_cmpeq_epi8(a, _mm_set1_epi8('\\')));
 		for (unsigned k = 0; k < npairs; k++)
-			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(pair0[k])),
-							  _mm_cmpeq_epi8(b, _mm_set1_epi8(pair1[k]))));
+			m = _mm_or_si128(m,
+					 _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(pair0[k])),
+						       _mm_cmpeq_epi8(b, _mm_set1_epi8(pair1[k]))));
 		for (bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1)
 			if (hold_at(s, len, i + (unsigned)__builtin_ctz(bits)))
 				return true;
@@ -1178,8 +1240,10 @@ __attribute__((target("avx2"))) static bool may_hold_avx2(const char *s, size_t 
 		m = _mm256_or_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8('[')),
 				    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\\')));
 		for (unsigned k = 0; k < npairs; k++)
-			m = _mm256_or_si256(m, _mm256_and_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8(pair0[k])),
-							       _mm256_cmpeq_epi8(b, _mm256_set1_epi8(pair1[k]))));
+			m = _mm256_or_si256(
+				m,
+				_mm256_and_si256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8(pair0[k])),
+						 _mm256_cmpeq_epi8(b, _mm256_set1_epi8(pair1[k]))));
 		for (bits = (unsigned)_mm256_movemask_epi8(m); bits; bits &= bits - 1)
 			if (hold_at(s, len, i + (unsigned)__builtin_ctz(bits)))
 				return true;
@@ -1242,7 +1306,8 @@ static ssize_t locate(const char *t, size_t len, bool *mention)
 			start = task_header_at(t, q[i], end);
 			break;
 		case A_TASKIN:
-			if (!memmem(q[i], (size_t)(end - q[i]), " killed as a result of limit of ", 32))
+			if (!memmem(q[i], (size_t)(end - q[i]), " killed as a result of limit of ",
+				    32))
 				start = NULL;
 			break;
 		default:
@@ -1347,8 +1412,8 @@ void kmsg_strip_prefix(const char *line, size_t len, struct log_line *ret)
 	 */
 	if (end - p >= 2 && *p == '"') {
 		const char *q = end;
-		while (q > p + 1 && (q[-1] == ',' || q[-1] == ' ' || q[-1] == '\t' || q[-1] == ';' ||
-				     q[-1] == '+' || q[-1] == ')'))
+		while (q > p + 1 && (q[-1] == ',' || q[-1] == ' ' || q[-1] == '\t' ||
+				     q[-1] == ';' || q[-1] == '+' || q[-1] == ')'))
 			q--;
 		if (q > p + 1 && q[-1] == '"' && (q < 2 + p || q[-2] != '\\')) {
 			p++;
@@ -1574,17 +1639,28 @@ int kmsg_json_value(const char *s, size_t len, const char *key, char *out, size_
 			if (++p >= end)
 				break;
 			switch (*p) {
-			case 'n': put_utf8(out, outsz, &o, '\n'); break;
-			case 't': put_utf8(out, outsz, &o, '\t'); break;
-			case 'r': put_utf8(out, outsz, &o, '\r'); break;
-			case 'b': put_utf8(out, outsz, &o, '\b'); break;
-			case 'f': put_utf8(out, outsz, &o, '\f'); break;
+			case 'n':
+				put_utf8(out, outsz, &o, '\n');
+				break;
+			case 't':
+				put_utf8(out, outsz, &o, '\t');
+				break;
+			case 'r':
+				put_utf8(out, outsz, &o, '\r');
+				break;
+			case 'b':
+				put_utf8(out, outsz, &o, '\b');
+				break;
+			case 'f':
+				put_utf8(out, outsz, &o, '\f');
+				break;
 			case 'u': {
 				uint32_t c = end - p > 4 ? hex4(p + 1) : UINT32_MAX;
 				if (c == UINT32_MAX)
 					break;
 				p += 4;
-				if (c >= 0xd800 && c < 0xdc00 && end - p > 6 && p[1] == '\\' && p[2] == 'u') {
+				if (c >= 0xd800 && c < 0xdc00 && end - p > 6 && p[1] == '\\' &&
+				    p[2] == 'u') {
 					uint32_t lo = hex4(p + 3);
 					if (lo >= 0xdc00 && lo < 0xe000) {
 						c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
@@ -1618,7 +1694,8 @@ int kmsg_json_value(const char *s, size_t len, const char *key, char *out, size_
 		}
 	} else {
 		/* a number, true/false/null: the token */
-		while (p < end && *p != ',' && *p != '}' && *p != ' ' && *p != '\n' && o + 1 < outsz)
+		while (p < end && *p != ',' && *p != '}' && *p != ' ' && *p != '\n' &&
+		       o + 1 < outsz)
 			out[o++] = *p++;
 	}
 	out[o] = '\0';

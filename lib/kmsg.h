@@ -24,12 +24,12 @@
 #define KMSG_RECORD_MAX 8192
 
 struct kmsg_record {
-	int level;		/* 0..7 */
-	int facility;		/* 0 = kernel */
+	int level;    /* 0..7 */
+	int facility; /* 0 = kernel */
 	uint64_t seq;
-	uint64_t ts_us;		/* local_clock() at printk time, µs since boot */
-	bool cont;		/* flag 'c': a fragment of a continued line (old kernels) */
-	const char *text;	/* points into the buffer; still \xNN-escaped */
+	uint64_t ts_us;	  /* local_clock() at printk time, µs since boot */
+	bool cont;	  /* flag 'c': a fragment of a continued line (old kernels) */
+	const char *text; /* points into the buffer; still \xNN-escaped */
 	size_t len;
 };
 
@@ -47,12 +47,12 @@ size_t kmsg_unescape(const char *s, size_t len, char *out, size_t outsz);
  * kmsg_wall_to_us() takes the year and the local offset from the caller.
  */
 struct log_wall {
-	bool have;		/* a date was read */
+	bool have; /* a date was read */
 	bool have_year, have_tz;
-	bool epoch;		/* epoch_us is set directly (short-unix, journal fields) */
-	int year, mon, mday, hour, min, sec;	/* mon 1..12 */
+	bool epoch; /* epoch_us is set directly (short-unix, journal fields) */
+	int year, mon, mday, hour, min, sec; /* mon 1..12 */
 	uint32_t usec;
-	int tz_min;		/* offset east of UTC in minutes (valid if have_tz) */
+	int tz_min; /* offset east of UTC in minutes (valid if have_tz) */
 	int64_t epoch_us;
 };
 /* µs since the epoch; -ENODATA without a date, -ERANGE for an impossible one */
@@ -63,22 +63,22 @@ size_t kmsg_parse_date(const char *s, size_t len, struct log_wall *ret);
 
 /* One line of a text log after prefix stripping. */
 struct log_line {
-	const char *text;	/* the kernel's message text (points into the input line) */
+	const char *text; /* the kernel's message text (points into the input line) */
 	size_t len;
-	uint64_t ts_us;		/* from "[ 4521.883412]" or a raw record; valid if have_ts */
-	uint64_t seq;		/* from a raw record; valid if have_seq */
-	int level;		/* from "<3>" or a raw record, -1 if unknown */
-	int facility;		/* from "<PRI>" or a raw record (0 = kernel, or not said) */
+	uint64_t ts_us; /* from "[ 4521.883412]" or a raw record; valid if have_ts */
+	uint64_t seq;	/* from a raw record; valid if have_seq */
+	int level;	/* from "<3>" or a raw record, -1 if unknown */
+	int facility;	/* from "<PRI>" or a raw record (0 = kernel, or not said) */
 	bool have_ts, have_seq;
-	bool raw_record;	/* came as "3,1234,5678901,-;text": \xNN escapes apply */
-	bool had_prefix;	/* some prefix was stripped (a console-wrapped tail has none) */
-	bool foreign;		/* a line from a program other than the kernel (tag in .tag) */
-	bool kernel_tag;	/* a syslog/journal "kernel:" tag was seen */
-	bool dict;		/* a raw-record dictionary line (" KEY=value"): not text */
-	bool anchored;		/* .text starts with the kernel's OOM vocabulary (kmsg.c anchors) */
-	bool mention;		/* the line names a kill, a selection, a summary or a header */
-	struct log_wall wall;	/* the line's date, if it has one */
-	char tag[32];		/* the foreign program's tag ("earlyoom", "facility") */
+	bool raw_record;      /* came as "3,1234,5678901,-;text": \xNN escapes apply */
+	bool had_prefix;      /* some prefix was stripped (a console-wrapped tail has none) */
+	bool foreign;	      /* a line from a program other than the kernel (tag in .tag) */
+	bool kernel_tag;      /* a syslog/journal "kernel:" tag was seen */
+	bool dict;	      /* a raw-record dictionary line (" KEY=value"): not text */
+	bool anchored;	      /* .text starts with the kernel's OOM vocabulary (kmsg.c anchors) */
+	bool mention;	      /* the line names a kill, a selection, a summary or a header */
+	struct log_wall wall; /* the line's date, if it has one */
+	char tag[32];	      /* the foreign program's tag ("earlyoom", "facility") */
 };
 
 /*

@@ -26,8 +26,8 @@
 #include "util.h"
 #include "banned.h"
 
-#define LINE_MAX_LEN (64u << 10)	/* a longer line is handed over in pieces */
-#define FIELD_MAX 16384			/* a journal field kept (MESSAGE: printk's limit is 1 KiB) */
+#define LINE_MAX_LEN (64u << 10) /* a longer line is handed over in pieces */
+#define FIELD_MAX 16384		 /* a journal field kept (MESSAGE: printk's limit is 1 KiB) */
 
 struct entry {
 	char msg[FIELD_MAX];
@@ -44,13 +44,13 @@ struct logform {
 	struct oomreport *rep;
 	enum logform_kind kind;
 	bool decided;
-	char *buf;		/* LINE_MAX_LEN: a line cut by the end of a buffer */
+	char *buf; /* LINE_MAX_LEN: a line cut by the end of a buffer */
 	size_t have;
-	uint64_t lineno;	/* lines of the structured forms */
+	uint64_t lineno; /* lines of the structured forms */
 	struct entry e;
 	char val[FIELD_MAX];
 	/* export: a binary field "KEY\n<le64 length><data>\n" */
-	int bin;		/* 0 none, 1 length, 2 data, 3 final newline */
+	int bin; /* 0 none, 1 length, 2 data, 3 final newline */
 	char bin_key[32];
 	unsigned char lenb[8];
 	int lenn;
@@ -227,8 +227,11 @@ static void json_field(struct logform *f, const char *line, size_t len, const ch
  */
 static void json_line(struct logform *f, const char *line, size_t len)
 {
-	static const char *const keys[] = { "_TRANSPORT", "SYSLOG_IDENTIFIER", "SYSLOG_FACILITY",
-					    "_SOURCE_MONOTONIC_TIMESTAMP", "__MONOTONIC_TIMESTAMP",
+	static const char *const keys[] = { "_TRANSPORT",
+					    "SYSLOG_IDENTIFIER",
+					    "SYSLOG_FACILITY",
+					    "_SOURCE_MONOTONIC_TIMESTAMP",
+					    "__MONOTONIC_TIMESTAMP",
 					    "__REALTIME_TIMESTAMP" };
 	static const char *const msgkeys[] = { "MESSAGE", "message", "msg", "log" };
 	const char *p = line, *end = line + len;
@@ -256,7 +259,8 @@ static void json_line(struct logform *f, const char *line, size_t len)
 	for (size_t i = 0; i < ELEMENTSOF(msgkeys); i++) {
 		size_t n;
 		if (memmem(p, (size_t)(end - p), msgkeys[i], strlen(msgkeys[i])) &&
-		    kmsg_json_value(p, (size_t)(end - p), msgkeys[i], f->val, sizeof(f->val), &n) == 0) {
+		    kmsg_json_value(p, (size_t)(end - p), msgkeys[i], f->val, sizeof(f->val), &n) ==
+			    0) {
 			if (!one_line)
 				f->e.lineno = f->lineno;
 			entry_field(&f->e, "MESSAGE", 7, f->val, n);
@@ -343,7 +347,8 @@ static void export_feed(struct logform *f, const char *buf, size_t len)
 			f->bin_got += n;
 			p += n;
 			if (f->bin_got == f->bin_len) {
-				size_t vl = f->bin_len < sizeof(f->val) - 1 ? (size_t)f->bin_len : sizeof(f->val) - 1;
+				size_t vl = f->bin_len < sizeof(f->val) - 1 ? (size_t)f->bin_len :
+									      sizeof(f->val) - 1;
 				if (strcmp(f->bin_key, "MESSAGE") == 0)
 					f->e.lineno = f->lineno;
 				entry_field(&f->e, f->bin_key, strlen(f->bin_key), f->val, vl);
@@ -369,10 +374,12 @@ static void export_feed(struct logform *f, const char *buf, size_t len)
 				return;
 			p = nl + 1;
 			/* a field name alone on its line: a binary field follows */
-			if (f->have > 0 && f->have < sizeof(f->bin_key) && !memchr(f->buf, '=', f->have)) {
+			if (f->have > 0 && f->have < sizeof(f->bin_key) &&
+			    !memchr(f->buf, '=', f->have)) {
 				bool key = true;
 				for (size_t i = 0; i < f->have; i++)
-					if (!((f->buf[i] >= 'A' && f->buf[i] <= 'Z') || f->buf[i] == '_' ||
+					if (!((f->buf[i] >= 'A' && f->buf[i] <= 'Z') ||
+					      f->buf[i] == '_' ||
 					      (f->buf[i] >= '0' && f->buf[i] <= '9')))
 						key = false;
 				if (key) {
@@ -396,7 +403,8 @@ static bool verbose_header(const char *p, const char *end)
 {
 	/* "Wed 2026-11-25 10:00:00.123456 UTC [s=…;i=…;b=…;m=…;t=…;x=…]" */
 	const char *b = memmem(p, (size_t)(end - p), " [s=", 4);
-	return b && end - p > 24 && p[3] == ' ' && p[8] == '-' && memmem(b, (size_t)(end - b), ";i=", 3);
+	return b && end - p > 24 && p[3] == ' ' && p[8] == '-' &&
+	       memmem(b, (size_t)(end - b), ";i=", 3);
 }
 
 static void decide(struct logform *f, const char *p, const char *end)
@@ -630,7 +638,8 @@ static void u16_feed(struct u16 *u, struct logform *f, const unsigned char *p, s
 		}
 		if (u->have < 2)
 			break;
-		c = u->be ? (uint32_t)(u->carry[0] << 8 | u->carry[1]) : (uint32_t)(u->carry[1] << 8 | u->carry[0]);
+		c = u->be ? (uint32_t)(u->carry[0] << 8 | u->carry[1]) :
+			    (uint32_t)(u->carry[1] << 8 | u->carry[0]);
 		need = (c >= 0xd800 && c < 0xdc00) ? 4 : 2;
 		while (u->have < need && n > 0) {
 			u->carry[u->have++] = *p++;
@@ -642,7 +651,9 @@ static void u16_feed(struct u16 *u, struct logform *f, const unsigned char *p, s
 		u->have = 0;
 		if (need == 4) {
 			c2 = u->be ? (uint32_t)(b[2] << 8 | b[3]) : (uint32_t)(b[3] << 8 | b[2]);
-			c = (c2 >= 0xdc00 && c2 < 0xe000) ? 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00) : 0xfffd;
+			c = (c2 >= 0xdc00 && c2 < 0xe000) ?
+				    0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00) :
+				    0xfffd;
 		}
 		if (c == 0xfeff)
 			continue; /* BOM */
@@ -678,7 +689,10 @@ static enum container sniff(const unsigned char *p, size_t n)
 
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
 		return C_GZIP;
-	if (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
+	if (n >= 6 && memcmp(p,
+			     "\xfd"
+			     "7zXZ\0",
+			     6) == 0)
 		return C_XZ;
 	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
 		return C_ZSTD;
@@ -686,7 +700,10 @@ static enum container sniff(const unsigned char *p, size_t n)
 		return C_U16LE;
 	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
 		return C_U16BE;
-	if (n >= 4 && memcmp(p, "\x7f" "ELF", 4) == 0)
+	if (n >= 4 && memcmp(p,
+			     "\x7f"
+			     "ELF",
+			     4) == 0)
 		return C_BINARY;
 	for (size_t i = 0; i < m; i++) {
 		if (p[i] == 0) {
@@ -694,8 +711,9 @@ static enum container sniff(const unsigned char *p, size_t n)
 				zodd++;
 			else
 				zeven++;
-		} else if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&
-			   p[i] != '\v' && p[i] != 0x1b && p[i] != 0x1e && p[i] != 0x08) {
+		} else if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' &&
+			   p[i] != '\f' && p[i] != '\v' && p[i] != 0x1b && p[i] != 0x1e &&
+			   p[i] != 0x08) {
 			ctrl++;
 		}
 	}
@@ -777,7 +795,8 @@ static int map_text(int fd, uint64_t size, uint64_t start, struct logform *f,
 	return lseek(fd, (off_t)pos, SEEK_SET) < 0 ? -errno : 0;
 }
 
-static const char *const container_names[] = { "text", "gzip", "xz", "zstd", "utf-16le", "utf-16be", "binary" };
+static const char *const container_names[] = { "text",	   "gzip",     "xz",	"zstd",
+					       "utf-16le", "utf-16be", "binary" };
 
 int logread(const char *path, bool follow, struct logform *f, struct logread_info *info)
 {
@@ -800,7 +819,8 @@ int logread(const char *path, bool follow, struct logform *f, struct logread_inf
 			return -errno;
 		if (S_ISDIR(st.st_mode))
 			return -EISDIR;
-		if ((S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && !follow)
+		if ((S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+		    !follow)
 			return -ESPIPE;
 		if (!follow) {
 			int fl = fcntl(fd, F_GETFL);

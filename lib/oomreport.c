@@ -171,10 +171,14 @@ static bool parse_kill_fields(const char *p, const char *end, struct oom_kill_li
 		uint32_t bit;
 		bool kb;
 	} keys[] = {
-		{ "total-vm:", OOM_HAVE_TOTAL_VM, true },  { "vsz:", OOM_HAVE_TOTAL_VM, true },
-		{ "anon-rss:", OOM_HAVE_ANON_RSS, true },  { "file-rss:", OOM_HAVE_FILE_RSS, true },
-		{ "shmem-rss:", OOM_HAVE_SHMEM_RSS, true }, { "UID:", OOM_HAVE_UID, false },
-		{ "pgtables:", OOM_HAVE_PGTABLES, true },  { "oom_score_adj:", OOM_HAVE_ADJ, false },
+		{ "total-vm:", OOM_HAVE_TOTAL_VM, true },
+		{ "vsz:", OOM_HAVE_TOTAL_VM, true },
+		{ "anon-rss:", OOM_HAVE_ANON_RSS, true },
+		{ "file-rss:", OOM_HAVE_FILE_RSS, true },
+		{ "shmem-rss:", OOM_HAVE_SHMEM_RSS, true },
+		{ "UID:", OOM_HAVE_UID, false },
+		{ "pgtables:", OOM_HAVE_PGTABLES, true },
+		{ "oom_score_adj:", OOM_HAVE_ADJ, false },
 	};
 	uint32_t have = 0;
 
@@ -201,18 +205,32 @@ static bool parse_kill_fields(const char *p, const char *end, struct oom_kill_li
 				break;
 		}
 		switch (keys[i].bit) {
-		case OOM_HAVE_TOTAL_VM: k->total_vm_kb = v; break;
-		case OOM_HAVE_ANON_RSS: k->anon_rss_kb = v; break;
-		case OOM_HAVE_FILE_RSS: k->file_rss_kb = v; break;
-		case OOM_HAVE_SHMEM_RSS: k->shmem_rss_kb = v; break;
-		case OOM_HAVE_UID: k->uid = (uint32_t)v; break;
-		case OOM_HAVE_PGTABLES: k->pgtables_kb = v; break;
-		default: break;
+		case OOM_HAVE_TOTAL_VM:
+			k->total_vm_kb = v;
+			break;
+		case OOM_HAVE_ANON_RSS:
+			k->anon_rss_kb = v;
+			break;
+		case OOM_HAVE_FILE_RSS:
+			k->file_rss_kb = v;
+			break;
+		case OOM_HAVE_SHMEM_RSS:
+			k->shmem_rss_kb = v;
+			break;
+		case OOM_HAVE_UID:
+			k->uid = (uint32_t)v;
+			break;
+		case OOM_HAVE_PGTABLES:
+			k->pgtables_kb = v;
+			break;
+		default:
+			break;
 		}
 		have |= keys[i].bit;
 		k->have |= keys[i].bit;
 		if (p == end) {
-			const uint32_t need = OOM_HAVE_TOTAL_VM | OOM_HAVE_ANON_RSS | OOM_HAVE_FILE_RSS;
+			const uint32_t need =
+				OOM_HAVE_TOTAL_VM | OOM_HAVE_ANON_RSS | OOM_HAVE_FILE_RSS;
 			return (have & need) == need;
 		}
 		if (!take_lit(&p, end, ", ") && !take_lit(&p, end, " "))
@@ -252,7 +270,8 @@ int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 		return -ENOMSG;
 	k.memcg_prefix = has_prefix(s, len, "Memory cgroup out of memory");
 	/* 2.6: "Out of Memory: Killed process N (x)." */
-	k.global_prefix = has_prefix(s, len, "Out of memory") || has_prefix(s, len, "Out of Memory");
+	k.global_prefix =
+		has_prefix(s, len, "Out of memory") || has_prefix(s, len, "Out of Memory");
 	p = kp + strlen("Killed process ");
 	if (!take_u(&p, end, &v) || v == 0 || v > INT32_MAX)
 		return -EINVAL;
@@ -322,7 +341,8 @@ int oomreport_parse_kill(const char *s, size_t len, struct oom_kill_line *ret)
 	} else if (ncand == 0 && end > comm) {
 		/* cut after the comm: "Killed process 1235 (java) total-v", "(java), UI", "(jav" */
 		const char *c = memchr(comm, ')', (size_t)(end - comm));
-		if (c && (size_t)(c - comm) < TASK_COMM_LEN && !memchr(c + 1, ')', (size_t)(end - c - 1))) {
+		if (c && (size_t)(c - comm) < TASK_COMM_LEN &&
+		    !memchr(c + 1, ')', (size_t)(end - c - 1))) {
 			copy_n(k.comm, sizeof(k.comm), comm, (size_t)(c - comm));
 			k.comm_known = true;
 		}
@@ -347,7 +367,8 @@ int oomreport_parse_summary(const char *s, size_t len, const char *comm_hint,
 	p = s + strlen("oom-kill:");
 	if (take_lit(&p, end, "constraint=")) {
 		q = memchr(p, ',', (size_t)(end - p));
-		copy_n(o.constraint, sizeof(o.constraint), p, q ? (size_t)(q - p) : (size_t)(end - p));
+		copy_n(o.constraint, sizeof(o.constraint), p,
+		       q ? (size_t)(q - p) : (size_t)(end - p));
 	}
 	/* right end: ",pid=N[,uid=N]" */
 	pidp = rfind(s, len, ",pid=");
@@ -454,8 +475,12 @@ int oomreport_parse_header(const char *s, size_t len, struct oom_header_line *re
 int oomreport_parse_task_header(const char *s, size_t len, struct oom_task_cols *ret)
 {
 	const char *end = s + len, *p;
-	struct oom_task_cols c = { .rss = -1, .swapents = -1, .pgtables_bytes = -1, .nr_ptes = -1,
-				   .oom_score_adj = -1, .uid = -1 };
+	struct oom_task_cols c = { .rss = -1,
+				   .swapents = -1,
+				   .pgtables_bytes = -1,
+				   .nr_ptes = -1,
+				   .oom_score_adj = -1,
+				   .uid = -1 };
 
 	if (len < 8 || s[0] != '[')
 		return -ENOMSG;
@@ -479,7 +504,9 @@ int oomreport_parse_task_header(const char *s, size_t len, struct oom_task_cols 
 			break;
 		if (c.n >= OOM_TASK_COLS_MAX)
 			return -ENOMSG;
-#define COL(str, field) if (n == strlen(str) && memcmp(w, str, n) == 0) c.field = c.n
+#define COL(str, field)                                                                            \
+	if (n == strlen(str) && memcmp(w, str, n) == 0)                                            \
+	c.field = c.n
 		COL("rss", rss);
 		COL("swapents", swapents);
 		COL("pgtables_bytes", pgtables_bytes);
@@ -538,8 +565,7 @@ int oomreport_parse_task_row(const char *s, size_t len, const struct oom_task_co
 		} else if (i == cols->uid && v <= UINT32_MAX) {
 			r.uid = (uint32_t)v;
 			r.have_uid = true;
-		}
-		else if (i == cols->nr_ptes)
+		} else if (i == cols->nr_ptes)
 			r.pgtables_pages = v;
 	}
 	*ret = r;
@@ -556,11 +582,11 @@ enum rstate { ST_NONE, ST_STATS, ST_TASKS };
 
 struct report {
 	bool used, done;
-	uint64_t serial;		/* creation order */
-	uint64_t last_line;		/* input line that last added to it */
+	uint64_t serial;    /* creation order */
+	uint64_t last_line; /* input line that last added to it */
 	uint64_t first_us, last_us;
 	bool have_ts;
-	struct oom_event ev;		/* header, memcg and summary context so far */
+	struct oom_event ev; /* header, memcg and summary context so far */
 	char stats_memcg[OOM_CGROUP_MAX];
 	bool have_summary;
 	pid_t summary_pid;
@@ -575,11 +601,12 @@ struct report {
 	struct {
 		pid_t pid;
 		uint64_t pages;
-		struct oom_task_row row;	/* uid, adj, page tables: the victim's when the kill line lacks them */
+		struct oom_task_row
+			row; /* uid, adj, page tables: the victim's when the kill line lacks them */
 	} top[OOMREPORT_TOP_TASKS];
-	uint64_t header_line;		/* input line of the header (0: none) */
+	uint64_t header_line; /* input line of the header (0: none) */
 	bool have_wall;
-	int64_t wall_us;		/* of the summary line (a kill without kill line) */
+	int64_t wall_us; /* of the summary line (a kill without kill line) */
 	bool group;
 	char group_memcg[OOM_CGROUP_MAX];
 	pid_t group_pids[GROUP_PIDS_MAX];
@@ -591,16 +618,16 @@ struct oomreport {
 	struct oomreport_ops ops;
 	struct report open[OOMREPORT_OPEN_MAX];
 	uint64_t serial;
-	struct report *cur;		/* the report the last header opened */
+	struct report *cur; /* the report the last header opened */
 	struct oomreport_stats stats;
 	/* a console-wrapped kill line waiting for its tail (text logs only) */
 	char join[JOIN_MAX];
 	size_t join_len;
 	int join_parts;
-	bool join_reflow;	/* a reflowed paragraph: a kill line without numbers waits for them */
+	bool join_reflow; /* a reflowed paragraph: a kill line without numbers waits for them */
 	bool join_have_ts;
 	uint64_t join_ts;
-	uint64_t busy_until;		/* line number until which lines after a kill matter */
+	uint64_t busy_until; /* line number until which lines after a kill matter */
 	char unesc[KMSG_RECORD_MAX];
 	/* the line being parsed: its input line number, its wall-clock time */
 	uint64_t lineno;
@@ -683,7 +710,8 @@ static void apply_summary(struct report *rep, const char *comm_hint)
 		rep->ev.scope = OOM_SCOPE_GLOBAL;
 	} else if (o.oom_memcg[0]) {
 		rep->ev.scope = OOM_SCOPE_MEMCG;
-		copy_n(rep->ev.oom_memcg, sizeof(rep->ev.oom_memcg), o.oom_memcg, strlen(o.oom_memcg));
+		copy_n(rep->ev.oom_memcg, sizeof(rep->ev.oom_memcg), o.oom_memcg,
+		       strlen(o.oom_memcg));
 	}
 	if (strcmp(o.constraint, "CONSTRAINT_MEMCG") == 0)
 		rep->ev.scope = OOM_SCOPE_MEMCG;
@@ -763,7 +791,8 @@ static struct report *new_report(struct oomreport *r, bool have_ts, uint64_t ts)
 	for (size_t i = 0; i < OOMREPORT_OPEN_MAX; i++) {
 		struct report *rep = &r->open[i];
 		/* stale: kernel time moved on by more than OPEN_AGE */
-		if (rep->used && have_ts && rep->have_ts && ts > rep->last_us + OOMREPORT_OPEN_AGE_US) {
+		if (rep->used && have_ts && rep->have_ts &&
+		    ts > rep->last_us + OOMREPORT_OPEN_AGE_US) {
 			r->stats.evicted++;
 			finish_without_kill(r, rep);
 		}
@@ -853,8 +882,9 @@ static void fill_from_kill(struct oom_event *ev, const struct oom_kill_line *k)
 		ev->have |= OOM_HAVE_UID;
 	}
 	if (ev->scope == OOM_SCOPE_UNKNOWN)
-		ev->scope = k->memcg_prefix ? OOM_SCOPE_MEMCG :
-			    k->global_prefix ? OOM_SCOPE_GLOBAL : OOM_SCOPE_UNKNOWN;
+		ev->scope = k->memcg_prefix  ? OOM_SCOPE_MEMCG :
+			    k->global_prefix ? OOM_SCOPE_GLOBAL :
+					       OOM_SCOPE_UNKNOWN;
 }
 
 /* the wall-clock time and input line of the line being parsed */
@@ -910,7 +940,8 @@ static void on_kill(struct oomreport *r, const struct oom_kill_line *k, bool hav
 	if (!rep) {
 		struct report *c = current(r, have_ts, ts, false);
 		/* or whose summary named the selected parent and a child is killed (RHEL 7) */
-		if (c && (!c->have_summary || (c->have_selected && c->selected_pid == c->summary_pid)) &&
+		if (c &&
+		    (!c->have_summary || (c->have_selected && c->selected_pid == c->summary_pid)) &&
 		    (!have_ts || !c->have_ts || ts <= c->last_us + 1000000))
 			rep = c;
 	}
@@ -1100,7 +1131,8 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			return;
 		}
 		/* 2.6.8 - 2.6.17: "oom-killer: gfp_mask=0xd0" without the invoker's name */
-		if (has_prefix(s, len, "oom-killer: gfp_mask=") && oomreport_parse_header(s, len, &h) == 0) {
+		if (has_prefix(s, len, "oom-killer: gfp_mask=") &&
+		    oomreport_parse_header(s, len, &h) == 0) {
 			on_header(r, &h, have_ts, ts);
 			return;
 		}
@@ -1120,10 +1152,13 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			rep = current(r, have_ts, ts, false);
 			if (rep && !rep->stats_memcg[0]) {
 				const char *b = s + strlen("Memory cgroup stats for ");
-				const char *e = (s[len - 1] == ':') ? s + len - 1 : find(b, (size_t)(s + len - b), ": ");
+				const char *e = (s[len - 1] == ':') ?
+							s + len - 1 :
+							find(b, (size_t)(s + len - b), ": ");
 				if (!e)
 					e = s + len;
-				copy_n(rep->stats_memcg, sizeof(rep->stats_memcg), b, (size_t)(e - b));
+				copy_n(rep->stats_memcg, sizeof(rep->stats_memcg), b,
+				       (size_t)(e - b));
 				touch(r, rep, have_ts, ts);
 				rep->state = ST_STATS;
 				if (rep->ev.scope == OOM_SCOPE_UNKNOWN)
@@ -1161,11 +1196,13 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 			return;
 		}
 		if (has_prefix(s, len, "Tasks in ")) {
-			const char *a = find(s, len, " are going to be killed due to memory.oom.group set");
+			const char *a =
+				find(s, len, " are going to be killed due to memory.oom.group set");
 			rep = r->cur;
 			if (a && rep && rep->used) {
 				rep->group = true;
-				copy_n(rep->group_memcg, sizeof(rep->group_memcg), s + 9, (size_t)(a - s - 9));
+				copy_n(rep->group_memcg, sizeof(rep->group_memcg), s + 9,
+				       (size_t)(a - s - 9));
 			}
 			return;
 		}
@@ -1253,7 +1290,7 @@ static void feed_counted(struct oomreport *r, const char *text, size_t len, bool
 	feed(r, text, len, have_ts, ts);
 	/* the prefix stripper has searched this very text already */
 	mention = text == r->hint_text && len == r->hint_len ? r->hint_mention :
-								kmsg_mentions_oom(text, len);
+							       kmsg_mentions_oom(text, len);
 	if (mention)
 		r->stats.mentions++;
 	if (mention && !r->used)
@@ -1268,14 +1305,19 @@ static void feed_counted(struct oomreport *r, const char *text, size_t len, bool
  */
 static size_t glued_at(const char *s, size_t len)
 {
-	static const char *const starts[] = { "Memory cgroup out of memory", "Out of memory",
-					      "Out of Memory: ", "Killed process ", "Kill process ",
-					      "kill process ", "oom-kill:" };
+	static const char *const starts[] = { "Memory cgroup out of memory",
+					      "Out of memory",
+					      "Out of Memory: ",
+					      "Killed process ",
+					      "Kill process ",
+					      "kill process ",
+					      "oom-kill:" };
 	const char *end = s + len, *kp, *best = NULL;
 
-	if (!has_prefix(s, len, "Memory cgroup out of memory") && !has_prefix(s, len, "Out of memory") &&
-	    !has_prefix(s, len, "Out of Memory") && !has_prefix(s, len, "Killed process ") &&
-	    !has_prefix(s, len, "Kill process ") && !has_prefix(s, len, "kill process "))
+	if (!has_prefix(s, len, "Memory cgroup out of memory") &&
+	    !has_prefix(s, len, "Out of memory") && !has_prefix(s, len, "Out of Memory") &&
+	    !has_prefix(s, len, "Killed process ") && !has_prefix(s, len, "Kill process ") &&
+	    !has_prefix(s, len, "kill process "))
 		return 0;
 	kp = find(s, len < 96 ? len : 96, "ill process ");
 	if (kp) {
@@ -1329,8 +1371,8 @@ void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool
 			n--;
 		oomreport_feed_text(r, text, n, have_ts, ts_us, escaped);
 		kmsg_strip_prefix(text + g, len - g, &l);
-		oomreport_feed_text(r, l.text, l.len, l.have_ts || have_ts, l.have_ts ? l.ts_us : ts_us,
-				    escaped);
+		oomreport_feed_text(r, l.text, l.len, l.have_ts || have_ts,
+				    l.have_ts ? l.ts_us : ts_us, escaped);
 		return;
 	}
 	r->stats.lines++;
@@ -1524,8 +1566,8 @@ static void feed_line(struct oomreport *r, const char *line, size_t len, bool fi
 		return;
 	}
 	r->line_have_wall = line_wall(r, &l.wall, &r->line_wall);
-	if (r->join_len && l.anchored && l.had_prefix && !l.have_ts && !l.wall.have && l.level < 0 &&
-	    !l.kernel_tag && !l.raw_record && l.text > line) {
+	if (r->join_len && l.anchored && l.had_prefix && !l.have_ts && !l.wall.have &&
+	    l.level < 0 && !l.kernel_tag && !l.raw_record && l.text > line) {
 		/*
 		 * A paragraph a mailer reflowed: the tail of the held line, then the next message
 		 * ("file-rss:1088kB Memory cgroup out of memory: …"). Nothing before the kernel's
@@ -1542,8 +1584,8 @@ static void feed_line(struct oomreport *r, const char *line, size_t len, bool fi
 		r->join_reflow = true;
 	}
 	if (r->join_len) {
-		if (!l.had_prefix && !l.anchored && l.len > 0 && r->join_len + l.len + 1 < JOIN_MAX &&
-		    r->join_parts < 6) {
+		if (!l.had_prefix && !l.anchored && l.len > 0 &&
+		    r->join_len + l.len + 1 < JOIN_MAX && r->join_parts < 6) {
 			/*
 			 * A mailer breaks at a blank and drops it; a console cuts anywhere. Where the
 			 * kernel would have a blank (after "N", ",", ")" or "kB", before "(" or a word;
@@ -1571,7 +1613,8 @@ static void feed_line(struct oomreport *r, const char *line, size_t len, bool fi
 				r->lineno = r->join_lineno;
 				r->line_have_wall = r->join_have_wall;
 				r->line_wall = r->join_wall;
-				oomreport_feed_text(r, r->join, n, r->join_have_ts, r->join_ts, true);
+				oomreport_feed_text(r, r->join, n, r->join_have_ts, r->join_ts,
+						    true);
 				r->lineno = lineno;
 				r->line_have_wall = hw;
 				r->line_wall = w;
@@ -1641,8 +1684,8 @@ void oomreport_feed_entry(struct oomreport *r, const char *text, size_t len,
 	r->line_wall = m->wall_us;
 	if (!r->line_have_wall)
 		r->line_have_wall = line_wall(r, &l.wall, &r->line_wall);
-	oomreport_feed_text(r, l.text, l.len, m->have_ts || l.have_ts, m->have_ts ? m->ts_us : l.ts_us,
-			    true);
+	oomreport_feed_text(r, l.text, l.len, m->have_ts || l.have_ts,
+			    m->have_ts ? m->ts_us : l.ts_us, true);
 }
 
 /*
@@ -1682,7 +1725,9 @@ static const char NEEDLE_B[8] = { 'p', 'r', 'o', 'c', 'e', 's', 's', ' ' };
  * usage and limit, then the summary that names the cgroup): a third needle.
  */
 static const char NEEDLE_C[8] = { 'e', 'm', 'o', 'r', 'y', ':', ' ', 'u' };
-static const char NEEDLE_D[8] = { 'T', 'a', 's', 'k', ' ', 'i', 'n', ' ' }; /* "Task in X killed as a result of limit of Y" */
+static const char NEEDLE_D[8] = {
+	'T', 'a', 's', 'k', ' ', 'i', 'n', ' '
+}; /* "Task in X killed as a result of limit of Y" */
 
 static bool needle_at(const char *p)
 {
@@ -1740,10 +1785,14 @@ __attribute__((target("avx2"))) static const char *scan_needles_avx2(const char 
 		__m256i f = _mm256_loadu_si256((const __m256i *)(const void *)p);
 		__m256i l = _mm256_loadu_si256((const __m256i *)(const void *)(p + 7));
 		__m256i hit = _mm256_or_si256(
-			_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(f, a0), _mm256_cmpeq_epi8(l, a7)),
-					_mm256_and_si256(_mm256_cmpeq_epi8(f, b0), _mm256_cmpeq_epi8(l, b7))),
-			_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(f, c0), _mm256_cmpeq_epi8(l, c7)),
-					_mm256_and_si256(_mm256_cmpeq_epi8(f, d0), _mm256_cmpeq_epi8(l, b7))));
+			_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(f, a0),
+							 _mm256_cmpeq_epi8(l, a7)),
+					_mm256_and_si256(_mm256_cmpeq_epi8(f, b0),
+							 _mm256_cmpeq_epi8(l, b7))),
+			_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(f, c0),
+							 _mm256_cmpeq_epi8(l, c7)),
+					_mm256_and_si256(_mm256_cmpeq_epi8(f, d0),
+							 _mm256_cmpeq_epi8(l, b7))));
 		unsigned m = (unsigned)_mm256_movemask_epi8(hit);
 
 		while (m) {
@@ -1788,12 +1837,12 @@ static const char *scan_needles_sse2(const char *p, const char *end, uint64_t *n
 	while (end - p >= 16 + 7) {
 		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i l = _mm_loadu_si128((const __m128i *)(const void *)(p + 7));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, a0), _mm_cmpeq_epi8(l, a7)),
-						  _mm_and_si128(_mm_cmpeq_epi8(f, b0), _mm_cmpeq_epi8(l, b7))),
-				     _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, c0), _mm_cmpeq_epi8(l, c7)),
-						  /* D ends in a blank like B */
-						  _mm_and_si128(_mm_cmpeq_epi8(f, d0), _mm_cmpeq_epi8(l, b7)))));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, a0), _mm_cmpeq_epi8(l, a7)),
+				     _mm_and_si128(_mm_cmpeq_epi8(f, b0), _mm_cmpeq_epi8(l, b7))),
+			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(f, c0), _mm_cmpeq_epi8(l, c7)),
+				     /* D ends in a blank like B */
+				     _mm_and_si128(_mm_cmpeq_epi8(f, d0), _mm_cmpeq_epi8(l, b7)))));
 		while (m) {
 			int i = __builtin_ctz(m);
 			if (needle_at(p + i)) {
@@ -1815,7 +1864,8 @@ static const char *scan_needles_sse2(const char *p, const char *end, uint64_t *n
 		p += 16;
 	}
 	sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
-	n += (uint64_t)_mm_cvtsi128_si64(sum) + (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+	n += (uint64_t)_mm_cvtsi128_si64(sum) +
+	     (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
 #endif
 	return scan_tail(p, end, n, nls);
 }
@@ -1866,7 +1916,8 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 				p = ls + 1;
 		}
 		nl = memchr(p, '\n', (size_t)(end - p));
-		feed_line(r, p, nl ? (size_t)(nl - p) : (size_t)(end - p), r->source == OOM_SOURCE_LOG);
+		feed_line(r, p, nl ? (size_t)(nl - p) : (size_t)(end - p),
+			  r->source == OOM_SOURCE_LOG);
 		p = nl ? nl + 1 : end;
 	}
 }

@@ -26,10 +26,10 @@
 #define WINDOW (2u << 20)
 
 struct run {
-	char *out;	/* one digest line per kill */
+	char *out; /* one digest line per kill */
 	size_t len, cap;
 	int kills;
-	const char *truncate_path;	/* truncate this file at the first kill */
+	const char *truncate_path; /* truncate this file at the first kill */
 	off_t truncate_to;
 };
 
@@ -51,19 +51,20 @@ static void on_kill(const struct oom_event *e, void *userdata)
 	struct run *g = userdata;
 	char b[2048];
 
-	snprintf(b, sizeof(b),
-		 "pid=%d comm=%s scope=%d cons=%s oom=%s task=%s vm=%llu anon=%llu file=%llu shmem=%llu "
-		 "pgt=%llu uid=%u adj=%d usage=%llu limit=%llu inv=%s gfp=%s order=%d score=%llu "
-		 "kt=%llu t=%lld line=%llu have=%x rows=%u rank=%u group=%d\n",
-		 e->pid, e->comm, (int)e->scope, e->constraint, e->oom_memcg, e->task_memcg,
-		 (unsigned long long)e->total_vm_kb, (unsigned long long)e->anon_rss_kb,
-		 (unsigned long long)e->file_rss_kb, (unsigned long long)e->shmem_rss_kb,
-		 (unsigned long long)e->pgtables_kb, e->uid, e->oom_score_adj,
-		 (unsigned long long)e->memcg_usage_kb, (unsigned long long)e->memcg_limit_kb,
-		 e->invoker_comm, e->gfp_mask, e->order, (unsigned long long)e->score,
-		 (unsigned long long)e->kernel_time_us, (long long)e->time_us,
-		 (unsigned long long)e->log_line, e->have, e->tasks_listed, e->victim_rank,
-		 (int)e->oom_group);
+	snprintf(
+		b, sizeof(b),
+		"pid=%d comm=%s scope=%d cons=%s oom=%s task=%s vm=%llu anon=%llu file=%llu shmem=%llu "
+		"pgt=%llu uid=%u adj=%d usage=%llu limit=%llu inv=%s gfp=%s order=%d score=%llu "
+		"kt=%llu t=%lld line=%llu have=%x rows=%u rank=%u group=%d\n",
+		e->pid, e->comm, (int)e->scope, e->constraint, e->oom_memcg, e->task_memcg,
+		(unsigned long long)e->total_vm_kb, (unsigned long long)e->anon_rss_kb,
+		(unsigned long long)e->file_rss_kb, (unsigned long long)e->shmem_rss_kb,
+		(unsigned long long)e->pgtables_kb, e->uid, e->oom_score_adj,
+		(unsigned long long)e->memcg_usage_kb, (unsigned long long)e->memcg_limit_kb,
+		e->invoker_comm, e->gfp_mask, e->order, (unsigned long long)e->score,
+		(unsigned long long)e->kernel_time_us, (long long)e->time_us,
+		(unsigned long long)e->log_line, e->have, e->tasks_listed, e->victim_rank,
+		(int)e->oom_group);
 	add(g, b);
 	if (g->truncate_path && g->kills == 0) {
 		int fd = open(g->truncate_path, O_WRONLY | O_CLOEXEC);
@@ -354,7 +355,8 @@ START_TEST(test_needles_at_edges)
 		memcpy(buf + len, rep, rl);
 		len += rl;
 		/* the needle is where it was meant to be */
-		ck_assert(memcmp(buf + at[i].edge - at[i].back, at[i].needle, strlen(at[i].needle)) == 0);
+		ck_assert(memcmp(buf + at[i].edge - at[i].back, at[i].needle,
+				 strlen(at[i].needle)) == 0);
 	}
 	len += filler(buf + len, 1000, 99);
 	fd = mkstemp(path);
