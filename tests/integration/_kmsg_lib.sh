@@ -37,14 +37,15 @@ make_cgroup() {
 	CG=/$1
 }
 
-# start_eater CGROUP_REL [COMM] : an anonymous eater (200 MiB, touched) in CGROUP, its pid in
-# $EATER_PID. The shell execs python3, so the pid is the victim's. COMM is set with prctl.
+# start_eater CGROUP_REL [COMM] : an anonymous eater (200 MiB, touched: `oomlab eat`) in
+# CGROUP, its pid in $EATER_PID. It runs through a link named COMM (default oomlab-eater): the
+# kernel takes the comm from the name a program was executed by, so the pid and the comm are
+# the victim's.
 start_eater() {
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec python3 -c "
-import ctypes, sys
-if sys.argv[1]:
-    ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
-b = bytearray(200 << 20)
-" "$2"' sh "$MEMROOT$1" "${2:-}" 2>/dev/null &
+	local l=${BUILD:-/tmp}/tests/eat-links/${2:-oomlab-eater}
+	mkdir -p "${l%/*}"
+	[ -L "$l" ] || ln -s "$OOMLAB" "$l" 2>/dev/null || [ -L "$l" ] || return 1
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" eat --rate max --total 200M -q' sh \
+		"$MEMROOT$1" "$l" 2>/dev/null &
 	EATER_PID=$!
 }

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Helpers for the BPF and tracefs integration tests (sourced, not run): a nested v1 memory cgroup
-# /oomlab-test-<tag>-<pid> (limit LIMIT) with a child /b, an eater compiled here, and removal of
+# /oomlab-test-<tag>-<pid> (limit LIMIT) with a child /b, the eater (`oomlab eat`), and removal of
 # everything on exit. Never touches cgroups or processes this test did not create.
 
 oom_need_root() {
@@ -18,31 +18,16 @@ oom_setup() {
 	trap oom_cleanup EXIT
 	mkdir "$CGB" || exit 1
 	echo "$2" > "$CG/memory.limit_in_bytes" || exit 1
+	# the one eater, `oomlab eat`, through a link named oomlab-eater: the victim's comm
 	EATER=${BUILD:-/tmp}/tests/oomlab-eater
-	if [ ! -x "$EATER" ]; then
-		mkdir -p "$(dirname "$EATER")"
-		cat > "$EATER.c" <<'C'
-#include <stdlib.h>
-#include <string.h>
-int main(void)
-{
-	/* touch 1 MiB at a time until the memcg kills us (256 MiB at most) */
-	for (int i = 0; i < 256; i++) {
-		char *p = malloc(1 << 20);
-		if (!p)
-			return 1;
-		memset(p, i + 1, 1 << 20);
-	}
-	return 0;
-}
-C
-		${CC:-cc} -O1 -o "$EATER.tmp" "$EATER.c" && mv "$EATER.tmp" "$EATER" || exit 1
-	fi
+	mkdir -p "$(dirname "$EATER")"
+	[ "$(readlink "$EATER" 2>/dev/null)" = "$OOMLAB" ] || ln -sfn "$OOMLAB" "$EATER" || exit 1
 }
 
 # oom_eat: starts one eater inside $CGB, waits for it; prints its pid. Status 0 if it was killed.
 oom_eat() {
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2"' oomlab-eat "$CGB" "$EATER" &
+	# 1 MiB at a time, touched, until the memcg kills it (256 MiB at most)
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" eat --rate max --total 256M -q' oomlab-eat "$CGB" "$EATER" &
 	local pid=$! st
 	wait $pid; st=$?
 	echo $pid

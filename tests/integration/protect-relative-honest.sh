@@ -7,15 +7,12 @@ require_root
 require_memcg
 require_cmd python3
 tmp=$(mktemp -d); trap 'kill $rp 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+# the target: `oomlab eat` holding 40 MiB at adj 1000 (its summary line says it holds them)
 "$OOMLAB" run -q --max 256M -- sh -c "
-python3 -c 'import os,time
-b=bytearray(40<<20)
-for i in range(0,len(b),4096): b[i]=1
-open(\"/proc/self/oom_score_adj\",\"w\").write(\"1000\")
-open(\"$tmp/T\",\"w\").write(str(os.getpid()))
-time.sleep(30)' & sleep 30 & wait" >/dev/null 2>&1 &
+sh -c 'echo 1000 > /proc/self/oom_score_adj && echo \$\$ > $tmp/T &&
+	exec \"\$0\" eat --rate max --total 40M --hold -q > $tmp/S' \"$OOMLAB\" & sleep 30 & wait" >/dev/null 2>&1 &
 rp=$!
-for i in $(seq 100); do [ -s "$tmp/T" ] && break; sleep 0.05; done
+for i in $(seq 100); do [ -s "$tmp/T" ] && [ -s "$tmp/S" ] && break; sleep 0.05; done
 T=$(cat "$tmp/T"); [ -n "$T" ] || fail "target did not start"
 grep -q CapEff /proc/self/status
 if [ $(( 0x$(awk '/CapEff/{print $2}' /proc/self/status) >> 24 & 1 )) = 1 ]; then skip "CAP_SYS_RESOURCE present: the direct write works, --relative is not used"; fi

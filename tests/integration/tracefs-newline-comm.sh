@@ -10,37 +10,22 @@ need_python
 oom_setup tracefs-nl 64M
 tmp=$(mktemp -d); trap 'oom_cleanup; rm -rf "$tmp"' EXIT
 N=${N:-6}
-NLEATER=$tmp/nleater
-cat > "$NLEATER.c" <<'C'
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-int main(int argc, char **argv)
-{
-	/* comm with newlines (15 bytes at most): argv[1] with '_' turned into '\n' */
-	char name[16] = { 0 };
-	strncpy(name, argc > 1 ? argv[1] : "a_b", 15);
-	for (char *p = name; *p; p++)
-		if (*p == '_')
-			*p = '\n';
-	prctl(PR_SET_NAME, name, 0, 0, 0);
-	for (int i = 0; i < 256; i++) {
-		char *p = malloc(1 << 20);
-		if (!p)
-			return 1;
-		memset(p, i + 1, 1 << 20);
-	}
-	return 0;
+# the eater is `oomlab eat` through a link whose name is the comm: '_' stands for '\n' (the
+# kernel takes a task's comm from the name it was executed by, 15 bytes at most)
+nl_eater() { # NAME: NL_LINK, the link for NAME with its '_' turned into newlines (no $(...):
+	# it would drop trailing newlines)
+	NL_LINK=$(printf '%s' "$1" | tr '_' '\n'; printf .)
+	NL_LINK=$tmp/${NL_LINK%.}
+	[ -L "$NL_LINK" ] || ln -s "$OOMLAB" "$NL_LINK" || exit 1
 }
-C
-${CC:-cc} -O1 -o "$NLEATER" "$NLEATER.c" || exit 1
 watch_start "$tmp/out" "$tmp/err" --source tracefs --json --no-kmsg --timeout 60s
 grep -q "source tracefs" "$tmp/err" || { cat "$tmp/err"; echo "tracefs source did not start"; exit 1; }
 pids=
 names="_x x_ a_b_c ___ _a_mark_victim: n_l_total-vm=1"
 for i in $(seq 1 $N); do
 	nm=$(echo $names | tr ' ' '\n' | sed -n "$(( (i - 1) % 6 + 1 ))p")
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" "$3"' x "$CGB" "$NLEATER" "$nm" &
+	nl_eater "$nm"
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" eat --rate max --total 256M -q' x "$CGB" "$NL_LINK" &
 	p=$!; wait $p; pids="$pids $p:$nm"
 done
 justpids=$(for x in $pids; do echo "${x%%:*}"; done | tr '\n' ' ')

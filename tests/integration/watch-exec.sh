@@ -35,12 +35,12 @@ for attempt in 1 2 3; do
 	sleep 5 # the kernel's printk rate-limit window, nothing to wait on
 done
 cat "$tmp/out"
-grep -q "^kill pid $pid (python3) .*cgroup $cg" "$tmp/out" || { echo "text line wrong"; exit 1; }
+grep -q "^kill pid $pid (oomlab-eater) .*cgroup $cg" "$tmp/out" || { echo "text line wrong"; exit 1; }
 # the hook runs asynchronously; watch exits without waiting for it
 for i in $(seq 50); do [ -s "$tmp/env" ] && break; sleep 0.1; done
 cat "$tmp/env"
 grep -qx "OOMLAB_PID=$pid" "$tmp/env" || exit 1
-grep -qx "OOMLAB_COMM=python3" "$tmp/env" || exit 1
+grep -qx "OOMLAB_COMM=oomlab-eater" "$tmp/env" || exit 1
 grep -qx "OOMLAB_TASK_MEMCG=$cg" "$tmp/env" || exit 1
 python3 -c "
 import json, sys

@@ -44,7 +44,7 @@ mine = [x for x in k if x['pid'] == $pid]
 assert len(mine) == 1, mine
 m = mine[0]
 assert m['oom_memcg'] == '$cg' and m['memcg_limit_kb'] == 65536, m
-assert m['comm'] == 'python3' and m['scope'] == 'memcg' and m['killed'], m
+assert m['comm'] == 'oomlab-eater' and m['scope'] == 'memcg' and m['killed'], m
 assert m['anon_rss_kb'] > 32768, m
 assert not any(x['pid'] == $other for x in k), 'the neighbour was attributed to us'
 assert 'cgroup' in d, 'live cgroup state missing'
@@ -57,7 +57,7 @@ n=$("$OOMLAB" why --json --pid $pid --cgroup "$sib" | py "print(len(d['kills']))
 # plain words
 t=$("$OOMLAB" why --pid $pid --cgroup "$cg")
 echo "$t"
-grep -q "OOM kill of pid $pid (python3)" <<<"$t" || exit 1
+grep -q "OOM kill of pid $pid (oomlab-eater)" <<<"$t" || exit 1
 grep -q "memory cgroup $cg reached its limit: usage .* of a 64.0 MiB limit" <<<"$t" || exit 1
 grep -q "cgroup $cg now:" <<<"$t" || exit 1
 grep -q "oom_kill $attempt" <<<"$t" || exit 1 # v1 memory.oom_control: one kill per attempt
