@@ -13,7 +13,7 @@ P=oomlab-soak-$$
 for t in /sys/fs/cgroup/memory /sys/fs/cgroup/unified; do [ -d $t ] && mkdir -p $t/$P; done
 # interrupted: the started processes end by themselves (5 s at most); the parent goes if empty
 trap 'for t in /sys/fs/cgroup/memory /sys/fs/cgroup/unified; do rmdir $t/$P 2>/dev/null; done' EXIT
-bpf_before=$(bpftool prog show 2>/dev/null | grep -c oom || true)
+bpf_before=$(bpftool prog show 2>/dev/null | grep -cE 'oom|cgiter' || true)
 leaks=0 killed=0 sent=0 started=
 owned_left() { # cgroups under $P and instances whose lock nobody holds
 	for d in /sys/fs/cgroup/memory/$P/oomlab-* /sys/fs/cgroup/unified/$P/oomlab-*; do
@@ -79,7 +79,7 @@ for p in $started; do
 	[ "$(sed 's/.*) //' /proc/$p/stat 2>/dev/null | cut -d' ' -f2)" = $$ ] && procs=$((procs + 1))
 done
 [ "$procs" = 0 ] || { echo "LEAK $procs processes"; leaks=$((leaks + procs)); }
-bpf_after=$(bpftool prog show 2>/dev/null | grep -c oom || true)
+bpf_after=$(bpftool prog show 2>/dev/null | grep -cE 'oom|cgiter' || true)
 [ "$bpf_after" -le "$bpf_before" ] || { echo "LEAK BPF programs: $bpf_before -> $bpf_after"; leaks=$((leaks + 1)); }
 for t in /sys/fs/cgroup/memory /sys/fs/cgroup/unified; do rmdir $t/$P 2>/dev/null; done
 echo "soak: $N iterations, $sent signals ($killed SIGKILL), $leaks leaks, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -61,7 +61,7 @@ try: progs = json.load(sys.stdin)
 except Exception: progs = []
 for p in progs:
     n = p.get("name", "")
-    if re.match(r"(mark_victim_|oom_kill_proces|oomtasks)", n):
+    if re.match(r"(mark_victim_|oom_kill_proces|oomtasks|cgiter)", n):
         holders = set(str(x.get("pid")) for x in p.get("pids", []))
         if not holders:  # bpftool without pid iterators: the fds that name the program
             import glob
