@@ -18,7 +18,7 @@ pid,oom,oomadj).
 Writes bench/out/bench.json and, with --doc FILE, regenerates the block between
 <!-- bench:begin --> and <!-- bench:end --> in FILE. Needs root (cgroups, BPF, OOM kills).
 Usage: bench/bench.py [--quick] [--doc docs/BENCHMARKS.md] [--only watch,why,top,scores]
-                      [--top-sizes 4000,10000]
+                      [--top-sizes 4000,10000] (default 1000,4000,10000; --quick 100,400,1600)
 """
 import argparse, json, os, re, shutil, signal, statistics, subprocess, sys, threading, time
 
@@ -757,7 +757,7 @@ def main():
                                [4, 16, 64] if Q else [16, 64, 256], 3 if Q else 5)
     if "top" in only:
         sizes = [int(x) for x in o.top_sizes.split(",")] if o.top_sizes else \
-            [100, 400, 1600] if Q else [250, 1000, 4000]
+            [100, 400, 1600] if Q else [1000, 4000, 10000]
         res["top_serve"] = bench_top_serve(sizes,
                                            5 if Q else 10, 5 if Q else 10)
     if "scores" in only:
