@@ -114,6 +114,13 @@ struct top_ctx {
 	struct cg_iter *it;	 /* the BPF cgroup iterator; NULL: the files */
 	struct cgw_sample *snap; /* its samples of this frame, parallel to the tree */
 	char source_note[256];	 /* why not bpf ("" when it is used or files were asked for) */
+	/*
+	 * With the BPF snapshot, PSI still comes from memory.pressure when shares are shown: the
+	 * kernel folds its per-CPU stall times into the totals BPF reads only when the file is
+	 * read or every 2 s (psi_avgs_work), so BPF totals over a 1 s interval read as 0 % or
+	 * as a double share (docs/KERNEL-SURPRISES.md).
+	 */
+	bool psi_files;
 };
 
 static const struct cgw_tree *g_old_tree;
@@ -347,6 +354,24 @@ static int row_cmp(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+/* the BPF row's PSI from its memory.pressure (kept open between frames) */
+static void psi_from_file(struct top_ctx *c, const struct cgw_node *n, struct ent *e,
+			  struct cgw_sample *s)
+{
+	char mem[PATH_MAX], psi[PATH_MAX];
+	struct cgw_sample f;
+	bool v2;
+
+	if (cgw_node_paths(&c->cli->host, &c->layout, n, mem, sizeof(mem), &v2, psi, sizeof(psi)) <
+		    0 ||
+	    !psi[0] || cgw_sample_cached("", false, psi, &e->files, false, &f) < 0 ||
+	    f.psi_err != 0)
+		return; /* the BPF figures stay */
+	s->psi = f.psi;
+	s->psi_err = 0;
+	s->t_us = f.t_us;
+}
+
 /* One frame: sample every cgroup (walking again only when the tree changed), shares against
  * the previous frame. rows[i] belongs to tree node i until the next frame. */
 static int frame(struct top_ctx *c, struct row **ret_rows, size_t *ret_n)
@@ -394,9 +419,11 @@ sampled:
 		w->parent = n->parent;
 		w->in_mem = n->in_mem;
 		w->in_v2 = n->in_v2;
-		if (c->it)
+		if (c->it) {
 			w->s = c->snap[i], r = 0;
-		else if (!e->mem)
+			if (c->psi_files && n->in_v2)
+				psi_from_file(c, n, e, &w->s);
+		} else if (!e->mem)
 			r = -ENOMEM;
 		else if (c->cached)
 			r = cgw_sample_cached(e->mem, e->mem_is_v2, e->psi, &e->files,
@@ -487,7 +514,16 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	json_kv_str(&j, "layout", cg_mode_to_string(c->layout.mode));
 	json_kv_str(&j, "source", c->it ? "bpf" : "files");
 	json_key(&j, "source_note");
-	json_str(&j, c->it ? cg_iter_source_detail : c->source_note[0] ? c->source_note : NULL);
+	json_str(&j,
+		 c->it && c->psi_files ?
+			 "usage, limits, peak and OOM kills of every cgroup but the root from one "
+			 "BPF cgroup-iterator pass per hierarchy (the kernel's page counters and "
+			 "memory_events); PSI from memory.pressure (reading it folds the kernel's "
+			 "per-CPU stall times: the interval shares are exact); the root cgroup and "
+			 "anon+shmem (memory.stat) from files" :
+		 c->it		   ? cg_iter_source_detail :
+		 c->source_note[0] ? c->source_note :
+				     NULL);
 	if (c->target_arg)
 		cli_cgroup_target_json(&j, c->target_arg, &c->target);
 	json_kv_u64_opt(&j, "interval_us", interval_us > 0, interval_us);
@@ -1927,6 +1963,8 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 				  "a --sysroot tree is read from its files");
 		else
 			cg_iter_open(&c.it, c.source_note, sizeof(c.source_note));
+		/* one --json read without --interval shows no share: BPF's PSI is enough */
+		c.psi_files = !(cli->json && !interval_set);
 		if (!c.it && c.source == TOP_SOURCE_BPF)
 			return cli_error(cli, "--source bpf: %s", c.source_note);
 	}
