@@ -457,19 +457,7 @@ int cgw_snapshot_bpf(struct cg_iter *it, const struct host *h, const struct cg_l
 		xsnprintf(why, whysz, "a --sysroot tree is read from its files");
 		return -EOPNOTSUPP;
 	}
-	switch (l->mode) {
-	case CG_MODE_V2:
-		v2root = l->v2;
-		memroot = l->v2_memory ? l->v2 : NULL;
-		break;
-	case CG_MODE_V1:
-		memroot = l->v1_memory;
-		break;
-	case CG_MODE_HYBRID:
-		memroot = l->v1_memory;
-		v2root = l->v2;
-		break;
-	default:
+	if (cg_layout_roots(l, &memroot, &v2root) < 0) {
 		xsnprintf(why, whysz, "no cgroup hierarchy");
 		return -EOPNOTSUPP;
 	}

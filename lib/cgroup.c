@@ -32,6 +32,26 @@ const char *cg_mode_to_string(enum cg_mode m)
 	}
 }
 
+int cg_layout_roots(const struct cg_layout *l, const char **ret_mem, const char **ret_v2)
+{
+	*ret_mem = *ret_v2 = NULL;
+	switch (l->mode) {
+	case CG_MODE_V2:
+		*ret_v2 = l->v2;
+		*ret_mem = l->v2_memory ? l->v2 : NULL;
+		return 0;
+	case CG_MODE_V1:
+		*ret_mem = l->v1_memory;
+		return 0;
+	case CG_MODE_HYBRID:
+		*ret_mem = l->v1_memory;
+		*ret_v2 = l->v2;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 uint64_t cg_v1_normalize_limit(uint64_t v)
 {
 	return cg_limit_is_none(v) ? SIZE_UNLIMITED : v;

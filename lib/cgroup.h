@@ -41,6 +41,12 @@ const char *cg_mode_to_string(enum cg_mode m); /* "v2", "v1", "hybrid", "none" *
 int cg_layout_parse_mountinfo(const char *mountinfo, const char *root, struct cg_layout *ret);
 /* Read <sysroot>/proc/self/mountinfo and the v2 root's cgroup.controllers. */
 int cg_layout_detect(const struct host *h, struct cg_layout *ret);
+/*
+ * The two hierarchies a walk reads: the memory controller's root (v1 memory, or cgroup2 where
+ * it has the controller; NULL otherwise) and the cgroup2 root (PSI; NULL on pure v1).
+ * -EOPNOTSUPP when the layout has no cgroup hierarchy.
+ */
+int cg_layout_roots(const struct cg_layout *l, const char **ret_mem, const char **ret_v2);
 
 /*
  * A name oomlab may create: one path component, [A-Za-z0-9._-], not "." or "..", at most 200

@@ -621,21 +621,8 @@ static int walk_impl(const struct cg_layout *l, struct reuse *u, struct cgw_tree
 	const char *memroot = NULL, *v2root = NULL;
 	int r;
 
-	switch (l->mode) {
-	case CG_MODE_V2:
-		v2root = l->v2;
-		memroot = l->v2_memory ? l->v2 : NULL;
-		break;
-	case CG_MODE_V1:
-		memroot = l->v1_memory;
-		break;
-	case CG_MODE_HYBRID:
-		memroot = l->v1_memory;
-		v2root = l->v2;
-		break;
-	default:
+	if (cg_layout_roots(l, &memroot, &v2root) < 0)
 		return -EOPNOTSUPP;
-	}
 	r = tree_add(&t, "/", -1, memroot != NULL, v2root != NULL);
 	if (r >= 0)
 		r = walk_rec(memroot, v2root, &t, "/", 0, memroot != NULL, v2root != NULL, 0, u);
