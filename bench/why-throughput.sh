@@ -13,7 +13,7 @@ reports=${2:-10000}
 dir=/tmp/oomlab-bench
 log=$dir/why-$size_mib-$reports.log
 mkdir -p "$dir"
-[ "${KEEP:-0}" = 1 ] || trap 'rm -f "$log"' EXIT
+[ "${KEEP:-0}" = 1 ] || trap 'rm -f "$log" "$dir/out"; rmdir "$dir" 2>/dev/null' EXIT
 
 # KEEP=1 keeps the log and reuses it on the next run
 [ -s "$log" ] || python3 - "$top/tests/fixtures/logs/captured-6.18-v1-memcg.kmsg" "$log" "$size_mib" "$reports" <<'PY'

@@ -8,7 +8,8 @@ san_replay() {
 	local target=$1 corpus=$2 out san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 	command -v cc >/dev/null || { echo "SKIP: no C compiler"; exit 77; }
 	out=$(mktemp -d /tmp/oomlab-fuzz.XXXXXX)
-	trap 'rm -rf "$out"' EXIT
+	# expanded now: $out is local, gone when the EXIT trap runs
+	trap "rm -rf '$out'" EXIT
 	local cc=(cc -std=gnu11 -D_GNU_SOURCE -pthread -g -O1 -I"$TOP/lib" -o "$out/$target"
 		"$TESTS/fuzz/$target.c" "$TESTS/fuzz/replay_main.c" "$TOP"/lib/*.c)
 	if ! "${cc[@]}" $san 2>"$out/cc.log"; then
