@@ -4,7 +4,8 @@
 #    replays the corpora (tests/fuzz/kmsg-corpora.sh): no libFuzzer runtime needed.
 #  - `make fuzz` builds each with clang -fsanitize=fuzzer,address,undefined and runs it for
 #    FUZZ_TIME seconds (default 60) on a working corpus in build/fuzz/corpus-<target>, seeded
-#    from tests/fuzz/corpus/<target>. Crashes land in build/fuzz/.
+#    from tests/fuzz/corpus/<name> (for fuzz_<name>). Crashes land in build/fuzz/, the whole
+#    output of each run in build/fuzz/<target>.log.
 .DEFAULT_GOAL := all
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
@@ -27,9 +28,13 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 
 fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_NAMES); do \
+		seed=$(CURDIR)/tests/fuzz/corpus/$${t#fuzz_}; \
+		[ -d "$$seed" ] || { echo "fuzz: no seed corpus $$seed for $$t" >&2; exit 1; }; \
 		mkdir -p $(B)/fuzz/corpus-$$t; \
 		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
 		( cd $(B)/fuzz && ./$$t -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 \
-			corpus-$$t $(CURDIR)/tests/fuzz/corpus/$$t ) 2>&1 | \
-			grep -E '^(#[0-9]+ *DONE|stat::|==|SUMMARY|Done)' || exit 1; \
+			corpus-$$t "$$seed" ) >$(B)/fuzz/$$t.log 2>&1; rc=$$?; \
+		grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY)' \
+			$(B)/fuzz/$$t.log; \
+		[ $$rc -eq 0 ] || { echo "fuzz: $$t failed (exit $$rc): $(B)/fuzz/$$t.log" >&2; exit 1; }; \
 	done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Replay every fuzz target's seed corpus (tests/fuzz/corpus/<target>) and the log fixtures
+# Replay every fuzz target's seed corpus (tests/fuzz/corpus/<name>, for fuzz_<name>) and the log fixtures
 # through the targets built with the ordinary compiler (mk/fuzz.mk: build/fuzz/replay_*).
 # A crash, a sanitizer report (SANITIZE=address,undefined builds) or a failed invariant fails.
 set -u
@@ -10,9 +10,8 @@ for src in "$here"/fuzz_*.c; do
 	t=$(basename "$src" .c)
 	bin=$BUILD/fuzz/replay_$t
 	[ -x "$bin" ] || { echo "missing $bin (make check builds it)"; exit 1; }
-	# corpora are named after the target, with or without the fuzz_ prefix
-	c=$here/corpus/$t
-	[ -d "$c" ] || c=$here/corpus/${t#fuzz_}
+	# corpora are named after the target without its fuzz_ prefix (as mk/fuzz.mk seeds them)
+	c=$here/corpus/${t#fuzz_}
 	[ -d "$c" ] || { echo "no seed corpus for $t"; fail=1; continue; }
 	inputs=("$c")
 	# every fixture log is a seed for every target
