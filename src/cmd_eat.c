@@ -6,7 +6,7 @@
  *   anon   private anonymous memory (the kernel must kill to get it back without swap)
  *   file   page cache through an unlinked temporary file on a disk filesystem (reclaimable)
  *   shmem  a memfd kept mapped (charged like anon, counted in the eater's RssShmem)
- *   memfd  a memfd written and unmapped (charged to the cgroup, in nobody's rss)
+ *   memfd  a memfd written with write(2), never mapped (charged to the cgroup, in nobody's rss)
  * --step eats more on each line of stdin; --leaderless eats from a second thread after the main
  * thread has exited (the leader has no mm: /proc/PID/status shows none, the OOM killer still
  * counts the thread's through find_lock_task_mm()).
@@ -45,7 +45,7 @@ static void eat_usage(FILE *out)
 		"  --chunk SIZE      bytes per allocation step (default 1M)\n"
 		"  --total SIZE      stop after this much (default: never, eat until killed)\n"
 		"  --mode MODE       anon | file | shmem | memfd (default anon); shmem stays mapped\n"
-		"                    (the eater's RssShmem), memfd is unmapped (in nobody's rss)\n"
+		"                    (the eater's RssShmem), memfd is never mapped (in nobody's rss)\n"
 		"  --dir DIR         directory for the --mode file temporary file (default /var/tmp)\n"
 		"  --reread DUR      --mode file: after --total, drop the file from the page cache and\n"
 		"                    read random 4 KiB pages of it for DUR (a page-cache thrash when\n"
@@ -73,7 +73,8 @@ struct eater {
 	uint64_t t0, next_progress;
 	int fd; /* file / shmem / memfd */
 	bool json, quiet, max_rate;
-	unsigned char *buf; /* file mode: one chunk of data to write */
+	unsigned char *buf; /* file and memfd modes: data to write */
+	uint64_t buf_len;   /* file: one chunk; memfd: at most 1 MiB (the eater's own anon) */
 	/* shmem mode: the memfd is mapped into address windows reserved ahead (adjacent mappings
 	 * of consecutive offsets merge into one VMA: a step per mapping would hit
 	 * vm.max_map_count, 65530, at 64 GiB in 1 MiB steps) */
@@ -170,27 +171,13 @@ static int eat_step(struct eater *e, uint64_t n)
 		e->mapped = end;
 		break;
 	}
-	case EAT_MEMFD: {
-		unsigned char *p;
-		/* mmap offsets must be page aligned, a --chunk need not be: map from the page that
-		 * holds the first new byte (touching it again is harmless) */
-		uint64_t start = e->eaten & ~((uint64_t)page - 1), len = e->eaten + n - start;
-		if (ftruncate(e->fd, (off_t)(e->eaten + n)) < 0)
-			return -errno;
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, e->fd, (off_t)start);
-		if (p == MAP_FAILED)
-			return -errno;
-		for (uint64_t off = 0; off < len; off += (uint64_t)page)
-			p[off] = 1;
-		/* the pages stay in the memfd after munmap: shmem charged to the cgroup but in
-		 * nobody's rss (the OOM killer does not count it for the eater) */
-		munmap(p, len);
-		break;
-	}
+	case EAT_MEMFD: /* write(2) charges the pages to the writer's cgroup (an OOM kill, if any,
+			 * happens inside the write); never mapped, they are in nobody's rss, so the
+			 * OOM killer does not count them for the eater */
 	case EAT_FILE: {
 		uint64_t done = 0;
 		while (done < n) {
-			size_t w = n - done > e->chunk ? e->chunk : n - done;
+			size_t w = n - done > e->buf_len ? e->buf_len : n - done;
 			ssize_t r = pwrite(e->fd, e->buf, w, (off_t)(e->eaten + done));
 			if (r < 0) {
 				if (errno == EINTR)
@@ -203,6 +190,17 @@ static int eat_step(struct eater *e, uint64_t n)
 	}
 	}
 	e->eaten += n;
+	return 0;
+}
+
+static int alloc_buf(struct cli *cli, struct eater *e, uint64_t len)
+{
+	e->buf = malloc(len);
+	if (!e->buf)
+		return cli_error(cli, "cannot allocate a %" PRIu64 "-byte write buffer", len);
+	e->buf_len = len;
+	for (uint64_t i = 0; i < len; i++)
+		e->buf[i] = (unsigned char)(i * 131 + 7);
 	return 0;
 }
 
@@ -219,12 +217,7 @@ static int open_file(struct cli *cli, struct eater *e, const char *dir)
 			cli,
 			"'%s' is tmpfs: its pages are shmem, not reclaimable page cache; use --dir on a disk filesystem",
 			dir);
-	e->buf = malloc(e->chunk);
-	if (!e->buf)
-		return cli_error(cli, "cannot allocate a %" PRIu64 "-byte write buffer", e->chunk);
-	for (uint64_t i = 0; i < e->chunk; i++)
-		e->buf[i] = (unsigned char)(i * 131 + 7);
-	return 0;
+	return alloc_buf(cli, e, e->chunk);
 }
 
 static volatile sig_atomic_t stop;
@@ -451,6 +444,9 @@ static int eat_run(struct cli *cli, struct eater *e, const struct eat_opts *o)
 		if (e->fd < 0)
 			return cli_error(cli, "cannot create a memfd: %s", strerror(errno));
 	}
+	if (e->mode == EAT_MEMFD &&
+	    (r = alloc_buf(cli, e, e->chunk < (1ULL << 20) ? e->chunk : 1ULL << 20)))
+		return r;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);

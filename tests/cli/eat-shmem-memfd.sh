@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: MIT
 # `eat --mode shmem` keeps its memfd mapped: the eater's RssShmem holds the total, in one
 # mapping however many chunks (the reserved windows merge them; one mapping per chunk would hit
-# vm.max_map_count on a big machine). `eat --mode memfd` leaves its pages in the memfd and
-# unmapped: they are allocated (the memfd's st_blocks) but in nobody's rss.
+# vm.max_map_count on a big machine). `eat --mode memfd` writes its memfd with write(2) and never
+# maps it: the pages are allocated (the memfd's st_blocks) but in nobody's rss. Both take a
+# --chunk that is not a multiple of the page size.
 source "$(dirname "$0")/../_lib.sh"
 pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null' EXIT
+tmp_out=$(mktemp)
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -f "$tmp_out"' EXIT
 kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 hold() { # mode -> pid, after the summary line
 	local f; f=$(mktemp -u); mkfifo "$f"
@@ -39,3 +41,9 @@ assert_eq "$size" $((48 << 20)) "memfd: size"
 [ "$shm" -lt 1024 ] || fail "memfd: RssShmem $shm kB, expected the pages unmapped"
 assert_eq "$maps" 0 "memfd: mappings left"
 echo "memfd: 48 MiB allocated in the memfd, RssShmem $shm kB, VmRSS $rss kB, no mapping"
+for m in shmem memfd; do
+	"$OOMLAB" eat --mode $m --chunk 1000 --total 10000 --rate max -q >"$tmp_out" 2>&1 ||
+		fail "$m: --chunk 1000 --total 10000 failed: $(cat "$tmp_out")"
+	grep -q "^eat: 0 MiB ($m) in " "$tmp_out" || fail "$m: --chunk 1000: summary $(cat "$tmp_out")"
+done
+echo "shmem, memfd: a 1000-byte --chunk works"
