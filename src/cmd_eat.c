@@ -60,8 +60,8 @@ static void eat_usage(FILE *out)
 		"  --leaderless      eat in a second thread; the main thread exits first, so\n"
 		"                    /proc/PID/status shows no memory while the OOM killer counts it\n"
 		"  --progress SIZE   print a progress line every SIZE (default 64M; 0 = never)\n"
-		"  --json            progress and summary as JSON lines\n"
-		"  -q, --quiet       no progress lines, only the summary\n"
+		"  --json            progress, summary and step lines as JSON lines\n"
+		"  -q, --quiet       no progress lines, only the summary (and the step lines)\n"
 		"  -h, --help        show this help\n\n"
 		"anon, shmem and memfd memory can only be taken back by killing the eater (there is no\n"
 		"swap unless you add some); file memory is page cache, which the kernel reclaims instead.\n");
