@@ -5,12 +5,18 @@
  * every page, and prints progress lines from a stack buffer (printing allocates nothing).
  *   anon   private anonymous memory (the kernel must kill to get it back without swap)
  *   file   page cache through an unlinked temporary file on a disk filesystem (reclaimable)
- *   shmem  a memfd (shmem: charged like anon, not reclaimable without swap)
+ *   shmem  a memfd kept mapped (charged like anon, counted in the eater's RssShmem)
+ *   memfd  a memfd written with write(2), never mapped (charged to the cgroup, in nobody's rss)
+ * --step eats more on each line of stdin; --leaderless eats from a second thread after the main
+ * thread has exited (the leader has no mm: /proc/PID/status shows none, the OOM killer still
+ * counts the thread's through find_lock_task_mm()).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +33,7 @@
 #define TMPFS_MAGIC 0x01021994
 #endif
 
-enum eat_mode { EAT_ANON, EAT_FILE, EAT_SHMEM };
+enum eat_mode { EAT_ANON, EAT_FILE, EAT_SHMEM, EAT_MEMFD };
 
 static void eat_usage(FILE *out)
 {
@@ -38,34 +44,55 @@ static void eat_usage(FILE *out)
 		"  --rate RATE       allocation rate: 50M/s, 1M/20ms, max (default 1M/20ms = 50 MiB/s)\n"
 		"  --chunk SIZE      bytes per allocation step (default 1M)\n"
 		"  --total SIZE      stop after this much (default: never, eat until killed)\n"
-		"  --mode MODE       anon | file | shmem (default anon)\n"
+		"  --mode MODE       anon | file | shmem | memfd (default anon); shmem stays mapped\n"
+		"                    (the eater's RssShmem), memfd is never mapped (in nobody's rss)\n"
 		"  --dir DIR         directory for the --mode file temporary file (default /var/tmp)\n"
 		"  --reread DUR      --mode file: after --total, drop the file from the page cache and\n"
 		"                    read random 4 KiB pages of it for DUR (a page-cache thrash when\n"
 		"                    the file is larger than the cgroup's limit)\n"
 		"  --readers N       --reread with N processes (1-8, default 1): with more than one,\n"
 		"                    \"full\" PSI (all stalled at once) stays below \"some\"\n"
-		"  --hold            after --total, keep the memory and sleep until signalled\n"
+		"  --hold            after --total (and --step input), keep the memory and sleep\n"
+		"                    until signalled\n"
+		"  --step SIZE       after --total (default with --step: nothing), eat SIZE more for\n"
+		"                    each line read on stdin and print a line after each step; exit\n"
+		"                    at the end of input\n"
+		"  --leaderless      eat in a second thread; the main thread exits first, so\n"
+		"                    /proc/PID/status shows no memory while the OOM killer counts it\n"
 		"  --progress SIZE   print a progress line every SIZE (default 64M; 0 = never)\n"
-		"  --json            progress and summary as JSON lines\n"
-		"  -q, --quiet       no progress lines, only the summary\n"
+		"  --json            progress, summary and step lines as JSON lines\n"
+		"  -q, --quiet       no progress lines, only the summary (and the step lines)\n"
 		"  -h, --help        show this help\n\n"
-		"anon and shmem memory can only be taken back by killing the eater (there is no swap\n"
-		"unless you add some); file memory is page cache, which the kernel reclaims instead.\n");
+		"anon, shmem and memfd memory can only be taken back by killing the eater (there is no\n"
+		"swap unless you add some); file memory is page cache, which the kernel reclaims instead.\n");
 }
 
 struct eater {
 	enum eat_mode mode;
-	uint64_t chunk, total, rate, progress, eaten;
-	int fd; /* file / shmem */
-	bool json, quiet;
-	unsigned char *buf; /* file mode: one chunk of data to write */
+	uint64_t chunk, total, rate, progress, eaten, step;
+	uint64_t t0, next_progress;
+	int fd; /* file / shmem / memfd */
+	bool json, quiet, max_rate;
+	unsigned char *buf; /* file and memfd modes: data to write */
+	uint64_t buf_len;   /* file: one chunk; memfd: at most 1 MiB (the eater's own anon) */
+	/* shmem mode: the memfd is mapped into address windows reserved ahead (adjacent mappings
+	 * of consecutive offsets merge into one VMA: a step per mapping would hit
+	 * vm.max_map_count, 65530, at 64 GiB in 1 MiB steps) */
+	unsigned char *win;	   /* the current window, mapping file offset win_off */
+	uint64_t win_off, win_len; /* page aligned */
+	uint64_t mapped;	   /* file bytes [0, mapped) are mapped (page aligned) */
 };
 
 static const char *mode_name(enum eat_mode m)
 {
-	return m == EAT_FILE ? "file" : m == EAT_SHMEM ? "shmem" : "anon";
+	return m == EAT_FILE  ? "file" :
+	       m == EAT_SHMEM ? "shmem" :
+	       m == EAT_MEMFD ? "memfd" :
+				"anon";
 }
+
+/* a window of address space for the shmem mode: 1 GiB, or more for a larger step */
+#define SHMEM_WINDOW (1ULL << 30)
 
 static void put_line(const char *s, size_t n)
 {
@@ -117,25 +144,40 @@ static int eat_step(struct eater *e, uint64_t n)
 		break;
 	}
 	case EAT_SHMEM: {
-		unsigned char *p;
-		/* mmap offsets must be page aligned, a --chunk need not be: map from the page that
-		 * holds the first new byte (touching it again is harmless) */
-		uint64_t start = e->eaten & ~((uint64_t)page - 1), len = e->eaten + n - start;
+		uint64_t pg = (uint64_t)page, end = (e->eaten + n + pg - 1) & ~(pg - 1);
+		uint64_t len = end - e->mapped;
 		if (ftruncate(e->fd, (off_t)(e->eaten + n)) < 0)
 			return -errno;
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, e->fd, (off_t)start);
-		if (p == MAP_FAILED)
+		if (len == 0) /* the new bytes are in the last page, mapped and touched before */
+			break;
+		if (!e->win || e->mapped + len > e->win_off + e->win_len) {
+			/* PROT_NONE private: address space only, nothing charged or committed */
+			uint64_t wl = len > SHMEM_WINDOW ? len : SHMEM_WINDOW;
+			void *w = mmap(NULL, wl, PROT_NONE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			if (w == MAP_FAILED)
+				return -errno;
+			e->win = w;
+			e->win_off = e->mapped;
+			e->win_len = wl;
+		}
+		unsigned char *p = e->win + (e->mapped - e->win_off);
+		if (mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, e->fd,
+			 (off_t)e->mapped) == MAP_FAILED)
 			return -errno;
-		for (uint64_t off = 0; off < len; off += (uint64_t)page)
+		/* the pages stay mapped: the eater's RssShmem, which the OOM killer counts */
+		for (uint64_t off = 0; off < len; off += pg)
 			p[off] = 1;
-		/* the pages stay in the memfd after munmap: keeps the address space small */
-		munmap(p, len);
+		e->mapped = end;
 		break;
 	}
+	case EAT_MEMFD: /* write(2) charges the pages to the writer's cgroup (an OOM kill, if any,
+			 * happens inside the write); never mapped, they are in nobody's rss, so the
+			 * OOM killer does not count them for the eater */
 	case EAT_FILE: {
 		uint64_t done = 0;
 		while (done < n) {
-			size_t w = n - done > e->chunk ? e->chunk : n - done;
+			size_t w = n - done > e->buf_len ? e->buf_len : n - done;
 			ssize_t r = pwrite(e->fd, e->buf, w, (off_t)(e->eaten + done));
 			if (r < 0) {
 				if (errno == EINTR)
@@ -148,6 +190,17 @@ static int eat_step(struct eater *e, uint64_t n)
 	}
 	}
 	e->eaten += n;
+	return 0;
+}
+
+static int alloc_buf(struct cli *cli, struct eater *e, uint64_t len)
+{
+	e->buf = malloc(len);
+	if (!e->buf)
+		return cli_error(cli, "cannot allocate a %" PRIu64 "-byte write buffer", len);
+	e->buf_len = len;
+	for (uint64_t i = 0; i < len; i++)
+		e->buf[i] = (unsigned char)(i * 131 + 7);
 	return 0;
 }
 
@@ -164,12 +217,7 @@ static int open_file(struct cli *cli, struct eater *e, const char *dir)
 			cli,
 			"'%s' is tmpfs: its pages are shmem, not reclaimable page cache; use --dir on a disk filesystem",
 			dir);
-	e->buf = malloc(e->chunk);
-	if (!e->buf)
-		return cli_error(cli, "cannot allocate a %" PRIu64 "-byte write buffer", e->chunk);
-	for (uint64_t i = 0; i < e->chunk; i++)
-		e->buf[i] = (unsigned char)(i * 131 + 7);
-	return 0;
+	return alloc_buf(cli, e, e->chunk);
 }
 
 static volatile sig_atomic_t stop;
@@ -234,6 +282,250 @@ static int reread_random(struct eater *e, uint64_t dur_us, int readers, uint64_t
 	return r;
 }
 
+/* Eat until e->eaten reaches `target` (0: until stopped) at --rate, the schedule starting now.
+ * Returns 0, or EXIT_FAIL when an allocation failed (said). */
+static int eat_until(struct cli *cli, struct eater *e, uint64_t target)
+{
+	uint64_t t0 = now_us(), base = e->eaten;
+	int r;
+
+	while (!stop && (target == 0 || e->eaten < target)) {
+		uint64_t n = e->chunk;
+		if (target && target - e->eaten < n)
+			n = target - e->eaten;
+		if (!e->max_rate) {
+			/* a chunk is due once the rate has earned it: t0 + (eaten+n)/rate, an
+			 * absolute schedule, so a late step does not shift the ones after it */
+			uint64_t due = t0 + (uint64_t)((unsigned __int128)(e->eaten - base + n) *
+						       1000000 / e->rate);
+			struct timespec ts = { (time_t)(due / 1000000),
+					       (long)(due % 1000000) * 1000 };
+			while (!stop &&
+			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+				;
+			if (stop)
+				break;
+		}
+		r = eat_step(e, n);
+		if (r < 0) {
+			cli_error(cli,
+				  "cannot allocate %" PRIu64 " more bytes after %" PRIu64
+				  " MiB: %s",
+				  n, e->eaten >> 20, strerror(-r));
+			return EXIT_FAIL;
+		}
+		if (!e->quiet && e->progress && e->eaten >= e->next_progress) {
+			progress_line(e, now_us() - e->t0);
+			e->next_progress += e->progress;
+		}
+	}
+	return 0;
+}
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/*
+ * --step: wait for the next line on stdin. Returns 1 (a line), 0 (end of input, or a stopping
+ * signal: `stop` says which) or -errno. The stopping signals are blocked from the test of `stop`
+ * until ppoll() waits (as in --hold: one in between would be a lost wake-up).
+ */
+static int next_line(unsigned *pending, bool *eof)
+{
+	while (*pending == 0 && !*eof) {
+		sigset_t block, old, wait;
+		char buf[512];
+		ssize_t n;
+		int pr, err;
+
+		stop_signals(&block);
+		sigprocmask(SIG_BLOCK, &block, &old);
+		if (stop) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return 0;
+		}
+		wait = old;
+		sigdelset(&wait, SIGINT);
+		sigdelset(&wait, SIGTERM);
+		sigdelset(&wait, SIGHUP);
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		pr = ppoll(&pfd, 1, NULL, &wait);
+		err = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (pr < 0) {
+			if (err == EINTR)
+				continue;
+			return -err;
+		}
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			*eof = true;
+		for (ssize_t i = 0; i < n; i++)
+			*pending += buf[i] == '\n';
+	}
+	if (*pending == 0)
+		return 0;
+	(*pending)--;
+	return 1;
+}
+
+static void step_line(const struct eater *e, unsigned step, uint64_t bytes)
+{
+	char line[200], a[32], b[32];
+	int n;
+
+	if (e->json)
+		n = snprintf(
+			line, sizeof(line),
+			"{\"event\":\"step\",\"mode\":\"%s\",\"step\":%u,\"step_bytes\":%" PRIu64
+			",\"bytes\":%" PRIu64 ",\"elapsed_us\":%" PRIu64 "}\n",
+			mode_name(e->mode), step, bytes, e->eaten, now_us() - e->t0);
+	else
+		n = snprintf(line, sizeof(line), "step %u: %s more (%s), %s in all\n", step,
+			     format_bytes(bytes, a, sizeof(a)), mode_name(e->mode),
+			     format_bytes(e->eaten, b, sizeof(b)));
+	if (n > 0)
+		put_line(line, (size_t)n);
+}
+
+static void summary_line(const struct eater *e)
+{
+	uint64_t dt = now_us() - e->t0;
+	char line[256];
+	int n;
+	uint64_t achieved = dt ? (uint64_t)((unsigned __int128)e->eaten * 1000000 / dt) : 0;
+
+	if (e->json)
+		n = snprintf(line, sizeof(line),
+			     "{\"event\":\"done\",\"mode\":\"%s\",\"bytes\":%" PRIu64
+			     ",\"elapsed_us\":%" PRIu64 ",\"requested_bytes_per_sec\":%" PRIu64
+			     ",\"achieved_bytes_per_sec\":%" PRIu64 ",\"interrupted\":%s}\n",
+			     mode_name(e->mode), e->eaten, dt, e->max_rate ? 0 : e->rate, achieved,
+			     stop ? "true" : "false");
+	else
+		n = snprintf(line, sizeof(line),
+			     "eat: %" PRIu64 " MiB (%s) in %" PRIu64 ".%03" PRIu64 " s: %" PRIu64
+			     ".%" PRIu64 " MiB/s achieved%s\n",
+			     e->eaten >> 20, mode_name(e->mode), dt / 1000000, dt / 1000 % 1000,
+			     achieved >> 20, ((achieved & ((1 << 20) - 1)) * 10) >> 20,
+			     stop ? " (interrupted)" : "");
+	if (n > 0)
+		put_line(line, (size_t)n);
+}
+
+struct eat_opts {
+	const char *dir;
+	bool hold;
+	uint64_t reread;
+	int readers;
+};
+
+/* Everything after the options: the eater itself (in the main thread, or with --leaderless in
+ * the second one). Returns the exit status. */
+static int eat_run(struct cli *cli, struct eater *e, const struct eat_opts *o)
+{
+	uint64_t reads = 0;
+	int r;
+
+	if (e->mode == EAT_FILE && (r = open_file(cli, e, o->dir)))
+		return r;
+	if (e->mode == EAT_SHMEM || e->mode == EAT_MEMFD) {
+		e->fd = memfd_create("oomlab-eat", MFD_CLOEXEC);
+		if (e->fd < 0)
+			return cli_error(cli, "cannot create a memfd: %s", strerror(errno));
+	}
+	if (e->mode == EAT_MEMFD &&
+	    (r = alloc_buf(cli, e, e->chunk < (1ULL << 20) ? e->chunk : 1ULL << 20)))
+		return r;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	e->t0 = now_us();
+	e->next_progress = e->progress;
+	/* with --step and no --total, nothing before the first line */
+	if ((e->total || !e->step) && (r = eat_until(cli, e, e->total)))
+		return r;
+	if (o->reread && !stop) {
+		r = reread_random(e, o->reread, o->readers, &reads);
+		if (r < 0) {
+			cli_error(cli, "cannot re-read the file: %s", strerror(-r));
+			return EXIT_FAIL;
+		}
+	}
+	summary_line(e);
+	if (e->step && !stop) {
+		unsigned pending = 0, step = 0;
+		bool eof = false;
+
+		while ((r = next_line(&pending, &eof)) > 0) {
+			uint64_t before = e->eaten;
+			if ((r = eat_until(cli, e, e->eaten + e->step)))
+				return r;
+			if (stop)
+				break;
+			step_line(e, ++step, e->eaten - before);
+		}
+		if (r < 0) {
+			cli_error(cli, "cannot read the --step input on stdin: %s", strerror(-r));
+			return EXIT_FAIL;
+		}
+	}
+	if (o->hold && !stop) {
+		/* block the stopping signals before testing stop: one that came between the test and
+		 * sigsuspend() would otherwise wait for another (a lost wake-up) */
+		sigset_t block, old;
+
+		stop_signals(&block);
+		sigprocmask(SIG_BLOCK, &block, &old);
+		sigdelset(&old, SIGINT);
+		sigdelset(&old, SIGTERM);
+		sigdelset(&old, SIGHUP);
+		while (!stop)
+			sigsuspend(&old);
+		sigprocmask(SIG_UNBLOCK, &block, NULL);
+	}
+	free(e->buf);
+	if (e->fd >= 0)
+		close(e->fd);
+	if (stop) {
+		/* die of the signal itself, so a parent sees the real cause (128+N) */
+		signal((int)stop, SIG_DFL);
+		raise((int)stop);
+		return 128 + (int)stop;
+	}
+	return EXIT_OK;
+}
+
+/* --leaderless: what the second thread needs, in static storage (the main thread's stack is
+ * not ours to use once it has exited) */
+static struct {
+	struct cli *cli;
+	struct eater e;
+	struct eat_opts o;
+	pthread_t leader;
+} lone;
+
+static void *leaderless_main(void *arg)
+{
+	(void)arg;
+	/* wait until the main thread has really exited (the kernel clears its tid in exit_mm()),
+	 * so the leader shows no mm before the first byte is eaten */
+	pthread_join(lone.leader, NULL);
+	exit(eat_run(lone.cli, &lone.e, &lone.o)); /* exit(): flushes stdio, ends the process */
+}
+
 int cmd_eat(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { { "rate", required_argument, NULL, 'r' },
@@ -248,16 +540,16 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 					      { "help", no_argument, NULL, 'h' },
 					      { "reread", required_argument, NULL, 'R' },
 					      { "readers", required_argument, NULL, 'N' },
+					      { "step", required_argument, NULL, 'S' },
+					      { "leaderless", no_argument, NULL, 'L' },
 					      { 0 } };
 	struct eater e = { .mode = EAT_ANON,
 			   .chunk = 1 << 20,
 			   .rate = 50ULL << 20,
 			   .progress = 64ULL << 20,
 			   .fd = -1 };
-	const char *dir = "/var/tmp";
-	bool hold = false, max_rate = false;
-	uint64_t t0, next_progress, reread = 0, reads = 0;
-	int readers = 1;
+	struct eat_opts o = { .dir = "/var/tmp", .readers = 1 };
+	bool total_max = false, leaderless = false;
 	int c, r;
 
 	optind = 1;
@@ -266,7 +558,7 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'r':
 			if (strcmp(optarg, "max") == 0) {
-				max_rate = true;
+				e.max_rate = true;
 				break;
 			}
 			r = parse_rate(optarg, &e.rate);
@@ -289,7 +581,8 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 			if (e.total == 0)
 				return cli_usage_error(cli,
 						       "--total must be more than 0 (or 'max')");
-			if (e.total == SIZE_UNLIMITED)
+			total_max = e.total == SIZE_UNLIMITED;
+			if (total_max)
 				e.total = 0;
 			break;
 		case 'm':
@@ -299,25 +592,38 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 				e.mode = EAT_FILE;
 			else if (strcmp(optarg, "shmem") == 0)
 				e.mode = EAT_SHMEM;
+			else if (strcmp(optarg, "memfd") == 0)
+				e.mode = EAT_MEMFD;
 			else
 				return cli_usage_error(
-					cli, "invalid mode '%s': expected anon, file or shmem",
+					cli,
+					"invalid mode '%s': expected anon, file, shmem or memfd",
 					optarg);
 			break;
 		case 'd':
-			dir = optarg;
+			o.dir = optarg;
 			break;
 		case 'H':
-			hold = true;
+			o.hold = true;
 			break;
 		case 'R':
-			if ((r = cli_parse_duration(cli, "--reread", optarg, &reread)))
+			if ((r = cli_parse_duration(cli, "--reread", optarg, &o.reread)))
 				return r;
 			break;
 		case 'N':
-			if (parse_int(optarg, &readers) < 0 || readers < 1 || readers > 8)
+			if (parse_int(optarg, &o.readers) < 0 || o.readers < 1 || o.readers > 8)
 				return cli_usage_error(cli, "invalid --readers '%s': expected 1-8",
 						       optarg);
+			break;
+		case 'S':
+			if ((r = cli_parse_size(cli, "--step", optarg, &e.step)))
+				return r;
+			if (e.step == 0 || e.step == SIZE_UNLIMITED)
+				return cli_usage_error(cli,
+						       "--step must be a size above 0 (not max)");
+			break;
+		case 'L':
+			leaderless = true;
 			break;
 		case 'p':
 			if ((r = cli_parse_size(cli, "--progress", optarg, &e.progress)))
@@ -340,112 +646,24 @@ int cmd_eat(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (hold && !e.total)
-		return cli_usage_error(cli, "--hold needs --total");
-	if (reread && (e.mode != EAT_FILE || !e.total || hold))
-		return cli_usage_error(cli,
-				       "--reread needs --mode file and --total (and not --hold)");
+	if (o.hold && !e.total && !e.step)
+		return cli_usage_error(cli, "--hold needs --total (or --step)");
+	if (e.step && total_max)
+		return cli_usage_error(cli, "--step needs a --total that ends (a SIZE, not max)");
+	if (o.reread && (e.mode != EAT_FILE || !e.total || o.hold || e.step))
+		return cli_usage_error(
+			cli, "--reread needs --mode file and --total (and not --hold or --step)");
 
-	if (e.mode == EAT_FILE && (r = open_file(cli, &e, dir)))
-		return r;
-	if (e.mode == EAT_SHMEM) {
-		e.fd = memfd_create("oomlab-eat", MFD_CLOEXEC);
-		if (e.fd < 0)
-			return cli_error(cli, "cannot create a memfd: %s", strerror(errno));
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, SIG_IGN);
-
-	t0 = now_us();
-	next_progress = e.progress;
-	while (!stop && (e.total == 0 || e.eaten < e.total)) {
-		uint64_t n = e.chunk;
-		if (e.total && e.total - e.eaten < n)
-			n = e.total - e.eaten;
-		if (!max_rate) {
-			/* a chunk is due once the rate has earned it: t0 + (eaten+n)/rate, an
-			 * absolute schedule, so a late step does not shift the ones after it */
-			uint64_t due = t0 + (uint64_t)((unsigned __int128)(e.eaten + n) * 1000000 /
-						       e.rate);
-			struct timespec ts = { (time_t)(due / 1000000),
-					       (long)(due % 1000000) * 1000 };
-			while (!stop &&
-			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-				;
-			if (stop)
-				break;
-		}
-		r = eat_step(&e, n);
-		if (r < 0) {
-			cli_error(cli,
-				  "cannot allocate %" PRIu64 " more bytes after %" PRIu64
-				  " MiB: %s",
-				  n, e.eaten >> 20, strerror(-r));
-			return EXIT_FAIL;
-		}
-		if (!e.quiet && e.progress && e.eaten >= next_progress) {
-			progress_line(&e, now_us() - t0);
-			next_progress += e.progress;
-		}
-	}
-	if (reread && !stop) {
-		r = reread_random(&e, reread, readers, &reads);
-		if (r < 0) {
-			cli_error(cli, "cannot re-read the file: %s", strerror(-r));
-			return EXIT_FAIL;
-		}
-	}
-	{
-		uint64_t dt = now_us() - t0;
-		char line[256];
-		int n;
-		uint64_t achieved = dt ? (uint64_t)((unsigned __int128)e.eaten * 1000000 / dt) : 0;
-		if (e.json)
-			n = snprintf(
-				line, sizeof(line),
-				"{\"event\":\"done\",\"mode\":\"%s\",\"bytes\":%" PRIu64
-				",\"elapsed_us\":%" PRIu64 ",\"requested_bytes_per_sec\":%" PRIu64
-				",\"achieved_bytes_per_sec\":%" PRIu64 ",\"interrupted\":%s}\n",
-				mode_name(e.mode), e.eaten, dt, max_rate ? 0 : e.rate, achieved,
-				stop ? "true" : "false");
-		else
-			n = snprintf(line, sizeof(line),
-				     "eat: %" PRIu64 " MiB (%s) in %" PRIu64 ".%03" PRIu64
-				     " s: %" PRIu64 ".%" PRIu64 " MiB/s achieved%s\n",
-				     e.eaten >> 20, mode_name(e.mode), dt / 1000000,
-				     dt / 1000 % 1000, achieved >> 20,
-				     ((achieved & ((1 << 20) - 1)) * 10) >> 20,
-				     stop ? " (interrupted)" : "");
-		if (n > 0)
-			put_line(line, (size_t)n);
-	}
-	if (hold && !stop) {
-		/* block the stopping signals before testing stop: one that came between the test and
-		 * sigsuspend() would otherwise wait for another (a lost wake-up) */
-		sigset_t block, old;
-
-		sigemptyset(&block);
-		sigaddset(&block, SIGINT);
-		sigaddset(&block, SIGTERM);
-		sigaddset(&block, SIGHUP);
-		sigprocmask(SIG_BLOCK, &block, &old);
-		sigdelset(&old, SIGINT);
-		sigdelset(&old, SIGTERM);
-		sigdelset(&old, SIGHUP);
-		while (!stop)
-			sigsuspend(&old);
-		sigprocmask(SIG_UNBLOCK, &block, NULL);
-	}
-	free(e.buf);
-	if (e.fd >= 0)
-		close(e.fd);
-	if (stop) {
-		/* die of the signal itself, so a parent sees the real cause (128+N) */
-		signal((int)stop, SIG_DFL);
-		raise((int)stop);
-		return 128 + (int)stop;
-	}
-	return EXIT_OK;
+	if (!leaderless)
+		return eat_run(cli, &e, &o);
+	pthread_t th;
+	lone.cli = cli;
+	lone.e = e;
+	lone.o = o;
+	lone.leader = pthread_self();
+	fflush(stdout);
+	if ((r = pthread_create(&th, NULL, leaderless_main, NULL)) != 0)
+		return cli_error(cli, "cannot start the eating thread: %s", strerror(r));
+	/* the main thread exits; the process lives on in the other one */
+	pthread_exit(NULL);
 }

@@ -98,7 +98,7 @@ _oomlab() {
 		return
 		;;
 	--mode)
-		COMPREPLY=($(compgen -W "anon file shmem" -- "$cur"))
+		COMPREPLY=($(compgen -W "anon file shmem memfd" -- "$cur"))
 		return
 		;;
 	-p | --pid)
@@ -124,7 +124,7 @@ _oomlab() {
 		[ "$cmd" = protect ] || [ "$cmd" = expose ] || return
 		;;
 	--max | --high | --swap-max | --adj | --interval | -i | --count | --top | \
-		--timeout | -t | --since | --thresholds | --rate | --chunk | --total | --progress | \
+		--timeout | -t | --since | --thresholds | --rate | --chunk | --total | --progress | --step | \
 		--hold | --exec | -e | --wait | --kill-after | --readers | --boot | --listen | \
 		--textfile-interval | --depth | --max-series | --retain)
 		return
@@ -144,7 +144,7 @@ _oomlab() {
 	case $cmd in
 	lab) opts="--max --high --step --exercise --all --report --from-json --json --yes --help" ;;
 	run) opts="--max --high --swap-max --adj --interval --timeline --parent --kill-after --force --output --json --quiet --help" ;;
-	eat) opts="--rate --chunk --total --mode --dir --hold --progress --reread --readers --json --quiet --help" ;;
+	eat) opts="--rate --chunk --total --mode --dir --hold --step --leaderless --progress --reread --readers --json --quiet --help" ;;
 	doctor) opts="--clean --parent --json --help" ;;
 	scores) opts="--pid --all --top --source --json --help" ;;
 	protect) opts="--adj --relative --dry-run --json --help" ;;

@@ -60,12 +60,14 @@ complete -c oomlab -n '__fish_seen_subcommand_from run' -l force
 complete -c oomlab -n '__fish_seen_subcommand_from run' -s o -l output -r -F
 complete -c oomlab -n '__fish_seen_subcommand_from run' -a '(__fish_complete_command)'
 # eat
-complete -c oomlab -n '__fish_seen_subcommand_from eat' -l mode -x -a 'anon file shmem'
+complete -c oomlab -n '__fish_seen_subcommand_from eat' -l mode -x -a 'anon file shmem memfd'
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l rate -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l chunk -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l total -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l dir -x -a '(__fish_complete_directories)'
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l hold
+complete -c oomlab -n '__fish_seen_subcommand_from eat' -l step -x
+complete -c oomlab -n '__fish_seen_subcommand_from eat' -l leaderless
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l reread
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l readers -x
 complete -c oomlab -n '__fish_seen_subcommand_from eat' -l progress -x

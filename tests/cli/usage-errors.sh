@@ -46,6 +46,10 @@ expect_usage "invalid rate" eat --rate 50M
 expect_usage "invalid mode" eat --mode swap
 expect_usage "--total must be more than 0" eat --total 0
 expect_usage "--hold needs --total" eat --hold
+expect_usage "--step must be a size above 0" eat --step 0
+expect_usage "--step needs a --total that ends" eat --step 1M --total max
+expect_usage "not --hold or --step" eat --mode file --total 1M --reread 1s --step 1M
+expect_usage "expected anon, file, shmem or memfd" eat --mode swap
 expect_usage "unknown option" doctor --frobnicate
 expect_usage "unknown command 'frobnicate'" frobnicate
 assert_nothing_left "$before" "a usage error created a cgroup"

@@ -29,12 +29,11 @@ probe=$("$OOMLAB" scores --all --top 1 --source bpf 2>&1) || {
 sub_fail() { echo "SUBTEST FAIL $1: $2"; exit 1; }
 
 echo $((128 * 1024 * 1024)) > "$CG/memory.limit_in_bytes"
-start_eater a 8; A=$EPID
-start_eater b 24; B=$EPID
-start_eater shm shared 16; S=$EPID
-start_eater lone leaderless 40; L=$EPID
-start_eater kmsg kmsg
-sleep 0.2 # the leader's exit completes
+start_eater a --total 8M --hold; A=$EPID
+start_eater b --total 24M --hold; B=$EPID
+start_eater shm --mode shmem --total 16M --hold; S=$EPID
+# the leader has exited before the thread eats (eat --leaderless joins it first)
+start_eater lone --leaderless --total 40M --hold; L=$EPID
 grep -q '^VmRSS' "/proc/$L/status" &&
 	fail "pid $L: the exited leader still shows VmRSS: this kernel keeps the leader's mm"
 tids=$(ls "/proc/$L/task" | tr '\n' ' ')
@@ -82,15 +81,12 @@ echo "SUBTEST PASS sources-agree"
 # B. push the cgroup over its limit with shmem nobody maps (counted in no rss)
 usage=$(cat "$CG/memory.usage_in_bytes")
 push=$(( (128 * 1024 * 1024 - usage) / 1048576 + 6 ))
-start_eater push 0 "$push" memfd
+start_eater push --mode memfd --step "${push}M"
 before=$(oom_kills)
-echo go >&$push_in
-read -r -t 20 -u $push_out line || fail "the pusher did not finish"
-[ "$line" = grew ] || fail "pusher said '$line'"
-echo read >&$kmsg_in
+seq=$(kmsg_seq)
+grow push || fail "the pusher did not finish; it said '$LINE'"
 logged=()
-while read -r -t 10 -u $kmsg_out line; do
-	[ "$line" = end ] && break
+for line in $(kmsg_kills_since "$seq"); do
 	for t in $L $tids $A $B $S; do [ "$t" = "$line" ] && logged+=("$line"); done
 done
 wait "$L" 2>/dev/null; st=$?

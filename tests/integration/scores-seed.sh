@@ -12,8 +12,8 @@ scores_prereqs
 echo $((512 * 1024 * 1024)) > "$CG/memory.limit_in_bytes"
 
 # --- A: no protection ---
-start_eater crit 200 200 anon; crit=$EPID
-start_eater hog 150; hog=$EPID
+start_eater crit --total 200M --step 200M; crit=$EPID
+start_eater hog --total 150M --hold; hog=$EPID
 pred=$("$OOMLAB" scores "$CGNAME" --json | json_num predicted_victim)
 echo "A: critical $crit, hog $hog; predicted $pred"
 [ "$pred" = "$crit" ] || fail "A: expected the bigger process ($crit) to be predicted, got $pred"
@@ -27,8 +27,8 @@ echo "A: the kernel killed the critical process (the bigger one), as predicted"
 stop_all
 
 # --- B: protect the critical process ---
-start_eater crit 200 200 anon; crit=$EPID
-start_eater hog 150; hog=$EPID
+start_eater crit --total 200M --step 200M; crit=$EPID
+start_eater hog --total 150M --hold; hog=$EPID
 # a bystander outside the cgroup that must never be touched: our own child, in our own memcg
 sleep 300 & bystander=$!
 OURS+=("$bystander")
@@ -64,9 +64,7 @@ fi
 pred=$("$OOMLAB" scores "$CGNAME" --json | json_num predicted_victim)
 [ "$pred" = "$hog" ] || fail "B: after protect the hog ($hog) should be predicted, got $pred"
 k0=$(oom_kills)
-echo go >&$crit_in
-read -r -t 30 -u $crit_out line || fail "B: the critical process did not finish growing"
-[ "$line" = grew ] || fail "B: critical said '$line'"
+grow crit 30 || fail "B: the critical process did not finish growing (it said '$LINE')"
 wait "$hog" 2>/dev/null; st=$?
 [ $st = 137 ] || fail "B: the hog exited $st, expected SIGKILL (137)"
 kill -0 "$crit" 2>/dev/null || fail "B: the critical process died"

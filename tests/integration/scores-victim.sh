@@ -33,15 +33,15 @@ trial() { # -> 0 ok, 1 fail, 2 too close to call (redraw)
 		else adjs+=($((1 + RANDOM % 1000))); fi
 	done
 	for ((i = 0; i < n; i++)); do
-		start_eater "e$i" "${sizes[i]}"
+		start_eater "e$i" --total "${sizes[i]}M" --hold
 		pids+=("$EPID")
 		echo "${adjs[i]}" > "/proc/$EPID/oom_score_adj" || fail "cannot set oom_score_adj"
 	done
 	local usage=$(cat "$CG/memory.usage_in_bytes")
 	local push=$(( (LIMIT_MIB * 1024 * 1024 - usage) / 1048576 + 6 ))
-	start_eater push 0 "$push" memfd
+	start_eater push --mode memfd --step "${push}M"
 	local ppid=$EPID
-	start_eater kmsg kmsg
+	local seq=$(kmsg_seq)
 	local before=$(oom_kills)
 	local json=$("$OOMLAB" scores "$CGNAME" --json) || fail "oomlab scores failed"
 	local predicted=$(echo "$json" | json_num predicted_victim)
@@ -62,16 +62,12 @@ for p in d["processes"]:
         sys.exit("pid %d: oom_score %d, formula gives %d" % (p["pid"], p["oom_score"], p["oom_score_computed"]))
 ' || fail "oom_score formula mismatch"
 	fi
-	eval "echo go >&\$push_in"
-	eval "read -r -t 20 -u \$push_out line" || fail "the pusher did not finish (killed itself?)"
-	[ "$line" = grew ] || fail "pusher said '$line'"
+	grow push || fail "the pusher did not finish (killed itself?); it said '$LINE'"
 	local after=$(oom_kills)
 	# the kill records, in the kernel's order, restricted to our eaters (pids we started and
 	# that live in our cgroup)
 	local logged=() p
-	eval "echo read >&\$kmsg_in"
-	while eval "read -r -t 10 -u \$kmsg_out line"; do
-		[ "$line" = end ] && break
+	for line in $(kmsg_kills_since "$seq"); do
 		for p in "${pids[@]}"; do [ "$p" = "$line" ] && logged+=("$line"); done
 	done
 	local killed=() st

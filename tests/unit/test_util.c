@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
+/* lib/util.c: checked number, size, duration and rate parsers, byte formatting, the terminal-safe
+ * routine, limits. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "util.h"
-#include "json.h"
 
 START_TEST(test_u64)
 {
@@ -113,67 +114,71 @@ START_TEST(test_format_bytes)
 }
 END_TEST
 
-START_TEST(test_json_escape)
+START_TEST(test_term_safe)
 {
-	char b[64];
-	/* quote, backslash, control, invalid UTF-8 (0xff), valid 2-byte (é) */
-	const char in[] = "a\"b\\c\x01"
-			  "\xff"
-			  "\xc3\xa9";
-	json_escape(in, sizeof(in) - 1, b, sizeof(b));
-	ck_assert_str_eq(b, "a\\\"b\\\\c\\u0001\xef\xbf\xbd\xc3\xa9");
+	char buf[64];
+
+	ck_assert_str_eq(term_safe("/a/b.c-d_e", buf, sizeof(buf)), "/a/b.c-d_e");
+	ck_assert_str_eq(term_safe("a\x1b[31mb\rc\n", buf, sizeof(buf)), "a\\x1b[31mb\\x0dc\\x0a");
+	ck_assert_str_eq(term_safe("\x7f", buf, sizeof(buf)), "\\x7f");
+	/* UTF-8 passes, C1 controls (also encoded) and invalid bytes do not */
+	ck_assert_str_eq(term_safe("caf\xc3\xa9", buf, sizeof(buf)), "caf\xc3\xa9");
+	ck_assert_str_eq(term_safe("\xc2\x9b"
+				   "2J",
+				   buf, sizeof(buf)),
+			 "\\u{009b}2J");
+	ck_assert_str_eq(term_safe("\xff\xfe", buf, sizeof(buf)), "\\xff\\xfe");
+	ck_assert_str_eq(term_safe("\xe2\x80\xae"
+				   "x",
+				   buf, sizeof(buf)),
+			 "\\u{202e}x");
+	/* backslashes stay (systemd's \x2d in unit names reads as written) */
+	ck_assert_str_eq(term_safe("dev-disk-by\\x2duuid", buf, sizeof(buf)),
+			 "dev-disk-by\\x2duuid");
+	/* does not fit: cut at a character boundary, marked, never overflows */
+	{
+		char small[12];
+		term_safe("\x1b\x1b\x1b\x1b\x1b", small, sizeof(small));
+		ck_assert_uint_lt(strlen(small), sizeof(small));
+		ck_assert_ptr_nonnull(strstr(small, "..."));
+		ck_assert_ptr_null(strchr(small, '\x1b'));
+	}
+	ck_assert_str_eq(term_safe(NULL, buf, sizeof(buf)), "");
 }
 END_TEST
 
-START_TEST(test_json_writer)
+START_TEST(test_limits)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct json j;
+	uint64_t v;
 
-	json_init(&j, f, false);
-	json_obj_open(&j);
-	json_kv_u64(&j, "a", 1);
-	json_key(&j, "b");
-	json_arr_open(&j);
-	json_i64(&j, -2);
-	json_null(&j);
-	json_centi(&j, 1205);
-	json_i64(&j, INT64_MIN);
-	json_u64(&j, UINT64_MAX);
-	json_i64(&j, 0);
-	json_str(&j, "plain ascii");
-	json_str(&j, "q\"b\\\x01\x7f");
-	json_arr_close(&j);
-	json_kv_str(&j, "c", NULL);
-	json_key(&j, "d");
-	json_obj_open(&j);
-	json_obj_close(&j);
-	json_obj_close(&j);
-	fclose(f);
-	ck_assert_str_eq(buf,
-			 "{\"a\":1,\"b\":[-2,null,12.05,-9223372036854775808,"
-			 "18446744073709551615,0,\"plain ascii\",\"q\\\"b\\\\\\u0001\\u007f\"],"
-			 "\"c\":null,\"d\":{}}");
-	free(buf);
+	ck_assert_int_eq(parse_size("9223372036854775808", &v), -ERANGE);
+	ck_assert_int_eq(parse_size("4611686018427387904", &v), -ERANGE); /* 2^62 */
+	ck_assert_int_eq(parse_size("4611686018427387903", &v), 0);
+	ck_assert_int_eq(parse_size("4194304T", &v), -ERANGE);
+	ck_assert_int_eq(parse_size("4194303T", &v), 0);
+	ck_assert_int_eq(parse_duration_us("18446744073709551615us", &v), -ERANGE);
+	ck_assert_int_eq(parse_duration_us("101y", &v), -EINVAL);
+	ck_assert_int_eq(parse_duration_us("876000h", &v), 0); /* 100 years */
+	ck_assert_int_eq(parse_duration_us("876001h", &v), -ERANGE);
+	ck_assert_int_eq(parse_duration_us("9999999999999999s", &v), -ERANGE);
 }
 END_TEST
 
-static Suite *util_suite(void)
+static Suite *suite(void)
 {
 	Suite *s = suite_create("util");
-	TCase *tc = tcase_create("parse");
+	TCase *tc = tcase_create("core");
+
 	tcase_add_test(tc, test_u64);
 	tcase_add_test(tc, test_i64);
 	tcase_add_test(tc, test_size);
 	tcase_add_test(tc, test_duration);
 	tcase_add_test(tc, test_rate);
 	tcase_add_test(tc, test_format_bytes);
-	tcase_add_test(tc, test_json_escape);
-	tcase_add_test(tc, test_json_writer);
+	tcase_add_test(tc, test_term_safe);
+	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-TEST_MAIN(util_suite)
+TEST_MAIN(suite)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* /proc parsers (status, stat, cgroup, oom_score*, CapEff) and the kernel's badness/victim math. */
+/* lib/badness.c: the kernel's badness and victim math: points, selection, oom_score, totalpages, the
+ * relative protection plan, candidates from /proc and from BPF task records. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "badness.h"
-#include "proc.h"
 #include "util.h"
 
 static const char *status_6x =
@@ -15,85 +15,6 @@ static const char *status_6x =
 	"RssAnon:\t   65152 kB\nRssFile:\t    6660 kB\nRssShmem:\t       0 kB\nVmData:\t   65900 kB\n"
 	"VmPTE:\t     188 kB\nVmSwap:\t       8 kB\nThreads:\t1\nKthread:\t0\n"
 	"CapEff:\t000001fffeffffff\n";
-
-START_TEST(test_status_6x)
-{
-	struct proc_status st;
-	uint64_t cap;
-	ck_assert_int_eq(proc_status_parse(status_6x, &st), 0);
-	ck_assert_str_eq(st.comm, "python3");
-	ck_assert_int_eq(st.tgid, 2124);
-	ck_assert(st.has_mm && st.has_rss_split && st.has_kthread && !st.kthread);
-	ck_assert_uint_eq(st.rss_anon_kb, 65152);
-	ck_assert_uint_eq(st.rss_file_kb, 6660);
-	ck_assert_uint_eq(st.rss_shmem_kb, 0);
-	ck_assert_uint_eq(st.vmrss_kb, 71812);
-	ck_assert_uint_eq(st.pte_kb, 188);
-	ck_assert_uint_eq(st.swap_kb, 8);
-	ck_assert_int_eq(proc_status_capeff(status_6x, &cap), 0);
-	ck_assert_uint_eq(cap, 0x1fffeffffffULL);
-	ck_assert_uint_eq((cap >> PROC_CAP_SYS_RESOURCE) & 1, 0);
-}
-END_TEST
-
-START_TEST(test_status_kthread_old_escaped)
-{
-	struct proc_status st;
-	/* kernel thread: no Vm lines */
-	ck_assert_int_eq(proc_status_parse("Name:\tkthreadd\nPid:\t2\nKthread:\t1\n", &st), 0);
-	ck_assert(!st.has_mm && st.kthread);
-	/* before 4.5: only VmRSS */
-	ck_assert_int_eq(proc_status_parse("Name:\told\nVmRSS:\t 1000 kB\nVmPTE:\t 8 kB\n", &st),
-			 0);
-	ck_assert(st.has_mm && !st.has_rss_split && !st.has_kthread);
-	ck_assert_uint_eq(st.rss_anon_kb + st.rss_file_kb + st.rss_shmem_kb, 1000);
-	/* comm is chosen by the process: the kernel escapes \n and \\ */
-	ck_assert_int_eq(proc_status_parse("Name:\ta\\nb\\\\c d)\nVmRSS:\t1 kB\n", &st), 0);
-	ck_assert_str_eq(st.comm, "a\nb\\c d)");
-	/* malformed */
-	ck_assert_int_eq(proc_status_parse("Pid:\t2\n", &st), -EINVAL);
-	ck_assert_int_eq(proc_status_parse("Name:\tx\nVmRSS:\t12x kB\n", &st), -EINVAL);
-	ck_assert_int_eq(proc_status_parse("Name:\tx\nVmSwap:\t kB\n", &st), -EINVAL);
-	ck_assert_int_eq(proc_status_parse("Name:\tx\nVmPTE:\t99999999999999999999999 kB\n", &st),
-			 -EINVAL);
-}
-END_TEST
-
-START_TEST(test_int_stat_cgroup)
-{
-	struct proc_stat ps;
-	char cg[256];
-	int v;
-	ck_assert_int_eq(proc_int_parse("-1000\n", &v), 0);
-	ck_assert_int_eq(v, -1000);
-	ck_assert_int_eq(proc_int_parse("666\n", &v), 0);
-	ck_assert_int_eq(v, 666);
-	ck_assert_int_eq(proc_int_parse("", &v), -EINVAL);
-	ck_assert_int_eq(proc_int_parse("12 3\n", &v), -EINVAL);
-
-	/* a hostile comm with ") S 1" inside: fields count from the LAST ')' */
-	ck_assert_int_eq(
-		proc_stat_parse("42 (x) S 1 2 3) R 1 42 42 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 "
-				"1 0 777 0 0\n",
-				&ps),
-		0);
-	ck_assert_int_eq(ps.state, 'R');
-	ck_assert_uint_eq(ps.flags, 2129984);
-	ck_assert(ps.flags & PROC_PF_KTHREAD);
-	ck_assert_uint_eq(ps.starttime, 777);
-	ck_assert_int_eq(proc_stat_parse("42 (x) S 1 2\n", &ps), -EINVAL);
-	ck_assert_int_eq(proc_stat_parse("no paren", &ps), -EINVAL);
-
-	const char *hybrid = "9:name=systemd:/\n5:cpu,memory:/a/b\n0::/u\n";
-	ck_assert_int_eq(proc_cgroup_parse(hybrid, true, cg, sizeof(cg)), 0);
-	ck_assert_str_eq(cg, "/a/b");
-	ck_assert_int_eq(proc_cgroup_parse(hybrid, false, cg, sizeof(cg)), 0);
-	ck_assert_str_eq(cg, "/u");
-	ck_assert_int_eq(proc_cgroup_parse("4:memoryx:/a\n", true, cg, sizeof(cg)), -ENOENT);
-	ck_assert_int_eq(proc_cgroup_parse("4:memory:/abcdef\n", true, cg, 4), -ENAMETOOLONG);
-	ck_assert_int_eq(proc_cgroup_parse("4:memory:\n", true, cg, sizeof(cg)), -EINVAL);
-}
-END_TEST
 
 START_TEST(test_badness_points)
 {
@@ -290,55 +211,6 @@ START_TEST(test_cand_from_proc)
 }
 END_TEST
 
-static struct ot_rec rec(int tgid, int tid, unsigned flags, const char *comm, long long anon,
-			 long long file)
-{
-	struct ot_rec r = { .tgid = tgid, .mm_tid = tid, .flags = flags };
-	strncpy(r.comm, comm, sizeof(r.comm));
-	r.counters[OT_ANONPAGES] = anon;
-	r.counters[OT_FILEPAGES] = file;
-	r.start_ns = (unsigned long long)tgid * 1000;
-	return r;
-}
-
-START_TEST(test_tasks_merge)
-{
-	struct ot_rec in[6];
-	struct oom_task out[6];
-	size_t n;
-
-	in[0] = rec(30, 30, OT_F_MM, "c", 5, 1);
-	/* a leader that exited: its own record without an mm, then a thread lending its mm */
-	in[1] = rec(20, 20, OT_F_EXITING, "leaderless", 0, 0);
-	in[2] = rec(20, 23, OT_F_MM | OT_F_MM_FROM_THREAD, "worker", 700, 3);
-	in[2].start_ns = 99; /* the lending record carries the leader's fork time */
-	in[3] = rec(10, 10, OT_F_MM, "a", 2, 0);
-	/* negative per-mm counts (pages freed on another CPU): get_mm_counter() clamps them */
-	in[4] = rec(40, 40, OT_F_MM, "neg", -7, 4);
-	in[5] = rec(0, 0, 0, "", 0, 0); /* the idle task: no tgid, dropped */
-	n = oom_tasks_from_records(in, 6, out);
-	ck_assert_uint_eq(n, 4);
-	ck_assert_int_eq(out[0].pid, 10);
-	ck_assert_int_eq(out[1].pid, 20);
-	ck_assert_str_eq(out[1].comm, "leaderless"); /* the process keeps its leader's name */
-	ck_assert_uint_eq(out[1].anon, 700);
-	ck_assert(out[1].flags & OT_F_MM);
-	ck_assert_uint_eq(out[1].start_ns, 20000);
-	ck_assert_int_eq(out[2].pid, 30);
-	ck_assert_uint_eq(out[3].anon, 0);
-	ck_assert_uint_eq(out[3].file, 4);
-	ck_assert_ptr_eq(oom_tasks_find(out, n, 20), &out[1]);
-	ck_assert_ptr_null(oom_tasks_find(out, n, 21));
-	/* a lending thread seen before its leader's own record: same result */
-	in[0] = rec(20, 23, OT_F_MM | OT_F_MM_FROM_THREAD, "worker", 700, 3);
-	in[1] = rec(20, 20, OT_F_EXITING, "leaderless", 0, 0);
-	n = oom_tasks_from_records(in, 2, out);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_str_eq(out[0].comm, "leaderless");
-	ck_assert_uint_eq(out[0].anon, 700);
-}
-END_TEST
-
 START_TEST(test_cand_from_task)
 {
 	struct oom_task t = { .pid = 42,
@@ -423,11 +295,9 @@ END_TEST
 
 static Suite *suite(void)
 {
-	Suite *s = suite_create("scores");
+	Suite *s = suite_create("badness");
 	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, test_status_6x);
-	tcase_add_test(tc, test_status_kthread_old_escaped);
-	tcase_add_test(tc, test_int_stat_cgroup);
+
 	tcase_add_test(tc, test_badness_points);
 	tcase_add_test(tc, test_select);
 	tcase_add_test(tc, test_oom_score);
@@ -435,7 +305,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_relative_plan);
 	tcase_add_test(tc, test_relative_plan_limits);
 	tcase_add_test(tc, test_cand_from_proc);
-	tcase_add_test(tc, test_tasks_merge);
 	tcase_add_test(tc, test_cand_from_task);
 	tcase_add_test(tc, test_select_origin);
 	suite_add_tcase(s, tc);

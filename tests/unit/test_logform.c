@@ -400,7 +400,7 @@ END_TEST
 
 static Suite *suite(void)
 {
-	Suite *s = suite_create("logscan");
+	Suite *s = suite_create("logform");
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
