@@ -21,6 +21,14 @@ pass=0 fail=0 skip=0
 failed=()
 logdir=$(mktemp -d /tmp/oomlab-tests.XXXXXX)
 trap 'rm -rf "$logdir"' EXIT
+# The tests' python3 is Debian's (scripts/deps.sh installs it, with python3-yaml). A version
+# manager's python3 ahead of it in PATH (pyenv's shim is a bash script) costs ~100 ms a call
+# against ~20 ms, and the suite calls python3 thousands of times: cli/cgroup-forms alone ran
+# 64 s instead of ~15 s and timed out at 120 s on a loaded machine.
+if [ -x /usr/bin/python3 ]; then
+	mkdir "$logdir/bin" && ln -s /usr/bin/python3 "$logdir/bin/python3"
+	export PATH=$logdir/bin:$PATH
+fi
 
 # A script may report several results: lines "SUBTEST PASS sub", "SUBTEST FAIL sub: reason",
 # "SUBTEST SKIP sub: reason" each count as the test "name/sub" (tests/vm/v2-suite.sh: one VM
