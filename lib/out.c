@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/* The text-or-JSON output layer (see out.h). */
+#include "out.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "util.h"
+#include "banned.h"
+
+/* the text formats are the callers' literals, passed on like printf's */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+static bool text(const struct out *o, enum print_type t)
+{
+	return !o->j && (t & PRINT_TEXT);
+}
+
+static bool json(const struct out *o, enum print_type t, const char *key)
+{
+	if (!o->j || !(t & PRINT_JSON))
+		return false;
+	if (key)
+		json_key(o->j, key);
+	return true;
+}
+
+void print_text(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->j)
+		return;
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+}
+
+void print_str(struct out *o, enum print_type t, const char *key, const char *fmt, const char *v)
+{
+	if (json(o, t, key)) {
+		json_str(o->j, v);
+	} else if (text(o, t)) {
+		/* a comm is up to 64 bytes, a cgroup path PATH_MAX: 4 bytes out per byte in */
+		char buf[4 * 4096 + 8];
+		fprintf(o->f, fmt, v ? term_escape(v, strlen(v), buf, sizeof(buf), true) : "?");
+	}
+}
+
+void print_u64(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v)
+{
+	if (json(o, t, key))
+		json_u64(o->j, v);
+	else if (text(o, t))
+		fprintf(o->f, fmt, v);
+}
+
+void print_i64(struct out *o, enum print_type t, const char *key, const char *fmt, int64_t v)
+{
+	if (json(o, t, key))
+		json_i64(o->j, v);
+	else if (text(o, t))
+		fprintf(o->f, fmt, v);
+}
+
+void print_bool(struct out *o, enum print_type t, const char *key, const char *fmt, bool v)
+{
+	if (json(o, t, key))
+		json_bool(o->j, v);
+	else if (text(o, t))
+		fprintf(o->f, fmt, v ? "yes" : "no");
+}
+
+void print_null(struct out *o, enum print_type t, const char *key, const char *fmt,
+		const char *what)
+{
+	if (json(o, t, key))
+		json_null(o->j);
+	else if (text(o, t))
+		fprintf(o->f, fmt, what);
+}
+
+void print_u64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+		   uint64_t v)
+{
+	char b[24];
+
+	if (!has)
+		print_null(o, t, key, fmt, "?");
+	else if (json(o, t, key))
+		json_u64(o->j, v);
+	else if (text(o, t))
+		fprintf(o->f, fmt, (snprintf(b, sizeof(b), "%" PRIu64, v), b));
+}
+
+void print_i64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+		   int64_t v)
+{
+	char b[24];
+
+	if (!has)
+		print_null(o, t, key, fmt, "?");
+	else if (json(o, t, key))
+		json_i64(o->j, v);
+	else if (text(o, t))
+		fprintf(o->f, fmt, (snprintf(b, sizeof(b), "%" PRId64, v), b));
+}
+
+void print_bytes(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v)
+{
+	char b[32];
+
+	if (v == SIZE_UNLIMITED)
+		print_null(o, t, key, fmt, "unlimited");
+	else if (json(o, t, key))
+		json_u64(o->j, v);
+	else if (text(o, t))
+		fprintf(o->f, fmt, format_bytes(v, b, sizeof(b)));
+}
+
+const char *out_kb(uint64_t kb, char *buf, size_t sz)
+{
+	/* unlimited in kB: SIZE_UNLIMITED / 1024, or the kernel's PAGE_COUNTER_MAX in the log
+	 * (9007199254740988kB on 64-bit) */
+	if (kb >= (UINT64_MAX >> 10) || kb >= 9007199254740988ull)
+		return "unlimited";
+	return format_bytes(kb * 1024, buf, sz);
+}
+
+void print_kb(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+	      uint64_t kb)
+{
+	char b[32];
+
+	if (!has)
+		print_null(o, t, key, fmt, "?");
+	else if (json(o, t, key))
+		json_u64(o->j, kb);
+	else if (text(o, t))
+		fprintf(o->f, fmt, out_kb(kb, b, sizeof(b)));
+}
+
+void open_json_object(struct out *o, const char *key)
+{
+	if (json(o, PRINT_JSON, key))
+		json_obj_open(o->j);
+}
+
+void close_json_object(struct out *o)
+{
+	if (o->j)
+		json_obj_close(o->j);
+}
+
+void open_json_array(struct out *o, const char *key)
+{
+	if (json(o, PRINT_JSON, key))
+		json_arr_open(o->j);
+}
+
+void close_json_array(struct out *o)
+{
+	if (o->j)
+		json_arr_close(o->j);
+}
