@@ -48,22 +48,6 @@ void print_str(struct out *o, enum print_type t, const char *key, const char *fm
 	}
 }
 
-void print_u64(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v)
-{
-	if (json(o, t, key))
-		json_u64(o->j, v);
-	else if (text(o, t))
-		fprintf(o->f, fmt, v);
-}
-
-void print_i64(struct out *o, enum print_type t, const char *key, const char *fmt, int64_t v)
-{
-	if (json(o, t, key))
-		json_i64(o->j, v);
-	else if (text(o, t))
-		fprintf(o->f, fmt, v);
-}
-
 void print_bool(struct out *o, enum print_type t, const char *key, const char *fmt, bool v)
 {
 	if (json(o, t, key))

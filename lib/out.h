@@ -37,15 +37,15 @@ static inline bool out_json(const struct out *o)
 void print_text(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* fmt has one %s: the string (escaped), or "?" for NULL (JSON null) */
 void print_str(struct out *o, enum print_type t, const char *key, const char *fmt, const char *v);
-/* fmt has one conversion for the value's type (PRIu64, PRId64, %s for bool: "yes"/"no") */
-void print_u64(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v);
-void print_i64(struct out *o, enum print_type t, const char *key, const char *fmt, int64_t v);
-void print_bool(struct out *o, enum print_type t, const char *key, const char *fmt, bool v);
-/* has false: JSON null, text fmt with "?" in place of the number (fmt's conversion: %s) */
+/* numbers: fmt has one %s, the decimal digits, or "?" when has is false (JSON null) */
 void print_u64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		   uint64_t v);
 void print_i64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		   int64_t v);
+#define print_u64(o, t, key, fmt, v) print_u64_opt(o, t, key, fmt, true, v)
+#define print_i64(o, t, key, fmt, v) print_i64_opt(o, t, key, fmt, true, v)
+/* fmt has one %s: "yes" or "no" */
+void print_bool(struct out *o, enum print_type t, const char *key, const char *fmt, bool v);
 /* bytes: JSON the integer (SIZE_UNLIMITED: null), text fmt (%s) with "64.0 MiB"/"unlimited" */
 void print_bytes(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v);
 /* kB as the kernel logs them: JSON the integer or null (has false), text fmt (%s) with

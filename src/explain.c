@@ -523,66 +523,61 @@ static int cgroup_open_dirs(const struct host *h, const char *cg, struct cgdirs 
 	return access(p, R_OK) == 0 ? 0 : -ENOENT;
 }
 
-int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
+static int explain_cgroup(struct out *o, const struct host *h, const char *cg)
 {
 	char buf[4096];
 	struct cgdirs d;
 
 	if (cgroup_open_dirs(h, cg, &d) < 0)
 		return -ENOENT;
-	fprintf(out, "cgroup %s now:\n", cg);
+	open_json_object(o, NULL);
+	print_str(o, PRINT_ANY, "path", "cgroup %s now:\n", cg);
 	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
 		const struct cgfile *f = &cgfiles[i];
 		uint64_t v;
-		char b[32];
 
 		if (read_cgfile(&d, f, buf, sizeof(buf)) < 0)
 			continue;
 		if (cg_unlimited(f, buf, &v)) {
-			fprintf(out, "  %-8s unlimited (%s)\n", f->label, f->file);
-		} else if (strchr(buf, '\n') || strchr(buf, ' ')) {
-			fprintf(out, "  %s (%s):\n", f->label, f->file);
+			print_null(o, PRINT_ANY, f->file, "  %-8s unlimited", f->label);
+		} else if (parse_u64(buf, &v) == 0) {
+			print_text(o, "  %-8s ", f->label);
+			if (strcmp(f->label, "failcnt") == 0)
+				print_u64(o, PRINT_ANY, f->file, "%s", v);
+			else
+				print_bytes(o, PRINT_ANY, f->file, "%s", v);
+		} else if (out_json(o) || !(strchr(buf, '\n') || strchr(buf, ' '))) {
+			print_str(o, PRINT_JSON, f->file, NULL, buf);
+			print_text(o, "  %-8s %s", f->label, buf);
+		} else {
+			print_text(o, "  %s (%s):\n", f->label, f->file);
 			for (char *l = buf; l && *l;) {
 				char *nl = strchr(l, '\n');
 				if (nl)
 					*nl = '\0';
-				fprintf(out, "    %s\n", l);
+				print_text(o, "    %s\n", l);
 				l = nl ? nl + 1 : NULL;
 			}
-		} else if (strcmp(f->label, "failcnt") != 0 && parse_u64(buf, &v) == 0) {
-			fprintf(out, "  %-8s %s (%s)\n", f->label, format_bytes(v, b, sizeof(b)),
-				f->file);
-		} else {
-			fprintf(out, "  %-8s %s (%s)\n", f->label, buf, f->file);
+			continue;
 		}
+		print_text(o, " (%s)\n", f->file);
 	}
+	close_json_object(o);
 	return 0;
+}
+
+int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
+{
+	struct out o = OUT_TEXT(out);
+
+	return explain_cgroup(&o, h, cg);
 }
 
 int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 {
-	char buf[4096];
-	struct cgdirs d;
+	struct out o = OUT_JSON(j);
 
-	if (cgroup_open_dirs(h, cg, &d) < 0)
-		return -ENOENT;
-	json_obj_open(j);
-	json_kv_str(j, "path", cg);
-	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
-		const struct cgfile *f = &cgfiles[i];
-		uint64_t v;
-
-		if (read_cgfile(&d, f, buf, sizeof(buf)) < 0)
-			continue;
-		if (cg_unlimited(f, buf, &v))
-			json_kv_null(j, f->file);
-		else if (parse_u64(buf, &v) == 0)
-			json_kv_u64(j, f->file, v);
-		else
-			json_kv_str(j, f->file, buf);
-	}
-	json_obj_close(j);
-	return 0;
+	return explain_cgroup(&o, h, cg);
 }
 
 int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid, const char *cgroup)

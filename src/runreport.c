@@ -826,7 +826,7 @@ static void print_report(struct run_state *st, struct out *o)
 		print_str(o, PRINT_ANY, "interrupted_by", "signal:    oomlab got SIG%s",
 			  sigabbrev_np(st->interrupted_by));
 		print_i64(o, PRINT_ANY, "signal_forwarded_to",
-			  " and sent it to %" PRId64 " process(es) of the cgroup", st->forwarded);
+			  " and sent it to %s process(es) of the cgroup", st->forwarded);
 		if (st->force_killed)
 			print_text(o, "; %s, it killed them all",
 				   st->second_signal ? "at the second signal" :
@@ -924,7 +924,7 @@ static void print_report(struct run_state *st, struct out *o)
 			oom_event_print(o, NULL, &st->victims[i]);
 		else if (st->nvictims > 1)
 			print_victim(o, &st->victims[i],
-				     i ? "           pid %" PRId64 : "killed:    pid %" PRId64,
+				     i ? "           pid %s" : "killed:    pid %s",
 				     st->victims[i].pid == st->pid ?
 					     ": the command\n" :
 					     ": a process the command started\n");
@@ -987,8 +987,7 @@ static void print_report(struct run_state *st, struct out *o)
 			st->left_total);
 	for (size_t i = 0; i < st->nleft; i++) {
 		open_json_object(o, NULL);
-		print_i64(o, PRINT_ANY, "pid", i ? ", pid %" PRId64 : " pid %" PRId64,
-			  st->left[i].pid);
+		print_i64(o, PRINT_ANY, "pid", i ? ", pid %s" : " pid %s", st->left[i].pid);
 		print_str(o, PRINT_ANY, "comm", " (%s)", st->left[i].comm);
 		close_json_object(o);
 	}
@@ -1001,7 +1000,7 @@ static void print_report(struct run_state *st, struct out *o)
 		bool reclaimed = n > 0 && st->oom_kills == 0;
 
 		print_u64(o, reclaimed ? PRINT_ANY : PRINT_JSON, "max_events",
-			  "reclaim:   the limit was reached %" PRIu64 " times", n);
+			  "reclaim:   the limit was reached %s times", n);
 		print_bool(o, PRINT_JSON, "reclaimed_at_limit", NULL, reclaimed);
 		if (reclaimed)
 			print_text(
@@ -1042,7 +1041,7 @@ static void print_report(struct run_state *st, struct out *o)
 
 		if (out_json(o))
 			oom_event_print(o, "victim", v);
-		print_victim(o, v, "victim:    pid %" PRId64, "");
+		print_victim(o, v, "victim:    pid %s", "");
 		print_text(o, ", oom_score_adj %d (%s)\n", v->oom_score_adj,
 			   v->source == OOM_SOURCE_BPF	   ? "BPF, oom:mark_victim" :
 			   v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim" :
