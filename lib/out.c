@@ -12,16 +12,12 @@
 /* the text formats are the callers' literals, passed on like printf's */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
-static bool text(const struct out *o, enum print_type t)
+/* whether a call of kind t writes in this mode; in JSON, after its key */
+static bool on(struct out *o, enum print_type t, const char *key)
 {
-	return !o->j && (t & PRINT_TEXT);
-}
-
-static bool json(const struct out *o, enum print_type t, const char *key)
-{
-	if (!o->j || !(t & PRINT_JSON))
+	if (!(t & (o->j ? PRINT_JSON : PRINT_TEXT)))
 		return false;
-	if (key)
+	if (o->j && key)
 		json_key(o->j, key);
 	return true;
 }
@@ -39,68 +35,82 @@ void print_text(struct out *o, const char *fmt, ...)
 
 void print_str(struct out *o, enum print_type t, const char *key, const char *fmt, const char *v)
 {
-	if (json(o, t, key)) {
+	/* a comm is up to 64 bytes, a cgroup path PATH_MAX: 4 bytes out per byte in */
+	char buf[4 * 4096 + 8];
+
+	if (!on(o, t, key))
+		return;
+	if (o->j)
 		json_str(o->j, v);
-	} else if (text(o, t)) {
-		/* a comm is up to 64 bytes, a cgroup path PATH_MAX: 4 bytes out per byte in */
-		char buf[4 * 4096 + 8];
+	else
 		fprintf(o->f, fmt, v ? term_escape(v, strlen(v), buf, sizeof(buf), true) : "?");
-	}
 }
 
 void print_bool(struct out *o, enum print_type t, const char *key, const char *fmt, bool v)
 {
-	if (json(o, t, key))
+	if (!on(o, t, key))
+		return;
+	if (o->j)
 		json_bool(o->j, v);
-	else if (text(o, t))
+	else
 		fprintf(o->f, fmt, v ? "yes" : "no");
+}
+
+/* JSON: a number (kind 'u', 'i') or null ('n'); text: fmt with txt */
+static void num(struct out *o, enum print_type t, const char *key, const char *fmt, char kind,
+		uint64_t v, const char *txt)
+{
+	if (!on(o, t, key))
+		return;
+	if (!o->j)
+		fprintf(o->f, fmt, txt);
+	else if (kind == 'n')
+		json_null(o->j);
+	else if (kind == 'i')
+		json_i64(o->j, (int64_t)v);
+	else
+		json_u64(o->j, v);
 }
 
 void print_null(struct out *o, enum print_type t, const char *key, const char *fmt,
 		const char *what)
 {
-	if (json(o, t, key))
-		json_null(o->j);
-	else if (text(o, t))
-		fprintf(o->f, fmt, what);
+	num(o, t, key, fmt, 'n', 0, what);
+}
+
+void print_u64_as(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+		  uint64_t v, const char *txt)
+{
+	num(o, t, key, fmt, has ? 'u' : 'n', v, txt);
 }
 
 void print_u64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		   uint64_t v)
 {
-	char b[24];
+	char b[24] = "";
 
-	if (!has)
-		print_null(o, t, key, fmt, "?");
-	else if (json(o, t, key))
-		json_u64(o->j, v);
-	else if (text(o, t))
-		fprintf(o->f, fmt, (snprintf(b, sizeof(b), "%" PRIu64, v), b));
+	if (!o->j)
+		snprintf(b, sizeof(b), "%" PRIu64, v);
+	num(o, t, key, fmt, has ? 'u' : 'n', v, has ? b : "?");
 }
 
 void print_i64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		   int64_t v)
 {
-	char b[24];
+	char b[24] = "";
 
-	if (!has)
-		print_null(o, t, key, fmt, "?");
-	else if (json(o, t, key))
-		json_i64(o->j, v);
-	else if (text(o, t))
-		fprintf(o->f, fmt, (snprintf(b, sizeof(b), "%" PRId64, v), b));
+	if (!o->j)
+		snprintf(b, sizeof(b), "%" PRId64, v);
+	num(o, t, key, fmt, has ? 'i' : 'n', (uint64_t)v, has ? b : "?");
 }
 
 void print_bytes(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v)
 {
-	char b[32];
+	char b[32] = "unlimited";
 
-	if (v == SIZE_UNLIMITED)
-		print_null(o, t, key, fmt, "unlimited");
-	else if (json(o, t, key))
-		json_u64(o->j, v);
-	else if (text(o, t))
-		fprintf(o->f, fmt, format_bytes(v, b, sizeof(b)));
+	if (!o->j && v != SIZE_UNLIMITED)
+		format_bytes(v, b, sizeof(b));
+	num(o, t, key, fmt, v == SIZE_UNLIMITED ? 'n' : 'u', v, b);
 }
 
 const char *out_kb(uint64_t kb, char *buf, size_t sz)
@@ -117,17 +127,12 @@ void print_kb(struct out *o, enum print_type t, const char *key, const char *fmt
 {
 	char b[32];
 
-	if (!has)
-		print_null(o, t, key, fmt, "?");
-	else if (json(o, t, key))
-		json_u64(o->j, kb);
-	else if (text(o, t))
-		fprintf(o->f, fmt, out_kb(kb, b, sizeof(b)));
+	num(o, t, key, fmt, has ? 'u' : 'n', kb, !has ? "?" : o->j ? "" : out_kb(kb, b, sizeof(b)));
 }
 
 void open_json_object(struct out *o, const char *key)
 {
-	if (json(o, PRINT_JSON, key))
+	if (on(o, PRINT_JSON, key))
 		json_obj_open(o->j);
 }
 
@@ -139,7 +144,7 @@ void close_json_object(struct out *o)
 
 void open_json_array(struct out *o, const char *key)
 {
-	if (json(o, PRINT_JSON, key))
+	if (on(o, PRINT_JSON, key))
 		json_arr_open(o->j);
 }
 

@@ -42,6 +42,9 @@ void print_u64_opt(struct out *o, enum print_type t, const char *key, const char
 		   uint64_t v);
 void print_i64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		   int64_t v);
+/* a number with a text of its own (txt: "64M", "-"; computed by the caller in either case) */
+void print_u64_as(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+		  uint64_t v, const char *txt);
 #define print_u64(o, t, key, fmt, v) print_u64_opt(o, t, key, fmt, true, v)
 #define print_i64(o, t, key, fmt, v) print_i64_opt(o, t, key, fmt, true, v)
 /* fmt has one %s: "yes" or "no" */
