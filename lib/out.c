@@ -22,6 +22,20 @@ static bool on(struct out *o, enum print_type t, const char *key)
 	return true;
 }
 
+struct out out_start(struct json *j, FILE *f, bool json)
+{
+	if (!json)
+		return OUT_TEXT(f);
+	json_init(j, f, false);
+	return OUT_JSON(j);
+}
+
+void out_end(struct out *o)
+{
+	if (o->j)
+		json_end(o->j);
+}
+
 void print_text(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -56,7 +70,7 @@ void print_bool(struct out *o, enum print_type t, const char *key, const char *f
 		fprintf(o->f, fmt, v ? "yes" : "no");
 }
 
-/* JSON: a number (kind 'u', 'i') or null ('n'); text: fmt with txt */
+/* JSON: a number (kind 'u', 'i', 'c' hundredths) or null ('n'); text: fmt with txt */
 static void num(struct out *o, enum print_type t, const char *key, const char *fmt, char kind,
 		uint64_t v, const char *txt)
 {
@@ -68,6 +82,8 @@ static void num(struct out *o, enum print_type t, const char *key, const char *f
 		json_null(o->j);
 	else if (kind == 'i')
 		json_i64(o->j, (int64_t)v);
+	else if (kind == 'c')
+		json_centi(o->j, v);
 	else
 		json_u64(o->j, v);
 }
@@ -102,6 +118,16 @@ void print_i64_opt(struct out *o, enum print_type t, const char *key, const char
 	if (!o->j)
 		snprintf(b, sizeof(b), "%" PRId64, v);
 	num(o, t, key, fmt, has ? 'i' : 'n', (uint64_t)v, has ? b : "?");
+}
+
+void print_centi(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+		 uint64_t c)
+{
+	char b[32] = "?";
+
+	if (!o->j && has)
+		snprintf(b, sizeof(b), "%" PRIu64 ".%02u", c / 100, (unsigned)(c % 100));
+	num(o, t, key, fmt, has ? 'c' : 'n', c, b);
 }
 
 void print_bytes(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v)

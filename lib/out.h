@@ -28,6 +28,11 @@ struct out {
 #define OUT_TEXT(file) ((struct out){ .f = (file) })
 #define OUT_JSON(jw) ((struct out){ .f = (jw)->out, .j = (jw) })
 
+/* text to f, or JSON into *j (initialised here, one compact document) */
+struct out out_start(struct json *j, FILE *f, bool json);
+/* the end of the document: JSON's newline */
+void out_end(struct out *o);
+
 static inline bool out_json(const struct out *o)
 {
 	return o->j != NULL;
@@ -45,6 +50,9 @@ void print_i64_opt(struct out *o, enum print_type t, const char *key, const char
 /* a number with a text of its own (txt: "64M", "-"; computed by the caller in either case) */
 void print_u64_as(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		  uint64_t v, const char *txt);
+/* hundredths: JSON 12.34, text fmt (%s) with "12.34"; has false: null and "?" */
+void print_centi(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
+		 uint64_t centi);
 #define print_u64(o, t, key, fmt, v) print_u64_opt(o, t, key, fmt, true, v)
 #define print_i64(o, t, key, fmt, v) print_i64_opt(o, t, key, fmt, true, v)
 /* fmt has one %s: "yes" or "no" */

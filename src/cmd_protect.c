@@ -155,7 +155,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	struct oom_rank before = { 0 }, after = { 0 };
 	struct change *changes = NULL;
 	struct json j;
-	struct out o = OUT_TEXT(stdout);
+	struct out o;
 	size_t nchanges = 0, capped = 0, broken = 0;
 	pid_t broken_pid = 0; /* with --relative: one process it could not rank above pid */
 	char broken_comm[PROC_COMM_MAX] = "";
@@ -380,10 +380,7 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		rc = EXIT_FAIL;
 	}
 
-	if (cli->json) {
-		json_init(&j, stdout, false);
-		o = OUT_JSON(&j);
-	}
+	o = out_start(&j, stdout, cli->json);
 	open_json_object(&o, NULL);
 	print_i64(&o, PRINT_ANY, "pid", "pid %s", pid);
 	print_str(&o, PRINT_ANY, "comm", " (%s)", target.comm);

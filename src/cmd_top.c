@@ -526,8 +526,9 @@ static void print_row(struct top_ctx *c, struct out *o, const struct row *w)
 		 * when it is too long (the leaf is what tells cgroups apart) */
 		size_t nl = strlen(term_safe(w->name, name, sizeof(name)));
 		print_text(o, "%-*s %6s %6s %6s", NAME_W,
-			   nl > NAME_W ? (memcpy(name + nl - NAME_W, "...", 3), name + nl - NAME_W) :
-					 name,
+			   nl > NAME_W ?
+				   (memcpy(name + nl - NAME_W, "...", 3), name + nl - NAME_W) :
+				   name,
 			   pct_cell(w, false, a, 16), pct_cell(w, true, b, 16),
 			   s->psi_err ? "-" : fmt_centi(s->psi.some.avg10, d, 16));
 	} else if (s->psi_err == 0) {
@@ -559,8 +560,9 @@ static void print_row(struct top_ctx *c, struct out *o, const struct row *w)
 	print_u64_as(o, PRINT_ANY, "peak", " %7s", s->has_peak, s->peak,
 		     t ? fmt_size_short(s->peak, s->has_peak, a, 16) : "");
 	print_u64_as(o, PRINT_ANY, "oom_kill", " %5s", s->has_oom_kill, s->oom_kill,
-		     s->has_oom_kill ? (xsnprintf(a, 16, "%llu", (unsigned long long)s->oom_kill), a) :
-				       "-");
+		     s->has_oom_kill ?
+			     (xsnprintf(a, 16, "%llu", (unsigned long long)s->oom_kill), a) :
+			     "-");
 	print_str(o, PRINT_JSON, "verdict", NULL, verdict_to_string(w->v));
 	print_str(o, PRINT_JSON, "reason", NULL, w->reason);
 	close_json_object(o);

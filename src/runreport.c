@@ -1058,8 +1058,7 @@ static void print_report(struct run_state *st, struct out *o)
 		  st->t_end > st->t_start ? st->t_end - st->t_start : 0);
 	print_u64(o, PRINT_JSON, "samples", NULL, st->nsamples);
 	close_json_object(o);
-	if (o->j)
-		json_end(o->j);
+	out_end(o);
 	fflush(o->f);
 }
 
@@ -1074,12 +1073,8 @@ void runreport_print(struct run_state *st)
 	if (!st->out)
 		st->out = stderr;
 	struct json j;
-	struct out o = OUT_TEXT(st->out);
+	struct out o = out_start(&j, st->out, st->cli->json);
 
-	if (st->cli->json) {
-		json_init(&j, st->out, false);
-		o = OUT_JSON(&j);
-	}
 	print_report(st, &o);
 }
 
