@@ -583,31 +583,25 @@ int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid, const char *cgroup)
 {
 	struct kill_list kills = { 0 };
+	struct out o = j ? OUT_JSON(j) : OUT_TEXT(out);
 	int r, n = 0;
 
 	r = explain_collect(h, NULL, &kills);
 	if (r < 0)
 		return r;
-	if (j) {
-		json_key(j, "kills");
-		json_arr_open(j);
-	}
+	open_json_array(&o, "kills");
 	for (size_t i = 0; i < kills.n; i++) {
 		struct oom_event *ev = &kills.v[i];
 		if (!explain_match(ev, pid, cgroup))
 			continue;
 		explain_enrich(ev, h, ENRICH_NAME | ENRICH_LIMIT);
-		if (j) {
-			oom_event_to_json(ev, j);
-		} else {
-			if (n)
-				fputc('\n', out);
+		print_text(&o, "%s", n++ ? "\n" : "");
+		if (j)
+			oom_event_print(&o, NULL, ev);
+		else
 			explain_kill_text(out, ev);
-		}
-		n++;
 	}
-	if (j)
-		json_arr_close(j);
+	close_json_array(&o);
 	kill_list_free(&kills);
 	return n;
 }
