@@ -36,6 +36,11 @@ void out_end(struct out *o)
 		json_end(o->j);
 }
 
+static const char *unknown(const struct out *o)
+{
+	return o->unknown ? o->unknown : "?";
+}
+
 void print_text(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -57,7 +62,8 @@ void print_str(struct out *o, enum print_type t, const char *key, const char *fm
 	if (o->j)
 		json_str(o->j, v);
 	else
-		fprintf(o->f, fmt, v ? term_escape(v, strlen(v), buf, sizeof(buf), true) : "?");
+		fprintf(o->f, fmt,
+			v ? term_escape(v, strlen(v), buf, sizeof(buf), true) : unknown(o));
 }
 
 void print_bool(struct out *o, enum print_type t, const char *key, const char *fmt, bool v)
@@ -107,7 +113,7 @@ void print_u64_opt(struct out *o, enum print_type t, const char *key, const char
 
 	if (!o->j)
 		snprintf(b, sizeof(b), "%" PRIu64, v);
-	num(o, t, key, fmt, has ? 'u' : 'n', v, has ? b : "?");
+	num(o, t, key, fmt, has ? 'u' : 'n', v, has ? b : unknown(o));
 }
 
 void print_i64_opt(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
@@ -117,17 +123,17 @@ void print_i64_opt(struct out *o, enum print_type t, const char *key, const char
 
 	if (!o->j)
 		snprintf(b, sizeof(b), "%" PRId64, v);
-	num(o, t, key, fmt, has ? 'i' : 'n', (uint64_t)v, has ? b : "?");
+	num(o, t, key, fmt, has ? 'i' : 'n', (uint64_t)v, has ? b : unknown(o));
 }
 
 void print_centi(struct out *o, enum print_type t, const char *key, const char *fmt, bool has,
 		 uint64_t c)
 {
-	char b[32] = "?";
+	char b[32] = "";
 
 	if (!o->j && has)
 		snprintf(b, sizeof(b), "%" PRIu64 ".%02u", c / 100, (unsigned)(c % 100));
-	num(o, t, key, fmt, has ? 'c' : 'n', c, b);
+	num(o, t, key, fmt, has ? 'c' : 'n', c, has ? b : unknown(o));
 }
 
 void print_bytes(struct out *o, enum print_type t, const char *key, const char *fmt, uint64_t v)
@@ -153,7 +159,10 @@ void print_kb(struct out *o, enum print_type t, const char *key, const char *fmt
 {
 	char b[32];
 
-	num(o, t, key, fmt, has ? 'u' : 'n', kb, !has ? "?" : o->j ? "" : out_kb(kb, b, sizeof(b)));
+	num(o, t, key, fmt, has ? 'u' : 'n', kb,
+	    !has ? unknown(o) :
+	    o->j ? "" :
+		   out_kb(kb, b, sizeof(b)));
 }
 
 void open_json_object(struct out *o, const char *key)

@@ -23,7 +23,8 @@ enum print_type { PRINT_TEXT = 1, PRINT_JSON = 2, PRINT_ANY = 3 };
 
 struct out {
 	FILE *f;
-	struct json *j; /* set: JSON mode (j->out is the stream); NULL: text to f */
+	struct json *j;	     /* set: JSON mode (j->out is the stream); NULL: text to f */
+	const char *unknown; /* the text of an unknown value: "?" (NULL), "" for CSV */
 };
 #define OUT_TEXT(file) ((struct out){ .f = (file) })
 #define OUT_JSON(jw) ((struct out){ .f = (jw)->out, .j = (jw) })

@@ -114,84 +114,49 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 	struct mem_split m = split_of(&s->stat);
 	char wall[40];
 	int status = st->exited ? st->exit_code : 128 + st->signal;
+	struct json j;
+	struct out o;
 
 	if (!f)
 		return;
 	wall_time(wall, sizeof(wall), st->wall_start_us + t);
-	if (st->timeline_csv) {
-		fprintf(f, "%" PRIu64 ",%" PRIu64 ",", t, s->current);
-		if (s->has_peak)
-			fprintf(f, "%" PRIu64, s->peak);
-		fprintf(f, ",");
-		if (s->max != SIZE_UNLIMITED)
-			fprintf(f, "%" PRIu64, s->max);
-		fprintf(f, ",");
-		if (s->has_high && s->high != SIZE_UNLIMITED)
-			fprintf(f, "%" PRIu64, s->high);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", m.anon, m.file, m.shmem);
-		if (psi)
-			fprintf(f, "%u.%02u,%u.%02u,%u.%02u,%u.%02u,%" PRIu64 ",%" PRIu64,
-				s->psi.some.avg10 / 100, s->psi.some.avg10 % 100,
-				s->psi.full.avg10 / 100, s->psi.full.avg10 % 100, some_share / 100,
-				some_share % 100, full_share / 100, full_share % 100,
-				s->psi.some.total_us, s->psi.full.total_us);
-		else
-			fprintf(f, ",,,,,");
-		fprintf(f, ",");
-		if (s->has_high_events)
-			fprintf(f, "%" PRIu64, s->high_events);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%s,%s,", s->max_events,
-			s->oom_kill - st->base.oom_kill,
-			verdict_to_string(end ? st->worst : st->verdict), wall);
-		if (end)
-			fprintf(f, "%s,%d,%s\n", outcome_word(st), status,
-				st->exited ? "" : signame(st->signal));
-		else
-			fprintf(f, ",,\n");
+	/* the same row as CSV (an unknown value is an empty field) or as a JSON line */
+	o = out_start(&j, f, !st->timeline_csv);
+	o.unknown = "";
+	open_json_object(&o, NULL);
+	print_u64(&o, PRINT_ANY, "t_us", "%s,", t);
+	print_u64(&o, PRINT_ANY, "current_bytes", "%s,", s->current);
+	print_u64_opt(&o, PRINT_ANY, "peak_bytes", "%s,", s->has_peak, s->peak);
+	print_u64_opt(&o, PRINT_ANY, "max_bytes", "%s,", s->max != SIZE_UNLIMITED, s->max);
+	print_u64_opt(&o, PRINT_ANY, "high_bytes", "%s,", s->has_high && s->high != SIZE_UNLIMITED,
+		      s->high);
+	print_u64(&o, PRINT_ANY, "anon_bytes", "%s,", m.anon);
+	print_u64(&o, PRINT_ANY, "file_bytes", "%s,", m.file);
+	print_u64(&o, PRINT_ANY, "shmem_bytes", "%s,", m.shmem);
+	print_centi(&o, PRINT_ANY, "some_avg10", "%s,", psi, s->psi.some.avg10);
+	print_centi(&o, PRINT_ANY, "full_avg10", "%s,", psi, s->psi.full.avg10);
+	print_centi(&o, PRINT_ANY, "some_share", "%s,", psi, some_share);
+	print_centi(&o, PRINT_ANY, "full_share", "%s,", psi, full_share);
+	print_u64_opt(&o, psi ? PRINT_ANY : PRINT_TEXT, "some_total_us", "%s,", psi,
+		      s->psi.some.total_us);
+	print_u64_opt(&o, psi ? PRINT_ANY : PRINT_TEXT, "full_total_us", "%s,", psi,
+		      s->psi.full.total_us);
+	print_u64_opt(&o, PRINT_ANY, "high_events", "%s,", s->has_high_events, s->high_events);
+	print_u64(&o, PRINT_ANY, "max_events", "%s,", s->max_events);
+	print_u64(&o, PRINT_ANY, "oom_kills", "%s,", s->oom_kill - st->base.oom_kill);
+	print_str(&o, PRINT_ANY, "verdict", "%s,",
+		  verdict_to_string(end ? st->worst : st->verdict));
+	print_str(&o, PRINT_ANY, "wall_time", "%s,", wall);
+	print_str(&o, PRINT_ANY, "event", "%s,", end ? outcome_word(st) : NULL);
+	if (end) {
+		print_i64(&o, PRINT_ANY, "exit_status", "%s,", status);
+		print_str(&o, PRINT_ANY, "signal", "%s", st->exited ? NULL : signame(st->signal));
 	} else {
-		struct json j;
-		json_init(&j, f, false);
-		json_obj_open(&j);
-		json_kv_u64(&j, "t_us", t);
-		json_kv_u64(&j, "current_bytes", s->current);
-		json_kv_u64_opt(&j, "peak_bytes", s->has_peak, s->peak);
-		json_kv_u64_opt(&j, "max_bytes", s->max != SIZE_UNLIMITED, s->max);
-		json_kv_u64_opt(&j, "high_bytes", s->has_high && s->high != SIZE_UNLIMITED,
-				s->high);
-		json_kv_u64(&j, "anon_bytes", m.anon);
-		json_kv_u64(&j, "file_bytes", m.file);
-		json_kv_u64(&j, "shmem_bytes", m.shmem);
-		if (psi) {
-			json_kv_centi(&j, "some_avg10", s->psi.some.avg10);
-			json_kv_centi(&j, "full_avg10", s->psi.full.avg10);
-			json_kv_centi(&j, "some_share", some_share);
-			json_kv_centi(&j, "full_share", full_share);
-			json_kv_u64(&j, "some_total_us", s->psi.some.total_us);
-			json_kv_u64(&j, "full_total_us", s->psi.full.total_us);
-		} else {
-			json_kv_null(&j, "some_avg10");
-			json_kv_null(&j, "full_avg10");
-			json_kv_null(&j, "some_share");
-			json_kv_null(&j, "full_share");
-		}
-		json_kv_u64_opt(&j, "high_events", s->has_high_events, s->high_events);
-		json_kv_u64(&j, "max_events", s->max_events);
-		json_kv_u64(&j, "oom_kills", s->oom_kill - st->base.oom_kill);
-		json_kv_str(&j, "verdict", verdict_to_string(end ? st->worst : st->verdict));
-		json_kv_str(&j, "wall_time", wall);
-		if (end) {
-			json_kv_str(&j, "event", outcome_word(st));
-			json_kv_i64(&j, "exit_status", status);
-			if (st->exited)
-				json_kv_null(&j, "signal");
-			else
-				json_kv_str(&j, "signal", signame(st->signal));
-		} else {
-			json_kv_null(&j, "event");
-		}
-		json_obj_close(&j);
-		json_end(&j);
+		print_text(&o, ",");
 	}
+	close_json_object(&o);
+	print_text(&o, "\n");
+	out_end(&o);
 	fflush(f);
 }
 
