@@ -145,7 +145,7 @@ void print_bytes(struct out *o, enum print_type t, const char *key, const char *
 	num(o, t, key, fmt, v == SIZE_UNLIMITED ? 'n' : 'u', v, b);
 }
 
-const char *out_kb(uint64_t kb, char *buf, size_t sz)
+static const char *out_kb(uint64_t kb, char *buf, size_t sz)
 {
 	/* unlimited in kB: SIZE_UNLIMITED / 1024, or the kernel's PAGE_COUNTER_MAX in the log
 	 * (9007199254740988kB on 64-bit) */

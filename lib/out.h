@@ -74,7 +74,4 @@ void close_json_object(struct out *o);
 void open_json_array(struct out *o, const char *key);
 void close_json_array(struct out *o);
 
-/* The text of a kB figure: "64.0 MiB", or "unlimited" for the kernel's no-limit values. */
-const char *out_kb(uint64_t kb, char *buf, size_t sz);
-
 #endif
