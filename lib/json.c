@@ -93,27 +93,6 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return utf8_seq(s, avail, &cp);
 }
 
-static size_t escape_one(const unsigned char *s, size_t avail, char *tmp, size_t *ret_in);
-
-size_t json_escape(const char *str, size_t len, char *buf, size_t sz)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t o = 0;
-
-	for (size_t i = 0; i < len;) {
-		char tmp[8];
-		size_t in, n = escape_one(s + i, len - i, tmp, &in);
-
-		if (o + n < sz)
-			memcpy(buf + o, tmp, n);
-		o += n;
-		i += in;
-	}
-	if (sz)
-		buf[o < sz ? o : sz - 1] = '\0';
-	return o;
-}
-
 /* The escape of one character (or of one invalid byte) at s into tmp (>= 8 bytes) */
 static size_t escape_one(const unsigned char *s, size_t avail, char *tmp, size_t *ret_in)
 {

@@ -60,7 +60,4 @@ void json_kv_i64_opt(struct json *j, const char *k, bool has, int64_t v);
  */
 bool json_fail_open(FILE *out, const char *msg);
 
-/* Escape s as a JSON string body into buf (for callers that need text); returns length. */
-size_t json_escape(const char *s, size_t len, char *buf, size_t sz);
-
 #endif

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 struct json;
+struct out;
 
 enum oom_scope {
 	OOM_SCOPE_UNKNOWN = 0,
@@ -132,7 +133,10 @@ const char *oom_source_to_string(enum oom_source s); /* "kmsg", "log", ... */
  */
 int oom_event_merge_log(struct oom_event *ev, const struct oom_event *log);
 
-/* The one JSON shape of an event (an object). */
+/* The one rendering of an event (lib/out.h): JSON, its one shape (an object, the member key
+ * or NULL); text, one line. */
+void oom_event_print(struct out *o, const char *key, const struct oom_event *ev);
+/* the same into a JSON writer */
 void oom_event_to_json(const struct oom_event *ev, struct json *j);
 
 #endif

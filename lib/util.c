@@ -498,7 +498,7 @@ size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *ret_cp)
 	return n;
 }
 
-const char *term_safe_n(const char *str, size_t len, char *buf, size_t sz)
+const char *term_escape(const char *str, size_t len, char *buf, size_t sz, bool backslash)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t o = 0;
@@ -514,7 +514,7 @@ const char *term_safe_n(const char *str, size_t len, char *buf, size_t sz)
 		uint32_t cp = 0;
 
 		n = utf8_seq(s + i, len - i, &cp);
-		if (n == 0 || cp < 0x20 || cp == 0x7f) {
+		if (n == 0 || cp < 0x20 || cp == 0x7f || (backslash && cp == '\\')) {
 			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
 			n = 1;
 		} else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
@@ -538,6 +538,11 @@ const char *term_safe_n(const char *str, size_t len, char *buf, size_t sz)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *term_safe_n(const char *s, size_t len, char *buf, size_t sz)
+{
+	return term_escape(s, len, buf, sz, false);
 }
 
 const char *term_safe(const char *s, char *buf, size_t sz)

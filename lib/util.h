@@ -97,6 +97,9 @@ char *strip_trailing(char *s);
  */
 const char *term_safe(const char *s, char *buf, size_t sz);
 const char *term_safe_n(const char *s, size_t len, char *buf, size_t sz);
+/* The same, backslash too as \x5c when asked (the output layer: "\x0a" in a comm is not a
+ * newline) */
+const char *term_escape(const char *s, size_t len, char *buf, size_t sz, bool backslash);
 /* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid; *ret_cp the code point. */
 size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *ret_cp);
 bool startswith(const char *s, const char *prefix);

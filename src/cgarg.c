@@ -9,26 +9,14 @@
 
 const char *cli_quote_n(const char *s, size_t max, char *buf, size_t sz)
 {
-	size_t o = 0, shown = 0;
+	size_t n = strlen(s);
 
-	if (!sz)
-		return "";
-	for (; *s && o + 8 < sz; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (max && shown >= max) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (ch < 0x20 || ch == 0x7f) {
-			xsnprintf(buf + o, sz - o, "\\x%02x", ch);
-			o += 4;
-		} else {
-			buf[o++] = (char)ch;
-		}
-		shown++;
-	}
-	buf[o] = '\0';
+	if (sz < 8)
+		return term_safe(s, buf, sz);
+	if (!max || n <= max)
+		return term_safe_n(s, n, buf, sz);
+	term_safe_n(s, max, buf, sz - 3);
+	memcpy(buf + strlen(buf), "...", 4);
 	return buf;
 }
 

@@ -29,7 +29,7 @@ void cli_cgroup_target_json(struct json *j, const char *arg, const struct cg_tar
 /* "cgroup /a/b (memory dir D, cgroup2 dir E)": what the target is, for text output. */
 const char *cli_cgroup_target_text(const struct cg_target *t, char *buf, size_t sz);
 
-/* s for a message: control bytes as \xNN, cut to 128 bytes with "...". Returns buf. */
+/* s for a message through term_safe, cut to 128 bytes with "...". Returns buf. */
 const char *cli_quote(const char *s, char *buf, size_t sz);
 /* The same with another cut (0: none). */
 const char *cli_quote_n(const char *s, size_t max, char *buf, size_t sz);

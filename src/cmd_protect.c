@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scores.h"
+#include "../lib/out.h"
 #include "cgarg.h"
 #include "../lib/banned.h"
 
@@ -153,6 +154,8 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 	bool relative = false, dry = false;
 	struct oom_rank before = { 0 }, after = { 0 };
 	struct change *changes = NULL;
+	struct json j;
+	struct out o;
 	size_t nchanges = 0, capped = 0, broken = 0;
 	pid_t broken_pid = 0; /* with --relative: one process it could not rank above pid */
 	char broken_comm[PROC_COMM_MAX] = "";
@@ -377,78 +380,69 @@ static int protect_main(struct cli *cli, int argc, char **argv, bool protect)
 		rc = EXIT_FAIL;
 	}
 
+	o = out_start(&j, stdout, cli->json);
+	open_json_object(&o, NULL);
+	print_i64(&o, PRINT_ANY, "pid", "pid %s", pid);
+	print_str(&o, PRINT_ANY, "comm", " (%s)", target.comm);
+	print_str(&o, PRINT_ANY, "cgroup", " in memory cgroup %s", memcg);
+	print_str(&o, PRINT_JSON, "action", NULL, protect ? "protect" : "expose");
+	print_i64(&o, PRINT_JSON, "requested_adj", NULL, want);
+	print_i64(&o, PRINT_JSON, "before_adj", NULL, old);
+	print_i64(&o, PRINT_JSON, "after_adj", NULL, now_adj);
+	print_str(&o, PRINT_JSON, "result", NULL, result);
+	print_text(&o, ": oom_score_adj %d -> %d%s", old, want,
+		   set_err ? "" :
+		   dry	   ? ": would be set (dry run)\n" :
+			     ": done\n");
+	print_str(&o, set_err ? PRINT_ANY : PRINT_JSON, "error",
+		  dry ? ": would be refused: %s\n" : ": refused: %s\n",
+		  set_err ? strerror(-set_err) : NULL);
+	print_bool(&o, PRINT_JSON, "cap_sys_resource", NULL, cap == 1);
+	if (why)
+		print_text(&o, "  why: %s\n", why);
+	if (set_err == -EACCES && !relative && protect)
+		print_text(
+			&o,
+			"  what now: --relative raises the other processes of %s instead (same "
+			"ordering inside it); or grant CAP_SYS_RESOURCE; or set it where the process "
+			"starts (systemd OOMScoreAdjust=, Kubernetes QoS)\n",
+			memcg);
+	if (set_err && set_err != -EACCES)
+		print_text(&o, "  error: cannot write '/proc/%d/oom_score_adj': %s\n", (int)pid,
+			   strerror(-set_err));
+	if (nchanges || (relative && set_err == -EACCES))
+		print_text(
+			&o,
+			"--relative: raising the other processes of %s by %+d instead: adj enters "
+			"badness as adj x (totalpages/1000), so the differences between processes "
+			"are the same as with %d for pid %d\n",
+			memcg, old - want, want, (int)pid);
+	open_json_array(&o, "changes");
+	for (size_t k = 0; k < nchanges; k++) {
+		open_json_object(&o, NULL);
+		print_i64(&o, PRINT_ANY, "pid", "  %s", changes[k].pid);
+		print_str(&o, PRINT_ANY, "comm", " (%s)", changes[k].comm);
+		print_i64(&o, PRINT_ANY, "from", ": %s", changes[k].from);
+		print_i64(&o, PRINT_ANY, "to", " -> %s", changes[k].to);
+		print_str(&o, changes[k].err ? PRINT_ANY : PRINT_JSON, "error", ": failed: %s",
+			  changes[k].err ? strerror(-changes[k].err) : NULL);
+		print_text(&o, "\n");
+		close_json_object(&o);
+	}
+	close_json_array(&o);
+	print_u64(&o, PRINT_JSON, "capped", NULL, capped);
+	if (relative && set_err == -EACCES && lowering)
+		print_bool(&o, PRINT_JSON, "order_achieved", NULL, broken == 0);
+	else
+		print_null(&o, PRINT_JSON, "order_achieved", NULL, NULL);
 	if (cli->json) {
-		struct json j;
-		json_init(&j, stdout, false);
-		json_obj_open(&j);
-		json_kv_i64(&j, "pid", pid);
-		json_kv_str(&j, "comm", target.comm);
-		json_kv_str(&j, "cgroup", memcg);
-		json_kv_str(&j, "action", protect ? "protect" : "expose");
-		json_kv_i64(&j, "requested_adj", want);
-		json_kv_i64(&j, "before_adj", old);
-		json_kv_i64(&j, "after_adj", now_adj);
-		json_kv_str(&j, "result", result);
-		if (set_err)
-			json_kv_str(&j, "error", strerror(-set_err));
-		else
-			json_kv_null(&j, "error");
-		json_kv_bool(&j, "cap_sys_resource", cap == 1);
-		json_key(&j, "changes");
-		json_arr_open(&j);
-		for (size_t k = 0; k < nchanges; k++) {
-			json_obj_open(&j);
-			json_kv_i64(&j, "pid", changes[k].pid);
-			json_kv_str(&j, "comm", changes[k].comm);
-			json_kv_i64(&j, "from", changes[k].from);
-			json_kv_i64(&j, "to", changes[k].to);
-			if (changes[k].err)
-				json_kv_str(&j, "error", strerror(-changes[k].err));
-			else
-				json_kv_null(&j, "error");
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
-		json_kv_u64(&j, "capped", capped);
-		if (relative && set_err == -EACCES && lowering)
-			json_kv_bool(&j, "order_achieved", broken == 0);
-		else
-			json_kv_null(&j, "order_achieved");
 		json_ranking(&j, "before", &before);
 		json_ranking(&j, "after", &after);
 		json_obj_close(&j);
 		json_end(&j);
 		goto out;
 	}
-
-	printf("pid %d (%s) in memory cgroup %s: oom_score_adj %d -> %d", (int)pid, target.comm,
-	       memcg, old, want);
-	if (!set_err)
-		printf(dry ? ": would be set (dry run)\n" : ": done\n");
-	else
-		printf(": %s%s\n", dry ? "would be refused: " : "refused: ", strerror(-set_err));
-	if (why)
-		printf("  why: %s\n", why);
-	if (set_err == -EACCES && !relative && protect)
-		printf("  what now: --relative raises the other processes of %s instead (same "
-		       "ordering inside it); or grant CAP_SYS_RESOURCE; or set it where the process "
-		       "starts (systemd OOMScoreAdjust=, Kubernetes QoS)\n",
-		       memcg);
-	if (set_err && set_err != -EACCES)
-		printf("  error: cannot write '/proc/%d/oom_score_adj': %s\n", (int)pid,
-		       strerror(-set_err));
 	if (nchanges || (relative && set_err == -EACCES)) {
-		printf("--relative: raising the other processes of %s by %+d instead: adj enters "
-		       "badness as adj x (totalpages/1000), so the differences between processes "
-		       "are the same as with %d for pid %d\n",
-		       memcg, old - want, want, (int)pid);
-		for (size_t k = 0; k < nchanges; k++) {
-			printf("  %d (%s): %d -> %d", (int)changes[k].pid, changes[k].comm,
-			       changes[k].from, changes[k].to);
-			if (changes[k].err)
-				printf(": failed: %s", strerror(-changes[k].err));
-			printf("\n");
-		}
 		if (!nchanges && !broken)
 			printf("  (no other killable process in %s: nothing to raise)\n", memcg);
 		if (broken)

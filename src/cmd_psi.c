@@ -15,6 +15,7 @@
 #include "cgarg.h"
 #include "../lib/cgwalk.h"
 #include "../lib/memstat.h"
+#include "../lib/out.h"
 #include "../lib/verdict.h"
 #include "../lib/banned.h"
 
@@ -175,96 +176,6 @@ static void iso_time(char *buf, size_t sz)
 		  (unsigned long long)(t / 1000 % 1000));
 }
 
-static void render_json(struct psi_ctx *c, const struct view *v, FILE *out, bool with_time)
-{
-	struct json j;
-	const struct cgw_sample *s = &v->s;
-	char ts[40];
-
-	json_init(&j, out, false);
-	json_obj_open(&j);
-	if (with_time) {
-		iso_time(ts, sizeof(ts));
-		json_kv_str(&j, "time", ts);
-	}
-	json_key(&j, "target");
-	json_obj_open(&j);
-	json_kv_str(&j, "kind", c->t.system ? "system" : "cgroup");
-	if (!c->t.system)
-		json_kv_str(&j, "name", c->t.name);
-	if (c->t.v2name[0])
-		json_kv_str(&j, "v2_name", c->t.v2name);
-	if (c->t.pid > 0)
-		json_kv_i64(&j, "pid", c->t.pid);
-	if (!c->t.system) {
-		json_key(&j, "memory_dir");
-		json_str(&j, c->t.mem[0] ? c->t.mem : NULL);
-	}
-	json_key(&j, "pressure_file");
-	json_str(&j, c->t.psi_path[0] ? c->t.psi_path : NULL);
-	/* whose pressure the file is: "cgroup" (its own), "host" (the system's, or the root
-	 * cgroup2 file read for a cgroup that has no PSI file of its own), null: none */
-	json_key(&j, "pressure_of");
-	json_str(&j, !c->t.psi_path[0]						    ? NULL :
-		     c->t.system || c->host_pressure || strcmp(c->t.name, "/") == 0 ? "host" :
-										      "cgroup");
-	json_obj_close(&j);
-	if (c->has_cgt)
-		cli_cgroup_target_json(&j, c->target_arg, &c->cgt);
-	json_kv_u64_opt(&j, "interval_us", v->has_share, v->interval_us);
-	json_key(&j, "psi");
-	if (s->psi_err == 0) {
-		json_obj_open(&j);
-		psi_line_to_json(&j, "some", &s->psi.some, v->has_share, v->some_share);
-		psi_line_to_json(&j, "full", &s->psi.full, v->has_share, v->full_share);
-		json_obj_close(&j);
-	} else {
-		char buf[512];
-		json_null(&j);
-		json_kv_str(&j, "psi_missing",
-			    psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
-		json_kv_str(&j, "psi_error",
-			    psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL,
-					     c->t.name, c->t.psi_path, buf, sizeof(buf)));
-	}
-	json_key(&j, "memory");
-	if (v->has_mem) {
-		uint32_t us = verdict_share_of(s->usage, v->limit);
-		uint32_t un = verdict_share_of(v->unrecl, v->limit);
-		json_obj_open(&j);
-		json_kv_u64(&j, "usage", s->usage);
-		json_kv_u64_opt(&j, "limit", s->max != SIZE_UNLIMITED, s->max);
-		json_kv_u64_opt(&j, "binding_limit", v->limit != SIZE_UNLIMITED, v->limit);
-		json_key(&j, "usage_share");
-		if (us == UINT32_MAX)
-			json_null(&j);
-		else
-			json_centi(&j, us);
-		json_kv_u64_opt(&j, "unreclaimable", v->has_unrecl, v->unrecl);
-		json_key(&j, "unreclaimable_share");
-		if (!v->has_unrecl || un == UINT32_MAX)
-			json_null(&j);
-		else
-			json_centi(&j, un);
-		if (!c->t.system) {
-			json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED,
-					s->high);
-			json_kv_u64_opt(&j, "peak", s->has_peak, s->peak);
-			json_kv_u64_opt(&j, "oom_kill", s->has_oom_kill, s->oom_kill);
-			json_kv_u64_opt(&j, "high_events", s->has_high_events, s->high_events);
-		}
-		json_obj_close(&j);
-	} else {
-		json_null(&j);
-	}
-	json_kv_str(&j, "verdict", verdict_to_string(v->v));
-	json_kv_str(&j, "reason", v->reason);
-	json_kv_str(&j, "stall_source", v->has_share ? "interval" : "avg10");
-	json_kv_bool(&j, "averages_lag", v->lag);
-	json_obj_close(&j);
-	json_end(&j);
-}
-
 static const char *fmt_dur(uint64_t us, char *buf, size_t sz)
 {
 	if (us % 1000000 == 0)
@@ -288,116 +199,174 @@ static void text_psi_row(FILE *out, const char *k, const struct psi_line *l, boo
 		has_share ? fmt_centi(share, e, 16) : "-", meaning);
 }
 
-static void render_text(struct psi_ctx *c, const struct view *v, FILE *out)
+/* The view, as text or as one JSON object (with_time: its "time" member, for --log) */
+static void render(struct psi_ctx *c, const struct view *v, FILE *out, bool as_json, bool with_time)
 {
 	const struct cgw_sample *s = &v->s;
-	char a[32], b[32], d[32], buf[512];
+	char a[32], b[32], d[32], buf[512], ts[40], q[PATH_MAX];
+	struct json j;
+	struct out o1 = out_start(&j, out, as_json), *o = &o1;
+	bool host = c->t.system || c->host_pressure || strcmp(c->t.name, "/") == 0;
+
+	open_json_object(o, NULL);
+	if (with_time)
+		print_str(o, PRINT_JSON, "time", NULL, (iso_time(ts, sizeof(ts)), ts));
+	open_json_object(o, "target");
+	print_str(o, PRINT_JSON, "kind", NULL, c->t.system ? "system" : "cgroup");
+	if (!c->t.system)
+		print_str(o, PRINT_JSON, "name", NULL, c->t.name);
+	if (c->t.v2name[0])
+		print_str(o, PRINT_JSON, "v2_name", NULL, c->t.v2name);
+	if (c->t.pid > 0)
+		print_i64(o, PRINT_JSON, "pid", NULL, c->t.pid);
+	if (!c->t.system)
+		print_str(o, PRINT_JSON, "memory_dir", NULL, c->t.mem[0] ? c->t.mem : NULL);
+	print_str(o, PRINT_JSON, "pressure_file", NULL, c->t.psi_path[0] ? c->t.psi_path : NULL);
+	/* whose pressure the file is: "cgroup" (its own), "host" (the system's, or the root
+	 * cgroup2 file read for a cgroup that has no PSI file of its own), null: none */
+	print_str(o, PRINT_JSON, "pressure_of", NULL,
+		  !c->t.psi_path[0] ? NULL :
+		  host		    ? "host" :
+				      "cgroup");
+	close_json_object(o);
+	if (c->has_cgt && out_json(o))
+		cli_cgroup_target_json(o->j, c->target_arg, &c->cgt);
+	print_u64_opt(o, PRINT_JSON, "interval_us", NULL, v->has_share, v->interval_us);
 	/* cgroup names and paths may hold ESC or CR: never raw to the terminal */
-	char n1[PATH_MAX], n2[PATH_MAX], n3[PATH_MAX];
-
-	char q[PATH_MAX];
-
-	term_safe(c->t.name, n1, sizeof(n1));
 	if (c->t.system)
-		fprintf(out, "memory pressure: the whole system\n");
+		print_text(o, "memory pressure: the whole system\n");
 	else if (c->host_pressure && c->t.pid > 0)
-		fprintf(out,
-			"memory pressure: the whole host (pid %d's memory cgroup %s has no PSI "
-			"file of its own)\n",
-			(int)c->t.pid, cli_quote_n(c->t.name, 0, q, sizeof(q)));
+		print_text(o,
+			   "memory pressure: the whole host (pid %d's memory cgroup %s has no PSI "
+			   "file of its own)\n",
+			   (int)c->t.pid, cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	else if (c->host_pressure)
-		fprintf(out,
+		print_text(
+			o,
 			"memory pressure: the whole host (cgroup %s has no PSI file of its own)\n",
 			cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	else if (c->t.pid > 0)
-		fprintf(out, "memory pressure: cgroup %s (pid %d)\n",
-			cli_quote_n(c->t.name, 0, q, sizeof(q)), (int)c->t.pid);
+		print_text(o, "memory pressure: cgroup %s (pid %d)\n",
+			   cli_quote_n(c->t.name, 0, q, sizeof(q)), (int)c->t.pid);
 	else
-		fprintf(out, "memory pressure: cgroup %s\n",
-			cli_quote_n(c->t.name, 0, q, sizeof(q)));
+		print_text(o, "memory pressure: cgroup %s\n",
+			   cli_quote_n(c->t.name, 0, q, sizeof(q)));
 	if (c->t.psi_path[0])
-		fprintf(out, "  pressure file  %s (%s)\n", term_safe(c->t.psi_path, n2, sizeof(n2)),
-			c->t.system		    ? "the host's" :
-			c->host_pressure	    ? "the host's: the cgroup2 path is the root" :
-			strcmp(c->t.name, "/") == 0 ? "the host's: the root cgroup" :
-						      "the cgroup's own");
+		print_text(o, "  pressure file  %s (%s)\n", term_safe(c->t.psi_path, q, sizeof(q)),
+			   c->t.system	    ? "the host's" :
+			   c->host_pressure ? "the host's: the cgroup2 path is the root" :
+			   strcmp(c->t.name, "/") == 0 ? "the host's: the root cgroup" :
+							 "the cgroup's own");
 	if (c->t.v2name[0])
-		fprintf(out, "  (the pid's cgroup2 path is %s, its memory cgroup %s)\n",
-			term_safe(c->t.v2name, n3, sizeof(n3)), n1);
+		print_text(o, "  (the pid's cgroup2 path is %s, its memory cgroup %s)\n",
+			   term_safe(c->t.v2name, q, sizeof(q)),
+			   term_safe(c->t.name, (char[PATH_MAX]){ 0 }, PATH_MAX));
 	if (c->t.mem[0])
-		fprintf(out, "  memory dir     %s (%s)\n", term_safe(c->t.mem, n2, sizeof(n2)),
-			c->t.mem_is_v2 ? "v2" : "v1");
-	fprintf(out, "\n");
-	if (s->psi_err == 0) {
-		fprintf(out, "%-5s %7s %7s %7s %15s %7s\n", "", "avg10", "avg60", "avg300", "total",
-			"share");
+		print_text(o, "  memory dir     %s (%s)\n", term_safe(c->t.mem, q, sizeof(q)),
+			   c->t.mem_is_v2 ? "v2" : "v1");
+	print_text(o, "\n");
+	if (s->psi_err == 0 && out_json(o)) {
+		open_json_object(o, "psi");
+		psi_line_to_json(o->j, "some", &s->psi.some, v->has_share, v->some_share);
+		psi_line_to_json(o->j, "full", &s->psi.full, v->has_share, v->full_share);
+		close_json_object(o);
+	} else if (s->psi_err == 0) {
+		print_text(o, "%-5s %7s %7s %7s %15s %7s\n", "", "avg10", "avg60", "avg300",
+			   "total", "share");
 		text_psi_row(out, "some", &s->psi.some, v->has_share, v->some_share,
 			     "at least one task stalled waiting for memory");
 		if (s->psi.full.present)
 			text_psi_row(out, "full", &s->psi.full, v->has_share, v->full_share,
 				     "all non-idle tasks stalled at once: no progress");
-		fprintf(out,
-			"\navg10/60/300: the kernel's running averages in %% over 10 s, 60 s, 300 s "
-			"(updated every 2 s: they lag)\n");
+		print_text(o,
+			   "\navg10/60/300: the kernel's running averages in %% over 10 s, 60 s, "
+			   "300 s (updated every 2 s: they lag)\n");
 		if (v->has_share)
-			fprintf(out, "share: %% of the last %s stalled, from total deltas (live)\n",
-				fmt_dur(v->interval_us, a, sizeof(a)));
+			print_text(o,
+				   "share: %% of the last %s stalled, from total deltas (live)\n",
+				   fmt_dur(v->interval_us, a, sizeof(a)));
 		else
-			fprintf(out,
-				"share: not measured (--interval 0): the verdict uses avg10\n");
-		fprintf(out, "total: stall time since %s\n",
-			c->t.system || c->host_pressure ? "boot" : "the cgroup was created");
+			print_text(o,
+				   "share: not measured (--interval 0): the verdict uses avg10\n");
+		print_text(o, "total: stall time since %s\n",
+			   c->t.system || c->host_pressure ? "boot" : "the cgroup was created");
 	} else {
-		fprintf(out, "psi: %s\n",
-			psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL, c->t.name,
-					 c->t.psi_path, buf, sizeof(buf)));
+		print_null(o, PRINT_JSON, "psi", NULL, NULL);
+		print_str(o, PRINT_JSON, "psi_missing", NULL,
+			  psi_missing_code(s->psi_err, &c->layout, c->t.psi_path[0] != 0));
+		print_text(o, "psi: %s\n",
+			   psi_missing_text(s->psi_err, c->has_layout ? &c->layout : NULL,
+					    c->t.name, c->t.psi_path, buf, sizeof(buf)));
+		print_str(o, PRINT_JSON, "psi_error", NULL, buf);
 	}
-	fprintf(out, "\n");
+	print_text(o, "\n");
 	if (v->has_mem) {
 		uint32_t us = verdict_share_of(s->usage, v->limit);
 		uint32_t un = verdict_share_of(v->unrecl, v->limit);
-		if (c->t.system) {
-			fprintf(out, "memory: %s used of %s (MemTotal - MemAvailable)",
-				fmt_size_short(s->usage, true, a, 32),
-				fmt_size_short(v->limit, true, b, 32));
-		} else {
-			fprintf(out, "memory: usage %s, limit %s",
-				fmt_size_short(s->usage, true, a, 32),
-				fmt_size_short(v->limit, true, b, 32));
-			if (v->limit != s->max)
-				fprintf(out, " (set on an ancestor)");
-		}
-		if (us != UINT32_MAX)
-			fprintf(out, " = %s %%", fmt_centi(us, d, sizeof(d)));
-		fprintf(out, "\n");
-		if (!c->t.system && v->has_unrecl) {
-			fprintf(out, "        anon+shmem %s",
-				fmt_size_short(v->unrecl, true, a, 32));
-			if (un != UINT32_MAX)
-				fprintf(out, " = %s %% of the limit", fmt_centi(un, d, sizeof(d)));
-			fprintf(out, " (only a kill gets it back without swap)\n");
-		}
+
+		open_json_object(o, "memory");
+		print_u64_as(o, PRINT_ANY, "usage",
+			     c->t.system ? "memory: %s used" : "memory: usage %s", true, s->usage,
+			     fmt_size_short(s->usage, true, a, 32));
+		print_u64_opt(o, PRINT_JSON, "limit", NULL, s->max != SIZE_UNLIMITED, s->max);
+		print_u64_as(o, PRINT_ANY, "binding_limit",
+			     c->t.system ? " of %s (MemTotal - MemAvailable)" : ", limit %s",
+			     v->limit != SIZE_UNLIMITED, v->limit,
+			     fmt_size_short(v->limit, true, b, 32));
+		if (!c->t.system && v->limit != s->max)
+			print_text(o, " (set on an ancestor)");
+		print_centi(o, us == UINT32_MAX ? PRINT_JSON : PRINT_ANY, "usage_share",
+			    " = %s %%\n", us != UINT32_MAX, us);
+		if (us == UINT32_MAX)
+			print_text(o, "\n");
+		print_u64_as(o, !c->t.system && v->has_unrecl ? PRINT_ANY : PRINT_JSON,
+			     "unreclaimable", "        anon+shmem %s", v->has_unrecl, v->unrecl,
+			     fmt_size_short(v->unrecl, true, a, 32));
+		print_centi(o,
+			    !c->t.system && v->has_unrecl && un != UINT32_MAX ? PRINT_ANY :
+										PRINT_JSON,
+			    "unreclaimable_share", " = %s %% of the limit",
+			    v->has_unrecl && un != UINT32_MAX, un);
+		if (!c->t.system && v->has_unrecl)
+			print_text(o, " (only a kill gets it back without swap)\n");
 		if (!c->t.system) {
-			fprintf(out, "        high %s, peak %s, oom kills %s",
-				fmt_size_short(s->high, s->has_high, a, 32),
-				fmt_size_short(s->peak, s->has_peak, b, 32),
-				s->has_oom_kill ? "" : "-");
-			if (s->has_oom_kill)
-				fprintf(out, "%llu", (unsigned long long)s->oom_kill);
-			fprintf(out, "\n");
+			print_u64_as(o, PRINT_ANY, "high", "        high %s",
+				     s->has_high && s->high != SIZE_UNLIMITED, s->high,
+				     fmt_size_short(s->high, s->has_high, a, 32));
+			print_u64_as(o, PRINT_ANY, "peak", ", peak %s", s->has_peak, s->peak,
+				     fmt_size_short(s->peak, s->has_peak, a, 32));
+			print_u64_as(o, PRINT_ANY, "oom_kill", ", oom kills %s\n", s->has_oom_kill,
+				     s->oom_kill,
+				     s->has_oom_kill ? (xsnprintf(a, 32, "%llu",
+								  (unsigned long long)s->oom_kill),
+							a) :
+						       "-");
+			print_u64_opt(o, PRINT_JSON, "high_events", NULL, s->has_high_events,
+				      s->high_events);
 		}
-	} else if (!c->t.system) {
-		fprintf(out, "memory: no memory controller directory for this cgroup\n");
+		close_json_object(o);
+	} else {
+		print_null(o, PRINT_JSON, "memory", NULL, NULL);
+		if (!c->t.system)
+			print_text(o, "memory: no memory controller directory for this cgroup\n");
 	}
-	fputs("verdict: ", out);
-	color_fputs(out, color_wanted(fileno(out)), color_verdict(v->v), verdict_to_string(v->v));
-	fprintf(out, " (%s)\n", v->reason);
+	print_str(o, PRINT_JSON, "verdict", NULL, verdict_to_string(v->v));
+	if (!out_json(o)) {
+		fputs("verdict: ", out);
+		color_fputs(out, color_wanted(fileno(out)), color_verdict(v->v),
+			    verdict_to_string(v->v));
+	}
+	print_str(o, PRINT_ANY, "reason", " (%s)\n", v->reason);
+	print_str(o, PRINT_JSON, "stall_source", NULL, v->has_share ? "interval" : "avg10");
+	print_bool(o, PRINT_JSON, "averages_lag", NULL, v->lag);
 	if (v->lag)
-		fprintf(out,
-			"note: avg10 %s %% and the live share %s %% disagree: the averages lag, "
-			"the share is what happened in the last %s\n",
-			fmt_centi(s->psi.some.avg10, a, 32), fmt_centi(v->some_share, b, 32),
-			fmt_dur(v->interval_us, d, 32));
+		print_text(o,
+			   "note: avg10 %s %% and the live share %s %% disagree: the averages lag, "
+			   "the share is what happened in the last %s\n",
+			   fmt_centi(s->psi.some.avg10, a, 32), fmt_centi(v->some_share, b, 32),
+			   fmt_dur(v->interval_us, d, 32));
+	close_json_object(o);
+	out_end(o);
 }
 
 static void render_line(struct psi_ctx *c, const struct view *v, FILE *out)
@@ -450,11 +419,11 @@ static int do_sample(struct psi_ctx *c, long count)
 	if (c->interval_us == 0) {
 		build_view(c, NULL, &prev, &v);
 		if (c->cli->json)
-			render_json(c, &v, stdout, false);
+			render(c, &v, stdout, true, false);
 		else
-			render_text(c, &v, stdout);
+			render(c, &v, stdout, false, false);
 		if (c->log)
-			render_json(c, &v, c->log, true);
+			render(c, &v, c->log, true, true);
 		return EXIT_OK;
 	}
 	for (;;) {
@@ -468,16 +437,16 @@ static int do_sample(struct psi_ctx *c, long count)
 					 strerror(-r));
 		build_view(c, &prev, &cur, &v);
 		if (c->log) {
-			render_json(c, &v, c->log, true);
+			render(c, &v, c->log, true, true);
 			fflush(c->log);
 		}
 		if (c->cli->json) {
-			render_json(c, &v, stdout, c->watch);
+			render(c, &v, stdout, true, c->watch);
 		} else if (!c->watch) {
-			render_text(c, &v, stdout);
+			render(c, &v, stdout, false, false);
 		} else if (c->tty) {
 			fputs("\033[H\033[2J", stdout);
-			render_text(c, &v, stdout);
+			render(c, &v, stdout, false, false);
 			fflush(stdout);
 		} else {
 			render_line(c, &v, stdout);
@@ -496,6 +465,8 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 	bool full;
 	uint64_t stall, window, t0, deadline;
 	char a[32], b[32];
+	struct json j;
+	struct out o;
 	int fd, r;
 
 	if (psi_trigger_parse(spec, &full, &stall, &window) < 0)
@@ -587,45 +558,36 @@ static int do_wait(struct psi_ctx *c, const char *spec, uint64_t timeout_us, boo
 		if (pfd.revents & POLLPRI) {
 			uint64_t after = now_us() - t0;
 			close(fd);
-			if (c->cli->json) {
-				struct json j;
-				json_init(&j, stdout, false);
-				json_obj_open(&j);
-				json_kv_bool(&j, "fired", true);
-				json_kv_u64(&j, "after_us", after);
-				json_kv_str(&j, "pressure_file", c->t.psi_path);
-				json_kv_u64(&j, "stall_us", stall);
-				json_kv_u64(&j, "window_us", window);
-				json_obj_close(&j);
-				json_end(&j);
-			} else {
-				char nm[PATH_MAX];
-				printf("fired after %s: %s stall >= %s within %s in %s\n",
-				       fmt_dur(after, a, 32), full ? "full" : "some",
-				       fmt_dur(stall, b, 32), fmt_dur(window, (char[32]){ 0 }, 32),
-				       c->t.system ? "the system" :
-						     term_safe(c->t.name, nm, sizeof(nm)));
-			}
+			o = out_start(&j, stdout, c->cli->json);
+			open_json_object(&o, NULL);
+			print_bool(&o, PRINT_JSON, "fired", NULL, true);
+			print_u64_as(&o, PRINT_ANY, "after_us", "fired after %s", true, after,
+				     fmt_dur(after, a, 32));
+			print_str(&o, PRINT_JSON, "pressure_file", NULL, c->t.psi_path);
+			print_u64_as(&o, PRINT_ANY, "stall_us",
+				     full ? ": full stall >= %s" : ": some stall >= %s", true,
+				     stall, fmt_dur(stall, b, 32));
+			print_u64_as(&o, PRINT_ANY, "window_us", " within %s", true, window,
+				     fmt_dur(window, a, 32));
+			print_str(&o, PRINT_TEXT, NULL, " in %s\n",
+				  c->t.system ? "the system" : c->t.name);
+			close_json_object(&o);
+			out_end(&o);
 			return EXIT_OK;
 		}
 	}
 	close(fd);
-	if (c->cli->json) {
-		struct json j;
-		json_init(&j, stdout, false);
-		json_obj_open(&j);
-		json_kv_bool(&j, "fired", false);
-		json_kv_u64(&j, "timeout_us", timeout_us);
-		json_kv_str(&j, "pressure_file", c->t.psi_path);
-		json_obj_close(&j);
-		json_end(&j);
-	} else {
-		char nm[PATH_MAX];
-		printf("timeout: no %s stall of %s within %s in %s for %s\n",
-		       full ? "full" : "some", fmt_dur(stall, a, 32), fmt_dur(window, b, 32),
-		       c->t.system ? "the system" : term_safe(c->t.name, nm, sizeof(nm)),
-		       fmt_dur(timeout_us, (char[32]){ 0 }, 32));
-	}
+	o = out_start(&j, stdout, c->cli->json);
+	open_json_object(&o, NULL);
+	print_bool(&o, PRINT_JSON, "fired", NULL, false);
+	print_text(&o, "timeout: no %s stall of %s within %s in ", full ? "full" : "some",
+		   fmt_dur(stall, a, 32), fmt_dur(window, b, 32));
+	print_str(&o, PRINT_TEXT, NULL, "%s", c->t.system ? "the system" : c->t.name);
+	print_u64_as(&o, PRINT_ANY, "timeout_us", " for %s\n", true, timeout_us,
+		     fmt_dur(timeout_us, a, 32));
+	print_str(&o, PRINT_JSON, "pressure_file", NULL, c->t.psi_path);
+	close_json_object(&o);
+	out_end(&o);
 	return EXIT_FAIL;
 }
 

@@ -10,6 +10,7 @@
 
 #include "scores.h"
 #include "cgarg.h"
+#include "../lib/out.h"
 #include "../lib/banned.h"
 
 static const char *memcg_path_or_root(const char *s)
@@ -93,54 +94,64 @@ void scores_print_header(FILE *out, const struct oom_rank *s)
 			s->asked);
 }
 
-void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, size_t limit)
+/* the rows: the table's columns and the "processes" array from the same calls */
+static void print_rows(struct out *o, const struct oom_rank *s, pid_t mark_pid, size_t rows)
 {
-	char b1[32], b2[32], b3[32];
-	size_t rows = limit && limit < s->n ? limit : s->n;
-
-	fprintf(out, "  %8s %-16s %10s %10s %10s %5s %9s %10s  %s\n", "PID", "COMM", "RSS", "SWAP",
-		"PGTABLES", "ADJ", "OOM_SCORE", "BADNESS", "");
+	open_json_array(o, "processes");
+	print_text(o, "  %8s %-16s %10s %10s %10s %5s %9s %10s  %s\n", "PID", "COMM", "RSS", "SWAP",
+		   "PGTABLES", "ADJ", "OOM_SCORE", "BADNESS", "");
 	for (size_t i = 0; i < rows; i++) {
 		const struct oom_cand *c = &s->c[i];
-		char comm[PROC_COMM_MAX], bad[32], score[16] = "?", note[96] = "";
-		bool victim = s->has_victim && i == s->victim;
+		char note[96] = "";
+		bool victim = s->has_victim && i == s->victim, k = c->unkillable == OOM_KILLABLE;
 
-		/* comm is chosen by the process: no control bytes on a terminal */
-		size_t k = 0;
-		for (; c->comm[k] && k + 1 < sizeof(comm); k++)
-			comm[k] = (unsigned char)c->comm[k] < 0x20 || c->comm[k] == 0x7f ?
-					  '?' :
-					  c->comm[k];
-		comm[k] = '\0';
-		if (c->has_oom_score)
-			xsnprintf(score, sizeof(score), "%d", c->oom_score);
-		if (victim && oom_cand_is_origin(c)) {
-			if (c->unkillable == OOM_KILLABLE)
-				xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
-			else
-				xsnprintf(bad, sizeof(bad), "-");
+		if (victim && oom_cand_is_origin(c))
 			xsnprintf(note, sizeof(note),
 				  "victim: oom origin (swapoff/KSM), chosen first");
-		} else if (c->unkillable == OOM_KILLABLE) {
-			xsnprintf(bad, sizeof(bad), "%" PRId64, c->badness);
-			if (victim)
-				xsnprintf(note, sizeof(note), "victim");
-			else if (has_margin(s))
-				xsnprintf(note, sizeof(note), "-%" PRId64,
-					  s->c[s->victim].badness - c->badness);
-		} else {
-			xsnprintf(bad, sizeof(bad), "-");
+		else if (k && victim)
+			xsnprintf(note, sizeof(note), "victim");
+		else if (k && has_margin(s))
+			xsnprintf(note, sizeof(note), "-%" PRId64,
+				  s->c[s->victim].badness - c->badness);
+		else if (!k)
 			xsnprintf(note, sizeof(note), "unkillable: %s",
 				  oom_unkillable_to_string(c->unkillable));
-		}
-		fprintf(out, "%c %8d %-16s %10s %10s %10s %5d %9s %10s  %s%s\n", victim ? '*' : ' ',
-			(int)c->pid, comm, format_bytes(c->rss_kb * 1024, b1, sizeof(b1)),
-			format_bytes(c->swap_kb * 1024, b2, sizeof(b2)),
-			format_bytes(c->pgtables_kb * 1024, b3, sizeof(b3)), c->adj, score, bad,
-			note, mark_pid && c->pid == mark_pid ? "  <" : "");
+		open_json_object(o, NULL);
+		print_text(o, "%c", victim ? '*' : ' ');
+		print_i64(o, PRINT_ANY, "pid", " %8s", c->pid);
+		print_str(o, PRINT_ANY, "comm", " %-16s", c->comm);
+		print_kb(o, PRINT_ANY, "rss_kb", " %10s", true, c->rss_kb);
+		print_kb(o, PRINT_JSON, "rss_anon_kb", NULL, true, c->rss_anon_kb);
+		print_kb(o, PRINT_JSON, "rss_file_kb", NULL, true, c->rss_file_kb);
+		print_kb(o, PRINT_JSON, "rss_shmem_kb", NULL, true, c->rss_shmem_kb);
+		print_kb(o, PRINT_ANY, "swap_kb", " %10s", true, c->swap_kb);
+		print_kb(o, PRINT_ANY, "pgtables_kb", " %10s", true, c->pgtables_kb);
+		print_i64(o, PRINT_ANY, "oom_score_adj", " %5s", c->adj);
+		print_i64_opt(o, PRINT_ANY, "oom_score", " %9s", c->has_oom_score, c->oom_score);
+		print_i64(o, PRINT_JSON, "oom_score_computed", NULL, c->oom_score_computed);
+		if (k)
+			print_i64(o, PRINT_ANY, "badness", " %10s", c->badness);
+		else
+			print_null(o, PRINT_ANY, "badness", " %10s", "-");
+		print_bool(o, PRINT_JSON, "killable", NULL, k);
+		print_str(o, PRINT_JSON, "unkillable_reason", NULL,
+			  k ? NULL : oom_unkillable_to_string(c->unkillable));
+		print_bool(o, PRINT_JSON, "victim", NULL, victim);
+		print_bool(o, PRINT_JSON, "oom_victim_exiting", NULL, c->oom_victim);
+		print_bool(o, PRINT_JSON, "oom_origin", NULL, c->oom_origin);
+		print_text(o, "  %s%s\n", note, mark_pid && c->pid == mark_pid ? "  <" : "");
+		close_json_object(o);
 	}
+	close_json_array(o);
 	if (rows < s->n)
-		fprintf(out, "  ... %zu more (--top 0 shows all)\n", s->n - rows);
+		print_text(o, "  ... %zu more (--top 0 shows all)\n", s->n - rows);
+}
+
+void scores_print_table(FILE *out, const struct oom_rank *s, pid_t mark_pid, size_t limit)
+{
+	struct out o = OUT_TEXT(out);
+
+	print_rows(&o, s, mark_pid, limit && limit < s->n ? limit : s->n);
 }
 
 void scores_print_verdict(FILE *out, const struct oom_rank *s)
@@ -269,36 +280,9 @@ void scores_json_fields(struct json *j, const struct oom_rank *s, size_t limit)
 	/* an unreaped victim in scope: oom_evaluate_task() aborts, nobody is killed until it is
 	 * gone; predicted_victim is who dies after that */
 	json_kv_bool(j, "kernel_waits", s->oom_victims > 0);
-	json_key(j, "processes");
-	json_arr_open(j);
-	for (size_t i = 0; i < rows; i++) {
-		const struct oom_cand *c = &s->c[i];
-		bool k = c->unkillable == OOM_KILLABLE;
-		json_obj_open(j);
-		json_kv_i64(j, "pid", c->pid);
-		json_kv_str(j, "comm", c->comm);
-		json_kv_u64(j, "rss_kb", c->rss_kb);
-		json_kv_u64(j, "rss_anon_kb", c->rss_anon_kb);
-		json_kv_u64(j, "rss_file_kb", c->rss_file_kb);
-		json_kv_u64(j, "rss_shmem_kb", c->rss_shmem_kb);
-		json_kv_u64(j, "swap_kb", c->swap_kb);
-		json_kv_u64(j, "pgtables_kb", c->pgtables_kb);
-		json_kv_i64(j, "oom_score_adj", c->adj);
-		json_kv_i64_opt(j, "oom_score", c->has_oom_score, c->oom_score);
-		json_kv_i64(j, "oom_score_computed", c->oom_score_computed);
-		json_kv_i64_opt(j, "badness", k, c->badness);
-		json_kv_bool(j, "killable", k);
-		if (k)
-			json_kv_null(j, "unkillable_reason");
-		else
-			json_kv_str(j, "unkillable_reason",
-				    oom_unkillable_to_string(c->unkillable));
-		json_kv_bool(j, "victim", s->has_victim && i == s->victim);
-		json_kv_bool(j, "oom_victim_exiting", c->oom_victim);
-		json_kv_bool(j, "oom_origin", c->oom_origin);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
+	struct out o = OUT_JSON(j);
+
+	print_rows(&o, s, 0, rows);
 }
 
 static void usage(FILE *out)

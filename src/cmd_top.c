@@ -24,6 +24,7 @@
 #include "../lib/cgwalk.h"
 #include "../lib/cgiter.h"
 #include "../lib/verdict.h"
+#include "../lib/out.h"
 #include "../lib/banned.h"
 
 enum sort_key { SORT_PRESSURE, SORT_USAGE, SORT_LIMIT, SORT_KILLS };
@@ -500,9 +501,84 @@ static const char *host_psi_note(struct top_ctx *c, char *buf, size_t sz)
 	return NULL;
 }
 
+#define NAME_W 36
+
+static const char *pct_cell(const struct row *w, bool full, char *buf, size_t sz)
+{
+	if (w->s.psi_err || (full && !w->s.psi.full.present) || !w->has_share)
+		return "-";
+	return fmt_centi(full ? w->full_share : w->some_share, buf, sz);
+}
+
+/* one cgroup: a row of the table, or an element of "cgroups" (the same calls) */
+static void print_row(struct top_ctx *c, struct out *o, const struct row *w)
+{
+	const struct cgw_sample *s = &w->s;
+	uint32_t us = s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
+	bool t = !out_json(o);
+	char a[16], b[16], d[16], name[PATH_MAX];
+
+	open_json_object(o, NULL);
+	print_str(o, PRINT_JSON, "name", NULL, w->name);
+	print_str(o, PRINT_JSON, "trees", NULL, trees_of(c, w));
+	if (t) {
+		/* a cgroup name may hold ESC or CR: never raw to the terminal; the tail is kept
+		 * when it is too long (the leaf is what tells cgroups apart) */
+		size_t nl = strlen(term_safe(w->name, name, sizeof(name)));
+		print_text(o, "%-*s %6s %6s %6s", NAME_W,
+			   nl > NAME_W ?
+				   (memcpy(name + nl - NAME_W, "...", 3), name + nl - NAME_W) :
+				   name,
+			   pct_cell(w, false, a, 16), pct_cell(w, true, b, 16),
+			   s->psi_err ? "-" : fmt_centi(s->psi.some.avg10, d, 16));
+	} else if (s->psi_err == 0) {
+		open_json_object(o, "psi");
+		psi_line_to_json(o->j, "some", &s->psi.some, w->has_share, w->some_share);
+		psi_line_to_json(o->j, "full", &s->psi.full, w->has_share, w->full_share);
+		close_json_object(o);
+	} else {
+		print_null(o, PRINT_JSON, "psi", NULL, NULL);
+		print_str(o, PRINT_JSON, "psi_missing", NULL,
+			  psi_missing_code(s->psi_err, &c->layout, w->in_v2));
+	}
+	print_u64_as(o, PRINT_ANY, "usage", " %7s", s->ok, s->usage,
+		     t ? fmt_size_short(s->usage, s->ok, a, 16) : "");
+	print_u64_as(o, PRINT_ANY, "high", " %7s", s->has_high && s->high != SIZE_UNLIMITED,
+		     s->high, t ? fmt_size_short(s->high, s->has_high, a, 16) : "");
+	print_u64_opt(o, PRINT_JSON, "max", NULL, s->ok && s->max != SIZE_UNLIMITED, s->max);
+	print_u64_as(o, PRINT_ANY, "binding_limit", " %7s", s->ok && w->limit != SIZE_UNLIMITED,
+		     w->limit, t ? fmt_size_short(w->limit, s->ok, a, 16) : "");
+	if (t) {
+		print_text(o, " %7s", us == UINT32_MAX ? "-" : fmt_centi(us, a, 16));
+	} else if (us == UINT32_MAX) {
+		print_null(o, PRINT_JSON, "usage_share", NULL, NULL);
+	} else {
+		json_key(o->j, "usage_share");
+		json_centi(o->j, us);
+	}
+	print_u64_opt(o, PRINT_JSON, "unreclaimable", NULL, w->has_unrecl, w->unrecl);
+	print_u64_as(o, PRINT_ANY, "peak", " %7s", s->has_peak, s->peak,
+		     t ? fmt_size_short(s->peak, s->has_peak, a, 16) : "");
+	print_u64_as(o, PRINT_ANY, "oom_kill", " %5s", s->has_oom_kill, s->oom_kill,
+		     s->has_oom_kill ?
+			     (xsnprintf(a, 16, "%llu", (unsigned long long)s->oom_kill), a) :
+			     "-");
+	print_str(o, PRINT_JSON, "verdict", NULL, verdict_to_string(w->v));
+	print_str(o, PRINT_JSON, "reason", NULL, w->reason);
+	close_json_object(o);
+	if (t) {
+		/* the verdict ends the row: colour cannot shift a column */
+		fputc(' ', o->f);
+		color_fputs(o->f, color_wanted(fileno(o->f)), color_verdict(w->v),
+			    verdict_to_string(w->v));
+		fputc('\n', o->f);
+	}
+}
+
 static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t interval_us)
 {
 	struct json j;
+	struct out o;
 	char buf[512];
 	const char *note = host_psi_note(c, buf, sizeof(buf));
 	size_t live = 0;
@@ -510,6 +586,7 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	for (size_t i = 0; i < n; i++)
 		live += !rows[i].gone;
 	json_init(&j, stdout, false);
+	o = OUT_JSON(&j);
 	json_obj_open(&j);
 	json_kv_str(&j, "layout", cg_mode_to_string(c->layout.mode));
 	json_kv_str(&j, "source", c->it ? "bpf" : "files");
@@ -541,53 +618,12 @@ static void render_json(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 	json_str(&j, note);
 	json_key(&j, "cgroups");
 	json_arr_open(&j);
-	for (size_t i = 0; i < n; i++) {
-		const struct row *w = &rows[i];
-		const struct cgw_sample *s = &w->s;
-		uint32_t us;
-		if (w->gone)
-			continue;
-		json_obj_open(&j);
-		json_kv_str(&j, "name", w->name);
-		json_kv_str(&j, "trees", trees_of(c, w));
-		json_key(&j, "psi");
-		if (s->psi_err == 0) {
-			json_obj_open(&j);
-			psi_line_to_json(&j, "some", &s->psi.some, w->has_share, w->some_share);
-			psi_line_to_json(&j, "full", &s->psi.full, w->has_share, w->full_share);
-			json_obj_close(&j);
-		} else {
-			json_null(&j);
-			json_kv_str(&j, "psi_missing",
-				    psi_missing_code(s->psi_err, &c->layout, w->in_v2));
-		}
-		json_kv_u64_opt(&j, "usage", s->ok, s->usage);
-		json_kv_u64_opt(&j, "high", s->has_high && s->high != SIZE_UNLIMITED, s->high);
-		json_kv_u64_opt(&j, "max", s->ok && s->max != SIZE_UNLIMITED, s->max);
-		json_kv_u64_opt(&j, "binding_limit", s->ok && w->limit != SIZE_UNLIMITED, w->limit);
-		us = s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
-		json_key(&j, "usage_share");
-		if (us == UINT32_MAX)
-			json_null(&j);
-		else
-			json_centi(&j, us);
-		json_kv_u64_opt(&j, "unreclaimable", w->has_unrecl, w->unrecl);
-		json_kv_u64_opt(&j, "peak", s->has_peak, s->peak);
-		json_kv_u64_opt(&j, "oom_kill", s->has_oom_kill, s->oom_kill);
-		json_kv_str(&j, "verdict", verdict_to_string(w->v));
-		json_kv_str(&j, "reason", w->reason);
-		json_obj_close(&j);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (!rows[i].gone)
+			print_row(c, &o, &rows[i]);
 	json_arr_close(&j);
 	json_obj_close(&j);
 	json_end(&j);
-}
-
-static const char *pct_cell(const struct row *w, bool full, char *buf, size_t sz)
-{
-	if (w->s.psi_err || (full && !w->s.psi.full.present) || !w->has_share)
-		return "-";
-	return fmt_centi(full ? w->full_share : w->some_share, buf, sz);
 }
 
 static const char *sort_name(enum sort_key k)
@@ -596,16 +632,14 @@ static const char *sort_name(enum sort_key k)
 	return n[k];
 }
 
-#define NAME_W 36
-
 static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t interval_us,
 			bool tty, int max_rows)
 {
-	char a[16], b[16], d[16], e[16], f[16], g[16], h[16], k[16], buf[512], ts[16];
+	char a[16], b[16], buf[512], ts[16];
 	const char *note = host_psi_note(c, buf, sizeof(buf));
 	size_t live = 0;
 	int shown = 0;
-	bool color = color_wanted(STDOUT_FILENO);
+	struct out o = OUT_TEXT(stdout);
 
 	for (size_t i = 0; i < n; i++)
 		live += !rows[i].gone;
@@ -637,42 +671,10 @@ static void render_text(struct top_ctx *c, struct row *rows, size_t n, uint64_t 
 		printf("note: %s\n", note);
 	printf("%-*s %6s %6s %6s %7s %7s %7s %7s %7s %5s %s\n", NAME_W, "CGROUP", "SOME%", "FULL%",
 	       "AVG10", "USAGE", "HIGH", "LIMIT", "%LIM", "PEAK", "KILLS", "VERDICT");
-	for (size_t i = 0; i < n; i++) {
-		const struct row *w = &rows[i];
-		const struct cgw_sample *s = &w->s;
-		char safe[PATH_MAX];
-		const char *name;
-		size_t nl;
-		uint32_t us;
-		char nb[NAME_W + 1];
-		if (w->gone)
+	for (size_t i = 0; i < n && !(max_rows > 0 && shown >= max_rows); i++) {
+		if (rows[i].gone)
 			continue;
-		if (max_rows > 0 && shown >= max_rows)
-			break;
-		/* a cgroup name may hold ESC or CR: never raw to the terminal */
-		name = term_safe(w->name, safe, sizeof(safe));
-		nl = strlen(name);
-		if (nl > NAME_W) {
-			/* keep the tail: the leaf is what tells cgroups apart */
-			xsnprintf(nb, sizeof(nb), "...%s", name + nl - (NAME_W - 3));
-			name = nb;
-		}
-		us = s->ok ? verdict_share_of(s->usage, w->limit) : UINT32_MAX;
-		printf("%-*s %6s %6s %6s %7s %7s %7s %7s %7s %5s %s", NAME_W, name,
-		       pct_cell(w, false, a, 16), pct_cell(w, true, b, 16),
-		       s->psi_err ? "-" : fmt_centi(s->psi.some.avg10, d, 16),
-		       fmt_size_short(s->usage, s->ok, e, 16),
-		       fmt_size_short(s->high, s->has_high, f, 16),
-		       fmt_size_short(w->limit, s->ok, g, 16),
-		       us == UINT32_MAX ? "-" : fmt_centi(us, h, 16),
-		       fmt_size_short(s->peak, s->has_peak, k, 16),
-		       s->has_oom_kill ?
-			       (xsnprintf(buf, 32, "%llu", (unsigned long long)s->oom_kill), buf) :
-			       "-",
-		       "");
-		/* the verdict ends the row: colour cannot shift a column */
-		color_fputs(stdout, color, color_verdict(w->v), verdict_to_string(w->v));
-		fputc('\n', stdout);
+		print_row(c, &o, &rows[i]);
 		shown++;
 	}
 	if (max_rows > 0 && (size_t)shown < live)

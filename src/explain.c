@@ -15,6 +15,7 @@
 #include "../lib/kmsg.h"
 #include "../lib/logform.h"
 #include "../lib/oomreport.h"
+#include "../lib/out.h"
 #include "../lib/util.h"
 #include "../lib/proc.h"
 #include "../lib/banned.h"
@@ -294,81 +295,11 @@ void explain_enrich(struct oom_event *ev, const struct host *h, unsigned flags)
 	}
 }
 
-static const char *kb(uint64_t k, char *buf)
-{
-	if (k >= (UINT64_MAX >> 10))
-		return "unlimited";
-	/* the kernel prints PAGE_COUNTER_MAX as 9007199254740988kB */
-	if (k >= 9007199254740988ull)
-		return "unlimited";
-	return format_bytes(k * 1024, buf, 32);
-}
-
-/*
- * Text output shows kernel strings with control bytes as \xNN: a comm is chosen by the
- * process and must not be able to start a fake line ("\nkill pid 1 …") in watch's stream.
- */
-static const char *safe(const char *s, char *buf, size_t sz)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *s && o + 5 < sz; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		} else {
-			buf[o++] = (char)c;
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-#define SAFE(s) safe((s), (char[OOM_CGROUP_MAX * 4 + 8]){ 0 }, OOM_CGROUP_MAX * 4 + 8)
-
-static const char *comm_or(const struct oom_event *ev, char *buf, size_t sz)
-{
-	return ev->comm[0] ? safe(ev->comm, buf, sz) : "?";
-}
-
 void explain_kill_line(FILE *out, const struct oom_event *ev)
 {
-	char a[32], b[32], c[32], d[32];
+	struct out o = OUT_TEXT(out);
 
-	char cb[OOM_COMM_MAX * 4 + 8];
-
-	fprintf(out, "kill pid %d (%s)", (int)ev->pid, comm_or(ev, cb, sizeof(cb)));
-	if (ev->have & OOM_HAVE_KTIME)
-		fprintf(out, " at %llu.%06llu", (unsigned long long)(ev->kernel_time_us / 1000000),
-			(unsigned long long)(ev->kernel_time_us % 1000000));
-	if (ev->task_memcg[0])
-		fprintf(out, " cgroup %s%s", SAFE(ev->task_memcg),
-			ev->inferred_task_memcg ? " (from /proc)" : "");
-	if (ev->scope == OOM_SCOPE_GLOBAL)
-		fprintf(out, ": host out of memory");
-	else if (ev->oom_memcg[0])
-		fprintf(out, ": limit of %s", SAFE(ev->oom_memcg));
-	else if (ev->scope == OOM_SCOPE_MEMCG)
-		fprintf(out, ": memory cgroup limit");
-	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
-		fprintf(out, " (%s of %s)", kb(ev->memcg_usage_kb, a), kb(ev->memcg_limit_kb, b));
-	if (ev->have & OOM_HAVE_ANON_RSS)
-		fprintf(out, "; anon %s file %s shmem %s", kb(ev->anon_rss_kb, a),
-			kb(ev->file_rss_kb, b),
-			(ev->have & OOM_HAVE_SHMEM_RSS) ? kb(ev->shmem_rss_kb, c) : "?");
-	if (ev->have & OOM_HAVE_ADJ)
-		fprintf(out, "; oom_score_adj %d", ev->oom_score_adj);
-	if (ev->oom_group)
-		fprintf(out, "; memory.oom.group");
-	if (ev->container[0])
-		fprintf(out, " [%s]", ev->container);
-	if ((ev->have & OOM_HAVE_LIMIT_NOW) && !(ev->have & OOM_HAVE_MEMCG_LIMIT))
-		fprintf(out, " (limit now %s)", kb(ev->limit_now_kb, d));
-	fputc('\n', out);
+	oom_event_print(&o, NULL, ev);
 }
 
 void explain_kill_json_line(FILE *out, const struct oom_event *ev)
@@ -380,150 +311,154 @@ void explain_kill_json_line(FILE *out, const struct oom_event *ev)
 	json_end(&j);
 }
 
-static void advice(FILE *out, const struct oom_event *ev)
+static void advice(struct out *o, const struct oom_event *ev)
 {
 	uint64_t rss = ev->anon_rss_kb + ev->file_rss_kb + ev->shmem_rss_kb;
-	char a[32];
 
-	fprintf(out, "  next:    ");
+	print_text(o, "  next:    ");
 	if (ev->scope == OOM_SCOPE_GLOBAL) {
-		fprintf(out,
-			"the whole host ran out of memory, no cgroup limit was involved. Put limits on "
-			"the large consumers so a kill stays inside one cgroup, add memory, or protect "
-			"critical services with a lower oom_score_adj.\n");
+		print_text(o,
+			   "the whole host ran out of memory, no cgroup limit was involved. Put "
+			   "limits on the large consumers so a kill stays inside one cgroup, add "
+			   "memory, or protect critical services with a lower oom_score_adj.\n");
 	} else if (ev->have & OOM_HAVE_MEMCG_LIMIT) {
-		fprintf(out,
-			"if %s is below what the workload really needs, raise the limit of %s "
-			"(memory.max on cgroup v2, memory.limit_in_bytes on v1); if its use grows "
-			"without bound, find the leak first (oomlab run shows the growth).\n",
-			kb(ev->memcg_limit_kb, a),
-			ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "the cgroup");
+		print_kb(o, PRINT_TEXT, NULL, "if %s is below what the workload really needs, ",
+			 true, ev->memcg_limit_kb);
+		print_str(o, PRINT_TEXT, NULL, "raise the limit of %s ",
+			  ev->oom_memcg[0] ? ev->oom_memcg : "the cgroup");
+		print_text(o, "(memory.max on cgroup v2, memory.limit_in_bytes on v1); if its use "
+			      "grows without bound, find the leak first (oomlab run shows the "
+			      "growth).\n");
 	} else {
-		fprintf(out,
-			"the kernel's report was rate-limited or cut, so the limit is not in the log; "
-			"check the cgroup's limit and memory.events (oomlab why --cgroup PATH on a live "
-			"cgroup).\n");
+		print_text(
+			o,
+			"the kernel's report was rate-limited or cut, so the limit is not in the "
+			"log; check the cgroup's limit and memory.events (oomlab why --cgroup "
+			"PATH on a live cgroup).\n");
 	}
 	if ((ev->have & OOM_HAVE_ANON_RSS) && rss > 0) {
 		if (ev->shmem_rss_kb * 2 > rss)
-			fprintf(out,
-				"           most of it was shmem (tmpfs, /dev/shm, shared memory): it is "
-				"charged to the cgroup and cannot be reclaimed without swap; remove files "
-				"from tmpfs or size it.\n");
+			print_text(o,
+				   "           most of it was shmem (tmpfs, /dev/shm, shared "
+				   "memory): it is charged to the cgroup and cannot be reclaimed "
+				   "without swap; remove files from tmpfs or size it.\n");
 		else if (ev->anon_rss_kb * 2 > rss)
-			fprintf(out,
-				"           most of it was anonymous memory (heap, stacks): without swap it "
-				"cannot be reclaimed. Swap or zram would turn the kill into slowness; that is "
-				"a trade-off, not a fix.\n");
+			print_text(
+				o,
+				"           most of it was anonymous memory (heap, stacks): "
+				"without swap it cannot be reclaimed. Swap or zram would turn the "
+				"kill into slowness; that is a trade-off, not a fix.\n");
 		else
-			fprintf(out,
-				"           most of it was file-backed: page cache is reclaimable, so the "
-				"rest of the cgroup (other tasks, kernel memory, shmem) filled the limit.\n");
+			print_text(o, "           most of it was file-backed: page cache is "
+				      "reclaimable, so the rest of the cgroup (other tasks, kernel "
+				      "memory, shmem) filled the limit.\n");
 	}
 	if (ev->victim_rank > 1)
-		fprintf(out,
-			"           it was not the largest task: oom_score_adj decided. Lower the "
-			"adj of what must survive (needs CAP_SYS_RESOURCE) or raise it on the "
-			"real culprit.\n");
+		print_text(o,
+			   "           it was not the largest task: oom_score_adj decided. Lower "
+			   "the adj of what must survive (needs CAP_SYS_RESOURCE) or raise it on "
+			   "the real culprit.\n");
 	else if ((ev->have & OOM_HAVE_ADJ) && ev->oom_score_adj > 0)
-		fprintf(out, "           its oom_score_adj %d made it a preferred victim.\n",
-			ev->oom_score_adj);
+		print_text(o, "           its oom_score_adj %d made it a preferred victim.\n",
+			   ev->oom_score_adj);
 	if (ev->oom_group)
-		fprintf(out,
-			"           memory.oom.group is set on %s: the whole group is killed "
-			"together.\n",
-			ev->oom_memcg[0] ? SAFE(ev->oom_memcg) : "its cgroup");
+		print_str(o, PRINT_TEXT, NULL,
+			  "           memory.oom.group is set on %s: the whole group is killed "
+			  "together.\n",
+			  ev->oom_memcg[0] ? ev->oom_memcg : "its cgroup");
 }
 
 void explain_kill_text(FILE *out, const struct oom_event *ev)
 {
-	char a[32], b[32], c[32], d[32];
+	struct out o1 = OUT_TEXT(out), *o = &o1;
+	uint32_t h = ev->have;
 
-	char cb[OOM_COMM_MAX * 4 + 8];
-
-	fprintf(out, "OOM kill of pid %d (%s)", (int)ev->pid, comm_or(ev, cb, sizeof(cb)));
-	if (ev->have & OOM_HAVE_UID)
-		fprintf(out, ", uid %u", ev->uid);
-	if (ev->have & OOM_HAVE_KTIME)
-		fprintf(out, ", kernel time %llu.%06llu s",
-			(unsigned long long)(ev->kernel_time_us / 1000000),
-			(unsigned long long)(ev->kernel_time_us % 1000000));
-	fputc('\n', out);
-
-	fprintf(out, "  cause:   ");
-	if (ev->scope == OOM_SCOPE_GLOBAL) {
-		fprintf(out, "the host ran out of memory (%s)",
-			ev->constraint[0] ? ev->constraint : "global OOM");
-	} else if (ev->oom_memcg[0]) {
-		fprintf(out, "memory cgroup %s reached its limit", SAFE(ev->oom_memcg));
-	} else if (ev->scope == OOM_SCOPE_MEMCG) {
-		fprintf(out, "a memory cgroup reached its limit (the log does not say which)");
-	} else {
-		fprintf(out, "unknown (only the kill line is in the log)");
+	print_i64_opt(o, PRINT_TEXT, NULL, "OOM kill of pid %s", h & OOM_HAVE_PID, ev->pid);
+	print_str(o, PRINT_TEXT, NULL, " (%s)", ev->comm[0] ? ev->comm : NULL);
+	if (h & OOM_HAVE_UID)
+		print_text(o, ", uid %u", ev->uid);
+	if (h & OOM_HAVE_KTIME)
+		print_text(o, ", kernel time %llu.%06llu s",
+			   (unsigned long long)(ev->kernel_time_us / 1000000),
+			   (unsigned long long)(ev->kernel_time_us % 1000000));
+	if (ev->scope == OOM_SCOPE_GLOBAL)
+		print_str(o, PRINT_TEXT, NULL, "\n  cause:   the host ran out of memory (%s)",
+			  ev->constraint[0] ? ev->constraint : "global OOM");
+	else if (ev->oom_memcg[0])
+		print_str(o, PRINT_TEXT, NULL, "\n  cause:   memory cgroup %s reached its limit",
+			  ev->oom_memcg);
+	else if (ev->scope == OOM_SCOPE_MEMCG)
+		print_text(o,
+			   "\n  cause:   a memory cgroup reached its limit (the log does not say "
+			   "which)");
+	else
+		print_text(o, "\n  cause:   unknown (only the kill line is in the log)");
+	if (h & OOM_HAVE_MEMCG_LIMIT) {
+		print_kb(o, PRINT_TEXT, NULL, ": usage %s", h & OOM_HAVE_MEMCG_USAGE,
+			 ev->memcg_usage_kb);
+		print_kb(o, PRINT_TEXT, NULL, " of a %s limit", true, ev->memcg_limit_kb);
 	}
-	if (ev->have & OOM_HAVE_MEMCG_LIMIT)
-		fprintf(out, ": usage %s of a %s limit", kb(ev->memcg_usage_kb, a),
-			kb(ev->memcg_limit_kb, b));
-	fputc('\n', out);
+	print_text(o, "\n");
 	if (ev->task_memcg[0]) {
-		fprintf(out, "  cgroup:  %s", SAFE(ev->task_memcg));
+		print_str(o, PRINT_TEXT, NULL, "  cgroup:  %s", ev->task_memcg);
 		if (ev->oom_memcg[0] && strcmp(ev->oom_memcg, ev->task_memcg) != 0)
-			fprintf(out,
+			print_str(
+				o, PRINT_TEXT, NULL,
 				" (the limit hit was its ancestor %s's, shared with its siblings)",
-				SAFE(ev->oom_memcg));
+				ev->oom_memcg);
 		else if (ev->oom_memcg[0])
-			fprintf(out, " (its own limit)");
-		if (ev->inferred_task_memcg)
-			fprintf(out, " (read from /proc, not in the log)");
-		fputc('\n', out);
+			print_text(o, " (its own limit)");
+		print_text(o, "%s\n",
+			   ev->inferred_task_memcg ? " (read from /proc, not in the log)" : "");
 	}
 	if (ev->container[0])
-		fprintf(out, "  belongs: %s\n", ev->container);
-	if (ev->have & OOM_HAVE_ANON_RSS) {
-		fprintf(out, "  victim:  anon %s, file %s, shmem %s", kb(ev->anon_rss_kb, a),
-			kb(ev->file_rss_kb, b),
-			(ev->have & OOM_HAVE_SHMEM_RSS) ? kb(ev->shmem_rss_kb, c) : "(not logged)");
-		if (ev->have & OOM_HAVE_TOTAL_VM)
-			fprintf(out, " (total-vm %s", kb(ev->total_vm_kb, d));
-		if (ev->have & OOM_HAVE_PGTABLES)
-			fprintf(out, ", page tables %s", kb(ev->pgtables_kb, a));
-		if (ev->have & OOM_HAVE_TOTAL_VM)
-			fputc(')', out);
-		fputc('\n', out);
+		print_str(o, PRINT_TEXT, NULL, "  belongs: %s\n", ev->container);
+	if (h & OOM_HAVE_ANON_RSS) {
+		print_kb(o, PRINT_TEXT, NULL, "  victim:  anon %s", true, ev->anon_rss_kb);
+		print_kb(o, PRINT_TEXT, NULL, ", file %s", h & OOM_HAVE_FILE_RSS, ev->file_rss_kb);
+		if (h & OOM_HAVE_SHMEM_RSS)
+			print_kb(o, PRINT_TEXT, NULL, ", shmem %s", true, ev->shmem_rss_kb);
+		else
+			print_text(o, ", shmem (not logged)");
+		if (h & OOM_HAVE_TOTAL_VM)
+			print_kb(o, PRINT_TEXT, NULL, " (total-vm %s", true, ev->total_vm_kb);
+		if (h & OOM_HAVE_PGTABLES)
+			print_kb(o, PRINT_TEXT, NULL, ", page tables %s", true, ev->pgtables_kb);
+		print_text(o, "%s\n", (h & OOM_HAVE_TOTAL_VM) ? ")" : "");
 	}
-	fprintf(out, "  rank:    ");
 	if (ev->victim_rank == 1)
-		fprintf(out, "the largest of %u task(s) in the report's table", ev->tasks_listed);
+		print_text(o, "  rank:    the largest of %u task(s) in the report's table",
+			   ev->tasks_listed);
 	else if (ev->victim_rank > 1)
-		fprintf(out, "number %u by size of %u task(s) in the report's table",
-			ev->victim_rank, ev->tasks_listed);
+		print_text(o, "  rank:    number %u by size of %u task(s) in the report's table",
+			   ev->victim_rank, ev->tasks_listed);
 	else
-		fprintf(out, "unknown (no task table in the log)");
-	if (ev->have & OOM_HAVE_ADJ)
-		fprintf(out, "; oom_score_adj %d", ev->oom_score_adj);
-	if (ev->have & OOM_HAVE_SCORE)
-		fprintf(out, "; badness score %llu", (unsigned long long)ev->score);
-	fputc('\n', out);
+		print_text(o, "  rank:    unknown (no task table in the log)");
+	if (h & OOM_HAVE_ADJ)
+		print_text(o, "; oom_score_adj %d", ev->oom_score_adj);
+	if (h & OOM_HAVE_SCORE)
+		print_text(o, "; badness score %llu", (unsigned long long)ev->score);
 	if (ev->invoker_comm[0]) {
-		fprintf(out, "  trigger: %s", SAFE(ev->invoker_comm));
-		if (ev->have & OOM_HAVE_INVOKER_PID)
-			fprintf(out, " (pid %d)", (int)ev->invoker_pid);
-		fprintf(out, " asked for memory");
+		print_str(o, PRINT_TEXT, NULL, "\n  trigger: %s", ev->invoker_comm);
+		if (h & OOM_HAVE_INVOKER_PID)
+			print_text(o, " (pid %d)", (int)ev->invoker_pid);
+		print_text(o, " asked for memory");
 		if (ev->gfp_mask[0])
-			fprintf(out, ", gfp_mask=%s", ev->gfp_mask);
-		if (ev->have & OOM_HAVE_ORDER)
-			fprintf(out, ", order=%d", ev->order);
-		fputc('\n', out);
+			print_str(o, PRINT_TEXT, NULL, ", gfp_mask=%s", ev->gfp_mask);
+		if (h & OOM_HAVE_ORDER)
+			print_text(o, ", order=%d", ev->order);
+		print_text(o, "\n");
 	} else {
-		fprintf(out,
-			"  trigger: not logged (the kernel rate-limits the report header during bursts)\n");
+		print_text(o, "\n  trigger: not logged (the kernel rate-limits the report header "
+			      "during bursts)\n");
 	}
 	if (ev->oom_group)
-		fprintf(out, "  group:   killed with the rest of %s (memory.oom.group)\n",
-			SAFE(ev->oom_memcg));
+		print_str(o, PRINT_TEXT, NULL,
+			  "  group:   killed with the rest of %s (memory.oom.group)\n",
+			  ev->oom_memcg);
 	if (ev->reaped)
-		fprintf(out, "  reaped:  the oom_reaper freed its memory\n");
-	advice(out, ev);
+		print_text(o, "  reaped:  the oom_reaper freed its memory\n");
+	advice(o, ev);
 }
 
 /* ---- live cgroup state ---- */
@@ -588,96 +523,85 @@ static int cgroup_open_dirs(const struct host *h, const char *cg, struct cgdirs 
 	return access(p, R_OK) == 0 ? 0 : -ENOENT;
 }
 
-int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
+static int explain_cgroup(struct out *o, const struct host *h, const char *cg)
 {
 	char buf[4096];
 	struct cgdirs d;
 
 	if (cgroup_open_dirs(h, cg, &d) < 0)
 		return -ENOENT;
-	fprintf(out, "cgroup %s now:\n", cg);
+	open_json_object(o, NULL);
+	print_str(o, PRINT_ANY, "path", "cgroup %s now:\n", cg);
 	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
 		const struct cgfile *f = &cgfiles[i];
 		uint64_t v;
-		char b[32];
 
 		if (read_cgfile(&d, f, buf, sizeof(buf)) < 0)
 			continue;
 		if (cg_unlimited(f, buf, &v)) {
-			fprintf(out, "  %-8s unlimited (%s)\n", f->label, f->file);
-		} else if (strchr(buf, '\n') || strchr(buf, ' ')) {
-			fprintf(out, "  %s (%s):\n", f->label, f->file);
+			print_null(o, PRINT_ANY, f->file, "  %-8s unlimited", f->label);
+		} else if (parse_u64(buf, &v) == 0) {
+			print_text(o, "  %-8s ", f->label);
+			if (strcmp(f->label, "failcnt") == 0)
+				print_u64(o, PRINT_ANY, f->file, "%s", v);
+			else
+				print_bytes(o, PRINT_ANY, f->file, "%s", v);
+		} else if (out_json(o) || !(strchr(buf, '\n') || strchr(buf, ' '))) {
+			print_str(o, PRINT_JSON, f->file, NULL, buf);
+			print_text(o, "  %-8s %s", f->label, buf);
+		} else {
+			print_text(o, "  %s (%s):\n", f->label, f->file);
 			for (char *l = buf; l && *l;) {
 				char *nl = strchr(l, '\n');
 				if (nl)
 					*nl = '\0';
-				fprintf(out, "    %s\n", l);
+				print_text(o, "    %s\n", l);
 				l = nl ? nl + 1 : NULL;
 			}
-		} else if (strcmp(f->label, "failcnt") != 0 && parse_u64(buf, &v) == 0) {
-			fprintf(out, "  %-8s %s (%s)\n", f->label, format_bytes(v, b, sizeof(b)),
-				f->file);
-		} else {
-			fprintf(out, "  %-8s %s (%s)\n", f->label, buf, f->file);
+			continue;
 		}
+		print_text(o, " (%s)\n", f->file);
 	}
+	close_json_object(o);
 	return 0;
+}
+
+int explain_cgroup_text(FILE *out, const struct host *h, const char *cg)
+{
+	struct out o = OUT_TEXT(out);
+
+	return explain_cgroup(&o, h, cg);
 }
 
 int explain_cgroup_json(struct json *j, const struct host *h, const char *cg)
 {
-	char buf[4096];
-	struct cgdirs d;
+	struct out o = OUT_JSON(j);
 
-	if (cgroup_open_dirs(h, cg, &d) < 0)
-		return -ENOENT;
-	json_obj_open(j);
-	json_kv_str(j, "path", cg);
-	for (size_t i = 0; i < ELEMENTSOF(cgfiles); i++) {
-		const struct cgfile *f = &cgfiles[i];
-		uint64_t v;
-
-		if (read_cgfile(&d, f, buf, sizeof(buf)) < 0)
-			continue;
-		if (cg_unlimited(f, buf, &v))
-			json_kv_null(j, f->file);
-		else if (parse_u64(buf, &v) == 0)
-			json_kv_u64(j, f->file, v);
-		else
-			json_kv_str(j, f->file, buf);
-	}
-	json_obj_close(j);
-	return 0;
+	return explain_cgroup(&o, h, cg);
 }
 
 int explain_account(FILE *out, struct json *j, const struct host *h, pid_t pid, const char *cgroup)
 {
 	struct kill_list kills = { 0 };
+	struct out o = j ? OUT_JSON(j) : OUT_TEXT(out);
 	int r, n = 0;
 
 	r = explain_collect(h, NULL, &kills);
 	if (r < 0)
 		return r;
-	if (j) {
-		json_key(j, "kills");
-		json_arr_open(j);
-	}
+	open_json_array(&o, "kills");
 	for (size_t i = 0; i < kills.n; i++) {
 		struct oom_event *ev = &kills.v[i];
 		if (!explain_match(ev, pid, cgroup))
 			continue;
 		explain_enrich(ev, h, ENRICH_NAME | ENRICH_LIMIT);
-		if (j) {
-			oom_event_to_json(ev, j);
-		} else {
-			if (n)
-				fputc('\n', out);
+		print_text(&o, "%s", n++ ? "\n" : "");
+		if (j)
+			oom_event_print(&o, NULL, ev);
+		else
 			explain_kill_text(out, ev);
-		}
-		n++;
 	}
-	if (j)
-		json_arr_close(j);
+	close_json_array(&o);
 	kill_list_free(&kills);
 	return n;
 }

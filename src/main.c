@@ -311,24 +311,8 @@ int main(int argc, char **argv)
 			return finish(&cli, commands[c].fn(&cli, argc - i, argv + i));
 		}
 	}
-	{
-		/* never echoed at full length, nor with control bytes */
-		char q[64];
-		size_t o = 0;
-		for (const char *p = argv[i]; *p && o + 5 < sizeof(q) - 4; p++) {
-			unsigned char ch = (unsigned char)*p;
-			if (ch < 0x20 || ch == 0x7f)
-				o += (size_t)xsnprintf(q + o, sizeof(q) - o, "\\x%02x", ch);
-			else
-				q[o++] = (char)ch;
-			if (p[1] && o + 5 >= sizeof(q) - 4) {
-				memcpy(q + o, "...", 3);
-				o += 3;
-				break;
-			}
-		}
-		q[o] = '\0';
-		fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n", q);
-	}
+	/* never echoed at full length, nor with control bytes */
+	fprintf(stderr, "oomlab: unknown command '%s'\nTry 'oomlab --help'.\n",
+		term_safe(argv[i], (char[64]){ 0 }, 64));
 	return EXIT_USAGE;
 }

@@ -162,12 +162,10 @@ static void list_left(struct run_state *st, const struct cg *cg)
 		    read_file(path, buf, sizeof(buf)) >= 0)
 			strip_trailing(buf);
 		xsnprintf(st->left[i].comm, sizeof(st->left[i].comm), "%s", buf);
-		for (char *c = st->left[i].comm; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
 		if (len < sizeof(text) - 1)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%d (%s)",
-						i ? ", " : "", (int)pids[i], st->left[i].comm);
+						i ? ", " : "", (int)pids[i],
+						term_safe(st->left[i].comm, (char[64]){ 0 }, 64));
 	}
 	st->nleft = n;
 	runreport_event(st, "%d process(es) besides the command in the cgroup, killed now: %s%s",

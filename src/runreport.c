@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/out.h"
 #include "../lib/psi.h"
 #include "../lib/banned.h"
 
@@ -32,15 +33,6 @@ static struct mem_split split_of(const struct memcg_stat *m)
 {
 	struct mem_split x = { m->anon, m->file > m->shmem ? m->file - m->shmem : 0, m->shmem };
 	return x;
-}
-
-/* a comm as the terminal may show it: no control bytes (a process names itself) */
-static void safe_comm(char *dst, size_t sz, const char *src)
-{
-	size_t i = 0;
-	for (; src[i] && i + 1 < sz; i++)
-		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? '?' : src[i];
-	dst[i] = '\0';
 }
 
 /* ISO 8601 UTC with milliseconds */
@@ -122,84 +114,49 @@ static void write_timeline(struct run_state *st, const struct cg_sample *s, uint
 	struct mem_split m = split_of(&s->stat);
 	char wall[40];
 	int status = st->exited ? st->exit_code : 128 + st->signal;
+	struct json j;
+	struct out o;
 
 	if (!f)
 		return;
 	wall_time(wall, sizeof(wall), st->wall_start_us + t);
-	if (st->timeline_csv) {
-		fprintf(f, "%" PRIu64 ",%" PRIu64 ",", t, s->current);
-		if (s->has_peak)
-			fprintf(f, "%" PRIu64, s->peak);
-		fprintf(f, ",");
-		if (s->max != SIZE_UNLIMITED)
-			fprintf(f, "%" PRIu64, s->max);
-		fprintf(f, ",");
-		if (s->has_high && s->high != SIZE_UNLIMITED)
-			fprintf(f, "%" PRIu64, s->high);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", m.anon, m.file, m.shmem);
-		if (psi)
-			fprintf(f, "%u.%02u,%u.%02u,%u.%02u,%u.%02u,%" PRIu64 ",%" PRIu64,
-				s->psi.some.avg10 / 100, s->psi.some.avg10 % 100,
-				s->psi.full.avg10 / 100, s->psi.full.avg10 % 100, some_share / 100,
-				some_share % 100, full_share / 100, full_share % 100,
-				s->psi.some.total_us, s->psi.full.total_us);
-		else
-			fprintf(f, ",,,,,");
-		fprintf(f, ",");
-		if (s->has_high_events)
-			fprintf(f, "%" PRIu64, s->high_events);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%s,%s,", s->max_events,
-			s->oom_kill - st->base.oom_kill,
-			verdict_to_string(end ? st->worst : st->verdict), wall);
-		if (end)
-			fprintf(f, "%s,%d,%s\n", outcome_word(st), status,
-				st->exited ? "" : signame(st->signal));
-		else
-			fprintf(f, ",,\n");
+	/* the same row as CSV (an unknown value is an empty field) or as a JSON line */
+	o = out_start(&j, f, !st->timeline_csv);
+	o.unknown = "";
+	open_json_object(&o, NULL);
+	print_u64(&o, PRINT_ANY, "t_us", "%s,", t);
+	print_u64(&o, PRINT_ANY, "current_bytes", "%s,", s->current);
+	print_u64_opt(&o, PRINT_ANY, "peak_bytes", "%s,", s->has_peak, s->peak);
+	print_u64_opt(&o, PRINT_ANY, "max_bytes", "%s,", s->max != SIZE_UNLIMITED, s->max);
+	print_u64_opt(&o, PRINT_ANY, "high_bytes", "%s,", s->has_high && s->high != SIZE_UNLIMITED,
+		      s->high);
+	print_u64(&o, PRINT_ANY, "anon_bytes", "%s,", m.anon);
+	print_u64(&o, PRINT_ANY, "file_bytes", "%s,", m.file);
+	print_u64(&o, PRINT_ANY, "shmem_bytes", "%s,", m.shmem);
+	print_centi(&o, PRINT_ANY, "some_avg10", "%s,", psi, s->psi.some.avg10);
+	print_centi(&o, PRINT_ANY, "full_avg10", "%s,", psi, s->psi.full.avg10);
+	print_centi(&o, PRINT_ANY, "some_share", "%s,", psi, some_share);
+	print_centi(&o, PRINT_ANY, "full_share", "%s,", psi, full_share);
+	print_u64_opt(&o, psi ? PRINT_ANY : PRINT_TEXT, "some_total_us", "%s,", psi,
+		      s->psi.some.total_us);
+	print_u64_opt(&o, psi ? PRINT_ANY : PRINT_TEXT, "full_total_us", "%s,", psi,
+		      s->psi.full.total_us);
+	print_u64_opt(&o, PRINT_ANY, "high_events", "%s,", s->has_high_events, s->high_events);
+	print_u64(&o, PRINT_ANY, "max_events", "%s,", s->max_events);
+	print_u64(&o, PRINT_ANY, "oom_kills", "%s,", s->oom_kill - st->base.oom_kill);
+	print_str(&o, PRINT_ANY, "verdict", "%s,",
+		  verdict_to_string(end ? st->worst : st->verdict));
+	print_str(&o, PRINT_ANY, "wall_time", "%s,", wall);
+	print_str(&o, PRINT_ANY, "event", "%s,", end ? outcome_word(st) : NULL);
+	if (end) {
+		print_i64(&o, PRINT_ANY, "exit_status", "%s,", status);
+		print_str(&o, PRINT_ANY, "signal", "%s", st->exited ? NULL : signame(st->signal));
 	} else {
-		struct json j;
-		json_init(&j, f, false);
-		json_obj_open(&j);
-		json_kv_u64(&j, "t_us", t);
-		json_kv_u64(&j, "current_bytes", s->current);
-		json_kv_u64_opt(&j, "peak_bytes", s->has_peak, s->peak);
-		json_kv_u64_opt(&j, "max_bytes", s->max != SIZE_UNLIMITED, s->max);
-		json_kv_u64_opt(&j, "high_bytes", s->has_high && s->high != SIZE_UNLIMITED,
-				s->high);
-		json_kv_u64(&j, "anon_bytes", m.anon);
-		json_kv_u64(&j, "file_bytes", m.file);
-		json_kv_u64(&j, "shmem_bytes", m.shmem);
-		if (psi) {
-			json_kv_centi(&j, "some_avg10", s->psi.some.avg10);
-			json_kv_centi(&j, "full_avg10", s->psi.full.avg10);
-			json_kv_centi(&j, "some_share", some_share);
-			json_kv_centi(&j, "full_share", full_share);
-			json_kv_u64(&j, "some_total_us", s->psi.some.total_us);
-			json_kv_u64(&j, "full_total_us", s->psi.full.total_us);
-		} else {
-			json_kv_null(&j, "some_avg10");
-			json_kv_null(&j, "full_avg10");
-			json_kv_null(&j, "some_share");
-			json_kv_null(&j, "full_share");
-		}
-		json_kv_u64_opt(&j, "high_events", s->has_high_events, s->high_events);
-		json_kv_u64(&j, "max_events", s->max_events);
-		json_kv_u64(&j, "oom_kills", s->oom_kill - st->base.oom_kill);
-		json_kv_str(&j, "verdict", verdict_to_string(end ? st->worst : st->verdict));
-		json_kv_str(&j, "wall_time", wall);
-		if (end) {
-			json_kv_str(&j, "event", outcome_word(st));
-			json_kv_i64(&j, "exit_status", status);
-			if (st->exited)
-				json_kv_null(&j, "signal");
-			else
-				json_kv_str(&j, "signal", signame(st->signal));
-		} else {
-			json_kv_null(&j, "event");
-		}
-		json_obj_close(&j);
-		json_end(&j);
+		print_text(&o, ",");
 	}
+	close_json_object(&o);
+	print_text(&o, "\n");
+	out_end(&o);
 	fflush(f);
 }
 
@@ -375,14 +332,14 @@ static void status_setup(struct run_state *st)
 
 void runreport_start(struct run_state *st)
 {
-	char comm[16];
+	char comm[64];
 
 	if (st->quiet || !st->tty || !term_size(st))
 		return;
 	/* a status area needs room; tiny terminals get one line per sample */
 	if (st->rows < 5 || st->cols < 20)
 		return;
-	safe_comm(comm, sizeof(comm), st->comm);
+	term_safe(st->comm, comm, sizeof(comm));
 	xsnprintf(st->status_top, sizeof(st->status_top),
 		  "oomlab run: pid %d (%s) in %s; Ctrl-C forwards it, twice kills", (int)st->pid,
 		  comm, st->cg ? st->cg->name : "?");
@@ -476,12 +433,12 @@ void runreport_event(struct run_state *st, const char *fmt, ...)
 
 void runreport_victim(struct run_state *st, const struct oom_event *ev)
 {
-	char comm[64];
+	char comm[OOM_COMM_MAX * 4];
 
 	if (st->nvictims < RUN_VICTIMS_MAX)
 		st->victims[st->nvictims++] = *ev;
 	st->kills_reported++;
-	safe_comm(comm, sizeof(comm), ev->comm);
+	term_safe(ev->comm, comm, sizeof(comm));
 	runreport_event(st, "OOM kill: pid %d (%s), anon-rss %" PRIu64 " kB: %s", (int)ev->pid,
 			comm, ev->anon_rss_kb,
 			ev->pid == st->pid ? "the command" : "a child, not the command");
@@ -763,329 +720,311 @@ static const char *forced_by(const struct run_state *st)
 	return st->second_signal ? "second_signal" : "kill_after";
 }
 
-static void print_json(struct run_state *st)
+/* a part of the usage and its share: "anonymous 60.0 MiB (95.2 %)" */
+static void print_part(struct out *o, const char *key, const char *label, uint64_t part,
+		       uint64_t whole)
 {
-	struct json j;
-	const struct cg_sample *d = at_death(st);
-	struct mem_split m = split_of(&d->stat);
-	uint64_t lim = st->final.max;
+	char fmt[64];
 
-	json_init(&j, st->out, false);
-	json_obj_open(&j);
-	json_kv_str(&j, "cgroup_mode", cg_mode_to_string(st->mode));
-	json_kv_str(&j, "cgroup", st->cg_name_copy);
-	json_kv_u64_opt(&j, "limit_bytes", lim != SIZE_UNLIMITED, lim);
-	json_kv_u64_opt(&j, "high_bytes",
-			st->has_high_opt && !st->high_unsupported &&
-				st->opts_high != SIZE_UNLIMITED,
-			st->opts_high);
-	json_kv_bool(&j, "high_supported", st->mem_is_v2);
-	json_kv_i64(&j, "pid", st->pid);
-	json_kv_i64_opt(&j, "exit_code", st->exited, st->exit_code);
-	json_kv_i64_opt(&j, "signal", !st->exited, st->signal);
-	json_kv_u64(&j, "exit_status",
-		    st->exited ? (uint64_t)st->exit_code : 128 + (uint64_t)st->signal);
-	json_kv_bool(&j, "oom_killed", st->oom_killed);
-	json_kv_u64_opt(&j, "oom_kills", st->has_oom_counter, st->oom_kills);
-	/* whose limit */
-	json_key(&j, "oom_cgroup");
-	if (st->oom_kills > 0 && !st->global_oom) {
-		json_obj_open(&j);
-		if (st->oom_anc >= 0) {
-			const struct run_ancestor *a = &st->anc[st->oom_anc];
-			json_kv_str(&j, "name", a->name);
-			json_kv_bool(&j, "own", false);
-			json_kv_u64_opt(&j, "limit_bytes",
-					a->has_final && a->final.max != SIZE_UNLIMITED,
-					a->final.max);
-			json_kv_u64_opt(&j, "usage_bytes", a->has_final, a->final.current);
-			json_kv_u64_opt(&j, "peak_bytes", a->has_final && a->final.has_peak,
-					a->final.peak);
-			json_kv_str(&j, "source",
-				    st->oom_anc_inferred	  ? "inferred" :
-				    st->victim.inferred_oom_memcg ? "bpf_memcg_walk" :
-								    "kernel_record");
-		} else {
-			json_kv_str(&j, "name",
-				    st->has_victim && st->victim.oom_memcg[0] ?
-					    st->victim.oom_memcg :
-					    st->cg_name_copy);
-			json_kv_bool(&j, "own",
-				     !(st->has_victim && st->victim.oom_memcg[0] &&
-				       strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0));
-			json_kv_u64_opt(&j, "limit_bytes", lim != SIZE_UNLIMITED, lim);
-			json_kv_u64(&j, "usage_bytes", st->final.current);
-			json_kv_u64_opt(&j, "peak_bytes", st->final.has_peak, st->final.peak);
-			json_kv_str(&j, "source",
-				    st->has_victim && st->victim.oom_memcg[0] ? "kernel_record" :
-										"own_counter");
-		}
-		json_obj_close(&j);
-	} else {
-		json_null(&j);
-	}
-	json_kv_bool(&j, "global_oom", st->global_oom);
-	json_kv_u64(&j, "peak_bytes", peak_of(st));
-	json_kv_u64_opt(&j, "peak_limit_bytes", applied_limit(st) != SIZE_UNLIMITED,
-			applied_limit(st));
-	json_kv_str(&j, "peak_source",
-		    st->final.has_peak ?
-			    (st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
-			    "samples");
-	json_kv_u64(&j, "anon_bytes", m.anon);
-	json_kv_u64(&j, "file_bytes", m.file);
-	json_kv_u64(&j, "shmem_bytes", m.shmem);
-	json_kv_u64(&j, "usage_at_end_bytes", d->current);
-	json_kv_u64_opt(&j, "host_available_bytes", st->has_host && st->host.has_available,
-			st->host.available);
-	json_kv_u64_opt(&j, "host_total_bytes", st->has_host, st->host.total);
-	json_kv_u64_opt(&j, "high_events", st->final.has_high_events,
-			st->final.high_events - st->base.high_events);
-	json_kv_u64(&j, "max_events", st->final.max_events - st->base.max_events);
-	json_kv_bool(&j, "reclaimed_at_limit",
-		     st->final.max_events > st->base.max_events && st->oom_kills == 0);
-	json_kv_bool(&j, "sampled_alive", st->have_alive);
-	json_kv_str(&j, "breakdown_at", breakdown_at(st));
-	json_kv_str(&j, "verdict", verdict_to_string(st->worst));
-	json_kv_u64(&j, "duration_us", st->t_end > st->t_start ? st->t_end - st->t_start : 0);
-	json_kv_u64(&j, "samples", st->nsamples);
-	if (st->final.psi_err == 0) {
-		json_key(&j, "psi");
-		json_obj_open(&j);
-		json_kv_u64(&j, "some_total_us",
-			    st->final.psi.some.total_us - st->base.psi.some.total_us);
-		json_kv_u64(&j, "full_total_us",
-			    st->final.psi.full.total_us - st->base.psi.full.total_us);
-		json_obj_close(&j);
-	} else {
-		json_kv_null(&j, "psi");
-	}
-	if (st->interrupted_by) {
-		json_kv_str(&j, "interrupted_by", sigabbrev_np(st->interrupted_by));
-		json_kv_i64(&j, "signal_forwarded_to", st->forwarded);
-	} else {
-		json_kv_null(&j, "interrupted_by");
-	}
-	json_kv_u64(&j, "kill_after_us", st->kill_after_us);
-	json_key(&j, "forced_kill");
-	if (st->force_killed) {
-		json_obj_open(&j);
-		json_kv_str(&j, "by", forced_by(st));
-		json_kv_str(&j, "method", st->force_by_group ? "cgroup.kill" : "sigkill_each_pid");
-		json_obj_close(&j);
-	} else {
-		json_null(&j);
-	}
-	json_key(&j, "left_running");
-	json_arr_open(&j);
-	for (size_t i = 0; i < st->nleft; i++) {
-		json_obj_open(&j);
-		json_kv_i64(&j, "pid", st->left[i].pid);
-		json_kv_str(&j, "comm", st->left[i].comm);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_kv_u64(&j, "left_running_count", st->left_total);
-	json_key(&j, "victim");
-	if (st->has_victim)
-		oom_event_to_json(&st->victim, &j);
-	else
-		json_null(&j);
-	json_key(&j, "victims");
-	json_arr_open(&j);
-	for (size_t i = 0; i < st->nvictims; i++)
-		oom_event_to_json(&st->victims[i], &j);
-	json_arr_close(&j);
-	json_obj_close(&j);
-	json_end(&j);
+	xsnprintf(fmt, sizeof(fmt), "%s %%s (%u.%u %%%%)", label ? label : "",
+		  pct(part, whole) / 100, pct(part, whole) % 100 / 10);
+	print_bytes(o, label ? PRINT_ANY : PRINT_JSON, key, fmt, part);
 }
 
-static void print_pct(FILE *o, const char *label, uint64_t part, uint64_t whole)
+static void print_victim(struct out *o, const struct oom_event *v, const char *fmt,
+			 const char *what)
 {
-	char b[32];
-	fprintf(o, "%s %s (%u.%u %%)", label, format_bytes(part, b, sizeof(b)),
-		pct(part, whole) / 100, pct(part, whole) % 100 / 10);
+	print_i64(o, PRINT_TEXT, NULL, fmt, v->pid);
+	print_str(o, PRINT_TEXT, NULL, " (%s)", v->comm);
+	print_text(o,
+		   " anon-rss %" PRIu64 " kB, file-rss %" PRIu64 " kB, shmem-rss %" PRIu64 " kB%s",
+		   v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb, what);
 }
 
-static void print_text(struct run_state *st)
+/*
+ * The account, text or JSON (lib/out.h): one call per datum in the order of the text; JSON
+ * members that the text words differently are PRINT_JSON next to their sentence.
+ */
+static void print_report(struct run_state *st, struct out *o)
 {
-	FILE *o = st->out;
 	const struct cg_sample *d = at_death(st);
 	uint64_t lim = st->final.max, peak = peak_of(st), alim = applied_limit(st);
 	struct mem_split m = split_of(&d->stat);
 	const struct run_ancestor *anc = st->oom_anc >= 0 ? &st->anc[st->oom_anc] : NULL;
-	char b1[32], b2[32], b3[32], comm[64];
+	const char *peak_source = !st->final.has_peak ? "samples" :
+				  st->mem_is_v2	      ? "memory.peak" :
+							"memory.max_usage_in_bytes";
+	bool named = st->has_victim && st->victim.oom_memcg[0];
+	char b1[32], b2[32], b3[32];
 
-	fprintf(o, "\n");
+	open_json_object(o, NULL);
+	print_text(o, "\n");
+	print_i64(o, PRINT_JSON, "pid", NULL, st->pid);
+	print_i64_opt(o, st->exited ? PRINT_ANY : PRINT_JSON, "exit_code",
+		      "outcome:   exited with status %s\n", st->exited, st->exit_code);
+	print_i64_opt(o, PRINT_JSON, "signal", NULL, !st->exited, st->signal);
+	print_u64(o, PRINT_JSON, "exit_status", NULL,
+		  st->exited ? (uint64_t)st->exit_code : 128 + (uint64_t)st->signal);
+	print_bool(o, PRINT_JSON, "oom_killed", NULL, st->oom_killed);
 	if (st->exited)
-		fprintf(o, "outcome:   exited with status %d\n", st->exit_code);
+		; /* said above */
 	else if (st->oom_killed)
-		fprintf(o,
+		print_text(
+			o,
 			"outcome:   killed by SIGKILL (exit status 137): the kernel's OOM killer, %s\n",
 			anc	       ? "for the limit of an ancestor cgroup" :
 			st->global_oom ? "host memory exhausted" :
 					 "inside this cgroup");
 	else if (st->force_killed && st->signal == SIGKILL)
-		fprintf(o,
+		print_text(
+			o,
 			"outcome:   killed by SIGKILL (exit status 137): oomlab killed every process of the cgroup (%s) %s\n",
 			st->force_by_group ? "cgroup.kill" : "SIGKILL to each pid",
 			st->second_signal ? "at a second signal" :
 					    "when the --kill-after grace period ran out");
 	else
-		fprintf(o, "outcome:   killed by SIG%s (exit status %d)%s\n", signame(st->signal),
-			128 + st->signal,
-			st->interrupted_by ? " after oomlab forwarded its signal to the cgroup" :
-					     "");
+		print_text(o, "outcome:   killed by SIG%s (exit status %d)%s\n",
+			   signame(st->signal), 128 + st->signal,
+			   st->interrupted_by ? " after oomlab forwarded its signal to the cgroup" :
+						"");
 	if (st->interrupted_by) {
-		fprintf(o,
-			"signal:    oomlab got SIG%s and sent it to %d process(es) of the cgroup",
-			signame(st->interrupted_by), st->forwarded);
+		print_str(o, PRINT_ANY, "interrupted_by", "signal:    oomlab got SIG%s",
+			  sigabbrev_np(st->interrupted_by));
+		print_i64(o, PRINT_ANY, "signal_forwarded_to",
+			  " and sent it to %s process(es) of the cgroup", st->forwarded);
 		if (st->force_killed)
-			fprintf(o, "; %s, it killed them all\n",
-				st->second_signal ? "at the second signal" :
-						    "after the grace period (--kill-after)");
-		else
-			fprintf(o, "\n");
+			print_text(o, "; %s, it killed them all",
+				   st->second_signal ? "at the second signal" :
+						       "after the grace period (--kill-after)");
+		print_text(o, "\n");
+	} else {
+		print_null(o, PRINT_JSON, "interrupted_by", NULL, NULL);
+	}
+	print_u64(o, PRINT_JSON, "kill_after_us", NULL, st->kill_after_us);
+	if (st->force_killed) {
+		open_json_object(o, "forced_kill");
+		print_str(o, PRINT_JSON, "by", NULL, forced_by(st));
+		print_str(o, PRINT_JSON, "method", NULL,
+			  st->force_by_group ? "cgroup.kill" : "sigkill_each_pid");
+		close_json_object(o);
+	} else {
+		print_null(o, PRINT_JSON, "forced_kill", NULL, NULL);
 	}
 	if (st->oom_kills > 0 && !st->oom_killed)
-		fprintf(o,
-			"           the OOM killer killed %" PRIu64
-			" process(es) in this cgroup, but not the command itself\n",
-			st->oom_kills);
+		print_text(o,
+			   "           the OOM killer killed %" PRIu64
+			   " process(es) in this cgroup, but not the command itself\n",
+			   st->oom_kills);
 
-	fprintf(o, "cgroup:    %s (%s layout; limit in %s)\n", st->cg_name_copy,
-		cg_mode_to_string(st->mode), limit_file(st));
-	if (st->oom_kills > 0) {
+	print_str(o, PRINT_ANY, "cgroup", "cgroup:    %s", st->cg_name_copy);
+	print_str(o, PRINT_ANY, "cgroup_mode", " (%s layout", cg_mode_to_string(st->mode));
+	print_text(o, "; limit in %s)\n", limit_file(st));
+	print_bytes(o, PRINT_JSON, "limit_bytes", NULL, lim);
+	print_bytes(o, PRINT_JSON, "high_bytes", NULL,
+		    st->has_high_opt && !st->high_unsupported ? st->opts_high : SIZE_UNLIMITED);
+	print_bool(o, PRINT_JSON, "high_supported", NULL, st->mem_is_v2);
+	/* whose limit */
+	if (st->oom_kills > 0 && !st->global_oom) {
+		open_json_object(o, "oom_cgroup");
 		if (anc) {
-			fprintf(o,
-				"why:       the limit of %s, an ancestor, was hit: %s = %s, usage %s now%s; this cgroup's own limit is %s\n",
-				anc->name, limit_file(st),
-				format_bytes(anc->final.max, b1, sizeof(b1)),
-				format_bytes(anc->final.current, b2, sizeof(b2)),
-				st->oom_anc_inferred ?
-					" (inferred: no kernel record, its failcnt rose)" :
-					" (the kernel's oom_memcg)",
-				lim == SIZE_UNLIMITED ? "max (none)" :
-							format_bytes(lim, b3, sizeof(b3)));
-		} else if (st->global_oom) {
-			fprintf(o,
-				"why:       a global OOM: the host ran out of memory (the kernel's record says global_oom), not a cgroup limit\n");
-		} else if (st->has_victim && st->victim.oom_memcg[0] &&
-			   strcmp(st->victim.oom_memcg, st->cg_name_copy) != 0) {
-			fprintf(o,
-				"why:       the kernel's record names %s as the cgroup that hit its limit\n",
-				st->victim.oom_memcg);
+			print_str(o, PRINT_ANY, "name",
+				  "why:       the limit of %s, an ancestor, was hit", anc->name);
+			print_bool(o, PRINT_JSON, "own", NULL, false);
+			print_bytes(o, PRINT_JSON, "limit_bytes", NULL,
+				    anc->has_final ? anc->final.max : SIZE_UNLIMITED);
+			print_u64_opt(o, PRINT_JSON, "usage_bytes", NULL, anc->has_final,
+				      anc->final.current);
+			print_u64_opt(o, PRINT_JSON, "peak_bytes", NULL,
+				      anc->has_final && anc->final.has_peak, anc->final.peak);
+			print_str(o, PRINT_JSON, "source", NULL,
+				  st->oom_anc_inferred		? "inferred" :
+				  st->victim.inferred_oom_memcg ? "bpf_memcg_walk" :
+								  "kernel_record");
+			print_text(o, ": %s = %s, usage %s now%s; this cgroup's own limit is %s\n",
+				   limit_file(st), format_bytes(anc->final.max, b1, sizeof(b1)),
+				   format_bytes(anc->final.current, b2, sizeof(b2)),
+				   st->oom_anc_inferred ?
+					   " (inferred: no kernel record, its failcnt rose)" :
+					   " (the kernel's oom_memcg)",
+				   lim == SIZE_UNLIMITED ? "max (none)" :
+							   format_bytes(lim, b3, sizeof(b3)));
 		} else {
-			fprintf(o,
-				"why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
-				limit_file(st), format_bytes(lim, b1, sizeof(b1)));
+			bool own = !named || strcmp(st->victim.oom_memcg, st->cg_name_copy) == 0;
+
+			print_str(
+				o, own ? PRINT_JSON : PRINT_ANY, "name",
+				"why:       the kernel's record names %s as the cgroup that hit its "
+				"limit\n",
+				named ? st->victim.oom_memcg : st->cg_name_copy);
+			print_bool(o, PRINT_JSON, "own", NULL, own);
+			print_bytes(o, PRINT_JSON, "limit_bytes", NULL, lim);
+			print_u64(o, PRINT_JSON, "usage_bytes", NULL, st->final.current);
+			print_u64_opt(o, PRINT_JSON, "peak_bytes", NULL, st->final.has_peak,
+				      st->final.peak);
+			print_str(o, PRINT_JSON, "source", NULL,
+				  named ? "kernel_record" : "own_counter");
+			if (own)
+				print_text(
+					o,
+					"why:       the cgroup hit its own limit, %s = %s: a cgroup-local OOM, not host memory exhaustion\n",
+					limit_file(st), format_bytes(lim, b1, sizeof(b1)));
 		}
+		close_json_object(o);
+	} else {
+		if (st->oom_kills > 0)
+			print_text(
+				o,
+				"why:       a global OOM: the host ran out of memory (the kernel's record says global_oom), not a cgroup limit\n");
+		print_null(o, PRINT_JSON, "oom_cgroup", NULL, NULL);
 	}
+	print_bool(o, PRINT_JSON, "global_oom", NULL, st->global_oom);
+	print_u64_opt(o, st->has_oom_counter ? PRINT_ANY : PRINT_JSON, "oom_kills",
+		      "oom kills: %s in this cgroup", st->has_oom_counter, st->oom_kills);
 	if (st->has_oom_counter)
-		fprintf(o,
-			"oom kills: %" PRIu64
-			" in this cgroup (%s oom_kill counter, before vs after)\n",
-			st->oom_kills, st->mem_is_v2 ? "memory.events" : "memory.oom_control");
-	for (size_t i = 0; st->nvictims > 1 && i < st->nvictims; i++) {
-		const struct oom_event *v = &st->victims[i];
-		safe_comm(comm, sizeof(comm), v->comm);
-		fprintf(o,
-			"%s pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
-			" kB, shmem-rss %" PRIu64 " kB: %s\n",
-			i ? "          " : "killed:   ", (int)v->pid, comm, v->anon_rss_kb,
-			v->file_rss_kb, v->shmem_rss_kb,
-			v->pid == st->pid ? "the command" : "a process the command started");
-	}
+		print_text(o, " (%s oom_kill counter, before vs after)\n",
+			   st->mem_is_v2 ? "memory.events" : "memory.oom_control");
+	open_json_array(o, "victims");
+	for (size_t i = 0; i < st->nvictims; i++)
+		if (out_json(o))
+			oom_event_print(o, NULL, &st->victims[i]);
+		else if (st->nvictims > 1)
+			print_victim(o, &st->victims[i],
+				     i ? "           pid %s" : "killed:    pid %s",
+				     st->victims[i].pid == st->pid ?
+					     ": the command\n" :
+					     ": a process the command started\n");
+	close_json_array(o);
+
+	print_u64(o, PRINT_JSON, "peak_bytes", NULL, peak);
+	print_bytes(o, PRINT_JSON, "peak_limit_bytes", NULL, alim);
+	print_str(o, PRINT_JSON, "peak_source", NULL, peak_source);
 	if (alim != SIZE_UNLIMITED)
-		fprintf(o, "peak:      %s of %s%s%s (%u.%u %%, from %s)\n",
-			format_bytes(peak, b1, sizeof(b1)), format_bytes(alim, b2, sizeof(b2)),
-			anc ? ", the limit of " : "", anc ? anc->name : "", pct(peak, alim) / 100,
-			pct(peak, alim) % 100 / 10,
-			st->final.has_peak ?
-				(st->mem_is_v2 ? "memory.peak" : "memory.max_usage_in_bytes") :
-				"samples");
+		print_text(o, "peak:      %s of %s%s%s (%u.%u %%, from %s)\n",
+			   format_bytes(peak, b1, sizeof(b1)), format_bytes(alim, b2, sizeof(b2)),
+			   anc ? ", the limit of " : "", anc ? anc->name : "",
+			   pct(peak, alim) / 100, pct(peak, alim) % 100 / 10, peak_source);
 	else
-		fprintf(o, "peak:      %s (no limit)\n", format_bytes(peak, b1, sizeof(b1)));
+		print_text(o, "peak:      %s (no limit)\n", format_bytes(peak, b1, sizeof(b1)));
 	if (anc && alim != SIZE_UNLIMITED && peak > alim)
-		fprintf(o,
+		print_text(
+			o,
 			"           (above that limit: the kernel raises a cgroup's peak while it charges upwards, before an ancestor refuses the charge)\n");
 	if (anc && anc->has_final && anc->final.has_peak)
-		fprintf(o, "           %s itself peaked at %s (all of its cgroups)\n", anc->name,
-			format_bytes(anc->final.peak, b1, sizeof(b1)));
-	if (!st->have_alive) {
-		fprintf(o,
-			"memory:    the command ended before the first sample (--interval); no live breakdown\n");
-	} else if (d->current > 0) {
-		fprintf(o, "memory:    %s %s: ",
-			st->exited ? "at the highest sample" : "at the command's death",
-			format_bytes(d->current, b1, sizeof(b1)));
-		print_pct(o, "anonymous", m.anon, d->current);
-		if (m.shmem) {
-			fprintf(o, ", ");
-			print_pct(o, "shmem", m.shmem, d->current);
-		}
-		fprintf(o, ", ");
-		print_pct(o, "page cache", m.file, d->current);
-		fprintf(o, "\n");
+		print_text(o, "           %s itself peaked at %s (all of its cgroups)\n", anc->name,
+			   format_bytes(anc->final.peak, b1, sizeof(b1)));
+	/* the breakdown: anon, shmem and file are disjoint (split_of) */
+	print_bool(o, PRINT_JSON, "sampled_alive", NULL, st->have_alive);
+	print_str(o, PRINT_JSON, "breakdown_at", NULL, breakdown_at(st));
+	print_u64(o, PRINT_JSON, "usage_at_end_bytes", NULL, d->current);
+	if (!st->have_alive || d->current == 0) {
+		print_text(
+			o, "%s",
+			st->have_alive ?
+				"" :
+				"memory:    the command ended before the first sample (--interval); no live breakdown\n");
+		print_part(o, "anon_bytes", NULL, m.anon, 0);
+		print_part(o, "shmem_bytes", NULL, m.shmem, 0);
+		print_part(o, "file_bytes", NULL, m.file, 0);
+	} else {
+		print_text(o, "memory:    %s %s: ",
+			   st->exited ? "at the highest sample" : "at the command's death",
+			   format_bytes(d->current, b1, sizeof(b1)));
+		print_part(o, "anon_bytes", "anonymous", m.anon, d->current);
+		print_text(o, "%s", m.shmem ? ", " : "");
+		print_part(o, "shmem_bytes", m.shmem ? "shmem" : NULL, m.shmem, d->current);
+		print_part(o, "file_bytes", ", page cache", m.file, d->current);
+		print_text(o, "\n");
 		if (st->oom_killed && pct(m.anon + m.shmem, d->current) >= 9000)
-			fprintf(o,
+			print_text(
+				o,
 				"           almost all of it %s: the kernel cannot drop it without swap, so it had to kill\n",
 				m.shmem > m.anon ? "shmem (tmpfs/shared memory)" : "anonymous");
 		else if (!st->oom_killed && m.file > m.anon + m.shmem)
-			fprintf(o,
+			print_text(
+				o,
 				"           mostly page cache: the kernel reclaims it at the limit instead of killing\n");
 	}
-	if (st->left_total > 0) {
-		fprintf(o,
+	open_json_array(o, "left_running");
+	if (st->left_total > 0)
+		print_text(
+			o,
 			"left:      %zu process(es) still ran when the command ended, killed by the teardown:",
 			st->left_total);
-		for (size_t i = 0; i < st->nleft; i++) {
-			safe_comm(comm, sizeof(comm), st->left[i].comm);
-			fprintf(o, "%s pid %d (%s)", i ? "," : "", (int)st->left[i].pid, comm);
-		}
-		fprintf(o, "%s\n", st->left_total > st->nleft ? ", ..." : "");
+	for (size_t i = 0; i < st->nleft; i++) {
+		open_json_object(o, NULL);
+		print_i64(o, PRINT_ANY, "pid", i ? ", pid %s" : " pid %s", st->left[i].pid);
+		print_str(o, PRINT_ANY, "comm", " (%s)", st->left[i].comm);
+		close_json_object(o);
 	}
-	if (st->final.max_events > st->base.max_events && st->oom_kills == 0)
-		fprintf(o,
-			"reclaim:   the limit was reached %" PRIu64
-			" times (%s) without an OOM kill: the kernel made room by reclaiming (page cache)\n",
-			st->final.max_events - st->base.max_events,
-			st->mem_is_v2 ? "memory.events max" : "memory.failcnt");
-	if (st->final.has_high_events && st->has_high_opt)
-		fprintf(o, "throttled: %" PRIu64 " memory.high events\n",
-			st->final.high_events - st->base.high_events);
-	if (st->final.psi_err == 0)
-		fprintf(o,
-			"pressure:  some %" PRIu64 ".%03" PRIu64 " s, full %" PRIu64 ".%03" PRIu64
-			" s stalled in total (memory.pressure)\n",
-			(st->final.psi.some.total_us - st->base.psi.some.total_us) / 1000000,
-			(st->final.psi.some.total_us - st->base.psi.some.total_us) / 1000 % 1000,
-			(st->final.psi.full.total_us - st->base.psi.full.total_us) / 1000000,
-			(st->final.psi.full.total_us - st->base.psi.full.total_us) / 1000 % 1000);
+	close_json_array(o);
+	if (st->left_total > 0)
+		print_text(o, "%s\n", st->left_total > st->nleft ? ", ..." : "");
+	print_u64(o, PRINT_JSON, "left_running_count", NULL, st->left_total);
+	{
+		uint64_t n = st->final.max_events - st->base.max_events;
+		bool reclaimed = n > 0 && st->oom_kills == 0;
+
+		print_u64(o, reclaimed ? PRINT_ANY : PRINT_JSON, "max_events",
+			  "reclaim:   the limit was reached %s times", n);
+		print_bool(o, PRINT_JSON, "reclaimed_at_limit", NULL, reclaimed);
+		if (reclaimed)
+			print_text(
+				o,
+				" (%s) without an OOM kill: the kernel made room by reclaiming (page cache)\n",
+				st->mem_is_v2 ? "memory.events max" : "memory.failcnt");
+	}
+	print_u64_opt(o, st->has_high_opt && st->final.has_high_events ? PRINT_ANY : PRINT_JSON,
+		      "high_events", "throttled: %s memory.high events\n",
+		      st->final.has_high_events, st->final.high_events - st->base.high_events);
+	if (st->final.psi_err == 0) {
+		uint64_t some = st->final.psi.some.total_us - st->base.psi.some.total_us,
+			 full = st->final.psi.full.total_us - st->base.psi.full.total_us;
+
+		open_json_object(o, "psi");
+		print_u64(o, PRINT_JSON, "some_total_us", NULL, some);
+		print_u64(o, PRINT_JSON, "full_total_us", NULL, full);
+		close_json_object(o);
+		print_text(o,
+			   "pressure:  some %" PRIu64 ".%03" PRIu64 " s, full %" PRIu64
+			   ".%03" PRIu64 " s stalled in total (memory.pressure)\n",
+			   some / 1000000, some / 1000 % 1000, full / 1000000, full / 1000 % 1000);
+	} else {
+		print_null(o, PRINT_JSON, "psi", NULL, NULL);
+	}
+	print_u64_opt(o, PRINT_JSON, "host_available_bytes", NULL,
+		      st->has_host && st->host.has_available, st->host.available);
+	print_u64_opt(o, PRINT_JSON, "host_total_bytes", NULL, st->has_host, st->host.total);
 	if (st->has_host && st->host.has_available)
-		fprintf(o, "host:      %s available of %s (MemAvailable): %s\n",
-			format_bytes(st->host.available, b1, sizeof(b1)),
-			format_bytes(st->host.total, b2, sizeof(b2)),
-			st->oom_kills > 0 && !st->global_oom ?
-				"the host had plenty; only a cgroup's limit was reached" :
-				"for comparison with the cgroup's limit");
+		print_text(o, "host:      %s available of %s (MemAvailable): %s\n",
+			   format_bytes(st->host.available, b1, sizeof(b1)),
+			   format_bytes(st->host.total, b2, sizeof(b2)),
+			   st->oom_kills > 0 && !st->global_oom ?
+				   "the host had plenty; only a cgroup's limit was reached" :
+				   "for comparison with the cgroup's limit");
 	if (st->has_victim) {
 		const struct oom_event *v = &st->victim;
-		safe_comm(comm, sizeof(comm), v->comm);
-		fprintf(o,
-			"victim:    pid %d (%s) anon-rss %" PRIu64 " kB, file-rss %" PRIu64
-			" kB, shmem-rss %" PRIu64 " kB, oom_score_adj %d (%s)\n",
-			(int)v->pid, comm, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb,
-			v->oom_score_adj,
-			v->source == OOM_SOURCE_BPF	? "BPF, oom:mark_victim" :
-			v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim" :
-							  "kernel log");
-	} else if (st->oom_kills > 0) {
-		fprintf(o, "victim:    no kernel record matched (%s)\n",
-			st->victim_note ? st->victim_note : "none read");
+
+		if (out_json(o))
+			oom_event_print(o, "victim", v);
+		print_victim(o, v, "victim:    pid %s", "");
+		print_text(o, ", oom_score_adj %d (%s)\n", v->oom_score_adj,
+			   v->source == OOM_SOURCE_BPF	   ? "BPF, oom:mark_victim" :
+			   v->source == OOM_SOURCE_TRACEFS ? "tracefs, oom:mark_victim" :
+							     "kernel log");
+	} else {
+		if (st->oom_kills > 0)
+			print_text(o, "victim:    no kernel record matched (%s)\n",
+				   st->victim_note ? st->victim_note : "none read");
+		print_null(o, PRINT_JSON, "victim", NULL, NULL);
 	}
-	fprintf(o, "verdict:   %s (worst interval)\n", verdict_to_string(st->worst));
-	fflush(o);
+	print_str(o, PRINT_ANY, "verdict", "verdict:   %s (worst interval)\n",
+		  verdict_to_string(st->worst));
+	print_u64(o, PRINT_JSON, "duration_us", NULL,
+		  st->t_end > st->t_start ? st->t_end - st->t_start : 0);
+	print_u64(o, PRINT_JSON, "samples", NULL, st->nsamples);
+	close_json_object(o);
+	out_end(o);
+	fflush(o->f);
 }
 
 void runreport_timeline_end(struct run_state *st)
@@ -1098,10 +1037,10 @@ void runreport_print(struct run_state *st)
 {
 	if (!st->out)
 		st->out = stderr;
-	if (st->cli->json)
-		print_json(st);
-	else
-		print_text(st);
+	struct json j;
+	struct out o = out_start(&j, st->out, st->cli->json);
+
+	print_report(st, &o);
 }
 
 void runreport_free(struct run_state *st)

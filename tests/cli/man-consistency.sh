@@ -139,7 +139,7 @@ for c in cmds:
         jsrc += read("src/cmd_scores.c")
     for f in sorted(fields):
         q = re.escape(f)
-        if not re.search(r'json_\w+\([^;]*"%s"|\\"%s\\"|return [^;]*"%s"|measure\([^;]*"%s"' % (q, q, q, q), jsrc):
+        if not re.search(r'(?:json|print)_\w+\([^;]*"%s"|\\"%s\\"|return [^;]*"%s"|measure\([^;]*"%s"' % (q, q, q, q), jsrc):
             fail(path, "--json names '%s', no such string in %s" % (f, "/".join(srcs)))
     for lo, s in pairs.items():
         short_of.setdefault(s, {}).setdefault(lo, []).append(c)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target that renders events: the input is a log, assembled by the one decoder
- * (lib/oomreport.c) into kills, each rendered by the one JSON shape (oom_event_to_json) and
- * its comm and cgroups by the terminal-safe routine. Checks that every JSON document is
+ * (lib/oomreport.c) into kills, each rendered by the output layer (oom_event_print, lib/out.c)
+ * as JSON and as watch's text line, and its comm and cgroups by the terminal-safe routine.
+ * Checks that every JSON document is
  * well-formed (balanced objects and arrays outside strings, no raw control byte in a string,
- * every string closed) and that the terminal text has no control byte. Built with libFuzzer
+ * every string closed) and that the terminal text has no control byte (the line: one line). Built with libFuzzer
  * (`make fuzz`) or replayed by tests/fuzz/replay_main.c (tests/fuzz/event-render.sh).
  */
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "out.h"
 #include "oomevent.h"
 #include "oomreport.h"
 #include "util.h"
@@ -72,6 +74,7 @@ static void on_kill(const struct oom_event *ev, void *userdata)
 	size_t len = 0;
 	FILE *m = open_memstream(&out, &len);
 	struct json j;
+	struct out o;
 
 	(void)userdata;
 	if (!m)
@@ -82,6 +85,18 @@ static void on_kill(const struct oom_event *ev, void *userdata)
 	if (!out || len < 2 || out[0] != '{')
 		abort();
 	check_json(out, len);
+	free(out);
+	out = NULL;
+	if (!(m = open_memstream(&out, &len)))
+		return;
+	o = OUT_TEXT(m);
+	oom_event_print(&o, NULL, ev);
+	fclose(m);
+	if (!out || len < 2 || out[len - 1] != '\n')
+		abort();
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			abort();
 	free(out);
 	check_term(ev->comm);
 	check_term(ev->oom_memcg);

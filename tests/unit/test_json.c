@@ -10,13 +10,18 @@
 
 START_TEST(test_json_escape)
 {
-	char b[64];
+	char b[64] = "";
 	/* quote, backslash, control, invalid UTF-8 (0xff), valid 2-byte (é) */
 	const char in[] = "a\"b\\c\x01"
 			  "\xff"
 			  "\xc3\xa9";
-	json_escape(in, sizeof(in) - 1, b, sizeof(b));
-	ck_assert_str_eq(b, "a\\\"b\\\\c\\u0001\xef\xbf\xbd\xc3\xa9");
+	FILE *f = fmemopen(b, sizeof(b), "w");
+	struct json j;
+
+	json_init(&j, f, false);
+	json_str_n(&j, in, sizeof(in) - 1);
+	fclose(f);
+	ck_assert_str_eq(b, "\"a\\\"b\\\\c\\u0001\xef\xbf\xbd\xc3\xa9\"");
 }
 END_TEST
 
