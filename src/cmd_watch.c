@@ -40,6 +40,7 @@ struct watch {
 	uint64_t count, seen, lost;
 	bool latency;
 	bool stop;
+	uint64_t woke_us; /* --latency: CLOCK_MONOTONIC when the wait returned */
 	int hooks;
 	uint64_t hooks_skipped;
 };
@@ -136,6 +137,7 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	struct watch *w = userdata;
 	struct oom_event ev = *e;
 	unsigned enrich = ENRICH_NAME | (host_is_live(&w->cli->host) ? ENRICH_PROC : 0);
+	uint64_t render_us = 0;
 
 	/*
 	 * The BPF record carries the OOMing memcg's limit, read in the kernel at the kill a few
@@ -153,6 +155,8 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	explain_enrich(&ev, &w->cli->host, enrich);
 	if (!explain_match(&ev, 0, w->cgroup))
 		return 0;
+	if (w->latency)
+		render_us = clock_us(CLOCK_MONOTONIC);
 	if (w->cli->json)
 		explain_kill_json_line(stdout, &ev);
 	else
@@ -165,9 +169,12 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	if (w->latency && (ev.have & OOM_HAVE_KTIME)) {
 		uint64_t mono = clock_us(CLOCK_MONOTONIC), boot = clock_us(CLOCK_BOOTTIME);
 		fprintf(stderr,
-			"latency pid=%d kernel_us=%llu monotonic_us=%llu boottime_us=%llu\n",
+			"latency pid=%d kernel_us=%llu woke_us=%llu seen_us=%llu render_us=%llu "
+			"monotonic_us=%llu boottime_us=%llu\n",
 			(int)ev.pid, (unsigned long long)ev.kernel_time_us,
-			(unsigned long long)mono, (unsigned long long)boot);
+			(unsigned long long)w->woke_us, (unsigned long long)ev.seen_time_us,
+			(unsigned long long)render_us, (unsigned long long)mono,
+			(unsigned long long)boot);
 	}
 	if (w->exec)
 		run_hook(w, &ev);
@@ -366,6 +373,8 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			tmo = (int)((deadline - now + 999) / 1000);
 		}
 		r = poll(pfd, 3, tmo);
+		if (w.latency)
+			w.woke_us = clock_us(CLOCK_MONOTONIC);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
