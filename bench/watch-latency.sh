@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: MIT
 # `oomlab watch` latency: from the kill record's kernel time stamp to the moment watch has
 # printed the event, over N memcg OOM kills (default 50, 100 ms apart), median and p99.
-# watch --latency prints, per kill, the record's time stamp (printk's local_clock(), µs) and
-# CLOCK_MONOTONIC / CLOCK_BOOTTIME read right after the event was written. local_clock() is
-# not exactly either clock: the offset is measured below (CLOCK_MONOTONIC minus the time
-# stamp of a record written through /dev/kmsg) and reported, not subtracted.
+# SOURCE=kmsg (default), bpf or tracefs picks watch's --source; WATCH_ARGS adds options
+# (e.g. --no-kmsg). watch --latency prints, per kill, the record's time stamp and
+# CLOCK_MONOTONIC / CLOCK_BOOTTIME read right after the event was written, and (bpf, tracefs)
+# when its wait returned, when the event was emitted and when rendering began: the script
+# prints each step's median and p99. The kmsg record's stamp is printk's local_clock(), not
+# exactly either clock: the offset is measured below (CLOCK_MONOTONIC minus the time stamp of a
+# record written through /dev/kmsg) and reported, not subtracted. The BPF record's stamp is
+# bpf_ktime_get_ns(), CLOCK_MONOTONIC itself.
 # Then: idle cost of a blocked watcher over IDLE seconds (default 60): wake-ups (context
 # switches), CPU time and RSS, side by side with `dmesg --follow-new` (util-linux).
 # Needs root; creates /sys/fs/cgroup/memory/oomlab-test-kmsg-bench-<pid> and removes it.
@@ -13,6 +17,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 OOMLAB=${OOMLAB:-$top/oomlab}
 N=${N:-50}
+SOURCE=${SOURCE:-kmsg}
+WATCH_ARGS=${WATCH_ARGS:-}
 IDLE=${IDLE:-60}
 cg=/sys/fs/cgroup/memory/oomlab-test-kmsg-bench-$$
 tmp=$(mktemp -d /tmp/oomlab-bench.XXXXXX)
@@ -63,10 +69,14 @@ PY
 
 if [ "$N" -gt 0 ]; then
 mkfifo "$tmp/err"
-"$OOMLAB" watch --source kmsg --json --latency --timeout 300s >"$tmp/out" 2>"$tmp/err" &
+# shellcheck disable=SC2086 # WATCH_ARGS: words
+"$OOMLAB" watch --source "$SOURCE" $WATCH_ARGS --json --latency --timeout 300s >"$tmp/out" 2>"$tmp/err" &
 wpid=$!
 exec 3<"$tmp/err"
-read -r -t 10 ready <&3
+while read -r -t 10 ready <&3; do
+	case $ready in *"watching "*) break ;; esac
+done
+echo "watch --source $SOURCE $WATCH_ARGS, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 pids=()
 exec 4>&2 2>/dev/null # bash's "Killed" job notices
 for i in $(seq "$N"); do
@@ -83,7 +93,7 @@ timeout 1 cat <&3 >"$tmp/lat" || true
 python3 - "$tmp/lat" "${pids[@]}" <<'PY'
 import sys
 pids = set(int(p) for p in sys.argv[2:])
-mono, boot = [], []
+mono, boot, steps = [], [], {"woke_us": [], "seen_us": [], "render_us": []}
 for l in open(sys.argv[1]):
     if not l.startswith("latency "):
         continue
@@ -93,6 +103,9 @@ for l in open(sys.argv[1]):
     k = int(f["kernel_us"])
     mono.append(int(f["monotonic_us"]) - k)
     boot.append(int(f["boottime_us"]) - k)
+    for s in steps:
+        if int(f.get(s, 0)):
+            steps[s].append(int(f[s]) - k)
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
@@ -100,6 +113,11 @@ print("kills seen: %d of %d" % (len(mono), len(pids)))
 for name, v in (("CLOCK_MONOTONIC", mono), ("CLOCK_BOOTTIME", boot)):
     print("latency vs %-15s median %6d us  p99 %6d us  max %6d us  min %6d us" %
           (name, pct(v, 50), pct(v, 99), max(v), min(v)))
+# from the record's stamp to: the wait returning, the event emitted, rendering, written
+for name, v in list(steps.items()) + [("written", mono)]:
+    if v:
+        print("  %-10s median %6d us  p99 %6d us  max %6d us  over 1 ms: %d of %d" %
+              (name.replace("_us", ""), pct(v, 50), pct(v, 99), max(v), sum(x > 1000 for x in v), len(v)))
 PY
 
 fi

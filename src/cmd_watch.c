@@ -18,8 +18,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +42,7 @@ struct watch {
 	uint64_t count, seen, lost;
 	bool latency;
 	bool stop;
+	uint64_t woke_us; /* --latency: CLOCK_MONOTONIC when the wait returned */
 	int hooks;
 	uint64_t hooks_skipped;
 };
@@ -50,6 +53,34 @@ static uint64_t clock_us(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * A short EEVDF slice: sched_attr.sched_runtime of a SCHED_OTHER task (6.12+, no privilege
+ * needed; older kernels ignore it). The same policy, nice and CPU share, but a waking watcher
+ * with a shorter slice than the running task may end that task's slice protection and preempt
+ * it (PREEMPT_SHORT) instead of waiting for the tick that ends the slice (up to 4 ms at
+ * HZ=250, docs/BPF.md). The watcher runs a few tens of µs per kill: 0.1 ms, the kernel's
+ * minimum, is never its limit. Only a SCHED_OTHER watcher is changed (chrt, SCHED_BATCH are
+ * kept); --exec hooks do not inherit it (reset on fork).
+ */
+static void request_short_slice(void)
+{
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t priority;
+		uint64_t runtime, deadline, period;
+		uint32_t util_min, util_max;
+	} a = { 0 };
+
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0 || a.policy != SCHED_OTHER)
+		return;
+	a.size = sizeof(a);
+	a.flags = 0x01; /* SCHED_FLAG_RESET_ON_FORK */
+	a.runtime = 100 * 1000;
+	(void)syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
 static void run_hook(struct watch *w, const struct oom_event *ev)
@@ -136,6 +167,8 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	struct watch *w = userdata;
 	struct oom_event ev = *e;
 	unsigned enrich = ENRICH_NAME | (host_is_live(&w->cli->host) ? ENRICH_PROC : 0);
+	uint64_t render_us = 0;
+	bool limit_later = false;
 
 	/*
 	 * The BPF record carries the OOMing memcg's limit, read in the kernel at the kill a few
@@ -147,16 +180,23 @@ static int on_victim(const struct oom_event *e, void *userdata)
 		ev.limit_now_kb =
 			cg_limit_kb_is_none(ev.memcg_limit_kb) ? UINT64_MAX : ev.memcg_limit_kb;
 		ev.have |= OOM_HAVE_LIMIT_NOW;
+	} else if (!w->cli->json && (ev.have & OOM_HAVE_MEMCG_LIMIT)) {
+		/* the text line shows "limit now" only without the limit at the kill: a hook's
+		 * JSON still gets it, read after the line is out */
+		limit_later = true;
 	} else {
 		enrich |= ENRICH_LIMIT;
 	}
 	explain_enrich(&ev, &w->cli->host, enrich);
 	if (!explain_match(&ev, 0, w->cgroup))
 		return 0;
+	if (w->latency)
+		render_us = clock_us(CLOCK_MONOTONIC);
 	if (w->cli->json)
 		explain_kill_json_line(stdout, &ev);
 	else
 		explain_kill_line(stdout, &ev);
+	/* stdout is fully buffered (cmd_watch()): this is the one write(2) of the line */
 	if (cli_stdout_check(w->cli) < 0) {
 		/* the reader went away (EPIPE) or the disk is full: nothing more can be said */
 		w->stop = true;
@@ -165,12 +205,18 @@ static int on_victim(const struct oom_event *e, void *userdata)
 	if (w->latency && (ev.have & OOM_HAVE_KTIME)) {
 		uint64_t mono = clock_us(CLOCK_MONOTONIC), boot = clock_us(CLOCK_BOOTTIME);
 		fprintf(stderr,
-			"latency pid=%d kernel_us=%llu monotonic_us=%llu boottime_us=%llu\n",
+			"latency pid=%d kernel_us=%llu woke_us=%llu seen_us=%llu render_us=%llu "
+			"monotonic_us=%llu boottime_us=%llu\n",
 			(int)ev.pid, (unsigned long long)ev.kernel_time_us,
-			(unsigned long long)mono, (unsigned long long)boot);
+			(unsigned long long)w->woke_us, (unsigned long long)ev.seen_time_us,
+			(unsigned long long)render_us, (unsigned long long)mono,
+			(unsigned long long)boot);
 	}
-	if (w->exec)
+	if (w->exec) {
+		if (limit_later)
+			explain_enrich(&ev, &w->cli->host, ENRICH_LIMIT);
 		run_hook(w, &ev);
+	}
 	if (w->count && ++w->seen >= w->count)
 		w->stop = true;
 	return w->stop ? -ECANCELED : 0;
@@ -345,6 +391,14 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 		struct stat so;
 		out_pipe = fstat(STDOUT_FILENO, &so) == 0 && S_ISFIFO(so.st_mode);
 	}
+	/*
+	 * One write(2) per kill, whatever the line's length: the renderers write in pieces, a
+	 * line-buffered stdout (main.c) writes when its buffer (4 KiB for a pipe) fills and again at
+	 * the newline, and a reader may wake for half a line. Fully buffered, flushed after each
+	 * kill (on_victim), the line goes out whole. Nothing was written to stdout before this.
+	 */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	request_short_slice();
 	/* on stderr in JSON mode too: scripts wait for this line before provoking kills */
 	fprintf(stderr, "oomlab watch: watching %s for OOM kills%s%s (Ctrl-C to stop)\n",
 		victim_source_get_kind(cs.src) == VICTIM_SOURCE_KMSG ?
@@ -366,6 +420,8 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			tmo = (int)((deadline - now + 999) / 1000);
 		}
 		r = poll(pfd, 3, tmo);
+		if (w.latency)
+			w.woke_us = clock_us(CLOCK_MONOTONIC);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {

@@ -54,6 +54,11 @@ oom_cleanup() {
 # until it says which source runs (or fails); skips when BPF is not there to test.
 watch_start() {
 	local out=$1 err=$2; shift 2
+	# emptied here, not by the background job's redirection: that one may come after the first
+	# grep below, which then finds the previous watcher's "source" line and the first kill is
+	# provoked before this watcher is attached (seen as "0 events" under load 8)
+	: >"$out"
+	: >"$err"
 	"$OOMLAB" watch "$@" > "$out" 2> "$err" &
 	WATCHER=$!
 	for _ in $(seq 1 100); do
