@@ -537,6 +537,12 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 		}
 		return finish(cli, status);
 	}
+	/* the number of worker threads of a mapped log (tests: any number gives the same) */
+	if (getenv("OOMLAB_WHY_THREADS")) {
+		int n;
+		if (parse_int(getenv("OOMLAB_WHY_THREADS"), &n) == 0 && n >= 0)
+			logread_set_threads(n);
+	}
 	o.cli = cli;
 	o.pid = pid;
 	o.cgroup = cgroup;
