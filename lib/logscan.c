@@ -15,6 +15,7 @@
 #include "banned.h"
 
 #define SUB (128u << 10)       /* the window in pieces that stay in the CPU cache */
+#define BLK 256u	       /* newlines are counted per block of BLK bytes */
 #define NEEDLES_MAX (1u << 17) /* more in one window: the caller scans (1 per 16 bytes) */
 #define LINES_MAX (1u << 17)
 
@@ -50,19 +51,20 @@ static int add_needle(struct logscan *s, size_t off)
 }
 
 /*
- * One pass over the 64-byte blocks [b0, b1): their newline counts, NULs, and the needles that
+ * One pass over the BLK-byte blocks [b0, b1): their newline counts, NULs, and the needles that
  * start in them (a needle may end in the next block; it is read from the window itself).
  */
 static int blocks_scalar(struct logscan *s, size_t b0, size_t b1, uint32_t *run, bool *nul)
 {
 	for (size_t b = b0; b < b1; b++) {
-		const char *p = s->base + b * 64;
+		const char *p = s->base + b * BLK;
 		s->nlb[b] = *run;
-		for (size_t i = 0; i < 64; i++) {
+		for (size_t i = 0; i < BLK; i++) {
 			*run += p[i] == '\n';
 			*nul |= p[i] == '\0';
-			if (s->needles_ok && b * 64 + i + 8 <= s->len &&
-			    oomreport_needle_at(p + i, NULL, NULL) && add_needle(s, b * 64 + i) < 0)
+			if (s->needles_ok && b * BLK + i + 8 <= s->len &&
+			    oomreport_needle_at(p + i, NULL, NULL) &&
+			    add_needle(s, b * BLK + i) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -70,49 +72,58 @@ static int blocks_scalar(struct logscan *s, size_t b0, size_t b1, uint32_t *run,
 }
 
 #if defined(__x86_64__)
-/* the same 64 bytes at a time; every block read here has 71 bytes from its start */
-__attribute__((target("avx2,popcnt"))) static int blocks_avx2(struct logscan *s, size_t b0,
-							      size_t b1, uint32_t *run, bool *nul)
+/*
+ * The same 32 bytes at a time (every block read here has BLK + 7 bytes from its start): the
+ * needles' first and last bytes as in oomreport's scan (the second and fourth needle end in
+ * the same byte), the newlines into byte counters summed once per block, the NULs as a
+ * running minimum.
+ */
+__attribute__((target("avx2"))) static int blocks_avx2(struct logscan *s, size_t b0, size_t b1,
+						       uint32_t *run, bool *nul)
 {
 	const __m256i nl = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();
 	const __m256i f0 = _mm256_set1_epi8(nfirst[0]), l0 = _mm256_set1_epi8(nlast[0]);
 	const __m256i f1 = _mm256_set1_epi8(nfirst[1]), l1 = _mm256_set1_epi8(nlast[1]);
 	const __m256i f2 = _mm256_set1_epi8(nfirst[2]), l2 = _mm256_set1_epi8(nlast[2]);
-	const __m256i f3 = _mm256_set1_epi8(nfirst[3]), l3 = _mm256_set1_epi8(nlast[3]);
-	__m256i z = zero;
+	const __m256i f3 = _mm256_set1_epi8(nfirst[3]);
+	__m256i lo = _mm256_set1_epi8(-1);
 	uint32_t n = *run;
 
 	for (size_t b = b0; b < b1; b++) {
-		const char *p = s->base + b * 64;
-		uint64_t hits = 0;
+		const char *p = s->base + b * BLK;
+		__m256i acc = zero, sum;
 
 		s->nlb[b] = n;
-		for (int h = 0; h < 2; h++) {
-			__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * h));
-			__m256i y =
-				_mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * h + 7));
+		for (size_t v = 0; v < BLK; v += 32) {
+			__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + v));
+			__m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(p + v + 7));
 			__m256i c = _mm256_or_si256(
 				_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(x, f0),
 								 _mm256_cmpeq_epi8(y, l0)),
-						_mm256_and_si256(_mm256_cmpeq_epi8(x, f1),
-								 _mm256_cmpeq_epi8(y, l1))),
-				_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(x, f2),
-								 _mm256_cmpeq_epi8(y, l2)),
-						_mm256_and_si256(_mm256_cmpeq_epi8(x, f3),
-								 _mm256_cmpeq_epi8(y, l3))));
-			n += (uint32_t)__builtin_popcount(
-				(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, nl)));
-			z = _mm256_or_si256(z, _mm256_cmpeq_epi8(x, zero));
-			hits |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << (32 * h);
+						_mm256_and_si256(_mm256_cmpeq_epi8(x, f2),
+								 _mm256_cmpeq_epi8(y, l2))),
+				_mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, f1),
+								 _mm256_cmpeq_epi8(x, f3)),
+						 _mm256_cmpeq_epi8(y, l1)));
+
+			acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x, nl));
+			lo = _mm256_min_epu8(lo, x);
+			if (!_mm256_testz_si256(c, c)) {
+				unsigned m = (unsigned)_mm256_movemask_epi8(c);
+				for (; m && s->needles_ok; m &= m - 1) {
+					size_t i = v + (unsigned)__builtin_ctz(m);
+					if (oomreport_needle_at(p + i, NULL, NULL) &&
+					    add_needle(s, b * BLK + i) < 0)
+						return -ENOMEM;
+				}
+			}
 		}
-		for (; hits && s->needles_ok; hits &= hits - 1) {
-			unsigned i = (unsigned)__builtin_ctzll(hits);
-			if (oomreport_needle_at(p + i, NULL, NULL) && add_needle(s, b * 64 + i) < 0)
-				return -ENOMEM;
-		}
+		sum = _mm256_sad_epu8(acc, zero);
+		n += (uint32_t)(_mm256_extract_epi64(sum, 0) + _mm256_extract_epi64(sum, 1) +
+				_mm256_extract_epi64(sum, 2) + _mm256_extract_epi64(sum, 3));
 	}
 	*run = n;
-	if (_mm256_movemask_epi8(z))
+	if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, zero)))
 		*nul = true;
 	return 0;
 }
@@ -125,7 +136,8 @@ __attribute__((constructor)) static void pick_blocks(void)
 	oomreport_needle_at(NULL, nfirst, nlast);
 #if defined(__x86_64__)
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+	/* its needle test takes the second and fourth needle to end in the same byte */
+	if (__builtin_cpu_supports("avx2") && nlast[1] == nlast[3])
 		blocks_impl = blocks_avx2;
 #endif
 }
@@ -193,7 +205,7 @@ static int classify(struct logscan *s, struct cls *c, size_t limit)
 
 int logscan_build(struct logscan *s, const char *base, size_t len)
 {
-	size_t nb = len / 64, fast = len >= 71 ? (len - 71) / 64 + 1 : 0;
+	size_t nb = len / BLK, fast = len >= BLK + 7 ? (len - BLK - 7) / BLK + 1 : 0;
 	struct cls c = { 0 };
 	uint32_t run = 0;
 	bool nul = false;
@@ -207,18 +219,18 @@ int logscan_build(struct logscan *s, const char *base, size_t len)
 	if (grow((void **)&s->nlb, &s->nlb_cap, nb + 1, sizeof(*s->nlb)) < 0)
 		return -ENOMEM;
 	/* in pieces that stay in the CPU cache for the filter of the lines after the needles */
-	for (size_t b = 0; b < nb; b += SUB / 64) {
-		size_t e = nb - b < SUB / 64 ? nb : b + SUB / 64, m = e < fast ? e :
-								      fast < b ? b :
-										 fast;
+	for (size_t b = 0; b < nb; b += SUB / BLK) {
+		size_t e = nb - b < SUB / BLK ? nb : b + SUB / BLK, m = e < fast ? e :
+									fast < b ? b :
+										   fast;
 		if (blocks_impl(s, b, m, &run, &nul) < 0 || blocks_scalar(s, m, e, &run, &nul) < 0)
 			return -ENOMEM;
-		if (classify(s, &c, e * 64) < 0)
+		if (classify(s, &c, e * BLK) < 0)
 			return -ENOMEM;
 	}
 	s->nlb[nb] = run;
 	/* the bytes after the last whole block: NULs and needles (counts are taken from there) */
-	for (size_t i = nb * 64; i < len; i++) {
+	for (size_t i = nb * BLK; i < len; i++) {
 		nul |= base[i] == '\0';
 		if (s->needles_ok && i + 8 <= len && oomreport_needle_at(base + i, NULL, NULL) &&
 		    add_needle(s, i) < 0)
@@ -241,10 +253,10 @@ void logscan_free(struct logscan *s)
 /* '\n' in [0, off) of the window */
 static uint64_t nl_before(const struct logscan *s, size_t off)
 {
-	size_t b = off / 64;
+	size_t b = off / BLK;
 	uint64_t n = s->nlb[b];
 
-	for (const char *p = s->base + b * 64, *e = s->base + off;
+	for (const char *p = s->base + b * BLK, *e = s->base + off;
 	     (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
 		n++;
 	return n;

@@ -2,7 +2,7 @@
 /*
  * The index of one mapped window of a text log, made by a worker thread ahead of the one
  * parser (lib/logform.c, docs/OOM-REPORT.md "Speed"): whether the window holds a NUL, the
- * number of newlines before every 64-byte block, where the report needles are
+ * number of newlines before every 256-byte block, where the report needles are
  * (oomreport_scan_needles) and, for the lines after each line that holds one, the answer of
  * the report-line filter (kmsg_may_hold_oom). The parser asks the index instead of reading
  * the bytes again; what it answers is what the scan or the filter would have answered on the
@@ -27,7 +27,7 @@ struct logscan {
 	size_t len;
 	bool has_nul;
 	bool needles_ok; /* false: too many needles kept, the caller scans */
-	uint32_t *nlb;	 /* nlb[i]: '\n' in [0, 64 i) */
+	uint32_t *nlb;	 /* nlb[i]: '\n' in [0, 256 i) */
 	size_t nlb_cap;
 	uint32_t *needle; /* offsets, ascending */
 	size_t nneedle, needle_cap;
