@@ -470,6 +470,8 @@ static void text_piece(struct logform *f, const char *p, size_t len)
 {
 	const char *end = p + len, *nl;
 
+	if (len == 0)
+		return; /* (the end of input: p may be NULL) */
 	if (f->have) {
 		nl = memchr(p, '\n', len);
 		if (!nl) {

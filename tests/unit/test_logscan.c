@@ -434,7 +434,7 @@ static size_t mixed(char *out, size_t cap, unsigned seed)
 	};
 	size_t n = 0;
 
-	while (n + 300 < cap) {
+	while (n + 1200 < cap) {
 		unsigned k = seed % ELEMENTSOF(t);
 		size_t l = strlen(t[k]);
 		seed = seed * 1103515245u + 12345u;
