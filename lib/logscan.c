@@ -193,8 +193,8 @@ static int classify(struct logscan *s, struct cls *c, size_t limit)
 				return -ENOMEM;
 			s->line[s->nline].off = (uint32_t)c->off;
 			s->line[s->nline].len =
-				(uint32_t)n |
-				(kmsg_may_hold_oom(base + c->off, n) ? 0x80000000u : 0);
+				(uint32_t)n | (kmsg_may_hold_oom(base + c->off, n) ? LS_PASS : 0) |
+				(memchr(base + c->off, '=', n) ? LS_EQ : 0);
 			s->nline++;
 			c->left--;
 		}
@@ -287,9 +287,10 @@ bool logscan_next(const struct logscan *s, const char *p, const char *end, const
 	return true;
 }
 
-int logscan_filter(struct logscan *s, const char *line, size_t len)
+/* the record of the line that starts at off, or NULL */
+static const struct logscan_line *line_at(struct logscan *s, size_t off)
 {
-	size_t off = (size_t)(line - s->base), i = s->lcur;
+	size_t i = s->lcur;
 
 	/* the parser asks in file order: a cursor, a search when it went back */
 	if (i > 0 && s->line[i - 1].off >= off) {
@@ -306,7 +307,24 @@ int logscan_filter(struct logscan *s, const char *line, size_t len)
 	while (i < s->nline && s->line[i].off < off)
 		i++;
 	s->lcur = i;
-	if (i == s->nline || s->line[i].off != off || (s->line[i].len & 0x7fffffffu) != len)
+	return i < s->nline && s->line[i].off == off ? &s->line[i] : NULL;
+}
+
+int logscan_filter(struct logscan *s, const char *line, size_t len)
+{
+	const struct logscan_line *l = line_at(s, (size_t)(line - s->base));
+
+	if (!l || (l->len & LS_LEN) != len)
 		return -1;
-	return (int)(s->line[i].len >> 31);
+	return (l->len & LS_PASS) ? 1 : 0;
+}
+
+bool logscan_dropped(struct logscan *s, const char *line, size_t *len)
+{
+	const struct logscan_line *l = line_at(s, (size_t)(line - s->base));
+
+	if (!l || (l->len & (LS_PASS | LS_EQ)))
+		return false;
+	*len = l->len & LS_LEN;
+	return true;
 }

@@ -19,8 +19,11 @@
 #define LOGSCAN_LINES_AFTER 256 /* lines classified after a line with a needle */
 
 struct logscan_line {
-	uint32_t off, len; /* len's top bit: the line passes the filter */
+	uint32_t off, len; /* len, and LS_PASS: the line passes the filter; LS_EQ: it holds a '=' */
 };
+#define LS_PASS 0x80000000u
+#define LS_EQ 0x40000000u
+#define LS_LEN 0x3fffffffu
 
 struct logscan {
 	const char *base;
@@ -53,5 +56,11 @@ bool logscan_next(const struct logscan *s, const char *p, const char *end, const
 		  uint64_t *nls);
 /* The filter's answer for the line [line, line + len) of the window: 1, 0, or -1 unknown. */
 int logscan_filter(struct logscan *s, const char *line, size_t len);
+/*
+ * Is the line that starts at line one the filter drops and that holds no '=' (nothing for
+ * quoted-printable to decode or to switch on)? Then *len is its length up to its '\n': the
+ * parser counts it without reading it.
+ */
+bool logscan_dropped(struct logscan *s, const char *line, size_t *len);
 
 #endif

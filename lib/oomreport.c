@@ -1953,6 +1953,21 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 			if (ls)
 				p = ls + 1;
 		}
+		/*
+		 * A line the window's index knows the filter drops, and that holds no '=' (so
+		 * quoted-printable, off, stays off): what feed_line would do with it, without
+		 * reading it (the worker did).
+		 */
+		if (r->source == OOM_SOURCE_LOG && !r->join_len && !r->qp &&
+		    logscan_covers(r->win, p)) {
+			size_t n;
+			if (logscan_dropped(r->win, p, &n) && n < (size_t)(end - p)) {
+				r->lineno = ++r->stats.lines_read;
+				r->stats.lines++;
+				p += n + 1;
+				continue;
+			}
+		}
 		nl = memchr(p, '\n', (size_t)(end - p));
 		feed_line(r, p, nl ? (size_t)(nl - p) : (size_t)(end - p),
 			  r->source == OOM_SOURCE_LOG);
