@@ -766,6 +766,7 @@ static void map_sigbus(int sig)
  * bytes: the output is the same. The resident set holds at most the slots' windows.
  */
 #define SMALL_FILE (8u << 20) /* smaller: no worker */
+#define THREADS_AUTO 0	      /* 1: workers by default from SMALL_FILE on (see pool_start) */
 #define WORKERS_MAX 4
 #define SLOTS_MAX (WORKERS_MAX + 2)
 
@@ -874,10 +875,15 @@ __attribute__((noinline)) static struct pool *pool_start(int fd, uint64_t size, 
 	int n = threads_wanted;
 	struct pool *p;
 
+	/*
+	 * The default is none: on the 2-vCPU machine of docs/BENCHMARKS.md the workers did not
+	 * win (the first touch of the page cache is the cost, and a second core added little
+	 * bandwidth). THREADS_AUTO keeps the rule to use where they do win.
+	 */
 	if (n < 0)
-		n = size - start < SMALL_FILE || cpus < 2 ? 0 :
-		    cpus < WORKERS_MAX			  ? (int)cpus :
-							    WORKERS_MAX;
+		n = !THREADS_AUTO || size - start < SMALL_FILE || cpus < 2 ? 0 :
+		    cpus < WORKERS_MAX					   ? (int)cpus :
+									     WORKERS_MAX;
 	if (n == 0 || start >= size)
 		return NULL;
 	p = calloc(1, sizeof(*p));

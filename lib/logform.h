@@ -54,8 +54,8 @@ int logread(const char *path, bool follow, struct logform *f, struct logread_inf
 
 /*
  * Worker threads for a mapped plain-text file (docs/OOM-REPORT.md, "Speed"): n (0 to 4; 0:
- * none, the parser reads alone), or -1 (the default): min(online CPUs, 4) from 8 MiB on, none
- * below or on one CPU. The result is the same with any number.
+ * none, the parser reads alone), or -1 (the default): none, since they did not win where
+ * measured (docs/BENCHMARKS.md, why-throughput). The result is the same with any number.
  */
 void logread_set_threads(int n);
 
