@@ -73,7 +73,7 @@ for t in 1 2 3 4; do
 	echo "exit $?" >>"$tmp/got.err"
 	cmp -s "$tmp/ref.out" "$tmp/got.out" && cmp -s "$tmp/ref.err" "$tmp/got.err" || ok=0
 done
-# and the default (threads from 8 MiB on) against stdin (read(), no window at all)
+# and the default against stdin (read(), no window at all)
 "$OOMLAB" why --json --log "$tmp/big.log" >"$tmp/got.out" 2>/dev/null
 "$OOMLAB" why --json --log - <"$tmp/big.log" >"$tmp/stdin.out" 2>/dev/null
 cmp -s "$tmp/ref.out" "$tmp/got.out" && cmp -s "$tmp/ref.out" "$tmp/stdin.out" || ok=0
