@@ -74,6 +74,7 @@ kills=$("$OOMLAB" why --log "$log" --json | python3 -c 'import json,sys; print(l
 gc=$(LC_ALL=C grep -c 'Killed process' "$log")
 echo "kills found: oomlab $kills, grep $gc"
 t_why=$(best "$OOMLAB" why --log "$log" --json)
+t_why2=$(best env OOMLAB_WHY_THREADS=2 "$OOMLAB" why --log "$log" --json)
 t_whyt=$(best "$OOMLAB" why --log "$log")
 t_why_stdin=$(best sh -c "\"$OOMLAB\" why --log - --json < '$log'")
 t_grep=$(best env LC_ALL=C grep -c 'Killed process' "$log")
@@ -81,6 +82,7 @@ t_grepu=$(best env LC_ALL=C.UTF-8 grep -c 'Killed process' "$log")
 mbs() { echo $(( bytes * 1000 / 1048576 / ($1 > 0 ? $1 : 1) )); }
 printf '%-48s %8s %10s\n' command "ms" "MiB/s"
 printf '%-48s %8d %10d\n' "oomlab why --log FILE --json" "$t_why" "$(mbs $t_why)"
+printf '%-48s %8d %10d\n' "OOMLAB_WHY_THREADS=2 oomlab why --log FILE --json" "$t_why2" "$(mbs $t_why2)"
 printf '%-48s %8d %10d\n' "oomlab why --log FILE (text)" "$t_whyt" "$(mbs $t_whyt)"
 printf '%-48s %8d %10d\n' "oomlab why --log - --json < FILE (read())" "$t_why_stdin" "$(mbs $t_why_stdin)"
 printf '%-48s %8d %10d\n' "LC_ALL=C grep -c 'Killed process' FILE" "$t_grep" "$(mbs $t_grep)"

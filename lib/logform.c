@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #endif
 
 #include "kmsg.h"
+#include "logscan.h"
 #include "util.h"
 #include "banned.h"
 
@@ -55,6 +57,7 @@ struct logform {
 	unsigned char lenb[8];
 	int lenn;
 	uint64_t bin_len, bin_got;
+	const struct logscan *win; /* the index of the window being fed (mapped reads) */
 };
 
 int logform_new(struct oomreport *rep, struct logform **ret)
@@ -467,6 +470,8 @@ static void text_piece(struct logform *f, const char *p, size_t len)
 {
 	const char *end = p + len, *nl;
 
+	if (len == 0)
+		return; /* (the end of input: p may be NULL) */
 	if (f->have) {
 		nl = memchr(p, '\n', len);
 		if (!nl) {
@@ -492,8 +497,10 @@ static void text_piece(struct logform *f, const char *p, size_t len)
 static void text_feed(struct logform *f, const char *buf, size_t len, bool last)
 {
 	const char *end = buf + len, *z;
+	/* the window's index says whether there is a NUL to look for */
+	bool nul = !(len && logscan_covers(f->win, buf) && !f->win->has_nul);
 
-	while (buf < end && (z = memchr(buf, '\0', (size_t)(end - buf))) != NULL) {
+	while (nul && buf < end && (z = memchr(buf, '\0', (size_t)(end - buf))) != NULL) {
 		text_piece(f, buf, (size_t)(z - buf));
 		text_piece(f, "\n", 1);
 		buf = z + 1;
@@ -750,45 +757,289 @@ static void map_sigbus(int sig)
 	raise(sig);
 }
 
+/*
+ * Worker threads (docs/OOM-REPORT.md, "Speed"): on a large file, up to WORKERS_MAX threads
+ * map the windows ahead of the parser, in order, each into one of a few slots, and index them
+ * (lib/logscan.h: the NUL check, the newline count, the needles, the filter of the lines after
+ * them: the passes over every byte). The one parser then takes the windows in file order and
+ * feeds them exactly as it would without workers, asking the index instead of reading the
+ * bytes: the output is the same. The resident set holds at most the slots' windows.
+ */
+#define SMALL_FILE (8u << 20) /* smaller: no worker */
+#define THREADS_AUTO 0	      /* 1: workers by default from SMALL_FILE on (see pool_start) */
+#define WORKERS_MAX 4
+#define SLOTS_MAX (WORKERS_MAX + 2)
+
+static int threads_wanted = -1;
+
+void logread_set_threads(int n)
+{
+	threads_wanted = n < 0 ? -1 : n > WORKERS_MAX ? WORKERS_MAX : n;
+}
+
+struct slot {
+	struct logscan idx;
+	char *m; /* the indexed window, or NULL: the parser maps it itself */
+	uint64_t k;
+	bool ready;
+	char *old; /* the window the parser is done with: unmapped by the next worker here */
+	uint64_t old_len;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd;
+	uint64_t ws0, size, nwin;
+	uint64_t claim;	   /* the next window a worker takes */
+	uint64_t released; /* windows the parser is done with */
+	bool stop, joined;
+	unsigned nslots, nthreads;
+	struct slot slot[SLOTS_MAX];
+	pthread_t th[WORKERS_MAX];
+};
+
+static void win_span(const struct pool *p, uint64_t k, uint64_t *ws, uint64_t *wl)
+{
+	*ws = p->ws0 + k * MAP_WINDOW;
+	*wl = p->size - *ws < MAP_WINDOW ? p->size - *ws : MAP_WINDOW;
+}
+
+/* the index, or -EFAULT when the file shrank under the mapping (SIGBUS) */
+static int build_guarded(struct logscan *idx, const char *m, size_t wl)
+{
+	sigjmp_buf jb;
+	int r;
+
+	if (sigsetjmp(jb, 1)) {
+		map_jump = NULL;
+		return -EFAULT;
+	}
+	map_jump = &jb;
+	r = logscan_build(idx, m, wl);
+	map_jump = NULL;
+	return r;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		uint64_t k, ws, wl, old_len;
+		struct slot *sl;
+		char *m, *old;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->stop && p->claim < p->nwin && p->claim >= p->released + p->nslots)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop || p->claim >= p->nwin) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		k = p->claim++;
+		sl = &p->slot[k % p->nslots];
+		old = sl->old;
+		old_len = sl->old_len;
+		sl->old = NULL;
+		pthread_mutex_unlock(&p->mu);
+		/* the unmapping (page tables, page references) off the parser's time */
+		if (old)
+			munmap(old, old_len);
+		win_span(p, k, &ws, &wl);
+		m = mmap(NULL, wl, PROT_READ, MAP_PRIVATE, p->fd, (off_t)ws);
+		if (m == MAP_FAILED) {
+			m = NULL;
+		} else {
+			(void)madvise(m, wl, MADV_SEQUENTIAL);
+			if (build_guarded(&sl->idx, m, wl) < 0) {
+				munmap(m, wl);
+				m = NULL;
+			}
+		}
+		pthread_mutex_lock(&p->mu);
+		sl->m = m;
+		sl->k = k;
+		sl->ready = true;
+		if (!m)
+			p->stop = true; /* the parser goes on alone from window k */
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+__attribute__((noinline)) static struct pool *pool_start(int fd, uint64_t size, uint64_t start,
+							 uint64_t page)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = threads_wanted;
+	struct pool *p;
+
+	/*
+	 * The default is none: on the 2-vCPU machine of docs/BENCHMARKS.md the workers did not
+	 * win (the first touch of the page cache is the cost, and a second core added little
+	 * bandwidth). THREADS_AUTO keeps the rule to use where they do win.
+	 */
+	if (n < 0)
+		n = !THREADS_AUTO || size - start < SMALL_FILE || cpus < 2 ? 0 :
+		    cpus < WORKERS_MAX					   ? (int)cpus :
+									     WORKERS_MAX;
+	if (n == 0 || start >= size)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->fd = fd;
+	p->size = size;
+	p->ws0 = start & ~(page - 1);
+	p->nwin = (size - p->ws0 + MAP_WINDOW - 1) / MAP_WINDOW;
+	p->nslots = (unsigned)n + 2;
+	for (int i = 0; i < n; i++) {
+		if (pthread_create(&p->th[i], NULL, worker, p) != 0)
+			break;
+		p->nthreads++;
+	}
+	if (p->nthreads == 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* stop the workers, drop the windows nobody took */
+static void pool_join(struct pool *p)
+{
+	if (p->joined)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < p->nthreads; i++)
+		pthread_join(p->th[i], NULL);
+	p->joined = true;
+	for (unsigned i = 0; i < p->nslots; i++) {
+		struct slot *sl = &p->slot[i];
+		uint64_t ws, wl;
+		if (sl->ready && sl->m) {
+			win_span(p, sl->k, &ws, &wl);
+			munmap(sl->m, wl);
+		}
+		if (sl->old)
+			munmap(sl->old, sl->old_len);
+		sl->old = NULL;
+		sl->m = NULL;
+		sl->ready = false;
+	}
+}
+
+static void pool_free(struct pool *p)
+{
+	if (!p)
+		return;
+	pool_join(p);
+	for (unsigned i = 0; i < p->nslots; i++)
+		logscan_free(&p->slot[i].idx);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+/* window k, mapped and indexed (then the parser owns the mapping), or NULL: map it yourself */
+static char *pool_get(struct pool *p, uint64_t k, struct logscan **idx)
+{
+	struct slot *sl;
+	char *m;
+
+	if (!p || p->joined)
+		return NULL;
+	sl = &p->slot[k % p->nslots];
+	pthread_mutex_lock(&p->mu);
+	while (!(sl->ready && sl->k == k) && !(p->stop && p->claim <= k))
+		pthread_cond_wait(&p->cv, &p->mu);
+	m = sl->ready && sl->k == k ? sl->m : NULL;
+	sl->m = NULL;
+	pthread_mutex_unlock(&p->mu);
+	if (!m) {
+		pool_join(p);
+		return NULL;
+	}
+	*idx = &sl->idx;
+	return m;
+}
+
+/* the parser is done with window k, mapped at m */
+static void pool_release(struct pool *p, uint64_t k, char *m, uint64_t wl)
+{
+	pthread_mutex_lock(&p->mu);
+	p->slot[k % p->nslots].ready = false;
+	p->slot[k % p->nslots].old = m;
+	p->slot[k % p->nslots].old_len = wl;
+	p->released = k + 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static int map_text(int fd, uint64_t size, uint64_t start, struct logform *f,
 		    struct logread_info *info)
 {
 	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct sigaction sa = { .sa_handler = map_sigbus }, old;
-	volatile uint64_t pos = start;
+	volatile uint64_t pos = start, k = 0;
 	volatile bool shrank = false;
 	char *volatile m = NULL;
 	volatile uint64_t wl = 0;
+	struct pool *pl;
 	sigjmp_buf jb;
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, &old) < 0)
 		return 0; /* read() it all */
+	pl = pool_start(fd, size, start, page);
 	if (sigsetjmp(jb, 1)) {
 		/* SIGBUS: the file is shorter than it was */
 		map_jump = NULL;
+		f->win = NULL;
+		oomreport_set_window(f->rep, NULL);
 		munmap(m, wl);
 		shrank = true;
 	}
 	while (!shrank && pos < size) {
 		uint64_t ws = pos & ~(page - 1);
+		struct logscan *idx = NULL;
 
 		wl = size - ws < MAP_WINDOW ? size - ws : MAP_WINDOW;
-		m = mmap(NULL, wl, PROT_READ, MAP_PRIVATE, fd, (off_t)ws);
-		if (m == MAP_FAILED)
-			break; /* read() on */
-		(void)madvise(m, wl, MADV_SEQUENTIAL);
-		map_jump = &jb;
-		for (uint64_t o = pos - ws; o < wl; o += IN_CHUNK) {
-			size_t k = wl - o < IN_CHUNK ? (size_t)(wl - o) : IN_CHUNK;
-			logform_feed(f, m + o, k);
+		m = pool_get(pl, k, &idx);
+		if (!m) {
+			m = mmap(NULL, wl, PROT_READ, MAP_PRIVATE, fd, (off_t)ws);
+			if (m == MAP_FAILED)
+				break; /* read() on */
+			(void)madvise(m, wl, MADV_SEQUENTIAL);
 		}
+		map_jump = &jb;
+		f->win = idx;
+		oomreport_set_window(f->rep, idx);
+		for (uint64_t o = pos - ws; o < wl; o += IN_CHUNK) {
+			size_t n = wl - o < IN_CHUNK ? (size_t)(wl - o) : IN_CHUNK;
+			logform_feed(f, m + o, n);
+		}
+		f->win = NULL;
+		oomreport_set_window(f->rep, NULL);
 		map_jump = NULL;
-		munmap(m, wl);
+		if (idx)
+			pool_release(pl, k, m, wl);
+		else
+			munmap(m, wl);
 		info->bytes_in += ws + wl - pos;
 		info->bytes_out += ws + wl - pos;
 		pos = ws + wl;
+		k = k + 1;
 	}
+	pool_free(pl);
 	sigaction(SIGBUS, &old, NULL);
 	if (shrank)
 		return -ESTALE;

@@ -52,6 +52,13 @@ struct logread_info {
  */
 int logread(const char *path, bool follow, struct logform *f, struct logread_info *info);
 
+/*
+ * Worker threads for a mapped plain-text file (docs/OOM-REPORT.md, "Speed"): n (0 to 4; 0:
+ * none, the parser reads alone), or -1 (the default): none, since they did not win where
+ * measured (docs/BENCHMARKS.md, why-throughput). The result is the same with any number.
+ */
+void logread_set_threads(int n);
+
 /* Is decompression of this container compiled in? ("gzip", "xz", "zstd") */
 bool logread_supports(const char *container);
 

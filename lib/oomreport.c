@@ -19,6 +19,7 @@
 #endif
 
 #include "kmsg.h"
+#include "logscan.h"
 #include "util.h"
 #include "banned.h"
 
@@ -647,6 +648,8 @@ struct oomreport {
 	const char *hint_text;
 	size_t hint_len;
 	bool hint_mention;
+	/* the index of the mapped window being fed (lib/logscan.h), or NULL */
+	struct logscan *win;
 };
 
 int oomreport_new(enum oom_source source, const struct oomreport_ops *ops, struct oomreport **ret)
@@ -1539,6 +1542,19 @@ static bool qp_line(struct oomreport *r, const char **line, size_t *len)
 	return true;
 }
 
+/* the report-line filter: from the window's index where it has the line */
+static bool may_hold(const struct oomreport *r, const char *line, size_t len)
+{
+	int k = logscan_covers(r->win, line) ? logscan_filter(r->win, line, len) : -1;
+
+	return k < 0 ? kmsg_may_hold_oom(line, len) : k > 0;
+}
+
+void oomreport_set_window(struct oomreport *r, struct logscan *win)
+{
+	r->win = win;
+}
+
 /* filter: the fast path's (oomreport_feed_log); oomreport_feed_line looks at every line */
 static void feed_line(struct oomreport *r, const char *line, size_t len, bool filter)
 {
@@ -1553,7 +1569,7 @@ static void feed_line(struct oomreport *r, const char *line, size_t len, bool fi
 	 * it: without an anchor, a task row or an escape, no prefix stripped changes that. Only a
 	 * held line (a wrapped tail may follow) needs every line.
 	 */
-	if (filter && !r->join_len && !kmsg_may_hold_oom(line, len)) {
+	if (filter && !r->join_len && !may_hold(r, line, len)) {
 		r->stats.lines++;
 		return;
 	}
@@ -1886,6 +1902,25 @@ static const char *scan_needles(const char *p, const char *end, uint64_t *nls)
 	return scan_impl(p, end, nls);
 }
 
+const char *oomreport_scan_needles(const char *p, const char *end, uint64_t *nls)
+{
+	return scan_impl(p, end, nls);
+}
+
+bool oomreport_needle_at(const char *p, char *first, char *last)
+{
+	static const char *const all[] = { NEEDLE_A, NEEDLE_B, NEEDLE_C, NEEDLE_D };
+
+	if (!p) {
+		for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+			first[i] = all[i][0];
+			last[i] = all[i][7];
+		}
+		return false;
+	}
+	return needle_at(p);
+}
+
 static bool needle_in(const char *s, size_t len)
 {
 	uint64_t n;
@@ -1902,7 +1937,10 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 
 		if (idle(r)) {
 			uint64_t nls;
-			const char *c = scan_needles(p, end, &nls), *ls;
+			const char *c, *ls;
+			/* the worker's index of the window knows, or the scan finds out */
+			if (!logscan_covers(r->win, p) || !logscan_next(r->win, p, end, &c, &nls))
+				c = scan_needles(p, end, &nls);
 			flush_join(r); /* a held line without needle: parse it before skipping */
 			r->stats.lines_read += nls;
 			if (!c) {
@@ -1914,6 +1952,21 @@ void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len)
 			ls = memrchr(p, '\n', (size_t)(c - p));
 			if (ls)
 				p = ls + 1;
+		}
+		/*
+		 * A line the window's index knows the filter drops, and that holds no '=' (so
+		 * quoted-printable, off, stays off): what feed_line would do with it, without
+		 * reading it (the worker did).
+		 */
+		if (r->source == OOM_SOURCE_LOG && !r->join_len && !r->qp &&
+		    logscan_covers(r->win, p)) {
+			size_t n;
+			if (logscan_dropped(r->win, p, &n) && n < (size_t)(end - p)) {
+				r->lineno = ++r->stats.lines_read;
+				r->stats.lines++;
+				p += n + 1;
+				continue;
+			}
 		}
 		nl = memchr(p, '\n', (size_t)(end - p));
 		feed_line(r, p, nl ? (size_t)(nl - p) : (size_t)(end - p),

@@ -126,6 +126,22 @@ void oomreport_feed_line(struct oomreport *r, const char *line, size_t len);
  * needs (docs/OOM-REPORT.md, "Speed").
  */
 void oomreport_feed_log(struct oomreport *r, const char *buf, size_t len);
+/*
+ * The buffers fed next with oomreport_feed_log lie (in part) in this mapped window, indexed by
+ * a worker (lib/logscan.h): the skip and the line filter ask the index. NULL: no index.
+ */
+struct logscan;
+void oomreport_set_window(struct oomreport *r, struct logscan *win);
+/*
+ * The needle scan of the skip: the first byte in [p, end) that starts one of the needles
+ * (docs/OOM-REPORT.md, "Speed"), NULL if none; *nls the '\n' before it (or in all of it).
+ */
+const char *oomreport_scan_needles(const char *p, const char *end, uint64_t *nls);
+/*
+ * Does one of the (four) needles start at p (8 bytes readable)? With p NULL: their first and
+ * last bytes into first[4] and last[4] (for a scan of one's own), and false.
+ */
+bool oomreport_needle_at(const char *p, char *first, char *last);
 /* Kernel text already separated from its prefix (a /dev/kmsg record). */
 void oomreport_feed_text(struct oomreport *r, const char *text, size_t len, bool have_ts,
 			 uint64_t ts_us, bool escaped);

@@ -213,6 +213,140 @@ static bool in_since(const struct oom_event *ev, bool have_since, bool abs, int6
 	return (ev->have & OOM_HAVE_KTIME) && ev->kernel_time_us + since >= newest_k;
 }
 
+/*
+ * The kills as they come (explain_collect_stream): enriched, counted, filtered and shown one
+ * at a time, so that memory does not grow with the kills of the log. --since DURATION with
+ * --log counts back from the log's newest kill, known only at the end: the kills that may
+ * still be in that span are kept (those certainly before it are dropped as newer kills come).
+ */
+struct why_out {
+	struct cli *cli;
+	pid_t pid;
+	const char *cgroup;
+	unsigned enrich;
+	bool have_since, abs, keep;
+	int64_t abs_us;
+	uint64_t since;
+	/* over every kill decoded */
+	size_t total, untimed;
+	bool all_wall; /* every kill so far has a wall-clock time */
+	bool use_wall;
+	int64_t newest_wall;
+	uint64_t newest_k;
+	struct kill_list cand; /* keep: the kills that may be shown */
+	size_t pruned_at;
+	/* the output */
+	struct json j;
+	bool json_open;
+	size_t shown;
+};
+
+static void show(struct why_out *o, const struct oom_event *ev)
+{
+	if (o->cli->json) {
+		if (!o->json_open) {
+			/* opened with the first kill: an error before it is the error object alone */
+			json_init(&o->j, stdout, false);
+			json_obj_open(&o->j);
+			json_key(&o->j, "kills");
+			json_arr_open(&o->j);
+			o->json_open = true;
+		}
+		oom_event_to_json(ev, &o->j);
+	} else {
+		if (o->shown)
+			fputc('\n', stdout);
+		explain_kill_text(stdout, ev);
+	}
+	o->shown++;
+}
+
+static int keep_kill(struct kill_list *l, const struct oom_event *ev)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct oom_event *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *ev;
+	return 0;
+}
+
+/* --since DURATION from the newest kill: can ev no longer be in the span, whatever comes? */
+static bool certainly_before(const struct why_out *o, const struct oom_event *ev)
+{
+	bool k_out = !((ev->have & OOM_HAVE_KTIME) && ev->kernel_time_us + o->since >= o->newest_k);
+
+	if (!o->all_wall)
+		return k_out; /* the kernel's time decides */
+	return k_out &&
+	       !((ev->have & OOM_HAVE_TIME) &&
+		 ev->time_us + (int64_t)(o->since > INT64_MAX ? INT64_MAX / 2 : o->since) >=
+			 o->newest_wall);
+}
+
+static void prune(struct why_out *o)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < o->cand.n; i++)
+		if (!certainly_before(o, &o->cand.v[i]))
+			o->cand.v[k++] = o->cand.v[i];
+	o->cand.n = k;
+	o->pruned_at = k;
+}
+
+static int why_kill(struct oom_event *ev, void *userdata)
+{
+	struct why_out *o = userdata;
+
+	/* names are pure; the live limit only makes sense for this host's own log */
+	explain_enrich(ev, &o->cli->host, o->enrich);
+	o->total++;
+	o->untimed += !(ev->have & OOM_HAVE_TIME);
+	if (o->keep) {
+		/* back from the log's newest kill: by its wall clock if every kill has one */
+		if (!(ev->have & OOM_HAVE_TIME))
+			o->all_wall = false;
+		if ((ev->have & OOM_HAVE_KTIME) && ev->kernel_time_us > o->newest_k)
+			o->newest_k = ev->kernel_time_us;
+		if ((ev->have & OOM_HAVE_TIME) && ev->time_us > o->newest_wall)
+			o->newest_wall = ev->time_us;
+		if (!explain_match(ev, o->pid, o->cgroup))
+			return 0;
+		if (o->cand.n >= 64 && o->cand.n >= 2 * o->pruned_at)
+			prune(o);
+		return keep_kill(&o->cand, ev);
+	}
+	if (explain_match(ev, o->pid, o->cgroup) &&
+	    in_since(ev, o->have_since, o->abs, o->abs_us, o->since, o->use_wall, o->newest_wall,
+		     o->newest_k))
+		show(o, ev);
+	return 0;
+}
+
+/* keep: the span is known now */
+static void show_kept(struct why_out *o)
+{
+	if (!o->keep)
+		return;
+	o->use_wall = o->total > 0 && o->all_wall;
+	for (size_t i = 0; i < o->cand.n; i++)
+		if (in_since(&o->cand.v[i], o->have_since, o->abs, o->abs_us, o->since, o->use_wall,
+			     o->newest_wall, o->newest_k))
+			show(o, &o->cand.v[i]);
+	kill_list_free(&o->cand);
+}
+
+static int count_kill(struct oom_event *ev, void *userdata)
+{
+	(*(size_t *)userdata)++;
+	return 0;
+}
+
 int cmd_why(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_JFILE = 0x100, OPT_JDIR, OPT_BOOT };
@@ -239,10 +373,10 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 	struct collect_opts co = { 0 };
 	struct collect_info info;
 	pid_t pid = 0;
-	uint64_t since = 0, newest_k = 0;
-	int64_t abs_us = 0, newest_wall = INT64_MIN;
-	bool have_since = false, abs = false, use_wall = false, boot_given = false;
-	struct kill_list kills = { 0 };
+	uint64_t since = 0;
+	int64_t abs_us = 0;
+	bool have_since = false, abs = false, boot_given = false;
+	struct why_out o = { 0 };
 	size_t shown = 0;
 	int c, r, status = EXIT_OK;
 
@@ -388,8 +522,11 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			}
 		}
 		/* what the buffer still covers, what could not be decoded, imitations */
-		if (explain_collect_ex(&cli->host, &co, &kills, &info) == 0) {
-			account(&info, "the kernel log", kills.n);
+		size_t nkills = 0;
+		if (explain_collect_stream(&cli->host, &co,
+					   &(struct collect_sink){ count_kill, &nkills },
+					   &info) == 0) {
+			account(&info, "the kernel log", nkills);
 			if (r == 0)
 				span_text(stderr, &info);
 			if (r == 0 && (pid || cgroup) && !info.stats.have_ts_span)
@@ -398,13 +535,42 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			if (info.stats.undecoded)
 				status = EXIT_UNDECODED;
 		}
-		kill_list_free(&kills);
 		return finish(cli, status);
 	}
-	r = explain_collect_ex(&cli->host, &co, &kills, &info);
+	/* the number of worker threads of a mapped log (tests: any number gives the same) */
+	if (getenv("OOMLAB_WHY_THREADS")) {
+		int n;
+		if (parse_int(getenv("OOMLAB_WHY_THREADS"), &n) == 0 && n >= 0)
+			logread_set_threads(n);
+	}
+	o.cli = cli;
+	o.pid = pid;
+	o.cgroup = cgroup;
+	o.enrich = ENRICH_NAME | (log || co.journal ? 0 : ENRICH_LIMIT);
+	o.have_since = have_since;
+	o.abs = abs;
+	o.abs_us = abs_us;
+	o.since = since;
+	o.all_wall = true;
+	o.newest_wall = INT64_MIN;
+	if (have_since && !abs) {
+		if (log) {
+			o.keep = true;
+		} else {
+			struct timespec ts;
+			/* back from now */
+			clock_gettime(CLOCK_REALTIME, &ts);
+			o.newest_wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+			o.use_wall = true;
+		}
+	}
+	r = explain_collect_stream(&cli->host, &co, &(struct collect_sink){ why_kill, &o }, &info);
+	show_kept(&o);
 	if (r < 0) {
 		const char *what = source_name(log, co.journal);
-		kill_list_free(&kills);
+		/* the kills decoded before the error are out: the document gets the error */
+		if (o.json_open)
+			json_arr_close(&o.j);
 		if (!log && !co.journal && (r == -EPERM || r == -EACCES))
 			return cli_error(
 				cli,
@@ -443,69 +609,25 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 			return cli_error(cli, "--journal: the journal has no entries");
 		return cli_error(cli, "cannot read '%s': %s", what, strerror(-r));
 	}
-	/* names are pure; the live limit only makes sense for this host's own log */
-	for (size_t i = 0; i < kills.n; i++)
-		explain_enrich(&kills.v[i], &cli->host,
-			       ENRICH_NAME | (log || co.journal ? 0 : ENRICH_LIMIT));
-	if (have_since && !abs) {
-		if (log) {
-			/* back from the log's newest kill: by its wall clock if every kill has one */
-			use_wall = kills.n > 0;
-			for (size_t i = 0; i < kills.n; i++) {
-				if (!(kills.v[i].have & OOM_HAVE_TIME))
-					use_wall = false;
-				if ((kills.v[i].have & OOM_HAVE_KTIME) &&
-				    kills.v[i].kernel_time_us > newest_k)
-					newest_k = kills.v[i].kernel_time_us;
-				if ((kills.v[i].have & OOM_HAVE_TIME) &&
-				    kills.v[i].time_us > newest_wall)
-					newest_wall = kills.v[i].time_us;
-			}
-		} else {
-			struct timespec ts;
-			/* back from now */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			newest_wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-			use_wall = true;
-		}
-	}
-
+	shown = o.shown;
 	if (cli->json) {
-		struct json j;
-		json_init(&j, stdout, false);
-		json_obj_open(&j);
-		json_key(&j, "kills");
-		json_arr_open(&j);
-		for (size_t i = 0; i < kills.n; i++) {
-			const struct oom_event *ev = &kills.v[i];
-			if (!explain_match(ev, pid, cgroup) ||
-			    !in_since(ev, have_since, abs, abs_us, since, use_wall, newest_wall,
-				      newest_k))
-				continue;
-			oom_event_to_json(ev, &j);
-			shown++;
+		if (!o.json_open) {
+			json_init(&o.j, stdout, false);
+			json_obj_open(&o.j);
+			json_key(&o.j, "kills");
+			json_arr_open(&o.j);
 		}
-		json_arr_close(&j);
+		json_arr_close(&o.j);
 		if (cgroup)
-			cli_cgroup_target_json(&j, cgroup_arg, &cgt);
+			cli_cgroup_target_json(&o.j, cgroup_arg, &cgt);
 		if (cgroup && !log && !co.journal) {
-			json_key(&j, "cgroup");
-			if (explain_cgroup_json(&j, &cli->host, cgroup) < 0)
-				json_null(&j);
+			json_key(&o.j, "cgroup");
+			if (explain_cgroup_json(&o.j, &cli->host, cgroup) < 0)
+				json_null(&o.j);
 		}
-		json_obj_close(&j);
-		json_end(&j);
+		json_obj_close(&o.j);
+		json_end(&o.j);
 	} else {
-		for (size_t i = 0; i < kills.n; i++) {
-			const struct oom_event *ev = &kills.v[i];
-			if (!explain_match(ev, pid, cgroup) ||
-			    !in_since(ev, have_since, abs, abs_us, since, use_wall, newest_wall,
-				      newest_k))
-				continue;
-			if (shown++)
-				fputc('\n', stdout);
-			explain_kill_text(stdout, ev);
-		}
 		if (!shown && info.stats.undecoded)
 			/* never "no OOM kill" when something named the OOM killer and was not read */
 			printf("no OOM kill decoded%s in %s, but %llu line(s) there name the OOM killer in a "
@@ -523,16 +645,11 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 				printf("cgroup %s does not exist (any more)\n", cgroup);
 		}
 	}
-	account(&info, source_name(log, co.journal), kills.n);
-	if (have_since && abs && kills.n && shown < kills.n) {
-		size_t untimed = 0;
-		for (size_t i = 0; i < kills.n; i++)
-			untimed += !(kills.v[i].have & OOM_HAVE_TIME);
-		if (untimed)
-			fprintf(stderr,
-				"oomlab why: %zu kill(s) have no wall-clock time in the log and are left out by --since %s\n",
-				untimed, "DATE");
-	}
+	account(&info, source_name(log, co.journal), o.total);
+	if (have_since && abs && o.total && shown < o.total && o.untimed)
+		fprintf(stderr,
+			"oomlab why: %zu kill(s) have no wall-clock time in the log and are left out by --since %s\n",
+			o.untimed, "DATE");
 	if (!shown && (pid || cgroup) && !log && !co.journal) {
 		span_text(stderr, &info);
 		if (!info.stats.have_ts_span)
@@ -541,6 +658,5 @@ int cmd_why(struct cli *cli, int argc, char **argv)
 	}
 	if (info.stats.undecoded)
 		status = EXIT_UNDECODED;
-	kill_list_free(&kills);
 	return finish(cli, status);
 }

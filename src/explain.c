@@ -27,39 +27,71 @@ void kill_list_free(struct kill_list *l)
 	l->n = l->cap = 0;
 }
 
+/*
+ * Kills are handed on in log order once no later line can change them: only an oom_reaper
+ * line, which names the victim's pid after its kill line, still can (it sets reaped). The last
+ * PENDING_MAX kills wait for it; the one before them is final. So what is kept does not grow
+ * with the number of kills (docs/OOM-REPORT.md, "Speed").
+ */
+#define PENDING_MAX 256
+
 struct collect {
-	struct kill_list *l;
+	const struct collect_sink *sink;
 	int err;
 	struct oomreport *rep;
+	struct oom_event *pend; /* a ring of PENDING_MAX */
+	size_t head, n;
+	bool have_boot;
+	int64_t boot_us;
 };
+
+static void final_kill(struct collect *c, struct oom_event *ev)
+{
+	int r;
+
+	/* the live buffer: kernel time on the wall clock */
+	if (c->have_boot && (ev->have & OOM_HAVE_KTIME) && !(ev->have & OOM_HAVE_TIME)) {
+		ev->time_us = c->boot_us + (int64_t)ev->kernel_time_us;
+		ev->have |= OOM_HAVE_TIME;
+	}
+	r = c->sink->on_kill(ev, c->sink->userdata);
+	if (r < 0 && !c->err)
+		c->err = r;
+}
 
 static void collect_kill(const struct oom_event *ev, void *userdata)
 {
 	struct collect *c = userdata;
-	struct kill_list *l = c->l;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct oom_event *v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			c->err = -ENOMEM;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
+	if (c->n == PENDING_MAX) {
+		final_kill(c, &c->pend[c->head]);
+		c->head = (c->head + 1) % PENDING_MAX;
+		c->n--;
 	}
-	l->v[l->n++] = *ev;
+	c->pend[(c->head + c->n++) % PENDING_MAX] = *ev;
 }
 
 static void collect_reap(const struct oom_reap *reap, void *userdata)
 {
 	struct collect *c = userdata;
 
-	for (size_t i = c->l->n; i-- > 0;)
-		if (c->l->v[i].pid == reap->pid) {
-			c->l->v[i].reaped = true;
+	for (size_t i = c->n; i-- > 0;) {
+		struct oom_event *ev = &c->pend[(c->head + i) % PENDING_MAX];
+		if (ev->pid == reap->pid) {
+			ev->reaped = true;
 			return;
 		}
+	}
+}
+
+/* the kills still waiting for a reaper line: final now */
+static void collect_drain(struct collect *c)
+{
+	while (c->n) {
+		final_kill(c, &c->pend[c->head]);
+		c->head = (c->head + 1) % PENDING_MAX;
+		c->n--;
+	}
 }
 
 struct kmsg_feed {
@@ -90,10 +122,10 @@ static void local_clock(int year_of, int *year, long *tz_min)
 	}
 }
 
-int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,
-		       struct collect_info *info)
+int explain_collect_stream(const struct host *h, const struct collect_opts *o,
+			   const struct collect_sink *sink, struct collect_info *info)
 {
-	struct collect c = { .l = ret };
+	struct collect c = { .sink = sink };
 	struct oomreport_ops ops = { .on_kill = collect_kill,
 				     .on_reap = collect_reap,
 				     .userdata = &c };
@@ -102,9 +134,14 @@ int explain_collect_ex(const struct host *h, const struct collect_opts *o, struc
 	int r;
 
 	memset(info, 0, sizeof(*info));
+	c.pend = malloc(PENDING_MAX * sizeof(*c.pend));
+	if (!c.pend)
+		return -ENOMEM;
 	r = oomreport_new(path || o->journal ? OOM_SOURCE_LOG : OOM_SOURCE_KMSG, &ops, &c.rep);
-	if (r < 0)
+	if (r < 0) {
+		free(c.pend);
 		return r;
+	}
 	if (o->journal) {
 		r = explain_journal(c.rep, o, info);
 		oomreport_flush(c.rep);
@@ -155,35 +192,56 @@ int explain_collect_ex(const struct host *h, const struct collect_opts *o, struc
 				struct kmsg_feed kf = { .rep = c.rep };
 				struct timespec rt, mono;
 
-				info->live = true;
-				r = kmsg_read_all(fd, feed_record, &kf, &kf.overwritten);
-				close(fd);
-				info->overwritten = kf.overwritten;
-				/* printk time is local_clock(): CLOCK_MONOTONIC within about 1 ms */
+				/* printk time is local_clock(): CLOCK_MONOTONIC within about 1 ms;
+				 * read before the records, since each kill is handed on as it comes */
 				clock_gettime(CLOCK_REALTIME, &rt);
 				clock_gettime(CLOCK_MONOTONIC, &mono);
 				info->boot_us = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000 +
 						((int64_t)rt.tv_nsec - mono.tv_nsec) / 1000;
 				info->have_boot = true;
+				c.have_boot = true;
+				c.boot_us = info->boot_us;
+				info->live = true;
+				r = kmsg_read_all(fd, feed_record, &kf, &kf.overwritten);
+				close(fd);
+				info->overwritten = kf.overwritten;
 			}
 		}
 		oomreport_flush(c.rep);
 	}
+	collect_drain(&c);
 	if (r > 0)
 		r = 0;
 	oomreport_get_stats(c.rep, &info->stats);
 	oomreport_free(c.rep);
-	if (info->have_boot)
-		for (size_t i = 0; i < ret->n; i++)
-			if ((ret->v[i].have & OOM_HAVE_KTIME) &&
-			    !(ret->v[i].have & OOM_HAVE_TIME)) {
-				ret->v[i].time_us =
-					info->boot_us + (int64_t)ret->v[i].kernel_time_us;
-				ret->v[i].have |= OOM_HAVE_TIME;
-			}
+	free(c.pend);
 	if (r == 0 && c.err)
 		r = c.err;
 	return r;
+}
+
+static int list_kill(struct oom_event *ev, void *userdata)
+{
+	struct kill_list *l = userdata;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct oom_event *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *ev;
+	return 0;
+}
+
+int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,
+		       struct collect_info *info)
+{
+	struct collect_sink s = { .on_kill = list_kill, .userdata = ret };
+
+	return explain_collect_stream(h, o, &s, info);
 }
 
 int explain_collect(const struct host *h, const char *path, struct kill_list *ret)

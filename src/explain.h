@@ -52,6 +52,19 @@ struct collect_info {
 };
 int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,
 		       struct collect_info *info);
+/*
+ * The same, streamed: each kill goes to on_kill (which may change it, e.g. explain_enrich) in
+ * log order as soon as it is final, i.e. when PENDING_MAX (256) kills came after it, or at the
+ * end: an oom_reaper line after its kill line can set reaped until then. Nothing is kept, so
+ * memory does not grow with the kills. A negative return of on_kill is returned at the end
+ * (the read goes on). On an error of the read, the kills before it have been handed on.
+ */
+struct collect_sink {
+	int (*on_kill)(struct oom_event *ev, void *userdata);
+	void *userdata;
+};
+int explain_collect_stream(const struct host *h, const struct collect_opts *o,
+			   const struct collect_sink *sink, struct collect_info *info);
 /* The journal's kernel records into rep (src/journal.c). -EPROTONOSUPPORT without libsystemd. */
 int explain_journal(struct oomreport *rep, const struct collect_opts *o, struct collect_info *info);
 

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "kmsg.h"
 #include "logform.h"
+#include "logscan.h"
 #include "oomreport.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -367,30 +369,237 @@ START_TEST(test_needles_at_edges)
 	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
 
 	plain(&ref, buf, len);
-	r = new_rep(&got);
-	ck_assert_int_eq(logform_new(r, &f), 0);
-	ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
-	logform_end(f);
-	stats_line(&got, r);
-	ck_assert_int_eq(ref.kills, (int)ELEMENTSOF(at));
-	same(ref.out, got.out, "a mapped file, needles at the edges", CHUNK);
-	ck_assert_int_eq(got.kills, (int)ELEMENTSOF(at));
-	ck_assert_uint_eq(info.bytes_in, len);
-	logform_free(f);
-	oomreport_free(r);
-	free(got.out);
+	/* the parser alone, and with 1, 2 and 4 worker threads indexing the windows */
+	for (int t = 0; t <= 4; t += t ? t : 1) {
+		logread_set_threads(t);
+		r = new_rep(&got);
+		ck_assert_int_eq(logform_new(r, &f), 0);
+		ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
+		logform_end(f);
+		stats_line(&got, r);
+		ck_assert_int_eq(ref.kills, (int)ELEMENTSOF(at));
+		same(ref.out, got.out, t ? "mapped, with workers" : "mapped, no worker", CHUNK);
+		ck_assert_int_eq(got.kills, (int)ELEMENTSOF(at));
+		ck_assert_uint_eq(info.bytes_in, len);
+		logform_free(f);
+		oomreport_free(r);
+		free(got.out);
+	}
 
-	/* truncated while mapped (copytruncate): the read ends where the file now ends */
-	r = new_rep(&got);
-	got.truncate_path = path_fd;
-	got.truncate_to = 2 * CHUNK;
-	ck_assert_int_eq(logform_new(r, &f), 0);
-	ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
-	logform_end(f);
-	ck_assert_int_eq(got.kills, 1);
-	logform_free(f);
-	oomreport_free(r);
-	free(got.out);
+	/* truncated while mapped (copytruncate): the read ends where the file now ends, also
+	 * when a worker or the parser meets the end (SIGBUS) */
+	for (int t = 0; t <= 2; t++) {
+		ck_assert_int_eq(ftruncate(fd, 0), 0);
+		ck_assert_int_eq(pwrite(fd, buf, len, 0), (ssize_t)len);
+		logread_set_threads(t);
+		r = new_rep(&got);
+		got.truncate_path = path_fd;
+		got.truncate_to = 2 * CHUNK;
+		ck_assert_int_eq(logform_new(r, &f), 0);
+		ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
+		logform_end(f);
+		ck_assert_int_eq(got.kills, 1);
+		logform_free(f);
+		oomreport_free(r);
+		free(got.out);
+	}
+	logread_set_threads(-1);
+	free(ref.out);
+	close(fd);
+	free(rep);
+	free(buf);
+}
+END_TEST
+
+/* ---- the window index (lib/logscan.c) against the scan and the filter themselves ---- */
+
+/* a window of many kinds of line: needles at block (256), piece (128 KiB) and window edges */
+static size_t mixed(char *out, size_t cap, unsigned seed)
+{
+	static const char *const t[] = {
+		"[ 12.000001] python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"[ 12.000002] memory: usage 65536kB, limit 65536kB, failcnt 229",
+		"[ 12.000003] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name",
+		"[ 12.000004] [   3916]     0  3916    55387    16288   217088        0             0 python3",
+		"[ 12.000005] Memory cgroup out of memory: Killed process 3916 (python3) total-vm:221548kB",
+		"[ 12.000006] oom_reaper: reaped process 3916 (python3), now anon-rss:0kB",
+		"[ 12.000007] Task in /a killed as a result of limit of /a",
+		"[ 12.000008] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),task=x,pid=1,uid=0",
+		"[ 12.000009] EXT4-fs (vda1): re-mounted. Quota mode: none.",
+		"kern.log: a process started\r",
+		"\\x5c escaped",
+		"",
+		"short",
+		"processprocess process oom-kil oom-kill emory: uTask in",
+	};
+	size_t n = 0;
+
+	while (n + 1200 < cap) {
+		unsigned k = seed % ELEMENTSOF(t);
+		size_t l = strlen(t[k]);
+		seed = seed * 1103515245u + 12345u;
+		/* now and then a line that puts its needle across a 256-byte block edge */
+		if ((seed >> 8) % 7 == 0) {
+			size_t pad = 256 - (n % 256) + 256 - 5;
+			memset(out + n, 'y', pad);
+			n += pad;
+		}
+		if ((seed >> 12) % 97 == 0)
+			out[n++] = '\0';
+		memcpy(out + n, t[k], l);
+		n += l;
+		out[n++] = '\n';
+	}
+	return n;
+}
+
+static void check_index(const char *buf, size_t len, bool some_known)
+{
+	struct logscan s = { 0 };
+	bool nul = memchr(buf, '\0', len) != NULL;
+	size_t lines = 0, known = 0;
+
+	ck_assert_int_eq(logscan_build(&s, buf, len), 0);
+	ck_assert(s.has_nul == nul);
+	ck_assert(s.needles_ok);
+	/* from every line start to the next few line ends, and to the end */
+	for (const char *p = buf; p < buf + len;) {
+		const char *e = p, *c1, *c2;
+		uint64_t n1 = 0, n2 = 0;
+		int k;
+		const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
+
+		for (int i = 0; i < 3 && e < buf + len; i++) {
+			const char *q = memchr(e, '\n', (size_t)(buf + len - e));
+			e = q ? q + 1 : buf + len;
+			c1 = oomreport_scan_needles(p, e, &n1);
+			ck_assert(logscan_next(&s, p, e, &c2, &n2));
+			ck_assert_ptr_eq(c1, c2);
+			ck_assert_uint_eq(n1, n2);
+		}
+		c1 = oomreport_scan_needles(p, buf + len, &n1);
+		ck_assert(logscan_next(&s, p, buf + len, &c2, &n2));
+		ck_assert_ptr_eq(c1, c2);
+		ck_assert_uint_eq(n1, n2);
+		if (!nl)
+			break;
+		/* the filter's answer, where the index has it, is the filter's */
+		k = logscan_filter(&s, p, (size_t)(nl - p));
+		if (k >= 0) {
+			ck_assert_int_eq(k, kmsg_may_hold_oom(p, (size_t)(nl - p)));
+			known++;
+		}
+		/* a line the parser cut elsewhere (at a NUL) is never answered for */
+		if (nl - p > 2)
+			ck_assert_int_eq(logscan_filter(&s, p, (size_t)(nl - p) - 1), -1);
+		lines++;
+		p = nl + 1;
+	}
+	if (some_known)
+		ck_assert_uint_gt(known, 100);
+	logscan_free(&s);
+}
+
+START_TEST(test_index_matches_scan)
+{
+	size_t cap = WINDOW + 1000, len;
+	char *buf = malloc(cap);
+
+	ck_assert_ptr_nonnull(buf);
+	for (unsigned seed = 1; seed <= 3; seed++) {
+		len = mixed(buf, cap, seed);
+		check_index(buf, len, true);
+		/* every length at the end of a block, of the window; a window ending mid-line */
+		for (size_t cut = 1; cut < 300; cut += 37)
+			check_index(buf, len - cut, true);
+	}
+	/* tiny windows: shorter than a block, than a needle */
+	check_index("Killed process 1 (x)\n", 21, false);
+	check_index("process", 7, false);
+	check_index("\0\n", 2, false);
+	free(buf);
+}
+END_TEST
+
+/*
+ * The mapped read with workers on what they cut differently: a report across each window
+ * edge, a line longer than a window, CRLF lines, NULs, a window holding nothing but one
+ * line's middle. The same kills, field by field, as the plain path.
+ */
+START_TEST(test_threads_equal_plain)
+{
+	size_t cap = 10 * WINDOW, len = 0, rl;
+	char *buf = malloc(cap), *rep = malloc(65536), path[] = "/tmp/oomlab-test-logscan-XXXXXX";
+	char path_fd[64];
+	struct run ref, got;
+	int fd;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_nonnull(rep);
+	for (int w = 1, edge = 1; w <= 5; w++, edge++) {
+		rl = report(rep, 65536, 80000 + w, w == 3 ? "> " : "");
+		/* this report's middle at the next window edge */
+		while ((size_t)edge * WINDOW < len + rl + 1000)
+			edge++;
+		len += filler(buf + len, (size_t)edge * WINDOW - rl / 2 - len, (unsigned)w);
+		if (w == 2) {
+			/* CRLF */
+			for (size_t i = 0; i < rl; i++) {
+				if (rep[i] == '\n')
+					buf[len++] = '\r';
+				buf[len++] = rep[i];
+			}
+			continue;
+		}
+		memcpy(buf + len, rep, rl);
+		len += rl;
+		if (w == 3) {
+			/* a line longer than a window, then NULs, then a report */
+			memset(buf + len, 'z', WINDOW + 777);
+			len += WINDOW + 777;
+			buf[len++] = '\n';
+			memset(buf + len, 0, 100);
+			len += 100;
+			rl = report(rep, 65536, 90000, "");
+			memcpy(buf + len, rep, rl);
+			len += rl;
+		}
+	}
+	len += filler(buf + len, 5000, 3);
+	ck_assert_uint_lt(len, cap);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	snprintf(path_fd, sizeof(path_fd), "/proc/self/fd/%d", fd);
+	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
+
+	/*
+	 * Against the parser alone (not the plain path: a line longer than 64 KiB that crosses a
+	 * piece's edge is handed over in pieces, each counted as a line).
+	 */
+	memset(&ref, 0, sizeof(ref));
+	for (int t = 0; t <= 4; t++) {
+		struct logform *f;
+		struct logread_info info;
+		struct oomreport *r = new_rep(&got);
+
+		logread_set_threads(t);
+		ck_assert_int_eq(logform_new(r, &f), 0);
+		ck_assert_int_eq(logread(path_fd, false, f, &info), 0);
+		logform_end(f);
+		stats_line(&got, r);
+		ck_assert_int_eq(got.kills, 6);
+		if (t == 0)
+			ref = got;
+		else
+			same(ref.out, got.out,
+			     "reports across window edges, long lines, CRLF, NULs", WINDOW);
+		logform_free(f);
+		oomreport_free(r);
+		if (t)
+			free(got.out);
+	}
+	logread_set_threads(-1);
 	free(ref.out);
 	close(fd);
 	free(rep);
@@ -406,6 +615,8 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_fast_equals_plain);
 	tcase_add_test(tc, test_needles_at_edges);
+	tcase_add_test(tc, test_index_matches_scan);
+	tcase_add_test(tc, test_threads_equal_plain);
 	suite_add_tcase(s, tc);
 	return s;
 }
