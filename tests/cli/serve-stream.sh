@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # `oomlab serve` streams /metrics (chunked, rendered block by block: no whole-body buffer) and
 # the streamed body is byte for byte what `oomlab export` writes, in both formats, on the
-# serve-k8s fixture grown by 1,500 slices (a body of ~25 blocks, so lines straddle blocks).
+# serve-k8s fixture grown by 1,500 slices (~580 KB: about 18 blocks of 32 KiB, so lines straddle blocks).
 # The two differ only in the scrape duration (left out) and the kill source (export has none).
 source "$(dirname "$0")/../_lib.sh"
 require_cmd curl
