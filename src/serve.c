@@ -310,15 +310,53 @@ static const char *last_component(const char *p)
 	return c ? c + 1 : p;
 }
 
+/*
+ * One tracked cgroup of a scrape, 72 bytes: the figures, and where its labels are in the
+ * scrape's string table (struct tracked_set): "name\0namespace\0pod\0qos\0unit\0" back to
+ * back, so 10,000 cgroups take about a megabyte rather than 9 (a k8s_names and a unit array
+ * each, 890 bytes).
+ */
 struct tracked {
-	const char *name; /* cgroup path */
-	char unit[128];
-	struct k8s_names k8s;
-	bool has_usage, has_limit, has_oom_kill, has_max_events, has_psi, has_unrecl;
+	size_t labels; /* offset in tracked_set.str */
 	uint64_t usage, limit, oom_kill, max_events, unrecl;
 	uint64_t psi_some_us, psi_full_us;
-	bool psi_full;
+	bool has_usage, has_limit, has_oom_kill, has_max_events, has_psi, has_unrecl, psi_full;
 };
+
+struct tracked_set {
+	struct tracked *v;
+	size_t n;
+	char *str;
+	size_t len, cap;
+};
+
+/* appends the strings (NULL: "") to set->str; -ENOMEM */
+static int tracked_strings(struct tracked_set *set, struct tracked *t, const char *const *v,
+			   size_t nv)
+{
+	size_t need = 0;
+
+	for (size_t i = 0; i < nv; i++)
+		need += strlen(v[i] ? v[i] : "") + 1;
+	if (set->len + need > set->cap) {
+		size_t nc = set->cap ? set->cap : 4096;
+		char *ns;
+		while (nc < set->len + need)
+			nc *= 2;
+		ns = realloc(set->str, nc);
+		if (!ns)
+			return -ENOMEM;
+		set->str = ns;
+		set->cap = nc;
+	}
+	t->labels = set->len;
+	for (size_t i = 0; i < nv; i++) {
+		size_t l = strlen(v[i] ? v[i] : "") + 1;
+		memcpy(set->str + set->len, v[i] ? v[i] : "", l);
+		set->len += l;
+	}
+	return 0;
+}
 
 static unsigned path_depth(const char *p)
 {
@@ -412,16 +450,17 @@ static void tracked_from_sample(const struct serve *s, const struct cgw_sample *
 }
 
 /* labels of a tracked cgroup: cgroup, plus namespace/pod or unit when known */
-static size_t tracked_labels(const struct tracked *t, struct prom_label *l)
+static size_t tracked_labels(const struct tracked_set *set, const struct tracked *t,
+			     struct prom_label *l)
 {
-	size_t n = 0;
+	static const char *const names[] = { "cgroup", "namespace", "pod", "qos", "unit" };
+	const char *p = set->str + t->labels;
 
-	l[n++] = (struct prom_label){ "cgroup", t->name };
-	l[n++] = (struct prom_label){ "namespace", t->k8s.namespace };
-	l[n++] = (struct prom_label){ "pod", t->k8s.pod[0] ? t->k8s.pod : t->k8s.pod_uid };
-	l[n++] = (struct prom_label){ "qos", t->k8s.qos };
-	l[n++] = (struct prom_label){ "unit", t->unit };
-	return n;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		l[i] = (struct prom_label){ names[i], p };
+		p += strlen(p) + 1;
+	}
+	return ELEMENTSOF(names);
 }
 
 static int walk(struct serve *s, struct cgw_tree *tree)
@@ -454,17 +493,22 @@ static bool has_kill_series(const struct serve *s, const char *cgroup)
 	return false;
 }
 
-static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n, size_t budget)
+static void free_tracked(struct tracked_set *set)
+{
+	free(set->v);
+	free(set->str);
+	memset(set, 0, sizeof(*set));
+}
+
+static int collect_tracked(struct serve *s, struct tracked_set *set, size_t budget)
 {
 	struct cgw_tree tree = { 0 };
 	struct cgw_sample *snap = NULL;
-	struct tracked *v = NULL;
 	bool own_tree = !s->cache_tree;
 	size_t n = 0;
 	int r = -1;
 
-	*ret = NULL;
-	*ret_n = 0;
+	memset(set, 0, sizeof(*set));
 	if (!s->have_layout)
 		return 0;
 	if (s->it) {
@@ -482,8 +526,8 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 		if (r < 0)
 			return r;
 	}
-	v = calloc(tree.n ? tree.n : 1, sizeof(*v));
-	if (!v) {
+	set->v = calloc(tree.n ? tree.n : 1, sizeof(*set->v));
+	if (!set->v) {
 		if (own_tree)
 			cgw_tree_free(&tree);
 		free(snap);
@@ -497,15 +541,18 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 	for (size_t k = 0; k < (split ? 2 : 1) * tree.n; k++) {
 		size_t i = k % tree.n;
 		bool killed = !split || has_kill_series(s, tree.v[i].name);
-		struct tracked *t = &v[n];
+		struct tracked *t = &set->v[n];
+		const char *name = tree.v[i].name;
 		char mem[PATH_MAX], psi[PATH_MAX];
 		bool v2 = false;
 		struct cgname cn;
+		struct k8s_names k8s;
+		const char *strs[5];
 
 		if (killed != (k < tree.n))
 			continue;
 		memset(t, 0, sizeof(*t));
-		if (!is_tracked(s, tree.v[i].name, &t->k8s))
+		if (!is_tracked(s, name, &k8s))
 			continue;
 		if (n >= budget) {
 			s->series_dropped++;
@@ -514,19 +561,22 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 		if (cgw_node_paths(s->host, &s->layout, &tree.v[i], mem, sizeof(mem), &v2, psi,
 				   sizeof(psi)) < 0)
 			continue;
-		t->name = strdup(tree.v[i].name);
-		if (!t->name)
+		if (k8s.kube && mem[0] && k8s.pod_uid[0])
+			name_pod(s, mem, &k8s);
+		if (k8s.kube && !k8s.pod_uid[0] &&
+		    (strcmp(last_component(name), "kubepods") == 0 ||
+		     strcmp(last_component(name), "kubepods.slice") == 0))
+			k8s.qos[0] = '\0'; /* node allocatable, not the guaranteed class */
+		cn.unit[0] = '\0';
+		if (!k8s.kube)
+			cgname_parse(name, &cn);
+		strs[0] = name;
+		strs[1] = k8s.namespace;
+		strs[2] = k8s.pod[0] ? k8s.pod : k8s.pod_uid;
+		strs[3] = k8s.qos;
+		strs[4] = cn.unit;
+		if (tracked_strings(set, t, strs, ELEMENTSOF(strs)) < 0)
 			continue;
-		if (t->k8s.kube && mem[0] && t->k8s.pod_uid[0])
-			name_pod(s, mem, &t->k8s);
-		if (t->k8s.kube && !t->k8s.pod_uid[0] &&
-		    (strcmp(last_component(t->name), "kubepods") == 0 ||
-		     strcmp(last_component(t->name), "kubepods.slice") == 0))
-			t->k8s.qos[0] = '\0'; /* node allocatable, not the guaranteed class */
-		if (!t->k8s.kube) {
-			cgname_parse(t->name, &cn);
-			xsnprintf(t->unit, sizeof(t->unit), "%s", cn.unit);
-		}
 		if (snap)
 			tracked_from_sample(s, &snap[i], mem, v2, t);
 		else
@@ -536,16 +586,8 @@ static int collect_tracked(struct serve *s, struct tracked **ret, size_t *ret_n,
 	if (own_tree)
 		cgw_tree_free(&tree);
 	free(snap);
-	*ret = v;
-	*ret_n = n;
+	set->n = n;
 	return 0;
-}
-
-static void free_tracked(struct tracked *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free((char *)v[i].name);
-	free(v);
 }
 
 /* /proc/meminfo figures the node-level estimate needs (bytes) */
@@ -589,31 +631,134 @@ static void read_node_mem(const struct host *h, struct node_mem *m)
 	m->ok = m->total > 0;
 }
 
-int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
-{
-	uint64_t t0 = now_us();
-	struct tracked *t = NULL;
-	size_t nt = 0, budget;
-	struct prom_label l[8];
-	struct prom p;
-	struct node_mem nm;
-	int r;
+/* the per-cgroup families, in the order of the exposition */
+enum tracked_fig {
+	FIG_OOM_KILL,
+	FIG_MAX_EVENTS,
+	FIG_PSI_SOME,
+	FIG_PSI_FULL,
+	FIG_USAGE,
+	FIG_LIMIT,
+	FIG_UNRECL,
+	FIG_HEADROOM,
+};
 
-	budget = s->max_series > s->nseries ? s->max_series - s->nseries : 0;
-	r = collect_tracked(s, &t, &nt, budget);
-	s->tracked = nt;
-	prom_init(&p, out, fmt);
+static const struct tracked_family {
+	const char *name;
+	enum prom_type type;
+	const char *help;
+} tracked_families[] = {
+	[FIG_OOM_KILL] = { "oomlab_cgroup_oom_kill_events", PROM_COUNTER,
+			   "OOM kills in the cgroup: memory.events oom_kill (v2, hierarchical) or memory.oom_control oom_kill (v1, this cgroup only)." },
+	[FIG_MAX_EVENTS] = { "oomlab_cgroup_memory_max_events", PROM_COUNTER,
+			     "Times the cgroup's usage hit its limit: memory.events max (v2) or memory.failcnt (v1)." },
+	[FIG_PSI_SOME] = { "oomlab_cgroup_memory_pressure_waiting_seconds", PROM_COUNTER,
+			   "Time some task in the cgroup waited for memory (memory.pressure some total)." },
+	[FIG_PSI_FULL] = { "oomlab_cgroup_memory_pressure_stalled_seconds", PROM_COUNTER,
+			   "Time all tasks in the cgroup stalled on memory (memory.pressure full total)." },
+	[FIG_USAGE] = { "oomlab_cgroup_memory_usage_bytes", PROM_GAUGE,
+			"Memory charged to the cgroup (memory.current / memory.usage_in_bytes)." },
+	[FIG_LIMIT] = { "oomlab_cgroup_memory_limit_bytes", PROM_GAUGE,
+			"The cgroup's own hard limit (memory.max / memory.limit_in_bytes), only where set." },
+	[FIG_UNRECL] = { "oomlab_cgroup_memory_unreclaimable_bytes", PROM_GAUGE,
+			 "Memory the OOM killer counts and reclaim cannot free without swap: anon + shmem of memory.stat (limited cgroups)." },
+	[FIG_HEADROOM] = { "oomlab_cgroup_memory_headroom_bytes", PROM_GAUGE,
+			   "Limit minus the unreclaimable estimate: how much more anonymous memory fits before an OOM kill." },
+};
+
+/* one sample of family f for x, if x has it */
+static void tracked_sample(struct prom *p, const struct tracked_set *set, const struct tracked *x,
+			   enum tracked_fig f)
+{
+	struct prom_label l[5];
+	size_t n;
+	bool us = false, have = false;
+	uint64_t v = 0;
+
+	switch (f) {
+	case FIG_OOM_KILL:
+		have = x->has_oom_kill;
+		v = x->oom_kill;
+		break;
+	case FIG_MAX_EVENTS:
+		have = x->has_max_events;
+		v = x->max_events;
+		break;
+	case FIG_PSI_SOME:
+		have = x->has_psi;
+		v = x->psi_some_us;
+		us = true;
+		break;
+	case FIG_PSI_FULL:
+		have = x->has_psi && x->psi_full;
+		v = x->psi_full_us;
+		us = true;
+		break;
+	case FIG_USAGE:
+		have = x->has_usage;
+		v = x->usage;
+		break;
+	case FIG_LIMIT:
+		have = x->has_limit;
+		v = x->limit;
+		break;
+	case FIG_UNRECL:
+		have = x->has_unrecl;
+		v = x->unrecl;
+		break;
+	case FIG_HEADROOM:
+		have = x->has_unrecl;
+		v = x->limit > x->unrecl ? x->limit - x->unrecl : 0;
+		break;
+	}
+	if (!have)
+		return;
+	n = tracked_labels(set, x, l);
+	if (us)
+		prom_sample_us(p, l, n, v);
+	else
+		prom_sample_u64(p, l, n, v, NULL);
+}
+
+/*
+ * A scrape in steps: the tracked cgroups are read once (serve_scrape_begin), then each step
+ * writes a bounded piece of the exposition: the kill families, one sample line of a tracked
+ * family, or the closing families. The daemon streams it, so no scrape holds the whole body.
+ */
+enum scrape_phase {
+	PHASE_HEAD,
+	PHASE_TRACKED, /* family fam, cgroup i (i == nt: the family's header is next) */
+	PHASE_TAIL,
+	PHASE_DONE,
+};
+
+struct serve_scrape {
+	struct serve *s;
+	struct prom p;
+	struct tracked_set set;
+	int r;
+	enum scrape_phase phase;
+	size_t fam, i;
+	bool header_done;
+	uint64_t busy_us; /* reading cgroupfs and rendering, not waiting for the client */
+};
+
+static void render_head(struct serve_scrape *sc)
+{
+	struct serve *s = sc->s;
+	struct prom *p = &sc->p;
+	struct prom_label l[8];
 
 	prom_family(
-		&p, "oomlab_oom_events", PROM_COUNTER,
+		p, "oomlab_oom_events", PROM_COUNTER,
 		"OOM kills on this host seen by oomlab since it started, by the kernel's constraint.");
 	for (size_t i = 0; i < ELEMENTSOF(constraint_names); i++) {
 		l[0] = (struct prom_label){ "constraint", constraint_names[i] };
-		prom_sample_u64(&p, l, 1, s->by_constraint[i], NULL);
+		prom_sample_u64(p, l, 1, s->by_constraint[i], NULL);
 	}
 
 	prom_family(
-		&p, "oomlab_oom_kills", PROM_COUNTER,
+		p, "oomlab_oom_kills", PROM_COUNTER,
 		"OOM kills by victim (pod/container, systemd unit or cgroup cut to --depth) and the limit that fired.");
 	for (size_t i = 0; i < s->nseries; i++) {
 		const struct serve_series *se = &s->series[i];
@@ -631,116 +776,158 @@ int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
 		l[n++] = (struct prom_label){ "cgroup", se->cgroup };
 		l[n++] = (struct prom_label){ "limit_scope", se->limit_scope };
 		l[n++] = (struct prom_label){ "constraint", se->constraint };
-		prom_sample_u64(&p, l, n, se->count, &ex);
+		prom_sample_u64(p, l, n, se->count, &ex);
 	}
 
 	if (s->have_last) {
 		const struct oom_event *e = &s->last.ev;
-		prom_family(&p, "oomlab_last_oom_kill_timestamp_seconds", PROM_GAUGE,
+		prom_family(p, "oomlab_last_oom_kill_timestamp_seconds", PROM_GAUGE,
 			    "When oomlab learnt of the last OOM kill (Unix time).");
-		prom_sample_us(&p, NULL, 0, s->last.time_us);
+		prom_sample_us(p, NULL, 0, s->last.time_us);
 		prom_family(
-			&p, "oomlab_last_oom_kill_rss_bytes", PROM_GAUGE,
+			p, "oomlab_last_oom_kill_rss_bytes", PROM_GAUGE,
 			"Resident memory (anon + file + shmem) of the last OOM victim when it was killed.");
-		prom_sample_u64(&p, NULL, 0,
+		prom_sample_u64(p, NULL, 0,
 				(e->anon_rss_kb + e->file_rss_kb + e->shmem_rss_kb) * 1024, NULL);
 		if ((e->have & OOM_HAVE_MEMCG_LIMIT) && e->scope != OOM_SCOPE_GLOBAL) {
 			prom_family(
-				&p, "oomlab_last_oom_kill_limit_bytes", PROM_GAUGE,
+				p, "oomlab_last_oom_kill_limit_bytes", PROM_GAUGE,
 				"Memory limit of the cgroup that ran out in the last OOM kill.");
-			prom_sample_u64(&p, NULL, 0, e->memcg_limit_kb * 1024, NULL);
+			prom_sample_u64(p, NULL, 0, e->memcg_limit_kb * 1024, NULL);
 		}
 	}
+}
 
-#define EACH_TRACKED(cond, stmt)                                                                   \
-	for (size_t i = 0; i < nt; i++) {                                                          \
-		const struct tracked *x = &t[i];                                                   \
-		size_t n = tracked_labels(x, l);                                                   \
-		if (!(cond))                                                                       \
-			continue;                                                                  \
-		stmt;                                                                              \
-	}
-	prom_family(
-		&p, "oomlab_cgroup_oom_kill_events", PROM_COUNTER,
-		"OOM kills in the cgroup: memory.events oom_kill (v2, hierarchical) or memory.oom_control oom_kill (v1, this cgroup only).");
-	EACH_TRACKED(x->has_oom_kill, prom_sample_u64(&p, l, n, x->oom_kill, NULL));
-	prom_family(
-		&p, "oomlab_cgroup_memory_max_events", PROM_COUNTER,
-		"Times the cgroup's usage hit its limit: memory.events max (v2) or memory.failcnt (v1).");
-	EACH_TRACKED(x->has_max_events, prom_sample_u64(&p, l, n, x->max_events, NULL));
-	prom_family(&p, "oomlab_cgroup_memory_pressure_waiting_seconds", PROM_COUNTER,
-		    "Time some task in the cgroup waited for memory (memory.pressure some total).");
-	EACH_TRACKED(x->has_psi, prom_sample_us(&p, l, n, x->psi_some_us));
-	prom_family(&p, "oomlab_cgroup_memory_pressure_stalled_seconds", PROM_COUNTER,
-		    "Time all tasks in the cgroup stalled on memory (memory.pressure full total).");
-	EACH_TRACKED(x->has_psi && x->psi_full, prom_sample_us(&p, l, n, x->psi_full_us));
-	prom_family(&p, "oomlab_cgroup_memory_usage_bytes", PROM_GAUGE,
-		    "Memory charged to the cgroup (memory.current / memory.usage_in_bytes).");
-	EACH_TRACKED(x->has_usage, prom_sample_u64(&p, l, n, x->usage, NULL));
-	prom_family(
-		&p, "oomlab_cgroup_memory_limit_bytes", PROM_GAUGE,
-		"The cgroup's own hard limit (memory.max / memory.limit_in_bytes), only where set.");
-	EACH_TRACKED(x->has_limit, prom_sample_u64(&p, l, n, x->limit, NULL));
-	prom_family(
-		&p, "oomlab_cgroup_memory_unreclaimable_bytes", PROM_GAUGE,
-		"Memory the OOM killer counts and reclaim cannot free without swap: anon + shmem of memory.stat (limited cgroups).");
-	EACH_TRACKED(x->has_unrecl, prom_sample_u64(&p, l, n, x->unrecl, NULL));
-	prom_family(
-		&p, "oomlab_cgroup_memory_headroom_bytes", PROM_GAUGE,
-		"Limit minus the unreclaimable estimate: how much more anonymous memory fits before an OOM kill.");
-	EACH_TRACKED(
-		x->has_unrecl,
-		prom_sample_u64(&p, l, n, x->limit > x->unrecl ? x->limit - x->unrecl : 0, NULL));
-#undef EACH_TRACKED
+static void render_tail(struct serve_scrape *sc, uint64_t t_step)
+{
+	struct serve *s = sc->s;
+	struct prom *p = &sc->p;
+	struct prom_label l[1];
+	struct node_mem nm;
 
 	read_node_mem(s->host, &nm);
 	if (nm.ok) {
 		uint64_t u = nm.anon + nm.shmem + nm.sunreclaim + nm.pagetables + nm.kstack;
 		prom_family(
-			&p, "oomlab_memory_unreclaimable_bytes", PROM_GAUGE,
+			p, "oomlab_memory_unreclaimable_bytes", PROM_GAUGE,
 			"Host memory reclaim cannot free without swap: AnonPages + Shmem + SUnreclaim + PageTables + KernelStack.");
-		prom_sample_u64(&p, NULL, 0, u, NULL);
+		prom_sample_u64(p, NULL, 0, u, NULL);
 		prom_family(
-			&p, "oomlab_memory_headroom_bytes", PROM_GAUGE,
+			p, "oomlab_memory_headroom_bytes", PROM_GAUGE,
 			"MemTotal minus the unreclaimable estimate: room before a node-level OOM kill.");
-		prom_sample_u64(&p, NULL, 0, nm.total > u ? nm.total - u : 0, NULL);
+		prom_sample_u64(p, NULL, 0, nm.total > u ? nm.total - u : 0, NULL);
 	}
 
-	prom_family(&p, "oomlab_kmsg_records_lost", PROM_COUNTER,
+	prom_family(p, "oomlab_kmsg_records_lost", PROM_COUNTER,
 		    "Kernel log records overwritten before oomlab read them (/dev/kmsg EPIPE).");
-	prom_sample_u64(&p, NULL, 0, s->kmsg_lost, NULL);
-	prom_family(&p, "oomlab_oom_reports_unparsed", PROM_COUNTER,
+	prom_sample_u64(p, NULL, 0, s->kmsg_lost, NULL);
+	prom_family(p, "oomlab_oom_reports_unparsed", PROM_COUNTER,
 		    "Kernel log kill lines ('Killed process') oomlab could not decode.");
-	prom_sample_u64(&p, NULL, 0, s->reports_unparsed, NULL);
-	prom_family(&p, "oomlab_event_source_up", PROM_GAUGE,
+	prom_sample_u64(p, NULL, 0, s->reports_unparsed, NULL);
+	prom_family(p, "oomlab_event_source_up", PROM_GAUGE,
 		    "1 while the kill source (bpf, tracefs or kmsg) is open and read.");
 	l[0] = (struct prom_label){ "source", s->source };
-	prom_sample_u64(&p, l, 1, s->source_up, NULL);
-	prom_family(&p, "oomlab_journal_write_errors", PROM_COUNTER,
+	prom_sample_u64(p, l, 1, s->source_up, NULL);
+	prom_family(p, "oomlab_journal_write_errors", PROM_COUNTER,
 		    "Journal entries that could not be sent (--journal).");
-	prom_sample_u64(&p, NULL, 0, s->journal_errors, NULL);
+	prom_sample_u64(p, NULL, 0, s->journal_errors, NULL);
 	prom_family(
-		&p, "oomlab_cgroup_counters_bpf", PROM_GAUGE,
+		p, "oomlab_cgroup_counters_bpf", PROM_GAUGE,
 		"1 when this scrape's cgroup counters came from one BPF cgroup-iterator pass (PSI up to 2 s behind memory.pressure), 0 from the cgroup files.");
-	prom_sample_u64(&p, NULL, 0, s->it != NULL, NULL);
-	prom_family(&p, "oomlab_tracked_cgroups", PROM_GAUGE,
+	prom_sample_u64(p, NULL, 0, s->it != NULL, NULL);
+	prom_family(p, "oomlab_tracked_cgroups", PROM_GAUGE,
 		    "Cgroups exported in this scrape (units and slices to --depth, pods).");
-	prom_sample_u64(&p, NULL, 0, nt, NULL);
+	prom_sample_u64(p, NULL, 0, sc->set.n, NULL);
 	prom_family(
-		&p, "oomlab_series_dropped", PROM_COUNTER,
+		p, "oomlab_series_dropped", PROM_COUNTER,
 		"Label sets left out because of --max-series (cgroups per scrape, kills folded into cgroup=\"overflow\").");
-	prom_sample_u64(&p, NULL, 0, s->series_dropped, NULL);
-	prom_family(&p, "oomlab_build", PROM_INFO, "oomlab's version.");
+	prom_sample_u64(p, NULL, 0, s->series_dropped, NULL);
+	prom_family(p, "oomlab_build", PROM_INFO, "oomlab's version.");
 	l[0] = (struct prom_label){ "version", OOMLAB_VERSION };
-	prom_sample_u64(&p, l, 1, 1, NULL);
+	prom_sample_u64(p, l, 1, 1, NULL);
 	s->scrapes++;
-	s->last_scrape_us = now_us() - t0;
-	prom_family(&p, "oomlab_scrape_duration_seconds", PROM_GAUGE,
+	s->last_scrape_us = sc->busy_us + (now_us() - t_step);
+	prom_family(p, "oomlab_scrape_duration_seconds", PROM_GAUGE,
 		    "Time this scrape took to read cgroupfs and render, up to this line.");
-	prom_sample_us(&p, NULL, 0, s->last_scrape_us);
-	prom_finish(&p);
-	free_tracked(t, nt);
+	prom_sample_us(p, NULL, 0, s->last_scrape_us);
+	prom_finish(p);
+}
+
+struct serve_scrape *serve_scrape_begin(struct serve *s, enum prom_format fmt)
+{
+	uint64_t t0 = now_us();
+	struct serve_scrape *sc = calloc(1, sizeof(*sc));
+	size_t budget;
+
+	if (!sc)
+		return NULL;
+	sc->s = s;
+	budget = s->max_series > s->nseries ? s->max_series - s->nseries : 0;
+	sc->r = collect_tracked(s, &sc->set, budget);
+	s->tracked = sc->set.n;
+	prom_init(&sc->p, NULL, fmt);
+	sc->busy_us = now_us() - t0;
+	return sc;
+}
+
+bool serve_scrape_step(struct serve_scrape *sc, FILE *out)
+{
+	uint64_t t0 = now_us();
+
+	sc->p.out = out;
+	switch (sc->phase) {
+	case PHASE_HEAD:
+		render_head(sc);
+		sc->phase = PHASE_TRACKED;
+		break;
+	case PHASE_TRACKED:
+		if (!sc->header_done) {
+			const struct tracked_family *f = &tracked_families[sc->fam];
+			prom_family(&sc->p, f->name, f->type, f->help);
+			sc->header_done = true;
+		}
+		/* a few cgroups per step: their lines, or nothing for those without the figure */
+		for (size_t k = 0; k < 16 && sc->i < sc->set.n; k++, sc->i++)
+			tracked_sample(&sc->p, &sc->set, &sc->set.v[sc->i], sc->fam);
+		if (sc->i == sc->set.n) {
+			sc->i = 0;
+			sc->header_done = false;
+			if (++sc->fam == ELEMENTSOF(tracked_families))
+				sc->phase = PHASE_TAIL;
+		}
+		break;
+	case PHASE_TAIL:
+		render_tail(sc, t0);
+		sc->phase = PHASE_DONE;
+		break;
+	case PHASE_DONE:
+		return false;
+	}
+	sc->busy_us += now_us() - t0;
+	return sc->phase != PHASE_DONE;
+}
+
+int serve_scrape_end(struct serve_scrape *sc)
+{
+	int r;
+
+	if (!sc)
+		return -ENOMEM;
+	r = sc->r;
+	free_tracked(&sc->set);
+	free(sc);
 	return r;
+}
+
+int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt)
+{
+	struct serve_scrape *sc = serve_scrape_begin(s, fmt);
+
+	if (!sc)
+		return -ENOMEM;
+	while (serve_scrape_step(sc, out))
+		;
+	return serve_scrape_end(sc);
 }
 
 /* ---- events and the journal ---- */

@@ -106,8 +106,19 @@ void serve_cache_tree(struct serve *s);
 int serve_use_bpf(struct serve *s);
 /* A kill from any source: enriched, labelled, counted. Returns the stored record. */
 const struct serve_kill *serve_add_kill(struct serve *s, const struct oom_event *ev);
-/* The whole exposition (walks cgroupfs). */
+/* The whole exposition (walks cgroupfs): the return of serve_scrape_end. */
 int serve_render_metrics(struct serve *s, FILE *out, enum prom_format fmt);
+/*
+ * The same in pieces, for streaming: begin reads the tracked cgroups (NULL: out of memory);
+ * each step writes the next bounded piece (a few lines) to out and returns false once the
+ * exposition is complete; end frees it and returns 0 or the -errno of reading cgroupfs. The
+ * pieces concatenated are byte for byte what serve_render_metrics writes. Steps read the kill
+ * counters of s as they are then: s must outlive the scrape.
+ */
+struct serve_scrape;
+struct serve_scrape *serve_scrape_begin(struct serve *s, enum prom_format fmt);
+bool serve_scrape_step(struct serve_scrape *sc, FILE *out);
+int serve_scrape_end(struct serve_scrape *sc);
 /* /events: {"events": [...]} oldest first, OpenTelemetry attribute names. */
 void serve_render_events(const struct serve *s, FILE *out);
 /* One kill as a JSON object with OpenTelemetry attribute names. */
