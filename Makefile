@@ -81,7 +81,7 @@ oomlab $(filter-out oomlab,$(OUT_BIN)): $(SRC_OBJS) $(LIBA) $(B)/.flags
 # ---- unit tests (Check) ----
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 $(B)/tests/%: tests/unit/%.c $(LIBA) tests/unit/testutil.h

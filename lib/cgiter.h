@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "bpf/cgiter.h"
-#include "cgwalk.h"
+#include "cg-tree.h"
 
 struct cg_iter;
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgowner.h"
+#include "cg-owner.h"
 #include "proc.h"
 #include "util.h"
 #include "banned.h"

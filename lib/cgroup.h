@@ -18,7 +18,7 @@
 #include <sys/types.h>
 
 #include "host.h"
-#include "memstat.h"
+#include "memory-stat.h"
 #include "psi.h"
 
 enum cg_mode {
@@ -62,7 +62,7 @@ struct cg {
 	char v2[PATH_MAX];	      /* v2 directory (PSI, cgroup.kill, cgroup.events), "" none */
 	bool mem_is_v2;		      /* mem and v2 are the same directory */
 	bool created_mem, created_v2; /* ours to remove */
-	/* owner lock (flock LOCK_SH) held on each directory we created, see cgowner.h */
+	/* owner lock (flock LOCK_SH) held on each directory we created, see cg-owner.h */
 	int lockfd_mem, lockfd_v2;
 	bool locked_mem, locked_v2;
 	int record_err;		 /* 0: owner record written; else why not (-EOPNOTSUPP, -EPERM) */
@@ -72,12 +72,12 @@ struct cg {
 /*
  * Create parent/name in every tree the layout needs (the memory tree, plus the v2 tree on
  * hybrid hosts). On v2 enables +memory in the parent's cgroup.subtree_control when needed.
- * Each directory is locked and gets the owner record (cgowner.h) before anyone can see it as
+ * Each directory is locked and gets the owner record (cg-owner.h) before anyone can see it as
  * ours. -EEXIST if it exists. On failure nothing is left behind.
  */
 int cg_create(const struct cg_layout *l, const char *parent, const char *name, struct cg *ret);
 /*
- * Create a cgroup with a fresh owned name ("oomlab-<pid>-<seq>-<random>", cgowner.h); a name
+ * Create a cgroup with a fresh owned name ("oomlab-<pid>-<seq>-<random>", cg-owner.h); a name
  * that exists already (left by a reused pid, another namespace) is skipped for a new one.
  */
 int cg_create_owned(const struct cg_layout *l, const char *parent, unsigned seq, struct cg *ret);
@@ -150,7 +150,7 @@ static inline bool cg_limit_kb_is_none(uint64_t kb)
 
 /*
  * Stale cleanup of the children of parent in every mounted tree. A directory is looked at only
- * when its name is exactly an owned name (cgowner.h) or the legacy "oomlab-<pid>-<n>"; it is
+ * when its name is exactly an owned name (cg-owner.h) or the legacy "oomlab-<pid>-<n>"; it is
  * removed (what is inside killed first) only when its owner record proves the owner gone
  * (cg_owner_judge). Legacy names carry no record and are never removed. On a --sysroot tree
  * (not the live host) nothing is signalled or removed: entries are judged and reported only.
@@ -182,7 +182,7 @@ int cg_clean_stale(const struct host *h, const struct cg_layout *l, const char *
 int cg_parse_owned_name(const char *name, pid_t *ret_pid);
 
 /*
- * The processes of cg (lib/cgprocs.c): its memory directory and every directory below it.
+ * The processes of cg (lib/cg-procs.c): its memory directory and every directory below it.
  * cg_list_procs fills up to max distinct pids (*ret_n) and returns how many it saw, or -errno.
  * cg_signal_all sends sig to each, skipping those whose process group is skip_pgrp (> 0; a
  * terminal already signalled that group), and returns how many it signalled.

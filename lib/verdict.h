@@ -3,7 +3,7 @@
  * One verdict for a cgroup (or the whole system) over one sampling interval: healthy, strained,
  * sick or critical. The rules are those of docs/VERDICT.md (the same as `oomlab run`'s live
  * view), with thresholds that can be changed (--thresholds). Pure: no I/O.
- * Names differ from src/runreport.h (enum run_verdict, verdict_of) so both can coexist; the
+ * Names differ from src/run-report.h (enum run_verdict, verdict_of) so both can coexist; the
  * values are the same (0 healthy .. 3 critical).
  */
 #ifndef OOMLAB_VERDICT_H

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# BPF victim source (lib/bpf/oomvictim.bpf.c, lib/victimsrc_bpf.c) and the task iterator of
+# BPF victim source (lib/bpf/oomvictim.bpf.c, lib/victim-bpf.c) and the task iterator of
 # `scores` (lib/bpf/oomtasks.bpf.c, lib/oomtasks.c), the cgroup iterator of `top` and `serve`
 # (lib/bpf/cgiter.bpf.c, lib/cgiter.c).
 #   BPF=auto (default)  build it when clang, bpftool, libbpf (pkg-config) and a kernel BTF are found
@@ -85,7 +85,7 @@ $(BPF_OUT)/.dir:
 	@mkdir -p $(BPF_OUT) && touch $@
 
 # the skeletons are generated: order each before the one object that includes it
-$(B)/lib/victimsrc_bpf.o: $(BPF_SKEL)
+$(B)/lib/victim-bpf.o: $(BPF_SKEL)
 $(B)/lib/oomtasks.o: $(BPF_OUT)/oomtasks.lskel.h
 $(B)/lib/cgiter.o: $(BPF_OUT)/cgiter.lskel.h
 endif

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Libraries of `oomlab why` (lib/logform.c, src/explain.c): zlib, liblzma, libzstd for
+# Libraries of `oomlab why` (lib/log-form.c, src/explain.c): zlib, liblzma, libzstd for
 # compressed logs and libsystemd's sd-journal for --journal. scripts/deps.sh installs them.
 #   LOGLIBS=auto (default)  use each one pkg-config finds; say which are missing
 #   LOGLIBS=1               all of them, fail if one is missing

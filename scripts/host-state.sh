@@ -8,7 +8,7 @@
 #   BPF          loaded programs with the names of lib/bpf/*.bpf.c (bpftool prog list)
 #   swap         any active swap device (the lab's --swap zram must be undone); with
 #                SWAP_BASELINE=FILE, only devices not listed in FILE (a host's own swap)
-# A cgroup or trace instance whose owner lock (lib/cgowner.h: flock on the directory) is held,
+# A cgroup or trace instance whose owner lock (lib/cg-owner.h: flock on the directory) is held,
 # or a BPF program held by a running oomlab, belongs to an oomlab that is running now (another
 # user of this host): it is named as "in use", not counted. Everything else is a leftover.
 # Prints one line per finding and exits 1 if there is any leftover, 0 otherwise.

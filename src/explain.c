@@ -7,14 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/cgname.h"
+#include "../lib/cg-name.h"
 #include "../lib/cgroup.h"
 #include <sys/stat.h>
 #include <time.h>
 
 #include "../lib/kmsg.h"
-#include "../lib/logform.h"
-#include "../lib/oomreport.h"
+#include "../lib/log-form.h"
+#include "../lib/oom-report.h"
 #include "../lib/out.h"
 #include "../lib/util.h"
 #include "../lib/proc.h"

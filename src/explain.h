@@ -13,9 +13,9 @@
 
 #include "../lib/host.h"
 #include "../lib/json.h"
-#include "../lib/logform.h"
-#include "../lib/oomreport.h"
-#include "../lib/oomevent.h"
+#include "../lib/log-form.h"
+#include "../lib/oom-report.h"
+#include "../lib/oom-event.h"
 
 struct kill_list {
 	struct oom_event *v;
@@ -65,7 +65,7 @@ struct collect_sink {
 };
 int explain_collect_stream(const struct host *h, const struct collect_opts *o,
 			   const struct collect_sink *sink, struct collect_info *info);
-/* The journal's kernel records into rep (src/journal.c). -EPROTONOSUPPORT without libsystemd. */
+/* The journal's kernel records into rep (src/journal-read.c). -EPROTONOSUPPORT without libsystemd. */
 int explain_journal(struct oomreport *rep, const struct collect_opts *o, struct collect_info *info);
 
 /* pid 0 / cgroup NULL = any. A kill whose cgroup the log did not carry never matches a cgroup. */

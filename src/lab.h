@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "oomlab.h"
-#include "runreport.h"
+#include "run-report.h"
 
 /* INTERRUPTED: Ctrl-C (or SIGTERM/SIGHUP) stopped the step; it is neither passed nor failed */
 enum lab_status { LAB_PASS, LAB_FAIL, LAB_SKIPPED, LAB_INTERRUPTED };

@@ -21,7 +21,7 @@
 
 #include "run.h"
 #include "explain.h"
-#include "runvictim.h"
+#include "run-victim.h"
 #include "spawn.h"
 #include "../lib/banned.h"
 
@@ -58,7 +58,7 @@ static void run_match_kmsg(struct cli *cli, struct run_state *st, const char *cg
 		st->victim = *best;
 		st->has_victim = true;
 	} else if (best) {
-		/* the one merge (lib/oomevent.h): the log adds what the tracepoint lacks */
+		/* the one merge (lib/oom-event.h): the log adds what the tracepoint lacks */
 		(void)oom_event_merge_log(&st->victim, best);
 	}
 	if (!st->has_victim)

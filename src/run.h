@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "oomlab.h"
-#include "runreport.h"
+#include "run-report.h"
 
 struct run_opts {
 	uint64_t max, high, swap_max, interval_us;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "oomlab.h"
-#include "../lib/oomscope.h"
+#include "../lib/oom-scope.h"
 
 /*
  * Sort s->c into rank order (killable by badness, highest first) and remember the victim's and

@@ -36,7 +36,7 @@ assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 # Cgroups that appeared since $1 (an earlier oomlab_cgroups) and whose oomlab is gone: what a
 # finished run left behind. Cgroups of oomlab runs still going (other tests, other users on a
 # shared machine) are not counted: a live owner holds flock(LOCK_SH) on its cgroup directory
-# (lib/cgowner.h); legacy oomlab-<pid>-<n> of older builds count as live while <pid> is oomlab.
+# (lib/cg-owner.h); legacy oomlab-<pid>-<n> of older builds count as live while <pid> is oomlab.
 left_behind() {
 	local before=$1 c pid
 	for c in $(oomlab_cgroups); do

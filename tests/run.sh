@@ -99,7 +99,7 @@ add() { # name cmd...
 	names+=("$name")
 	cmds+=("$(printf '%q ' "$@")")
 }
-for t in "$BUILD"/tests/test_*; do
+for t in "$BUILD"/tests/test-*; do
 	[ -x "$t" ] || continue
 	# a binary whose source is gone (a unit file renamed or split since that build) is stale
 	[ -f "$here/unit/$(basename "$t").c" ] || continue

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The record shared by oomvictim.bpf.c (kernel side) and lib/victimsrc_bpf.c (user side): one
+ * The record shared by oomvictim.bpf.c (kernel side) and lib/victim-bpf.c (user side): one
  * ring-buffer record per oom:mark_victim. Fixed-size types only: the same bytes are read by a
  * BPF program compiled with clang -target bpf and by the host compiler.
  */

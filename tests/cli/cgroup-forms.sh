@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# One way to name a cgroup, everywhere (lib/cgtarget.c): psi, scores, top, why --cgroup and
+# One way to name a cgroup, everywhere (lib/cg-target.c): psi, scores, top, why --cgroup and
 # watch --cgroup are given every form a user may copy from another tool (a /sys/fs/cgroup path,
 # a v1 or unified path, a path from the hierarchy root, a /proc/PID/cgroup line, a unit name, a
 # container id or prefix, docker://ID, a pod uid with dashes or underscores, a pid) on v2, v1

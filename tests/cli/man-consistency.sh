@@ -99,9 +99,9 @@ for c in cmds:
         fail(path, "NAME is '%s', oomlab --help says '%s'" % (name, want))
     # exit statuses
     srcs = [f for f in os.listdir(os.path.join(top, "src")) if f.endswith(".c") and
-            (f == "cmd_%s.c" % c or f.startswith(c))]
+            (f == "cmd-%s.c" % c or f.startswith(c))]
     if c == "expose":
-        srcs.append("cmd_protect.c")
+        srcs.append("cmd-protect.c")
     code = "".join(read("src/" + f) for f in srcs)
     doc = set(int(n) for n in re.findall(r"\*(\d+)\*", "\n".join(secs.get("EXIT STATUS", []))))
     defined = {int(n) for n in re.findall(r"#define EXIT_[A-Z_]+ (\d+)", code)}
@@ -134,9 +134,9 @@ for c in cmds:
         items = [x.strip().strip("*") for x in lst.split(",")]
         if all(re.fullmatch(r"[a-z][a-z0-9_]*", x) for x in items):
             fields |= set(items)
-    jsrc = code + read("lib/oomevent.c") + read("src/cgarg.c")
+    jsrc = code + read("lib/oom-event.c") + read("src/cg-arg.c")
     if c in ("protect", "expose"):
-        jsrc += read("src/cmd_scores.c")
+        jsrc += read("src/cmd-scores.c")
     for f in sorted(fields):
         q = re.escape(f)
         if not re.search(r'(?:json|print)_\w+\([^;]*"%s"|\\"%s\\"|return [^;]*"%s"|measure\([^;]*"%s"' % (q, q, q, q), jsrc):
@@ -146,7 +146,7 @@ for c in cmds:
 
 # short letters: from the option tables of the sources, with the optstring
 for f in sorted(os.listdir(os.path.join(top, "src"))):
-    if not f.startswith("cmd_"):
+    if not f.startswith("cmd-"):
         continue
     s = read("src/" + f)
     ostr = "".join(re.findall(r'getopt_long\([^,]*,[^,]*,\s*([^,]*),', s))

@@ -3,7 +3,7 @@
 # contrib/kubernetes: the manifests pass yamllint; the DaemonSet is not privileged, has hostPID,
 # drops ALL and adds exactly BPF/PERFMON/SYSLOG with RuntimeDefault seccomp, and mounts every
 # path the daemon reads (cgroupfs, BTF, /dev/kmsg, and each runtime state directory that
-# lib/k8sname.c looks in, under --root); the monitors honour labels; the alert rules pass
+# lib/k8s-name.c looks in, under --root); the monitors honour labels; the alert rules pass
 # promtool check rules.
 set -u
 source "$(dirname "$0")/../_lib.sh"
@@ -16,8 +16,8 @@ else
 	echo "SUBTEST SKIP yamllint: not installed"
 fi
 # the runtime state directories the code reads, straight from the source
-dirs=$(sed -n 's/.*{ "\(\/[a-z/.0-9-]*\)\/", "\/[a-z/.]*" },.*/\1/p' "$TOP/lib/k8sname.c")
-[ -n "$dirs" ] || fail "no runtime directories found in lib/k8sname.c"
+dirs=$(sed -n 's/.*{ "\(\/[a-z/.0-9-]*\)\/", "\/[a-z/.]*" },.*/\1/p' "$TOP/lib/k8s-name.c")
+[ -n "$dirs" ] || fail "no runtime directories found in lib/k8s-name.c"
 rules=$(mktemp /tmp/oomlab-rules.XXXXXX.yml); trap 'rm -f "$rules"' EXIT
 RULES=$rules python3 - "$K" $dirs <<'PY' && echo "SUBTEST PASS daemonset" || echo "SUBTEST FAIL daemonset: see above"
 import sys, yaml, os

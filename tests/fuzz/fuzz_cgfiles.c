@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgname.h"
-#include "cgowner.h"
+#include "cg-name.h"
+#include "cg-owner.h"
 #include "cgroup.h"
-#include "cgtarget.h"
-#include "memstat.h"
+#include "cg-target.h"
+#include "memory-stat.h"
 #include "psi.h"
 #include "util.h"
 #include "verdict.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target that renders events: the input is a log, assembled by the one decoder
- * (lib/oomreport.c) into kills, each rendered by the output layer (oom_event_print, lib/out.c)
+ * (lib/oom-report.c) into kills, each rendered by the output layer (oom_event_print, lib/out.c)
  * as JSON and as watch's text line, and its comm and cgroups by the terminal-safe routine.
  * Checks that every JSON document is
  * well-formed (balanced objects and arrays outside strings, no raw control byte in a string,
@@ -15,8 +15,8 @@
 
 #include "json.h"
 #include "out.h"
-#include "oomevent.h"
-#include "oomreport.h"
+#include "oom-event.h"
+#include "oom-report.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgname.h"
-#include "oomreport.h"
+#include "cg-name.h"
+#include "oom-report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "kmsg.h"
-#include "oomreport.h"
+#include "oom-report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

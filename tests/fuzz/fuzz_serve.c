@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "journalsend.h"
-#include "k8sname.h"
-#include "promtext.h"
+#include "journal-send.h"
+#include "k8s-name.h"
+#include "prom-text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target for the victim sources' parsers (lib/victimsrc.c): trace_pipe mark_victim lines,
+ * Fuzz target for the victim sources' parsers (lib/victim.c): trace_pipe mark_victim lines,
  * the event format file, /proc/PID/cgroup (the summary line is fuzz_oomreport's).
  * With clang: clang -fsanitize=fuzzer,address -Ilib tests/fuzz/fuzz_victimsrc.c build/liboomlab.a
  * Without a fuzzing engine, tests/fuzz/replay_main.c replays the files given on the command line and
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "proc.h"
-#include "victimsrc.h"
+#include "victim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Replays tests/fuzz/corpus/victimsrc through the lib/victimsrc.c parsers plus deterministic
+# Replays tests/fuzz/corpus/victimsrc through the lib/victim.c parsers plus deterministic
 # mutations, under ASan/UBSan. The libFuzzer build: see tests/fuzz/fuzz_victimsrc.c.
 set -u
 . "$(dirname "$0")/_sanreplay.sh"

@@ -121,7 +121,7 @@ for p in pids:
         bad.append(f"pid {p}: {len(es)} events"); continue
     e = es[0]
     must = {"comm": "oomlab-eater", "source": source}
-    # limit_now_kb: the BPF record's limit (src/cmd_watch.c), the file for the other sources
+    # limit_now_kb: the BPF record's limit (src/cmd-watch.c), the file for the other sources
     may = {"task_memcg": cg + "/b", "oom_memcg": cg, "memcg_limit_kb": 65536, "limit_now_kb": 65536,
            "scope": "memcg"}
     if not atf:

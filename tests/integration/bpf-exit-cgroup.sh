@@ -3,7 +3,7 @@
 # Kernel surprise kept true: a task that has exited but is not reaped yet (a zombie, or an OOM
 # victim a few ms after mark_victim) reads "/" in /proc/PID/cgroup: cgroup_exit() moved it to
 # the root css_set. Its mm went first (exit_mm), so /proc/PID/status has no VmSize by then: the
-# after-the-fact reader (lib/victimsrc.c) relies on that order to never report "/" for a victim
+# after-the-fact reader (lib/victim.c) relies on that order to never report "/" for a victim
 # that lived in a memcg.
 set -u
 . "$(dirname "$0")/_oomkill.sh"

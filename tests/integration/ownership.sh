@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# A cgroup is oomlab's only when its owner record proves it (lib/cgowner.h), and a sweep (the
+# A cgroup is oomlab's only when its owner record proves it (lib/cg-owner.h), and a sweep (the
 # one `run` does at start, `doctor --clean`) removes only what the record proves stale:
 #   record        the trusted.oomlab.owner xattr of a run's cgroup names its pid, start time,
 #                 boot id and pid namespace
