@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kmsg.h"
@@ -30,6 +31,7 @@ struct kmsg_feed {
 	struct victim_source *s;	      /* the kmsg source; NULL: a side channel */
 	struct oom_event recent[KMSG_RECENT]; /* the side channel's last kills */
 	unsigned int next;
+	bool regular; /* a regular file stands for /dev/kmsg (a --sysroot fixture) */
 };
 
 static void feed_on_kill(const struct oom_event *ev, void *userdata)
@@ -104,6 +106,10 @@ static int feed_open(const struct host *h, struct victim_source *s, struct kmsg_
 	}
 	f->fd = fd;
 	f->s = s;
+	{
+		struct stat st;
+		f->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	}
 	*ret = f;
 	return 0;
 }
@@ -137,9 +143,17 @@ static int kmsg_src_open(struct victim_source *s, char *why, size_t sz)
 	return 0;
 }
 
+/*
+ * A regular file in place of /dev/kmsg (a --sysroot fixture tree) is always readable to poll()
+ * and reads 0 at its end, which the read loop cannot tell from "no record yet": polled, it would
+ * spin a CPU for as long as the command runs. Followed from its end it can give nothing, so it
+ * gets no fd to wait on (-1: poll() ignores it).
+ */
 static int kmsg_src_fd(const struct victim_source *s)
 {
-	return ((const struct kmsg_feed *)s->priv)->fd;
+	const struct kmsg_feed *f = s->priv;
+
+	return f->regular ? -1 : f->fd;
 }
 
 static int kmsg_src_consume(struct victim_source *s)
