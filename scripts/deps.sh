@@ -15,7 +15,7 @@ set -euo pipefail
 #        (80x24), chromium to render the lab report, linux-perf (a second user of
 #        oom:mark_victim beside the BPF source), util-linux (unshare: private mount namespaces
 #        in tests and CI), coreutils (timeout: every test has one), bash-completion for the
-#        completion test
+#        completion test, strace (counting a command's poll calls: cli/kmsg-regular-file)
 # serve: libmicrohttpd (HTTP); prometheus (+promtool), prometheus-node-exporter, curl and
 #        yamllint for its tests; systemd (systemd-analyze) for the unit; debhelper, lintian,
 #        dpkg-dev, fakeroot for the package build test
@@ -25,7 +25,7 @@ PKGS=(gcc make pkg-config check scdoc clang-format
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	liblzma-dev libzstd-dev libsystemd-dev systemd-journal-remote xz-utils zstd
 	qemu-system-x86 busybox-static lz4
-	python3 jq procps util-linux coreutils linux-perf tmux bash-completion
+	python3 jq procps util-linux coreutils linux-perf strace tmux bash-completion
 	chromium)
 
 if [ "${1:-}" = --print ]; then
