@@ -24,6 +24,7 @@
 #include "../lib/psi.h"
 #include "../lib/victim.h"
 #include "../lib/oomtasks.h"
+#include "../lib/out.h"
 #include "../lib/cgiter.h"
 #include "../lib/banned.h"
 
@@ -54,18 +55,17 @@ static void fact(struct report *r, const char *id, enum status s, const char *va
 {
 	if (s == ST_MISSING || s == ST_LIMITED)
 		r->problems++;
-	if (r->json) {
-		json_obj_open(&r->j);
-		json_kv_str(&r->j, "id", id);
-		json_kv_str(&r->j, "status", status_name(s));
-		json_kv_str(&r->j, "value", value);
-		json_kv_str(&r->j, "consequence", consequence);
-		json_obj_close(&r->j);
-	} else {
-		printf("%-8s %-24s %s\n", status_name(s), id, value);
-		if (consequence && *consequence)
-			printf("%-8s %-24s -> %s\n", "", "", consequence);
-	}
+	struct out o = r->json ? OUT_JSON(&r->j) : OUT_TEXT(stdout);
+
+	/* text: "STATUS   ID                       VALUE" and "-> CONSEQUENCE" under it */
+	open_json_object(&o, NULL);
+	print_str(&o, PRINT_JSON, "id", NULL, id);
+	print_str(&o, PRINT_ANY, "status", "%-8s ", status_name(s));
+	print_str(&o, PRINT_TEXT, NULL, "%-24s ", id);
+	print_str(&o, PRINT_ANY, "value", "%s\n", value);
+	print_str(&o, consequence && *consequence ? PRINT_ANY : PRINT_JSON, "consequence",
+		  "                                  -> %s\n", consequence);
+	close_json_object(&o);
 }
 
 static bool exists(const struct host *h, const char *path)
