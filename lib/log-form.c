@@ -766,7 +766,6 @@ static void map_sigbus(int sig)
  * bytes: the output is the same. The resident set holds at most the slots' windows.
  */
 #define SMALL_FILE (8u << 20) /* smaller: no worker */
-#define THREADS_AUTO 0	      /* 1: workers by default from SMALL_FILE on (see pool_start) */
 #define WORKERS_MAX 4
 #define SLOTS_MAX (WORKERS_MAX + 2)
 
@@ -876,14 +875,16 @@ __attribute__((noinline)) static struct pool *pool_start(int fd, uint64_t size, 
 	struct pool *p;
 
 	/*
-	 * The default is none: on the 2-vCPU machine of docs/BENCHMARKS.md the workers did not
-	 * win (the first touch of the page cache is the cost, and a second core added little
-	 * bandwidth). THREADS_AUTO keeps the rule to use where they do win.
+	 * The default: one worker per CPU beside the parser's (the parser is a thread too), at most
+	 * WORKERS_MAX, from SMALL_FILE on. On the free 2-vCPU machine of docs/BENCHMARKS.md one
+	 * worker took 0.71-0.78x grep's time on 256 MiB and 1 GiB against 1.0-1.2x without, and two
+	 * were no faster than one. With the other CPUs busy they lose (8-14% slower, measured while
+	 * other builds ran): OOMLAB_WHY_THREADS=0 turns them off.
 	 */
 	if (n < 0)
-		n = !THREADS_AUTO || size - start < SMALL_FILE || cpus < 2 ? 0 :
-		    cpus < WORKERS_MAX					   ? (int)cpus :
-									     WORKERS_MAX;
+		n = size - start < SMALL_FILE || cpus < 2 ? 0 :
+		    cpus - 1 < WORKERS_MAX		  ? (int)cpus - 1 :
+							    WORKERS_MAX;
 	if (n == 0 || start >= size)
 		return NULL;
 	p = calloc(1, sizeof(*p));
