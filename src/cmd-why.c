@@ -261,20 +261,6 @@ static void show(struct why_out *o, const struct oom_event *ev)
 	o->shown++;
 }
 
-static int keep_kill(struct kill_list *l, const struct oom_event *ev)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct oom_event *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *ev;
-	return 0;
-}
-
 /* --since DURATION from the newest kill: can ev no longer be in the span, whatever comes? */
 static bool certainly_before(const struct why_out *o, const struct oom_event *ev)
 {
@@ -319,7 +305,7 @@ static int why_kill(struct oom_event *ev, void *userdata)
 			return 0;
 		if (o->cand.n >= 64 && o->cand.n >= 2 * o->pruned_at)
 			prune(o);
-		return keep_kill(&o->cand, ev);
+		return kill_list_add(&o->cand, ev);
 	}
 	if (explain_match(ev, o->pid, o->cgroup) &&
 	    in_since(ev, o->have_since, o->abs, o->abs_us, o->since, o->use_wall, o->newest_wall,

@@ -220,10 +220,8 @@ int explain_collect_stream(const struct host *h, const struct collect_opts *o,
 	return r;
 }
 
-static int list_kill(struct oom_event *ev, void *userdata)
+int kill_list_add(struct kill_list *l, const struct oom_event *ev)
 {
-	struct kill_list *l = userdata;
-
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		struct oom_event *v = realloc(l->v, cap * sizeof(*v));
@@ -234,6 +232,11 @@ static int list_kill(struct oom_event *ev, void *userdata)
 	}
 	l->v[l->n++] = *ev;
 	return 0;
+}
+
+static int list_kill(struct oom_event *ev, void *userdata)
+{
+	return kill_list_add(userdata, ev);
 }
 
 int explain_collect_ex(const struct host *h, const struct collect_opts *o, struct kill_list *ret,

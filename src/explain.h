@@ -22,6 +22,8 @@ struct kill_list {
 	size_t n, cap;
 };
 void kill_list_free(struct kill_list *l);
+/* append a copy of ev (grows the list); -ENOMEM */
+int kill_list_add(struct kill_list *l, const struct oom_event *ev);
 
 /*
  * Collect every kill of a log (path, "-" = stdin) or, with path NULL, of the live kernel
