@@ -1185,7 +1185,8 @@ static void feed(struct oomreport *r, const char *s, size_t len, bool have_ts, u
 		break;
 	case 'T':
 		if (has_prefix(s, len, "Task in ")) {
-			const char *a = find(s, len, " killed as a result of limit of ");
+			/* after the prefix: "Task in killed as ..." has its space inside "Task in " */
+			const char *a = find(s + 8, len - 8, " killed as a result of limit of ");
 			if (a) {
 				rep = current(r, have_ts, ts, true);
 				touch(r, rep, have_ts, ts);

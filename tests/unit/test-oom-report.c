@@ -292,6 +292,25 @@ START_TEST(test_assemble_pastes)
 }
 END_TEST
 
+START_TEST(test_task_in_without_path)
+{
+	/* "Task in" followed at once by " killed as ...": the needle's space is the prefix's own.
+	 * Found from the line's start, the path's length was -1: a 511-byte read past the line
+	 * (ASan: heap-buffer-overflow in copy_n, found by fuzz_event) into task_memcg. */
+	const char *const lines[] = {
+		"[60.0] Task in killed as a result of limit of  /docker/3f2a",
+		"[60.4] Killed process 12788 (cp) total-vm:600736kB, anon-rss:3296kB, file-rss:276kB, shmem-rss:1012kB",
+		NULL,
+	};
+	struct got g;
+
+	feed_all(&g, OOM_SOURCE_LOG, lines, true);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_int_eq(g.ev[0].pid, 12788);
+	ck_assert_str_eq(g.ev[0].task_memcg, "");
+}
+END_TEST
+
 START_TEST(test_assemble_quoted_printable)
 {
 	/* a mail saved raw: quoted, wrapped, quoted-printable ("=20", "=3D", soft breaks) */
@@ -400,6 +419,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_kill_eras);
 	tcase_add_test(tc, test_kill_hostile);
 	tcase_add_test(tc, test_assemble_pastes);
+	tcase_add_test(tc, test_task_in_without_path);
 	tcase_add_test(tc, test_assemble_reflowed);
 	tcase_add_test(tc, test_assemble_quoted_printable);
 	tcase_add_test(tc, test_summary);
